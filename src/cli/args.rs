@@ -1,0 +1,90 @@
+//! Command-line arguments (clap). Usage errors exit with status 2.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::diagnostic::Severity;
+use crate::report::OutputFormat;
+
+#[derive(Debug, Parser)]
+#[command(name = "candor", version, about = "Lint customer-facing writing: self-focus, ignored questions, canned filler.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint files, folders (walked with .gitignore respected) or standard input.
+    Check(CheckArgs),
+    /// List the loaded rules with their pack, level and description.
+    Rules(RulesArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Level {
+    Suggestion,
+    Warning,
+    Error,
+}
+
+impl From<Level> for Severity {
+    fn from(l: Level) -> Severity {
+        match l {
+            Level::Suggestion => Severity::Suggestion,
+            Level::Warning => Severity::Warning,
+            Level::Error => Severity::Error,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files or folders to lint; `-` (or nothing, with piped input) reads standard input.
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// Report only findings at or above this level.
+    #[arg(long, value_enum, default_value_t = Level::Suggestion)]
+    pub min_level: Level,
+    /// Exit with status 1 when a finding at or above this level is reported.
+    #[arg(long, value_enum, default_value_t = Level::Error)]
+    pub fail_on: Level,
+    /// A rules folder (a pack, or a Vale StylesPath of packs) to add to or override the built-in pack.
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+    /// The customer's message the reply answers (Markdown or text; `-` for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub inbound: Option<PathBuf>,
+    /// Print findings only: no summary line, no notes about skipped files.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// When to colour human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Read standard input as this kind of file (md, markdown, txt).
+    #[arg(long, value_name = "EXT")]
+    pub ext: Option<String>,
+    /// Name to show for standard input; its extension picks the format.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RulesArgs {
+    /// A rules folder to load beside the built-in pack.
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Print the list as JSON.
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,265 @@
+//! The binary's edge: the only place that prints or exits. Exit 0 when nothing at or above the
+//! failing level was found, 1 when something was, 2 for usage, configuration or input errors.
+
+pub mod args;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term::{self, termcolor::Buffer, Config};
+
+use crate::check::{check_document, Inbound};
+use crate::diagnostic::Severity;
+use crate::document::{Document, Format};
+use crate::error::{ConfigError, InputError};
+use crate::report::{self, FileReport, RelatedSource, Report};
+use crate::rules::RuleSet;
+use crate::source::{self, walk, Loaded, SourceFile};
+use args::{CheckArgs, Cli, ColorChoice, Command, RulesArgs};
+
+pub const EXIT_CLEAN: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_ERROR } else { EXIT_CLEAN });
+        }
+    };
+    let code = match cli.command {
+        Command::Check(args) => run_check(&args),
+        Command::Rules(args) => run_rules(&args),
+    };
+    ExitCode::from(code)
+}
+
+fn use_color(choice: ColorChoice, stream_is_tty: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => stream_is_tty && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+/// Writes to stdout; a closed pipe (`candor check | head`) ends quietly.
+fn print_stdout(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+}
+
+fn error_line(msg: impl std::fmt::Display) {
+    eprintln!("candor: error: {msg}");
+}
+
+/// Shows a configuration error as a diagnostic pointing into the offending file.
+pub fn render_config_error(err: &ConfigError, color: bool) -> String {
+    let (Some(text), Some(span)) = (&err.source_text, &err.span) else {
+        return format!("error: {err}\n");
+    };
+    let file = SimpleFile::new(err.path.clone(), text.clone());
+    let diag = CsDiagnostic::error()
+        .with_message(err.message.clone())
+        .with_labels(vec![Label::primary((), span.clone())]);
+    let mut buffer = if color { Buffer::ansi() } else { Buffer::no_color() };
+    if term::emit_to_write_style(&mut buffer, &Config::default(), &file, &diag).is_err() {
+        return format!("error: {err}\n");
+    }
+    String::from_utf8_lossy(buffer.as_slice()).into_owned()
+}
+
+fn load_rules(dirs: &[PathBuf], color: ColorChoice) -> Result<RuleSet, u8> {
+    RuleSet::load(dirs).map_err(|e| {
+        eprint!("{}", render_config_error(&e, use_color(color, std::io::stderr().is_terminal())));
+        EXIT_ERROR
+    })
+}
+
+fn stdin_format(args: &CheckArgs) -> Result<Format, String> {
+    if let Some(ext) = &args.ext {
+        return Format::from_extension(ext.trim_start_matches('.'))
+            .ok_or_else(|| format!("--ext {ext}: not a format Candor reads (md, markdown, txt)"));
+    }
+    Ok(args
+        .stdin_filename
+        .as_deref()
+        .and_then(|n| Format::for_path(Path::new(n)))
+        .unwrap_or(Format::Text))
+}
+
+fn report_input_error(e: &InputError) {
+    error_line(e);
+}
+
+/// Reads one input and reports why it was skipped if it could not be used.
+fn load(path: &Path, format: Option<Format>, stdin: Option<&str>, quiet: bool) -> Result<Option<SourceFile>, InputError> {
+    let loaded = match stdin {
+        Some(shown) => source::read_stdin(shown, format.unwrap_or(Format::Text))?,
+        None => source::read_file(path, format)?,
+    };
+    match loaded {
+        Loaded::Text(f) => Ok(Some(f)),
+        Loaded::Binary(p) => {
+            if !quiet {
+                eprintln!("candor: note: {}: skipped, it looks binary (it has NUL bytes)", p.display());
+            }
+            Ok(None)
+        }
+    }
+}
+
+fn run_check(args: &CheckArgs) -> u8 {
+    let rules = match load_rules(&args.rules, args.color) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let stdin_format = match stdin_format(args) {
+        Ok(f) => f,
+        Err(msg) => {
+            error_line(msg);
+            return EXIT_ERROR;
+        }
+    };
+    let mut had_error = false;
+
+    let read_stdin = args.paths.iter().any(|p| p.as_os_str() == "-")
+        || (args.paths.is_empty() && !std::io::stdin().is_terminal());
+    if args.paths.is_empty() && !read_stdin {
+        error_line("no input: name files or folders to check, or pipe text in (`candor check -`)");
+        return EXIT_ERROR;
+    }
+    let stdin_name = args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".to_string());
+    if read_stdin && args.inbound.as_deref().is_some_and(|p| p.as_os_str() == "-") {
+        error_line("standard input cannot be both the reply and --inbound");
+        return EXIT_ERROR;
+    }
+
+    // The customer's message, when given.
+    let mut inbound = Vec::new();
+    if let Some(path) = &args.inbound {
+        let stdin = (path.as_os_str() == "-").then_some("<stdin>");
+        match load(path, None, stdin, args.quiet) {
+            Ok(Some(f)) => {
+                let doc = Document::parse(f.text, f.format);
+                inbound.push(Inbound { path: f.path, doc });
+            }
+            Ok(None) => {}
+            Err(e) => {
+                report_input_error(&e);
+                return EXIT_ERROR;
+            }
+        }
+    }
+
+    let mut sources: Vec<SourceFile> = Vec::new();
+    if read_stdin {
+        match load(Path::new(&stdin_name), Some(stdin_format), Some(&stdin_name), args.quiet) {
+            Ok(Some(f)) => sources.push(f),
+            Ok(None) => {}
+            Err(e) => {
+                report_input_error(&e);
+                had_error = true;
+            }
+        }
+    }
+    let named: Vec<PathBuf> = args.paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
+    let walked = walk::walk(&named);
+    for e in &walked.errors {
+        report_input_error(e);
+        had_error = true;
+    }
+    for path in &walked.files {
+        match load(path, None, None, args.quiet) {
+            Ok(Some(f)) => sources.push(f),
+            Ok(None) => {}
+            Err(e) => {
+                report_input_error(&e);
+                had_error = true;
+            }
+        }
+    }
+
+    let min_level: Severity = args.min_level.into();
+    let mut report = Report::default();
+    for f in sources {
+        let doc = Document::parse(f.text, f.format);
+        let mut findings = check_document(&rules, &f.path, &doc, &inbound);
+        findings.diagnostics.retain(|d| d.severity >= min_level);
+        report.files.push(FileReport {
+            path: f.path,
+            text: Arc::from(doc.source),
+            diagnostics: findings.diagnostics,
+            questions: findings.questions,
+        });
+    }
+    report.related_sources = inbound
+        .into_iter()
+        .map(|i| RelatedSource {
+            path: i.path,
+            text: Arc::from(i.doc.source),
+        })
+        .collect();
+
+    let color = use_color(args.color, std::io::stdout().is_terminal());
+    let mut text = report::render(&report, args.format, color);
+    if args.quiet && args.format == report::OutputFormat::Human {
+        // Drop the summary line.
+        let summary = report::human::summary_line(&report);
+        if text.ends_with(&summary) {
+            text.truncate(text.len() - summary.len());
+        }
+    }
+    print_stdout(&text);
+
+    if had_error {
+        EXIT_ERROR
+    } else if report.max_severity().is_some_and(|s| s >= args.fail_on.into()) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+fn run_rules(args: &RulesArgs) -> u8 {
+    let rules = match load_rules(&args.rules, ColorChoice::Auto) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    if args.json {
+        let list: Vec<_> = rules
+            .iter()
+            .map(|r| {
+                let m = r.meta();
+                serde_json::json!({"id": &*m.id, "pack": m.pack, "extends": m.extends,
+                    "level": m.level.as_str(), "description": m.description})
+            })
+            .collect();
+        print_stdout(&format!("{}\n", serde_json::to_string_pretty(&list).unwrap_or_default()));
+        return EXIT_CLEAN;
+    }
+    let mut out = String::new();
+    let width = rules.iter().map(|r| r.meta().id.len()).max().unwrap_or(0);
+    for r in rules.iter() {
+        let m = r.meta();
+        out.push_str(&format!(
+            "{:width$}  {:10}  {:12}  {}\n",
+            m.id,
+            m.level.as_str(),
+            m.extends,
+            m.description.lines().next().unwrap_or("")
+        ));
+    }
+    for s in &rules.skipped {
+        out.push_str(&format!("{:width$}  skipped: {}\n", s.id, s.reason));
+    }
+    print_stdout(&out);
+    EXIT_CLEAN
+}

@@ -1,0 +1,168 @@
+//! Findings: what a rule reports, in byte offsets into the file it talks about.
+//!
+//! Offsets stay bytes all the way through the pipeline; [`LineIndex`] turns them into 1-based
+//! line/column pairs (columns in Unicode scalar values) only when a reporter needs them.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+/// How serious a finding is. Ordered so that `Suggestion < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Suggestion,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Suggestion => "suggestion",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s.to_ascii_lowercase().as_str() {
+            "suggestion" => Some(Severity::Suggestion),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A span in another file (or the same one) that explains the finding, such as the customer's
+/// question that a reply leaves unanswered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    /// Path of the file the span points into, as the user named it.
+    pub path: Arc<str>,
+    pub span: Range<usize>,
+    pub message: String,
+}
+
+/// A byte-range replacement that `--fix` may apply without asking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Range<usize>,
+    pub replacement: String,
+}
+
+/// One finding of one rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// `Pack.RuleName`, e.g. `Candor.CannedFiller`. A contract: users' configs refer to it.
+    pub rule: Arc<str>,
+    pub severity: Severity,
+    pub message: String,
+    /// Byte range in the checked file; slices out exactly the text the message talks about.
+    pub span: Range<usize>,
+    /// Rewrites to offer the writer, best first.
+    pub suggestions: Vec<String>,
+    pub related: Vec<Related>,
+    /// Set only when the rewrite is unambiguous (one suggestion that replaces exactly `span`).
+    pub fix: Option<Edit>,
+    /// Rule's documentation link, if it has one.
+    pub link: Option<Arc<str>>,
+}
+
+impl Diagnostic {
+    pub fn new(rule: Arc<str>, severity: Severity, message: String, span: Range<usize>) -> Self {
+        Diagnostic {
+            rule,
+            severity,
+            message,
+            span,
+            suggestions: Vec::new(),
+            related: Vec::new(),
+            fix: None,
+            link: None,
+        }
+    }
+
+    /// Order used by every reporter: by position, then rule id, so output never depends on the
+    /// order rules or threads happened to run in.
+    pub fn sort_key(&self) -> (usize, usize, &str, &str) {
+        (self.span.start, self.span.end, &self.rule, &self.message)
+    }
+}
+
+/// A 1-based line and column (column counted in Unicode scalar values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Maps byte offsets of one text to lines and columns.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
+        LineIndex { line_starts }
+    }
+
+    /// Line and column of `offset`. Offsets past the end or inside a UTF-8 sequence are clamped
+    /// to the nearest preceding character boundary.
+    pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line];
+        LineCol {
+            line: line + 1,
+            column: text[start..offset].chars().count() + 1,
+        }
+    }
+
+    /// Byte offset where the 1-based `line` starts.
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.line_starts.get(line.checked_sub(1)?).copied()
+    }
+}
+
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_scalar_values_not_bytes() {
+        let text = "héllo\nwörld";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 0), LineCol { line: 1, column: 1 });
+        // 'l' after 'hé' is byte 3 but column 3.
+        assert_eq!(idx.line_col(text, 3), LineCol { line: 1, column: 3 });
+        let w = text.find('w').unwrap();
+        assert_eq!(idx.line_col(text, w), LineCol { line: 2, column: 1 });
+        assert_eq!(idx.line_col(text, text.len()), LineCol { line: 2, column: 6 });
+    }
+}

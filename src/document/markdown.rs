@@ -1,0 +1,291 @@
+//! Markdown to prose blocks, with pulldown-cmark's offset iterator.
+//!
+//! Kept: paragraphs, headings, list items, table cells, link text, image alt text (as its own
+//! block), footnote text. Left out: fenced and indented code, inline code, HTML blocks and
+//! tags, autolinks and bare URLs, YAML/TOML front matter. Block quotes are kept but marked
+//! `quoted`: in a reply they are usually the customer's words.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use super::{push_prose, Block, BlockKind, OffsetMap};
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
+}
+
+/// A block being collected.
+struct Open {
+    kind: BlockKind,
+    quoted: bool,
+    in_list: bool,
+    prose: String,
+    map: OffsetMap,
+}
+
+impl Open {
+    fn new(kind: BlockKind, quoted: bool, in_list: bool) -> Self {
+        Open {
+            kind,
+            quoted,
+            in_list,
+            prose: String::new(),
+            map: OffsetMap::default(),
+        }
+    }
+
+    /// Adds an event's text: verbatim when it is exactly the source bytes, otherwise as a
+    /// replacement of its whole source range (entities, escapes).
+    fn push(&mut self, source: &str, text: &str, range: Range<usize>) {
+        if source.get(range.clone()) == Some(text) {
+            push_prose(&mut self.prose, &mut self.map, text, range.start);
+        } else {
+            self.prose.push_str(text);
+            self.map.push_replaced(range, text.len());
+        }
+    }
+
+    /// Stands in for something left out (inline code, a tag) so words on either side stay
+    /// apart.
+    fn push_gap(&mut self, range: Range<usize>) {
+        if !self.prose.is_empty() && !self.prose.ends_with(char::is_whitespace) {
+            self.prose.push(' ');
+            self.map.push_replaced(range, 1);
+        }
+    }
+
+    fn finish(self) -> Option<Block> {
+        if self.prose.trim().is_empty() {
+            return None;
+        }
+        Some(Block::new(self.kind, self.quoted, self.in_list, self.prose, self.map))
+    }
+}
+
+#[derive(Default)]
+struct State {
+    blocks: Vec<Block>,
+    open: Option<Open>,
+    alt: Option<Open>,
+    quote_depth: usize,
+    list_depth: usize,
+    /// Inside code blocks, metadata blocks or autolinks: text there is not prose.
+    skip_depth: usize,
+    in_table_head: bool,
+    /// For each open link, whether it is an autolink (its text is a URL, not prose).
+    links: Vec<bool>,
+}
+
+impl State {
+    fn flush(&mut self) {
+        if let Some(block) = self.open.take().and_then(Open::finish) {
+            self.blocks.push(block);
+        }
+    }
+
+    fn start(&mut self, kind: BlockKind) {
+        self.flush();
+        self.open = Some(Open::new(kind, self.quote_depth > 0, self.list_depth > 0));
+    }
+
+    /// Where inline text goes: alt text when inside an image, else the open block (opened on
+    /// demand for tight list items, whose text has no paragraph around it).
+    fn target(&mut self) -> &mut Open {
+        if let Some(alt) = self.alt.as_mut() {
+            return alt;
+        }
+        let (quoted, in_list) = (self.quote_depth > 0, self.list_depth > 0);
+        self.open
+            .get_or_insert_with(|| Open::new(BlockKind::Paragraph, quoted, in_list))
+    }
+}
+
+/// Prose blocks of a Markdown source, in document order (alt text after its paragraph).
+pub fn blocks(source: &str) -> Vec<Block> {
+    let mut st = State::default();
+    let mut pending_alt: Vec<Block> = Vec::new();
+    for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+        match event {
+            Event::Start(tag) => match tag {
+                Tag::Paragraph => {
+                    if st.skip_depth == 0 {
+                        st.start(BlockKind::Paragraph)
+                    }
+                }
+                Tag::Heading { level, .. } => st.start(BlockKind::Heading(level as u8)),
+                Tag::TableHead => {
+                    st.flush();
+                    st.in_table_head = true;
+                }
+                Tag::TableCell => st.start(if st.in_table_head {
+                    BlockKind::TableHeader
+                } else {
+                    BlockKind::TableCell
+                }),
+                Tag::BlockQuote(_) => {
+                    st.flush();
+                    st.quote_depth += 1;
+                }
+                Tag::List(_) => {
+                    st.flush();
+                    st.list_depth += 1;
+                }
+                Tag::Item | Tag::FootnoteDefinition(_) | Tag::Table(_) | Tag::TableRow => st.flush(),
+                Tag::CodeBlock(_) | Tag::MetadataBlock(_) | Tag::HtmlBlock => {
+                    st.flush();
+                    st.skip_depth += 1;
+                }
+                Tag::Link { link_type, .. } => {
+                    let auto = matches!(link_type, LinkType::Autolink | LinkType::Email);
+                    st.links.push(auto);
+                    if auto {
+                        st.skip_depth += 1;
+                        if st.skip_depth == 1 {
+                            st.target().push_gap(range);
+                        }
+                    }
+                }
+                Tag::Image { .. } => {
+                    if st.alt.is_none() && st.skip_depth == 0 {
+                        st.target().push_gap(range);
+                        st.alt = Some(Open::new(BlockKind::Alt, st.quote_depth > 0, st.list_depth > 0));
+                    }
+                }
+                _ => {}
+            },
+            Event::End(tag) => match tag {
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::TableCell
+                | TagEnd::Item
+                | TagEnd::FootnoteDefinition => {
+                    st.flush();
+                    st.blocks.append(&mut pending_alt);
+                }
+                TagEnd::TableHead => {
+                    st.flush();
+                    st.in_table_head = false;
+                }
+                TagEnd::BlockQuote(_) => {
+                    st.flush();
+                    st.quote_depth = st.quote_depth.saturating_sub(1);
+                }
+                TagEnd::List(_) => {
+                    st.flush();
+                    st.list_depth = st.list_depth.saturating_sub(1);
+                }
+                TagEnd::CodeBlock | TagEnd::MetadataBlock(_) | TagEnd::HtmlBlock => {
+                    st.skip_depth = st.skip_depth.saturating_sub(1);
+                }
+                TagEnd::Link => {
+                    if st.links.pop() == Some(true) {
+                        st.skip_depth = st.skip_depth.saturating_sub(1);
+                    }
+                }
+                TagEnd::Image => {
+                    if let Some(block) = st.alt.take().and_then(Open::finish) {
+                        pending_alt.push(block);
+                    }
+                }
+                _ => {}
+            },
+            Event::Text(text) => {
+                if st.skip_depth == 0 {
+                    st.target().push(source, &text, range);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if st.skip_depth == 0 {
+                    let open = st.target();
+                    if open.prose.is_empty() {
+                        continue;
+                    }
+                    // Keep the line break itself so sentence splitting sees hard-wrapped lines.
+                    match source.get(range.clone()) {
+                        Some(s) if s.ends_with('\n') => {
+                            let nl = range.end - 1;
+                            open.prose.push('\n');
+                            open.map.push_verbatim(nl, 1);
+                        }
+                        _ => {
+                            open.prose.push('\n');
+                            open.map.push_replaced(range, 1);
+                        }
+                    }
+                }
+            }
+            Event::Code(_) | Event::InlineHtml(_) | Event::Html(_) | Event::FootnoteReference(_)
+            | Event::InlineMath(_) | Event::DisplayMath(_) => {
+                if st.skip_depth == 0 && (st.open.is_some() || st.alt.is_some()) {
+                    st.target().push_gap(range);
+                }
+            }
+            Event::TaskListMarker(_) | Event::Rule => {}
+        }
+    }
+    st.flush();
+    st.blocks.append(&mut pending_alt);
+    st.blocks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prose(source: &str) -> Vec<(BlockKind, bool, bool, String)> {
+        blocks(source)
+            .into_iter()
+            .map(|b| (b.kind, b.quoted, b.in_list, b.prose))
+            .collect()
+    }
+
+    #[test]
+    fn code_html_urls_and_front_matter_are_left_out() {
+        let src = "---\ntitle: We apologize\n---\n\nRun `npm i` now, see <https://x.io>.\n\n```\ncode here\n```\n\n<div>html</div>\n";
+        let got = prose(src);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].3, "Run  now, see .");
+    }
+
+    #[test]
+    fn block_quotes_lists_tables_headings_and_alt_text() {
+        let src = "# Title\n\n> Where is my order?\n\n- tight item\n- second\n\n| a | b |\n|---|---|\n| c | d |\n\n![a cat](cat.png) after\n";
+        let got = prose(src);
+        let kinds: Vec<_> = got.iter().map(|g| (g.0, g.1, g.2)).collect();
+        assert_eq!(
+            kinds,
+            [
+                (BlockKind::Heading(1), false, false),
+                (BlockKind::Paragraph, true, false),
+                (BlockKind::Paragraph, false, true),
+                (BlockKind::Paragraph, false, true),
+                (BlockKind::TableHeader, false, false),
+                (BlockKind::TableHeader, false, false),
+                (BlockKind::TableCell, false, false),
+                (BlockKind::TableCell, false, false),
+                (BlockKind::Paragraph, false, false),
+                (BlockKind::Alt, false, false),
+            ]
+        );
+        assert_eq!(got[1].3, "Where is my order?");
+        assert_eq!(got[9].3, "a cat");
+    }
+
+    #[test]
+    fn spans_map_back_through_inline_markup() {
+        let src = "We **apologize** for any\ninconvenience &amp; more.";
+        let b = &blocks(src)[0];
+        assert_eq!(b.prose, "We apologize for any\ninconvenience & more.");
+        let start = b.prose.find("apologize").unwrap();
+        let end = b.prose.find(" &").unwrap();
+        assert_eq!(&src[b.to_source(start..end)], "apologize** for any\ninconvenience");
+        let amp = b.prose.find('&').unwrap();
+        assert_eq!(&src[b.to_source(amp..amp + 1)], "&amp;");
+    }
+}

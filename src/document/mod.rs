@@ -1,0 +1,173 @@
+//! The document model: a source file turned into blocks of prose that keep their byte offsets.
+//!
+//! Markdown is read with pulldown-cmark ([`markdown`]); plain text and email-style replies with
+//! [`text`]. Either way a rule sees [`Block`]s: the prose a writer wrote (code, HTML, URLs and
+//! front matter left out), each with an [`OffsetMap`] back into the file, so every finding
+//! slices out exactly the source bytes it talks about.
+
+pub mod markdown;
+pub mod offsets;
+pub mod sentences;
+pub mod text;
+
+use std::ops::Range;
+use std::sync::{LazyLock, OnceLock};
+
+use regex::Regex;
+
+pub use offsets::OffsetMap;
+
+/// How to read a source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Markdown,
+    Text,
+}
+
+impl Format {
+    /// Format for a file extension (without the dot); `None` when Candor does not lint it by
+    /// default.
+    pub fn from_extension(ext: &str) -> Option<Format> {
+        match ext.to_ascii_lowercase().as_str() {
+            "md" | "markdown" | "mdown" | "mkd" => Some(Format::Markdown),
+            "txt" | "text" => Some(Format::Text),
+            _ => None,
+        }
+    }
+
+    /// Format for a path: by extension, plain text when there is none.
+    pub fn for_path(path: &std::path::Path) -> Option<Format> {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(ext) => Format::from_extension(ext),
+            None => Some(Format::Text),
+        }
+    }
+}
+
+/// What kind of text a block holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    Paragraph,
+    Heading(u8),
+    TableHeader,
+    TableCell,
+    /// Image alt text.
+    Alt,
+}
+
+/// A run of prose: a paragraph, heading, list item, table cell or alt text.
+#[derive(Debug)]
+pub struct Block {
+    pub kind: BlockKind,
+    /// Inside a block quote (or email-style `>` lines): usually the customer's words.
+    pub quoted: bool,
+    /// Inside a list item.
+    pub in_list: bool,
+    /// The prose a rule reads.
+    pub prose: String,
+    /// Where each prose byte came from in the source.
+    pub map: OffsetMap,
+    sentences: OnceLock<Vec<Range<usize>>>,
+}
+
+impl Block {
+    pub fn new(kind: BlockKind, quoted: bool, in_list: bool, prose: String, map: OffsetMap) -> Self {
+        debug_assert_eq!(prose.len(), map.prose_len());
+        Block {
+            kind,
+            quoted,
+            in_list,
+            prose,
+            map,
+            sentences: OnceLock::new(),
+        }
+    }
+
+    /// Sentence ranges in the block's prose, trimmed of surrounding white space, computed once
+    /// on first use (most rules never need them).
+    pub fn sentences(&self) -> &[Range<usize>] {
+        self.sentences
+            .get_or_init(|| sentences::split(&self.prose))
+    }
+
+    /// Source range of a prose range.
+    pub fn to_source(&self, prose: Range<usize>) -> Range<usize> {
+        self.map.to_source(prose)
+    }
+}
+
+/// A source file read as prose.
+#[derive(Debug)]
+pub struct Document {
+    pub format: Format,
+    /// The file's text, exactly as read.
+    pub source: String,
+    pub blocks: Vec<Block>,
+}
+
+impl Document {
+    pub fn parse(source: String, format: Format) -> Document {
+        let blocks = match format {
+            Format::Markdown => markdown::blocks(&source),
+            Format::Text => text::blocks(&source),
+        };
+        Document {
+            format,
+            source,
+            blocks,
+        }
+    }
+
+    /// Blocks written by the author of the file (not quoted text).
+    pub fn own_blocks(&self) -> impl Iterator<Item = &Block> {
+        self.blocks.iter().filter(|b| !b.quoted)
+    }
+
+    /// Blocks inside block quotes: in a reply, usually the customer's words.
+    pub fn quoted_blocks(&self) -> impl Iterator<Item = &Block> {
+        self.blocks.iter().filter(|b| b.quoted)
+    }
+}
+
+/// Adds `text` found at `source_start` to a prose buffer, leaving out URLs (they are not prose
+/// and would only trip rules) by replacing each with one space.
+pub(crate) fn push_prose(prose: &mut String, map: &mut OffsetMap, text: &str, source_start: usize) {
+    let mut last = 0;
+    for url in find_urls(text) {
+        prose.push_str(&text[last..url.start]);
+        map.push_verbatim(source_start + last, url.start - last);
+        prose.push(' ');
+        map.push_replaced(source_start + url.start..source_start + url.end, 1);
+        last = url.end;
+    }
+    prose.push_str(&text[last..]);
+    map.push_verbatim(source_start + last, text.len() - last);
+}
+
+/// Byte ranges of bare URLs (`http://`, `https://`, `www.`) in `text`.
+fn find_urls(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    static URL: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)\b(?:https?://|www\.)[^\s<>]+").expect("valid URL regex"));
+    URL.find_iter(text).filter_map(|m| {
+        // Trailing punctuation belongs to the sentence, not the URL.
+        let url = m.as_str().trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"', '\'']);
+        (!url.is_empty()).then(|| m.start()..m.start() + url.len())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_replaced_and_trailing_punctuation_kept() {
+        let mut prose = String::new();
+        let mut map = OffsetMap::default();
+        let text = "See https://example.com/a?b=1. Then www.x.org, ok";
+        push_prose(&mut prose, &mut map, text, 100);
+        assert_eq!(prose, "See  . Then  , ok");
+        assert_eq!(map.to_source(0..3), 100..103);
+        let dot = prose.find('.').unwrap();
+        assert_eq!(&text[map.to_source(dot..dot + 1).start - 100..][..1], ".");
+    }
+}

@@ -1,0 +1,144 @@
+//! Maps byte offsets in a block's prose back to byte offsets in the source file.
+//!
+//! A block's prose is the concatenation of the pieces of source text a rule should read. Most
+//! pieces are copied verbatim; a few (entity references, backslash escapes) differ from their
+//! source bytes, so positions inside them map to the edges of the source range they came from.
+//! Either way a mapped span stays inside the file and on character boundaries.
+
+use std::ops::Range;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Piece {
+    prose_start: usize,
+    prose_len: usize,
+    source: Range<usize>,
+    verbatim: bool,
+}
+
+/// Byte-offset map from prose to source, built piece by piece in prose order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OffsetMap {
+    pieces: Vec<Piece>,
+    prose_len: usize,
+}
+
+impl OffsetMap {
+    /// Records `len` prose bytes that were copied unchanged from `source_start`.
+    pub fn push_verbatim(&mut self, source_start: usize, len: usize) {
+        if len == 0 {
+            return;
+        }
+        if let Some(last) = self.pieces.last_mut() {
+            if last.verbatim
+                && last.source.end == source_start
+                && last.prose_start + last.prose_len == self.prose_len
+            {
+                last.prose_len += len;
+                last.source.end += len;
+                self.prose_len += len;
+                return;
+            }
+        }
+        self.pieces.push(Piece {
+            prose_start: self.prose_len,
+            prose_len: len,
+            source: source_start..source_start + len,
+            verbatim: true,
+        });
+        self.prose_len += len;
+    }
+
+    /// Records `len` prose bytes that stand for the source bytes `source` without being a copy.
+    pub fn push_replaced(&mut self, source: Range<usize>, len: usize) {
+        if len == 0 {
+            return;
+        }
+        self.pieces.push(Piece {
+            prose_start: self.prose_len,
+            prose_len: len,
+            source,
+            verbatim: false,
+        });
+        self.prose_len += len;
+    }
+
+    pub fn prose_len(&self) -> usize {
+        self.prose_len
+    }
+
+    fn piece_at(&self, prose_offset: usize) -> Option<&Piece> {
+        let i = self
+            .pieces
+            .partition_point(|p| p.prose_start + p.prose_len <= prose_offset);
+        self.pieces.get(i)
+    }
+
+    /// Source offset of the prose byte at `prose_offset` (start of a span).
+    pub fn start_to_source(&self, prose_offset: usize) -> usize {
+        match self.piece_at(prose_offset) {
+            Some(p) if p.verbatim => p.source.start + (prose_offset - p.prose_start),
+            Some(p) => p.source.start,
+            None => self.pieces.last().map_or(0, |p| p.source.end),
+        }
+    }
+
+    /// Source offset just past the prose byte before `prose_end` (end of a span, exclusive).
+    pub fn end_to_source(&self, prose_end: usize) -> usize {
+        if prose_end == 0 {
+            return self.pieces.first().map_or(0, |p| p.source.start);
+        }
+        match self.piece_at(prose_end - 1) {
+            Some(p) if p.verbatim => p.source.start + (prose_end - p.prose_start),
+            Some(p) => p.source.end,
+            None => self.pieces.last().map_or(0, |p| p.source.end),
+        }
+    }
+
+    /// Source range of a prose range. An empty prose range maps to an empty source range.
+    pub fn to_source(&self, prose: Range<usize>) -> Range<usize> {
+        let start = self.start_to_source(prose.start);
+        if prose.is_empty() {
+            return start..start;
+        }
+        let end = self.end_to_source(prose.end).max(start);
+        start..end
+    }
+
+    /// The whole source range this block covers.
+    pub fn source_extent(&self) -> Range<usize> {
+        match (self.pieces.first(), self.pieces.last()) {
+            (Some(a), Some(b)) => a.source.start..b.source.end,
+            _ => 0..0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verbatim_pieces_map_one_to_one_and_replaced_ones_to_their_edges() {
+        // source: "a &amp; b" ; prose: "a & b"
+        let mut m = OffsetMap::default();
+        m.push_verbatim(0, 2); // "a "
+        m.push_replaced(2..7, 1); // "&"
+        m.push_verbatim(7, 2); // " b"
+        assert_eq!(m.to_source(0..1), 0..1);
+        assert_eq!(m.to_source(2..3), 2..7);
+        assert_eq!(m.to_source(0..5), 0..9);
+        assert_eq!(m.to_source(4..5), 8..9);
+        assert_eq!(m.to_source(5..5), 9..9);
+    }
+
+    #[test]
+    fn adjacent_verbatim_pieces_merge() {
+        let mut m = OffsetMap::default();
+        m.push_verbatim(10, 3);
+        m.push_verbatim(13, 3);
+        assert_eq!(m.pieces.len(), 1);
+        m.push_verbatim(20, 1);
+        assert_eq!(m.pieces.len(), 2);
+        assert_eq!(m.to_source(5..7), 15..21);
+    }
+}

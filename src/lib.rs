@@ -1,0 +1,29 @@
+//! Candor: a fast linter for customer-facing writing.
+//!
+//! The pipeline, one module per step:
+//! [`source`] (files, stdin) → [`document`] (prose blocks with byte offsets) → [`rules`]
+//! (YAML rule packs, compiled once) → [`check`] (run the rules) → [`diagnostic`] (findings in
+//! byte offsets) → [`report`] (one reporter per output format). [`cli`] wires them together
+//! for the binary.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use candor::{check::check_document, document::{Document, Format}, rules::RuleSet};
+//!
+//! let rules = RuleSet::builtin().unwrap();
+//! let text = "We apologize for any inconvenience this may have caused.";
+//! let doc = Document::parse(text.to_string(), Format::Text);
+//! let path: Arc<str> = Arc::from("reply.txt");
+//! let findings = check_document(&rules, &path, &doc, &[]);
+//! let filler = findings.diagnostics.iter().find(|d| &*d.rule == "Candor.CannedFiller").unwrap();
+//! assert!(text[filler.span.clone()].contains("apologize for any inconvenience"));
+//! ```
+
+pub mod check;
+pub mod cli;
+pub mod diagnostic;
+pub mod document;
+pub mod error;
+pub mod report;
+pub mod rules;
+pub mod source;

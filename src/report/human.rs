@@ -1,0 +1,90 @@
+//! Human output: codespan-reporting diagnostics with source snippets, related spans in other
+//! files (the customer's message) as secondary labels, suggestions as notes, and a summary.
+
+use std::collections::HashMap;
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::{self, termcolor::Buffer, Config};
+
+use super::Report;
+use crate::diagnostic::Severity;
+
+fn severity(s: Severity) -> CsSeverity {
+    match s {
+        Severity::Error => CsSeverity::Error,
+        Severity::Warning => CsSeverity::Warning,
+        Severity::Suggestion => CsSeverity::Help,
+    }
+}
+
+/// Renders every finding, then a one-line summary. With `color`, ANSI colour codes are used.
+pub fn render(report: &Report, color: bool) -> String {
+    let mut files = SimpleFiles::new();
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    for f in &report.files {
+        ids.insert(&f.path, files.add(f.path.to_string(), f.text.clone()));
+    }
+    for r in &report.related_sources {
+        if !ids.contains_key(&*r.path) {
+            ids.insert(&r.path, files.add(r.path.to_string(), r.text.clone()));
+        }
+    }
+    let config = Config::default();
+    let mut buffer = if color { Buffer::ansi() } else { Buffer::no_color() };
+    for f in &report.files {
+        let file_id = ids[&*f.path];
+        for d in &f.diagnostics {
+            let mut labels = vec![Label::primary(file_id, d.span.clone())];
+            for r in &d.related {
+                if let Some(&rid) = ids.get(&*r.path) {
+                    labels.push(Label::secondary(rid, r.span.clone()).with_message(r.message.clone()));
+                }
+            }
+            let mut notes: Vec<String> = match d.suggestions.as_slice() {
+                [] => Vec::new(),
+                [only] if only.is_empty() => vec!["suggestion: remove it".to_string()],
+                [only] => vec![format!("suggestion: {only}")],
+                many => vec![format!("suggestions: {}", many.join(" | "))],
+            };
+            if let Some(link) = &d.link {
+                notes.push(format!("see {link}"));
+            }
+            let diag = CsDiagnostic::new(severity(d.severity))
+                .with_message(d.message.clone())
+                .with_code(d.rule.to_string())
+                .with_labels(labels)
+                .with_notes(notes);
+            // A span outside its file would be a bug; never let it stop the report.
+            let _ = term::emit_to_write_style(&mut buffer, &config, &files, &diag);
+        }
+    }
+    let mut out = String::from_utf8_lossy(buffer.as_slice()).into_owned();
+    out.push_str(&summary_line(report));
+    out
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// "3 findings in 2 files (1 error, 2 warnings, 0 suggestions)".
+pub fn summary_line(report: &Report) -> String {
+    let s = report.summary();
+    let total = s.errors + s.warnings + s.suggestions;
+    if total == 0 {
+        return format!("No findings in {}.\n", plural(s.files, "file"));
+    }
+    format!(
+        "{} in {} ({}, {}, {})\n",
+        plural(total, "finding"),
+        plural(s.files, "file"),
+        plural(s.errors, "error"),
+        plural(s.warnings, "warning"),
+        plural(s.suggestions, "suggestion"),
+    )
+}

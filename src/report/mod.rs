@@ -1,0 +1,121 @@
+//! Reporters: one file per output format, all built from the same [`Report`].
+//!
+//! Reporters return text; only the binary's edge ([`crate::cli`]) writes it out.
+
+pub mod human;
+pub mod json;
+pub mod line;
+
+use std::sync::Arc;
+
+use crate::check::Question;
+use crate::diagnostic::{Diagnostic, LineIndex, Severity};
+
+/// Findings for one linted file, with its text (for line numbers and snippets).
+#[derive(Debug)]
+pub struct FileReport {
+    pub path: Arc<str>,
+    pub text: Arc<str>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub questions: Vec<Question>,
+}
+
+/// A file read only to explain findings (the customer's message).
+#[derive(Debug, Clone)]
+pub struct RelatedSource {
+    pub path: Arc<str>,
+    pub text: Arc<str>,
+}
+
+/// Everything a run found, in a stable order (files sorted by path).
+#[derive(Debug, Default)]
+pub struct Report {
+    pub files: Vec<FileReport>,
+    pub related_sources: Vec<RelatedSource>,
+}
+
+/// Counts by severity.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub suggestions: usize,
+}
+
+impl Report {
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary {
+            files: self.files.len(),
+            ..Summary::default()
+        };
+        for d in self.files.iter().flat_map(|f| &f.diagnostics) {
+            match d.severity {
+                Severity::Error => s.errors += 1,
+                Severity::Warning => s.warnings += 1,
+                Severity::Suggestion => s.suggestions += 1,
+            }
+        }
+        s
+    }
+
+    /// Text of a file a span may point into: a linted file or a related one.
+    pub fn text_of(&self, path: &str) -> Option<&Arc<str>> {
+        self.files
+            .iter()
+            .find(|f| &*f.path == path)
+            .map(|f| &f.text)
+            .or_else(|| self.related_sources.iter().find(|r| &*r.path == path).map(|r| &r.text))
+    }
+
+    /// The most severe finding, if any.
+    pub fn max_severity(&self) -> Option<Severity> {
+        self.files.iter().flat_map(|f| &f.diagnostics).map(|d| d.severity).max()
+    }
+}
+
+/// A span's start and end as 1-based lines and columns.
+#[derive(Debug, Clone, Copy)]
+pub struct Position {
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+impl Position {
+    pub fn of(text: &str, index: &LineIndex, span: &std::ops::Range<usize>) -> Position {
+        let a = index.line_col(text, span.start);
+        let b = index.line_col(text, span.end);
+        Position {
+            start: span.start,
+            end: span.end,
+            line: a.line,
+            column: a.column,
+            end_line: b.line,
+            end_column: b.column,
+        }
+    }
+}
+
+/// Output formats of `candor check --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// Rich diagnostics with source snippets (codespan-reporting).
+    Human,
+    /// The stable JSON report (version 1).
+    Json,
+    /// One line per finding: `path:line:col: severity rule: message`.
+    Line,
+}
+
+/// Renders `report` in `format`. `color` applies to human output only.
+pub fn render(report: &Report, format: OutputFormat, color: bool) -> String {
+    match format {
+        OutputFormat::Human => human::render(report, color),
+        OutputFormat::Json => json::render(report),
+        OutputFormat::Line => line::render(report),
+    }
+}

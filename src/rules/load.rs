@@ -1,0 +1,160 @@
+//! Loading rule packs: the built-in pack embedded at build time, then `--rules` folders.
+//!
+//! A pack is a folder of `.yml` files; a rule's id is `Pack.FileStem`. A folder given with
+//! `--rules` is either a pack itself (it holds `.yml` files) or a Vale `StylesPath` (its
+//! sub-folders are packs). A later rule with the same id replaces an earlier one.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::spec::{Head, RuleSpec};
+use super::{types, Rule, RuleSource};
+use crate::error::ConfigError;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+}
+
+/// A rule file that loaded but is not used, and why.
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    pub id: String,
+    pub path: String,
+    pub reason: String,
+}
+
+/// The rules a run uses, in a stable order (by id).
+#[derive(Debug, Default, Clone)]
+pub struct RuleSet {
+    rules: Vec<Arc<dyn Rule>>,
+    pub skipped: Vec<Skipped>,
+}
+
+impl RuleSet {
+    /// The built-in pack alone.
+    pub fn builtin() -> Result<RuleSet, ConfigError> {
+        let mut set = RuleSet::default();
+        for (rel, text) in embedded::EMBEDDED {
+            let Some((pack, file)) = rel.split_once('/') else { continue };
+            set.add_file(pack, file, &format!("rules/{rel}"), text)?;
+        }
+        set.sort();
+        Ok(set)
+    }
+
+    /// The built-in pack plus the packs in each of `dirs`, in order.
+    pub fn load(dirs: &[impl AsRef<Path>]) -> Result<RuleSet, ConfigError> {
+        let mut set = RuleSet::builtin()?;
+        for dir in dirs {
+            set.add_dir(dir.as_ref())?;
+        }
+        set.sort();
+        Ok(set)
+    }
+
+    /// Adds a pack folder, or every pack folder inside a styles folder.
+    pub fn add_dir(&mut self, dir: &Path) -> Result<(), ConfigError> {
+        let shown = dir.display().to_string();
+        let entries = read_dir_sorted(dir).map_err(|e| ConfigError::whole_file(&shown, format!("cannot read rules folder: {e}")))?;
+        let has_rules = entries.iter().any(|p| is_rule_file(p));
+        if has_rules {
+            let pack = dir
+                .canonicalize()
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| "Custom".to_string());
+            return self.add_pack(&pack, &entries);
+        }
+        for sub in entries.iter().filter(|p| p.is_dir()) {
+            let pack = sub.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let files = read_dir_sorted(sub)
+                .map_err(|e| ConfigError::whole_file(sub.display().to_string(), format!("cannot read rules folder: {e}")))?;
+            self.add_pack(&pack, &files)?;
+        }
+        Ok(())
+    }
+
+    fn add_pack(&mut self, pack: &str, files: &[std::path::PathBuf]) -> Result<(), ConfigError> {
+        for path in files.iter().filter(|p| is_rule_file(p)) {
+            let shown = path.display().to_string();
+            let bytes = std::fs::read(path).map_err(|e| ConfigError::whole_file(&shown, format!("cannot read rule file: {e}")))?;
+            let text = String::from_utf8(bytes).map_err(|e| {
+                ConfigError::whole_file(&shown, format!("rule file is not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))
+            })?;
+            let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            self.add_file(pack, &file, &shown, &text)?;
+        }
+        Ok(())
+    }
+
+    /// Parses and compiles one rule file and adds it, replacing a rule with the same id.
+    pub fn add_file(&mut self, pack: &str, file: &str, shown: &str, text: &str) -> Result<(), ConfigError> {
+        let name = file.trim_end_matches(".yml").trim_end_matches(".yaml");
+        let id = format!("{pack}.{name}");
+        let head: Head = serde_norway::from_str(text).map_err(|e| ConfigError::from_yaml(shown, text, &e))?;
+        if head.extends.is_none() {
+            return Err(ConfigError::at_line(shown, text, 1, "rule file has no `extends:` key (the rule type)"));
+        }
+        let spec: RuleSpec = serde_norway::from_str(text).map_err(|e| ConfigError::from_yaml(shown, text, &e))?;
+        let src = RuleSource {
+            pack,
+            name,
+            path: shown,
+            text,
+            spec,
+        };
+        self.rules.retain(|r| *r.meta().id != *id);
+        self.skipped.retain(|s| s.id != id);
+        match types::compile(&src)? {
+            Some(rule) => self.rules.push(Arc::from(rule)),
+            None => self.skipped.push(Skipped {
+                id,
+                path: shown.to_string(),
+                reason: format!("`extends: {}` is a Vale rule type Candor does not run yet", src.spec.extends),
+            }),
+        }
+        Ok(())
+    }
+
+    /// Adds an already compiled rule (for tests and embedding).
+    pub fn push(&mut self, rule: Arc<dyn Rule>) {
+        self.rules.retain(|r| r.meta().id != rule.meta().id);
+        self.rules.push(rule);
+        self.sort();
+    }
+
+    /// Keeps only the rules `keep` accepts.
+    pub fn retain(&mut self, mut keep: impl FnMut(&dyn Rule) -> bool) {
+        self.rules.retain(|r| keep(r.as_ref()));
+    }
+
+    fn sort(&mut self) {
+        self.rules.sort_by(|a, b| a.meta().id.cmp(&b.meta().id));
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Arc<dyn Rule>> {
+        self.rules.iter()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Arc<dyn Rule>> {
+        self.rules.iter().find(|r| &*r.meta().id == id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+}
+
+fn is_rule_file(p: &Path) -> bool {
+    p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("yml" | "yaml"))
+}
+
+fn read_dir_sorted(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let mut v: Vec<_> = std::fs::read_dir(dir)?.flatten().map(|e| e.path()).collect();
+    v.sort();
+    Ok(v)
+}

@@ -1,0 +1,242 @@
+//! Rules: the YAML schema ([`spec`]), where a rule looks ([`scope`]), loading packs ([`load`])
+//! and one file per rule type ([`types`]).
+//!
+//! A rule is data: a YAML file in Vale's schema (`extends: existence`, `substitution`, ...) or
+//! one of Candor's own types for what Vale cannot express. Each compiles once into a value that
+//! implements [`Rule`].
+
+pub mod load;
+pub mod scope;
+pub mod spec;
+pub mod types;
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::check::{CheckContext, Findings};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::{Block, Document};
+use crate::error::{find_line, ConfigError};
+pub use load::RuleSet;
+pub use scope::{Scope, ScopeSet};
+pub use spec::{Examples, RuleSpec};
+
+/// What every rule has, whatever its type.
+#[derive(Debug, Clone)]
+pub struct RuleMeta {
+    /// `Pack.Name`, from the pack folder and the file stem.
+    pub id: Arc<str>,
+    pub pack: String,
+    /// The `extends:` type.
+    pub extends: String,
+    pub level: Severity,
+    /// Message template; `%s` is filled in by the rule (usually with the matched text).
+    pub message: String,
+    pub description: String,
+    pub link: Option<Arc<str>>,
+    pub scope: ScopeSet,
+    pub examples: Examples,
+    /// At most this many findings per file (0: no limit).
+    pub limit: usize,
+}
+
+impl RuleMeta {
+    /// A finding of this rule at `span` with `message`.
+    pub fn diagnostic(&self, span: Range<usize>, message: String) -> Diagnostic {
+        let mut d = Diagnostic::new(self.id.clone(), self.level, message, span);
+        d.link = self.link.clone();
+        d
+    }
+
+    /// The message template with each `%s` filled in turn from `args`.
+    pub fn format(&self, args: &[&str]) -> String {
+        format_message(&self.message, args)
+    }
+}
+
+/// A compiled rule.
+pub trait Rule: Send + Sync + fmt::Debug {
+    fn meta(&self) -> &RuleMeta;
+    /// Adds this rule's findings for one file.
+    fn check(&self, cx: &CheckContext<'_>, out: &mut Findings);
+}
+
+/// Fills `%s` placeholders in order (`%%` is a literal percent sign); missing arguments leave
+/// an empty string.
+pub fn format_message(template: &str, args: &[&str]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut args = args.iter();
+    let mut rest = template;
+    while let Some(i) = rest.find('%') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if let Some(r) = after.strip_prefix('s') {
+            out.push_str(args.next().copied().unwrap_or(""));
+            rest = r;
+        } else if let Some(r) = after.strip_prefix('%') {
+            out.push('%');
+            rest = r;
+        } else {
+            out.push('%');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A stretch of prose a rule matches in: a block, one sentence of it, or the raw file.
+#[derive(Debug, Clone, Copy)]
+pub struct Unit<'a> {
+    pub text: &'a str,
+    block: Option<&'a Block>,
+    /// Where `text` starts in the block's prose.
+    base: usize,
+}
+
+impl<'a> Unit<'a> {
+    /// Source range of a range in `text`.
+    pub fn to_source(&self, r: Range<usize>) -> Range<usize> {
+        match self.block {
+            Some(b) => b.to_source(self.base + r.start..self.base + r.end),
+            None => self.base + r.start..self.base + r.end,
+        }
+    }
+
+    pub fn block(&self) -> Option<&'a Block> {
+        self.block
+    }
+}
+
+/// The units a scope selects: the raw source for `raw`, each sentence of the selected blocks for
+/// `sentence`, otherwise each selected block.
+pub fn units<'a>(doc: &'a Document, scope: &ScopeSet) -> Vec<Unit<'a>> {
+    let mut out = Vec::new();
+    if scope.is_raw() {
+        out.push(Unit {
+            text: &doc.source,
+            block: None,
+            base: 0,
+        });
+    }
+    for block in doc.blocks.iter().filter(|b| scope.selects(b)) {
+        if scope.by_sentence() {
+            for s in block.sentences() {
+                out.push(Unit {
+                    text: &block.prose[s.clone()],
+                    block: Some(block),
+                    base: s.start,
+                });
+            }
+        } else {
+            out.push(Unit {
+                text: &block.prose,
+                block: Some(block),
+                base: 0,
+            });
+        }
+    }
+    out
+}
+
+/// What a rule type's compiler gets: the parsed keys plus where they came from, for errors.
+pub struct RuleSource<'a> {
+    pub pack: &'a str,
+    pub name: &'a str,
+    /// Path shown in errors.
+    pub path: &'a str,
+    pub text: &'a str,
+    pub spec: RuleSpec,
+}
+
+impl RuleSource<'_> {
+    /// An error at the first line containing `needle` (or line 1).
+    pub fn error_at(&self, needle: &str, message: impl Into<String>) -> ConfigError {
+        let line = find_line(self.text, needle, 1).unwrap_or(1);
+        ConfigError::at_line(self.path, self.text, line, message)
+    }
+
+    /// An error for a key that must be present.
+    pub fn missing(&self, key: &str) -> ConfigError {
+        self.error_at(
+            "extends:",
+            format!("`extends: {}` needs the key `{key}`", self.spec.extends),
+        )
+    }
+
+    /// Compiles a regular expression written in this rule, with an error that names the line
+    /// and says what the `regex` crate does not support (look-around, back-references).
+    pub fn regex(&self, pattern: &str, shown: &str) -> Result<regex::Regex, ConfigError> {
+        regex::RegexBuilder::new(pattern)
+            .size_limit(64 << 20)
+            .build()
+            .map_err(|e| self.error_at(shown, regex_error(shown, &e)))
+    }
+
+    /// The common keys every rule type shares.
+    pub fn meta(&self, default_message: &str) -> Result<RuleMeta, ConfigError> {
+        let spec = &self.spec;
+        let level = match &spec.level {
+            None => Severity::Suggestion,
+            Some(l) => Severity::parse(l).ok_or_else(|| {
+                self.error_at("level:", format!("`level: {l}` is not one of suggestion, warning, error"))
+            })?,
+        };
+        let scope = match &spec.scope {
+            None => ScopeSet::default(),
+            Some(s) => ScopeSet::parse(&s.to_vec()).map_err(|bad| {
+                self.error_at(
+                    "scope",
+                    format!(
+                        "`{bad}` is not a scope (text, paragraph, sentence, heading, heading.h1-h6, list, table, table.header, table.cell, blockquote, alt, raw)"
+                    ),
+                )
+            })?,
+        };
+        Ok(RuleMeta {
+            id: format!("{}.{}", self.pack, self.name).into(),
+            pack: self.pack.to_string(),
+            extends: spec.extends.clone(),
+            level,
+            message: spec.message.clone().unwrap_or_else(|| default_message.to_string()),
+            description: spec.description.clone().unwrap_or_default(),
+            link: spec.link.as_deref().map(Arc::from),
+            scope,
+            examples: spec.examples.clone().unwrap_or_default(),
+            limit: spec.limit.unwrap_or(0),
+        })
+    }
+}
+
+/// A regex error in plain words, naming the construct the `regex` crate does not support.
+fn regex_error(pattern: &str, err: &regex::Error) -> String {
+    let construct = ["(?=", "(?!", "(?<=", "(?<!"]
+        .iter()
+        .find(|c| pattern.contains(*c))
+        .map(|c| format!("look-around `{c}`"))
+        .or_else(|| {
+            let b = pattern.as_bytes();
+            (0..b.len().saturating_sub(1))
+                .find(|&i| b[i] == b'\\' && b[i + 1].is_ascii_digit() && b[i + 1] != b'0')
+                .map(|i| format!("back-reference `{}`", &pattern[i..i + 2]))
+        });
+    match construct {
+        Some(c) => format!(
+            "regex `{pattern}` uses {c}, which Candor does not support (its regexes run in linear time); rewrite the pattern without it"
+        ),
+        None => format!("regex `{pattern}` does not compile: {}", err.to_string().replace('\n', " ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_placeholders_fill_in_order() {
+        assert_eq!(format_message("Use '%s' instead of '%s'.", &["a", "b"]), "Use 'a' instead of 'b'.");
+        assert_eq!(format_message("100%% sure: %s", &["x"]), "100% sure: x");
+        assert_eq!(format_message("%s and %s", &["x"]), "x and ");
+    }
+}

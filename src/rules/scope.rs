@@ -1,0 +1,125 @@
+//! Where in a document a rule looks (`scope:`), in Vale's vocabulary.
+//!
+//! `text` is every block the writer wrote; block quotes are left out of it because in a reply
+//! they hold the customer's words. `blockquote` selects them explicitly. `~name` excludes.
+
+use crate::document::{Block, BlockKind};
+
+/// One named part of a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Text,
+    Paragraph,
+    Sentence,
+    Heading(Option<u8>),
+    List,
+    Table,
+    TableHeader,
+    TableCell,
+    Blockquote,
+    Alt,
+    /// The whole source file, markup and all.
+    Raw,
+}
+
+impl Scope {
+    pub fn parse(name: &str) -> Option<Scope> {
+        Some(match name {
+            "text" | "summary" => Scope::Text,
+            "paragraph" => Scope::Paragraph,
+            "sentence" => Scope::Sentence,
+            "heading" => Scope::Heading(None),
+            "list" => Scope::List,
+            "table" => Scope::Table,
+            "table.header" => Scope::TableHeader,
+            "table.cell" => Scope::TableCell,
+            "blockquote" => Scope::Blockquote,
+            "alt" => Scope::Alt,
+            "raw" => Scope::Raw,
+            _ => {
+                let level = name.strip_prefix("heading.h")?.parse::<u8>().ok()?;
+                if !(1..=6).contains(&level) {
+                    return None;
+                }
+                Scope::Heading(Some(level))
+            }
+        })
+    }
+
+    fn selects(self, block: &Block) -> bool {
+        match self {
+            Scope::Text | Scope::Sentence => !block.quoted,
+            Scope::Paragraph => block.kind == BlockKind::Paragraph && !block.in_list && !block.quoted,
+            Scope::Heading(None) => matches!(block.kind, BlockKind::Heading(_)),
+            Scope::Heading(Some(l)) => block.kind == BlockKind::Heading(l),
+            Scope::List => block.in_list && !block.quoted,
+            Scope::Table => matches!(block.kind, BlockKind::TableCell | BlockKind::TableHeader),
+            Scope::TableHeader => block.kind == BlockKind::TableHeader,
+            Scope::TableCell => block.kind == BlockKind::TableCell,
+            Scope::Blockquote => block.quoted,
+            Scope::Alt => block.kind == BlockKind::Alt,
+            Scope::Raw => false,
+        }
+    }
+}
+
+/// A rule's `scope:` list: blocks selected by any included scope and by no excluded one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopeSet {
+    include: Vec<Scope>,
+    exclude: Vec<Scope>,
+}
+
+impl Default for ScopeSet {
+    fn default() -> Self {
+        ScopeSet {
+            include: vec![Scope::Text],
+            exclude: Vec::new(),
+        }
+    }
+}
+
+impl ScopeSet {
+    /// Parses scope names; the error is the name that is not a scope.
+    pub fn parse(names: &[String]) -> Result<ScopeSet, String> {
+        let mut set = ScopeSet {
+            include: Vec::new(),
+            exclude: Vec::new(),
+        };
+        for name in names {
+            let (negated, bare) = match name.trim().strip_prefix('~') {
+                Some(rest) => (true, rest),
+                None => (false, name.trim()),
+            };
+            let scope = Scope::parse(bare).ok_or_else(|| name.clone())?;
+            if negated {
+                set.exclude.push(scope);
+            } else {
+                set.include.push(scope);
+            }
+        }
+        if set.include.is_empty() {
+            set.include.push(Scope::Text);
+        }
+        Ok(set)
+    }
+
+    pub fn selects(&self, block: &Block) -> bool {
+        self.include.iter().any(|s| s.selects(block)) && !self.exclude.iter().any(|s| s.selects(block))
+    }
+
+    /// Whether matches are made sentence by sentence.
+    pub fn by_sentence(&self) -> bool {
+        self.include.contains(&Scope::Sentence)
+    }
+
+    /// Whether the rule reads the raw source instead of prose blocks.
+    pub fn is_raw(&self) -> bool {
+        self.include.contains(&Scope::Raw)
+    }
+
+    /// The unit an occurrence rule counts in.
+    pub fn includes(&self, scope: Scope) -> bool {
+        self.include.contains(&scope)
+    }
+}

@@ -1,0 +1,116 @@
+//! The YAML schema of a rule file: Vale's keys plus Candor's own.
+//!
+//! One struct holds every key any rule type reads, with `deny_unknown_fields`, so a misspelt
+//! key is an error that names the key, the file and the line. Each rule type then takes the
+//! keys it needs and says which required ones are missing.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+/// A YAML value that may be one item or a list of them (`scope: heading` or `scope: [a, b]`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn to_vec(&self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s.clone()],
+            OneOrMany::Many(v) => v.clone(),
+        }
+    }
+}
+
+/// Vale's `action:` block (what a fix does).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Action {
+    pub name: String,
+    #[serde(default)]
+    pub params: Vec<String>,
+}
+
+/// Text that must make a rule fire (`bad`) and text that must not (`good`). The test suite runs
+/// every rule's examples, so a rule file carries its own tests.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    #[serde(default)]
+    pub bad: Vec<String>,
+    #[serde(default)]
+    pub good: Vec<String>,
+}
+
+/// Every key a rule file may have.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    // --- common (Vale) ---
+    pub extends: String,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub level: Option<String>,
+    #[serde(default)]
+    pub scope: Option<OneOrMany>,
+    #[serde(default)]
+    pub link: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub ignorecase: bool,
+    #[serde(default)]
+    pub nonword: bool,
+    #[serde(default)]
+    pub action: Option<Action>,
+    /// Vale: whether the vocabulary applies. Accepted for compatibility.
+    #[serde(default)]
+    pub vocab: Option<bool>,
+    /// Vale: how many matches to report at most (0 = all).
+    #[serde(default)]
+    pub limit: Option<usize>,
+
+    // --- existence / substitution / repetition ---
+    #[serde(default)]
+    pub tokens: Option<Vec<String>>,
+    #[serde(default)]
+    pub raw: Option<Vec<String>>,
+    #[serde(default)]
+    pub exceptions: Option<Vec<String>>,
+    #[serde(default)]
+    pub append: bool,
+    #[serde(default)]
+    pub swap: Option<BTreeMap<String, String>>,
+    #[serde(default)]
+    pub capitalize: bool,
+    #[serde(default)]
+    pub alpha: bool,
+
+    // --- occurrence ---
+    #[serde(default)]
+    pub token: Option<String>,
+    #[serde(default)]
+    pub max: Option<usize>,
+    #[serde(default)]
+    pub min: Option<usize>,
+
+    // --- Candor ---
+    /// Must-fire / must-not-fire examples for the rule's own test.
+    #[serde(default)]
+    pub examples: Option<Examples>,
+    /// Options of Candor's own rule types (thresholds, allowed placeholders, ...); each type
+    /// reads and checks the keys it knows.
+    #[serde(default)]
+    pub options: Option<BTreeMap<String, serde_norway::Value>>,
+}
+
+/// Only the `extends:` key, read first to decide how to treat the rest.
+#[derive(Debug, Deserialize)]
+pub struct Head {
+    #[serde(default)]
+    pub extends: Option<String>,
+}

@@ -1,0 +1,110 @@
+//! `extends: existence` — flags any occurrence of the listed tokens.
+//!
+//! What it catches: words and phrases that should not appear at all, such as stock support
+//! clichés ("we apologize for any inconvenience").
+//! Why it matters: such phrases tell the customer the reply was pasted, not written for them.
+//! Example:
+//! ```yaml
+//! extends: existence
+//! message: "'%s' is canned filler; say what you are doing about it instead."
+//! ignorecase: true
+//! tokens: [we apologize for any inconvenience]
+//! ```
+
+use regex::Regex;
+
+use crate::check::{CheckContext, Findings};
+use crate::error::ConfigError;
+use crate::rules::types::token_pattern;
+use crate::rules::{units, Rule, RuleMeta, RuleSource};
+
+#[derive(Debug)]
+pub struct Existence {
+    meta: RuleMeta,
+    pattern: Regex,
+    exceptions: Option<Regex>,
+    /// Rewrites from `action: {name: replace, params: [...]}`.
+    replacements: Vec<String>,
+}
+
+impl Existence {
+    pub fn compile(src: &RuleSource<'_>) -> Result<Self, ConfigError> {
+        let spec = &src.spec;
+        let meta = src.meta("'%s' should not be used.")?;
+        let tokens = spec.tokens.clone().unwrap_or_default();
+        let raw = spec.raw.clone().unwrap_or_default();
+        if tokens.is_empty() && raw.is_empty() {
+            return Err(src.error_at("tokens", "`extends: existence` needs a non-empty `tokens` (or `raw`) list"));
+        }
+        check_each(src, &tokens)?;
+        check_each(src, &raw)?;
+        let mut pattern = raw.join("");
+        if !tokens.is_empty() {
+            pattern.push_str(&token_pattern(&tokens, false, spec.nonword));
+        }
+        if spec.ignorecase {
+            pattern = format!("(?i){pattern}");
+        }
+        let shown = tokens.first().or(raw.first()).cloned().unwrap_or_default();
+        let pattern = src.regex(&pattern, &shown)?;
+        let exceptions = exceptions_regex(src)?;
+        let replacements = match &spec.action {
+            Some(a) if a.name == "replace" => a.params.clone(),
+            _ => Vec::new(),
+        };
+        Ok(Existence {
+            meta,
+            pattern,
+            exceptions,
+            replacements,
+        })
+    }
+}
+
+/// Compiles each pattern alone so that a bad one is reported at its own line.
+pub(crate) fn check_each(src: &RuleSource<'_>, patterns: &[String]) -> Result<(), ConfigError> {
+    for p in patterns {
+        if p.is_empty() {
+            return Err(src.error_at("tokens", "a token is empty: it would match everywhere"));
+        }
+        src.regex(p, p)?;
+    }
+    Ok(())
+}
+
+/// `exceptions:` as one anchored regex: a match equal to an exception is not reported.
+pub(crate) fn exceptions_regex(src: &RuleSource<'_>) -> Result<Option<Regex>, ConfigError> {
+    let Some(exc) = src.spec.exceptions.as_ref().filter(|e| !e.is_empty()) else {
+        return Ok(None);
+    };
+    check_each(src, exc)?;
+    let flags = if src.spec.ignorecase { "(?i)" } else { "" };
+    let pattern = format!("{flags}^(?:{})$", exc.join("|"));
+    src.regex(&pattern, &exc[0]).map(Some)
+}
+
+impl Rule for Existence {
+    fn meta(&self) -> &RuleMeta {
+        &self.meta
+    }
+
+    fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
+        for unit in units(cx.doc, &self.meta.scope) {
+            for m in self.pattern.find_iter(unit.text) {
+                if m.is_empty() || self.exceptions.as_ref().is_some_and(|e| e.is_match(m.as_str())) {
+                    continue;
+                }
+                let span = unit.to_source(m.range());
+                let mut d = self.meta.diagnostic(span.clone(), self.meta.format(&[m.as_str()]));
+                d.suggestions = self.replacements.clone();
+                if let [only] = self.replacements.as_slice() {
+                    d.fix = Some(crate::diagnostic::Edit {
+                        span,
+                        replacement: only.clone(),
+                    });
+                }
+                out.push(d);
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! `extends: substitution` — flags a phrase and offers the one to use instead.
+//!
+//! What it catches: wording with a plainer or warmer equivalent ("utilize" → "use",
+//! "per our policy" → "because").
+//! Why it matters: the customer gets the reply in the words they would use themselves.
+//! Example:
+//! ```yaml
+//! extends: substitution
+//! message: "Use '%s' instead of '%s'."
+//! ignorecase: true
+//! swap:
+//!   utilize: use
+//!   at this point in time: now
+//! ```
+//! A swap value may list alternatives separated by `|`; with exactly one, `--fix` applies it.
+
+use regex::Regex;
+
+use crate::check::{CheckContext, Findings};
+use crate::diagnostic::Edit;
+use crate::error::ConfigError;
+use crate::rules::types::existence::{check_each, exceptions_regex};
+use crate::rules::types::token_pattern;
+use crate::rules::{units, Rule, RuleMeta, RuleSource};
+
+#[derive(Debug)]
+pub struct Substitution {
+    meta: RuleMeta,
+    /// All swap keys in one pattern, to find candidates in one pass.
+    pattern: Regex,
+    /// Each key anchored, to tell which one a match came from.
+    keys: Vec<(Regex, Vec<String>)>,
+    exceptions: Option<Regex>,
+    capitalize: bool,
+}
+
+impl Substitution {
+    pub fn compile(src: &RuleSource<'_>) -> Result<Self, ConfigError> {
+        let spec = &src.spec;
+        let meta = src.meta("Use '%s' instead of '%s'.")?;
+        let swap = spec.swap.clone().filter(|s| !s.is_empty()).ok_or_else(|| {
+            src.error_at("swap", "`extends: substitution` needs a non-empty `swap` map")
+        })?;
+        let keys: Vec<String> = swap.keys().cloned().collect();
+        check_each(src, &keys)?;
+        let flags = if spec.ignorecase { "(?i)" } else { "" };
+        let pattern = src.regex(&token_pattern(&keys, spec.ignorecase, spec.nonword), &keys[0])?;
+        let keys = swap
+            .iter()
+            .map(|(k, v)| {
+                let anchored = src.regex(&format!("{flags}^(?:{k})$"), k)?;
+                let options = v.split('|').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+                Ok((anchored, options))
+            })
+            .collect::<Result<Vec<_>, ConfigError>>()?;
+        Ok(Substitution {
+            meta,
+            pattern,
+            keys,
+            exceptions: exceptions_regex(src)?,
+            capitalize: spec.capitalize || spec.ignorecase,
+        })
+    }
+}
+
+/// Gives `replacement` the capital first letter of `matched`, so "Utilize" becomes "Use".
+fn match_case(matched: &str, replacement: &str) -> String {
+    let starts_upper = matched.chars().next().is_some_and(char::is_uppercase);
+    let mut chars = replacement.chars();
+    match chars.next() {
+        Some(first) if starts_upper && first.is_lowercase() => first.to_uppercase().chain(chars).collect(),
+        _ => replacement.to_string(),
+    }
+}
+
+impl Rule for Substitution {
+    fn meta(&self) -> &RuleMeta {
+        &self.meta
+    }
+
+    fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
+        for unit in units(cx.doc, &self.meta.scope) {
+            for m in self.pattern.find_iter(unit.text) {
+                let text = m.as_str();
+                if m.is_empty() || self.exceptions.as_ref().is_some_and(|e| e.is_match(text)) {
+                    continue;
+                }
+                let Some((_, options)) = self.keys.iter().find(|(k, _)| k.is_match(text)) else {
+                    continue;
+                };
+                let suggestions: Vec<String> = options
+                    .iter()
+                    .map(|o| if self.capitalize { match_case(text, o) } else { o.clone() })
+                    .filter(|o| o != text)
+                    .collect();
+                if suggestions.is_empty() {
+                    continue;
+                }
+                let span = unit.to_source(m.range());
+                let message = self.meta.format(&[&suggestions.join("' or '"), text]);
+                let mut d = self.meta.diagnostic(span.clone(), message);
+                // Only a plain single rewrite of exactly the matched source bytes is safe to apply.
+                if let [only] = suggestions.as_slice() {
+                    if cx.doc.source.get(span.clone()) == Some(text) {
+                        d.fix = Some(Edit {
+                            span,
+                            replacement: only.clone(),
+                        });
+                    }
+                }
+                d.suggestions = suggestions;
+                out.push(d);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::match_case;
+
+    #[test]
+    fn keeps_leading_capital() {
+        assert_eq!(match_case("Utilize", "use"), "Use");
+        assert_eq!(match_case("utilize", "use"), "use");
+        assert_eq!(match_case("Utilize", "API"), "API");
+    }
+}

@@ -1,0 +1,81 @@
+//! Expanding the paths on the command line into files to lint.
+//!
+//! Folders are walked with the `ignore` crate, so `.gitignore`, `.ignore` and hidden files are
+//! respected as in ripgrep. Files named explicitly are always linted.
+
+use std::path::{Path, PathBuf};
+
+use crate::document::Format;
+use crate::error::InputError;
+
+/// Files found, plus the paths that could not be read (the run goes on without them).
+#[derive(Debug, Default)]
+pub struct Walked {
+    pub files: Vec<PathBuf>,
+    pub errors: Vec<InputError>,
+}
+
+/// Whether a walked file is one Candor lints by default.
+pub fn is_lintable(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| Format::from_extension(e).is_some())
+}
+
+/// Expands `paths` into a sorted, de-duplicated list of files.
+pub fn walk(paths: &[PathBuf]) -> Walked {
+    let mut out = Walked::default();
+    for path in paths {
+        match std::fs::metadata(path) {
+            Err(source) => out.errors.push(InputError::Io {
+                path: path.clone(),
+                source,
+            }),
+            Ok(meta) if meta.is_dir() => walk_dir(path, &mut out),
+            Ok(_) => out.files.push(path.clone()),
+        }
+    }
+    out.files.sort();
+    out.files.dedup();
+    out
+}
+
+fn walk_dir(dir: &Path, out: &mut Walked) {
+    let walker = ignore::WalkBuilder::new(dir)
+        .require_git(false)
+        .follow_links(false)
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(e) => {
+                if e.file_type().is_some_and(|t| t.is_file()) && is_lintable(e.path()) {
+                    out.files.push(e.into_path());
+                }
+            }
+            Err(err) => {
+                let path = ignore_error_path(&err).unwrap_or_else(|| dir.to_path_buf());
+                out.errors.push(InputError::Io {
+                    path,
+                    source: std::io::Error::other(strip_path(&err.to_string())),
+                });
+            }
+        }
+    }
+}
+
+fn ignore_error_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => ignore_error_path(err),
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        _ => None,
+    }
+}
+
+/// The `ignore` crate puts the path in front of its messages; we print the path ourselves.
+fn strip_path(msg: &str) -> String {
+    match msg.split_once(": ") {
+        Some((head, rest)) if head.contains('/') => rest.to_string(),
+        _ => msg.to_string(),
+    }
+}
