@@ -10,8 +10,15 @@ fn main() {
             println!("cargo:rerun-if-changed={}", pack.path().display());
             for file in fs::read_dir(pack.path()).into_iter().flatten().flatten() {
                 let path = file.path();
-                if matches!(path.extension().and_then(|e| e.to_str()), Some("yml" | "yaml")) {
-                    let rel = path.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+                if matches!(
+                    path.extension().and_then(|e| e.to_str()),
+                    Some("yml" | "yaml")
+                ) {
+                    let rel = path
+                        .strip_prefix(&root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/");
                     entries.push((rel, path.display().to_string()));
                 }
             }
@@ -23,5 +30,9 @@ fn main() {
         out.push_str(&format!("    ({rel:?}, include_str!({abs:?})),\n"));
     }
     out.push_str("];\n");
-    fs::write(Path::new(&env::var("OUT_DIR").unwrap()).join("embedded_rules.rs"), out).unwrap();
+    fs::write(
+        Path::new(&env::var("OUT_DIR").unwrap()).join("embedded_rules.rs"),
+        out,
+    )
+    .unwrap();
 }

@@ -52,7 +52,12 @@ impl Findings {
 }
 
 /// Lints one document with every rule, returning findings in a stable order.
-pub fn check_document(rules: &RuleSet, path: &Arc<str>, doc: &Document, inbound: &[Inbound]) -> Findings {
+pub fn check_document(
+    rules: &RuleSet,
+    path: &Arc<str>,
+    doc: &Document,
+    inbound: &[Inbound],
+) -> Findings {
     let cx = CheckContext { path, doc, inbound };
     let mut findings = Findings::default();
     for rule in rules.iter() {

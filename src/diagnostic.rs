@@ -163,6 +163,9 @@ mod tests {
         assert_eq!(idx.line_col(text, 3), LineCol { line: 1, column: 3 });
         let w = text.find('w').unwrap();
         assert_eq!(idx.line_col(text, w), LineCol { line: 2, column: 1 });
-        assert_eq!(idx.line_col(text, text.len()), LineCol { line: 2, column: 6 });
+        assert_eq!(
+            idx.line_col(text, text.len()),
+            LineCol { line: 2, column: 6 }
+        );
     }
 }

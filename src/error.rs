@@ -20,7 +20,12 @@ pub struct ConfigError {
 
 impl ConfigError {
     /// An error at 1-based `line` of `source_text`; the span covers that line.
-    pub fn at_line(path: impl Into<String>, source_text: &str, line: usize, message: impl Into<String>) -> Self {
+    pub fn at_line(
+        path: impl Into<String>,
+        source_text: &str,
+        line: usize,
+        message: impl Into<String>,
+    ) -> Self {
         let line = line.max(1);
         let span = line_span(source_text, line);
         ConfigError {
@@ -44,7 +49,11 @@ impl ConfigError {
     }
 
     /// From a YAML parse error, keeping its line.
-    pub fn from_yaml(path: impl Into<String>, source_text: &str, err: &serde_norway::Error) -> Self {
+    pub fn from_yaml(
+        path: impl Into<String>,
+        source_text: &str,
+        err: &serde_norway::Error,
+    ) -> Self {
         let line = err.location().map_or(1, |l| l.line());
         // serde_norway appends "at line N column M" itself; keep the message short.
         let msg = err.to_string();
@@ -88,5 +97,9 @@ pub enum InputError {
         source: std::io::Error,
     },
     #[error("{path}: not valid UTF-8: invalid byte at offset {offset} (line {line})")]
-    InvalidUtf8 { path: PathBuf, offset: usize, line: usize },
+    InvalidUtf8 {
+        path: PathBuf,
+        offset: usize,
+        line: usize,
+    },
 }

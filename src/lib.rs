@@ -3,8 +3,8 @@
 //! The pipeline, one module per step:
 //! [`source`] (files, stdin) → [`document`] (prose blocks with byte offsets) → [`rules`]
 //! (YAML rule packs, compiled once) → [`check`] (run the rules) → [`diagnostic`] (findings in
-//! byte offsets) → [`report`] (one reporter per output format). [`cli`] wires them together
-//! for the binary.
+//! byte offsets) → [`report`] (one reporter per output format). [`run`] drives one run over
+//! many files; [`cli`] is the binary's edge.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -26,4 +26,5 @@ pub mod document;
 pub mod error;
 pub mod report;
 pub mod rules;
+pub mod run;
 pub mod source;

@@ -15,7 +15,10 @@ fn every_builtin_rule_fires_on_its_bad_examples_and_not_on_its_good_ones() {
     for rule in rules.iter() {
         let meta = rule.meta();
         if meta.examples.bad.is_empty() {
-            failures.push(format!("{}: has no `examples.bad` (every rule must show what it catches)", meta.id));
+            failures.push(format!(
+                "{}: has no `examples.bad` (every rule must show what it catches)",
+                meta.id
+            ));
         }
         // Run the rule alone, so other rules' findings cannot hide a miss.
         let mut alone = RuleSet::default();
@@ -31,19 +34,38 @@ fn every_builtin_rule_fires_on_its_bad_examples_and_not_on_its_good_ones() {
                 let doc = Document::parse(text.clone(), format);
                 let path: Arc<str> = Arc::from("example");
                 let found = check_document(&alone, &path, &doc, &[]);
-                let fired: Vec<_> = found.diagnostics.iter().filter(|d| d.rule == meta.id).collect();
+                let fired: Vec<_> = found
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.rule == meta.id)
+                    .collect();
                 for d in &fired {
-                    assert!(text.get(d.span.clone()).is_some(), "{}: span {:?} outside {text:?}", meta.id, d.span);
+                    assert!(
+                        text.get(d.span.clone()).is_some(),
+                        "{}: span {:?} outside {text:?}",
+                        meta.id,
+                        d.span
+                    );
                 }
                 if should_fire && fired.is_empty() {
-                    failures.push(format!("{} ({format:?}): did not fire on bad example {text:?}", meta.id));
+                    failures.push(format!(
+                        "{} ({format:?}): did not fire on bad example {text:?}",
+                        meta.id
+                    ));
                 }
                 if !should_fire && !fired.is_empty() {
                     let spans: Vec<_> = fired.iter().map(|d| &text[d.span.clone()]).collect();
-                    failures.push(format!("{} ({format:?}): fired on good example {text:?} at {spans:?}", meta.id));
+                    failures.push(format!(
+                        "{} ({format:?}): fired on good example {text:?} at {spans:?}",
+                        meta.id
+                    ));
                 }
             }
         }
     }
-    assert!(failures.is_empty(), "rule examples failed:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "rule examples failed:\n{}",
+        failures.join("\n")
+    );
 }

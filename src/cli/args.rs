@@ -8,7 +8,11 @@ use crate::diagnostic::Severity;
 use crate::report::OutputFormat;
 
 #[derive(Debug, Parser)]
-#[command(name = "candor", version, about = "Lint customer-facing writing: self-focus, ignored questions, canned filler.")]
+#[command(
+    name = "candor",
+    version,
+    about = "Lint customer-facing writing: self-focus, ignored questions, canned filler."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

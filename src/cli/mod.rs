@@ -6,20 +6,17 @@ pub mod args;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::Parser;
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, termcolor::Buffer, Config};
 
-use crate::check::{check_document, Inbound};
-use crate::diagnostic::Severity;
-use crate::document::{Document, Format};
-use crate::error::{ConfigError, InputError};
-use crate::report::{self, FileReport, RelatedSource, Report};
+use crate::document::Format;
+use crate::error::ConfigError;
+use crate::report;
 use crate::rules::RuleSet;
-use crate::source::{self, walk, Loaded, SourceFile};
+use crate::run;
 use args::{CheckArgs, Cli, ColorChoice, Command, RulesArgs};
 
 pub const EXIT_CLEAN: u8 = 0;
@@ -32,7 +29,11 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { EXIT_ERROR } else { EXIT_CLEAN });
+            return ExitCode::from(if e.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_CLEAN
+            });
         }
     };
     let code = match cli.command {
@@ -69,7 +70,11 @@ pub fn render_config_error(err: &ConfigError, color: bool) -> String {
     let diag = CsDiagnostic::error()
         .with_message(err.message.clone())
         .with_labels(vec![Label::primary((), span.clone())]);
-    let mut buffer = if color { Buffer::ansi() } else { Buffer::no_color() };
+    let mut buffer = if color {
+        Buffer::ansi()
+    } else {
+        Buffer::no_color()
+    };
     if term::emit_to_write_style(&mut buffer, &Config::default(), &file, &diag).is_err() {
         return format!("error: {err}\n");
     }
@@ -78,7 +83,10 @@ pub fn render_config_error(err: &ConfigError, color: bool) -> String {
 
 fn load_rules(dirs: &[PathBuf], color: ColorChoice) -> Result<RuleSet, u8> {
     RuleSet::load(dirs).map_err(|e| {
-        eprint!("{}", render_config_error(&e, use_color(color, std::io::stderr().is_terminal())));
+        eprint!(
+            "{}",
+            render_config_error(&e, use_color(color, std::io::stderr().is_terminal()))
+        );
         EXIT_ERROR
     })
 }
@@ -95,27 +103,6 @@ fn stdin_format(args: &CheckArgs) -> Result<Format, String> {
         .unwrap_or(Format::Text))
 }
 
-fn report_input_error(e: &InputError) {
-    error_line(e);
-}
-
-/// Reads one input and reports why it was skipped if it could not be used.
-fn load(path: &Path, format: Option<Format>, stdin: Option<&str>, quiet: bool) -> Result<Option<SourceFile>, InputError> {
-    let loaded = match stdin {
-        Some(shown) => source::read_stdin(shown, format.unwrap_or(Format::Text))?,
-        None => source::read_file(path, format)?,
-    };
-    match loaded {
-        Loaded::Text(f) => Ok(Some(f)),
-        Loaded::Binary(p) => {
-            if !quiet {
-                eprintln!("candor: note: {}: skipped, it looks binary (it has NUL bytes)", p.display());
-            }
-            Ok(None)
-        }
-    }
-}
-
 fn run_check(args: &CheckArgs) -> u8 {
     let rules = match load_rules(&args.rules, args.color) {
         Ok(r) => r,
@@ -128,100 +115,65 @@ fn run_check(args: &CheckArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let mut had_error = false;
-
     let read_stdin = args.paths.iter().any(|p| p.as_os_str() == "-")
         || (args.paths.is_empty() && !std::io::stdin().is_terminal());
     if args.paths.is_empty() && !read_stdin {
         error_line("no input: name files or folders to check, or pipe text in (`candor check -`)");
         return EXIT_ERROR;
     }
-    let stdin_name = args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".to_string());
-    if read_stdin && args.inbound.as_deref().is_some_and(|p| p.as_os_str() == "-") {
+    if read_stdin
+        && args
+            .inbound
+            .as_deref()
+            .is_some_and(|p| p.as_os_str() == "-")
+    {
         error_line("standard input cannot be both the reply and --inbound");
         return EXIT_ERROR;
     }
-
-    // The customer's message, when given.
-    let mut inbound = Vec::new();
-    if let Some(path) = &args.inbound {
-        let stdin = (path.as_os_str() == "-").then_some("<stdin>");
-        match load(path, None, stdin, args.quiet) {
-            Ok(Some(f)) => {
-                let doc = Document::parse(f.text, f.format);
-                inbound.push(Inbound { path: f.path, doc });
-            }
-            Ok(None) => {}
-            Err(e) => {
-                report_input_error(&e);
-                return EXIT_ERROR;
-            }
+    let opts = run::Options {
+        paths: args
+            .paths
+            .iter()
+            .filter(|p| p.as_os_str() != "-")
+            .cloned()
+            .collect(),
+        stdin: read_stdin.then(|| {
+            let shown = args
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| "<stdin>".to_string());
+            (shown, stdin_format)
+        }),
+        inbound: args.inbound.clone(),
+        min_level: args.min_level.into(),
+    };
+    let outcome = run::run(&rules, &opts);
+    if !args.quiet {
+        for note in &outcome.notes {
+            eprintln!("candor: note: {note}");
         }
     }
-
-    let mut sources: Vec<SourceFile> = Vec::new();
-    if read_stdin {
-        match load(Path::new(&stdin_name), Some(stdin_format), Some(&stdin_name), args.quiet) {
-            Ok(Some(f)) => sources.push(f),
-            Ok(None) => {}
-            Err(e) => {
-                report_input_error(&e);
-                had_error = true;
-            }
-        }
-    }
-    let named: Vec<PathBuf> = args.paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
-    let walked = walk::walk(&named);
-    for e in &walked.errors {
-        report_input_error(e);
-        had_error = true;
-    }
-    for path in &walked.files {
-        match load(path, None, None, args.quiet) {
-            Ok(Some(f)) => sources.push(f),
-            Ok(None) => {}
-            Err(e) => {
-                report_input_error(&e);
-                had_error = true;
-            }
-        }
+    for e in &outcome.errors {
+        error_line(e);
     }
 
-    let min_level: Severity = args.min_level.into();
-    let mut report = Report::default();
-    for f in sources {
-        let doc = Document::parse(f.text, f.format);
-        let mut findings = check_document(&rules, &f.path, &doc, &inbound);
-        findings.diagnostics.retain(|d| d.severity >= min_level);
-        report.files.push(FileReport {
-            path: f.path,
-            text: Arc::from(doc.source),
-            diagnostics: findings.diagnostics,
-            questions: findings.questions,
-        });
-    }
-    report.related_sources = inbound
-        .into_iter()
-        .map(|i| RelatedSource {
-            path: i.path,
-            text: Arc::from(i.doc.source),
-        })
-        .collect();
-
+    let report = &outcome.report;
     let color = use_color(args.color, std::io::stdout().is_terminal());
-    let mut text = report::render(&report, args.format, color);
+    let mut text = report::render(report, args.format, color);
     if args.quiet && args.format == report::OutputFormat::Human {
-        // Drop the summary line.
-        let summary = report::human::summary_line(&report);
+        let summary = report::human::summary_line(report);
         if text.ends_with(&summary) {
             text.truncate(text.len() - summary.len());
         }
     }
     print_stdout(&text);
 
-    if had_error {
+    if !outcome.errors.is_empty() {
         EXIT_ERROR
-    } else if report.max_severity().is_some_and(|s| s >= args.fail_on.into()) {
+    } else if report
+        .max_severity()
+        .is_some_and(|s| s >= args.fail_on.into())
+    {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
@@ -242,7 +194,10 @@ fn run_rules(args: &RulesArgs) -> u8 {
                     "level": m.level.as_str(), "description": m.description})
             })
             .collect();
-        print_stdout(&format!("{}\n", serde_json::to_string_pretty(&list).unwrap_or_default()));
+        print_stdout(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&list).unwrap_or_default()
+        ));
         return EXIT_CLEAN;
     }
     let mut out = String::new();

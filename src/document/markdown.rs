@@ -64,7 +64,13 @@ impl Open {
         if self.prose.trim().is_empty() {
             return None;
         }
-        Some(Block::new(self.kind, self.quoted, self.in_list, self.prose, self.map))
+        Some(Block::new(
+            self.kind,
+            self.quoted,
+            self.in_list,
+            self.prose,
+            self.map,
+        ))
     }
 }
 
@@ -94,6 +100,12 @@ impl State {
         self.open = Some(Open::new(kind, self.quote_depth > 0, self.list_depth > 0));
     }
 
+    fn end_link(&mut self) {
+        if self.links.pop() == Some(true) {
+            self.skip_depth = self.skip_depth.saturating_sub(1);
+        }
+    }
+
     /// Where inline text goes: alt text when inside an image, else the open block (opened on
     /// demand for tight list items, whose text has no paragraph around it).
     fn target(&mut self) -> &mut Open {
@@ -113,11 +125,7 @@ pub fn blocks(source: &str) -> Vec<Block> {
     for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
         match event {
             Event::Start(tag) => match tag {
-                Tag::Paragraph => {
-                    if st.skip_depth == 0 {
-                        st.start(BlockKind::Paragraph)
-                    }
-                }
+                Tag::Paragraph if st.skip_depth == 0 => st.start(BlockKind::Paragraph),
                 Tag::Heading { level, .. } => st.start(BlockKind::Heading(level as u8)),
                 Tag::TableHead => {
                     st.flush();
@@ -136,7 +144,9 @@ pub fn blocks(source: &str) -> Vec<Block> {
                     st.flush();
                     st.list_depth += 1;
                 }
-                Tag::Item | Tag::FootnoteDefinition(_) | Tag::Table(_) | Tag::TableRow => st.flush(),
+                Tag::Item | Tag::FootnoteDefinition(_) | Tag::Table(_) | Tag::TableRow => {
+                    st.flush()
+                }
                 Tag::CodeBlock(_) | Tag::MetadataBlock(_) | Tag::HtmlBlock => {
                     st.flush();
                     st.skip_depth += 1;
@@ -151,11 +161,13 @@ pub fn blocks(source: &str) -> Vec<Block> {
                         }
                     }
                 }
-                Tag::Image { .. } => {
-                    if st.alt.is_none() && st.skip_depth == 0 {
-                        st.target().push_gap(range);
-                        st.alt = Some(Open::new(BlockKind::Alt, st.quote_depth > 0, st.list_depth > 0));
-                    }
+                Tag::Image { .. } if st.alt.is_none() && st.skip_depth == 0 => {
+                    st.target().push_gap(range);
+                    st.alt = Some(Open::new(
+                        BlockKind::Alt,
+                        st.quote_depth > 0,
+                        st.list_depth > 0,
+                    ));
                 }
                 _ => {}
             },
@@ -183,11 +195,7 @@ pub fn blocks(source: &str) -> Vec<Block> {
                 TagEnd::CodeBlock | TagEnd::MetadataBlock(_) | TagEnd::HtmlBlock => {
                     st.skip_depth = st.skip_depth.saturating_sub(1);
                 }
-                TagEnd::Link => {
-                    if st.links.pop() == Some(true) {
-                        st.skip_depth = st.skip_depth.saturating_sub(1);
-                    }
-                }
+                TagEnd::Link => st.end_link(),
                 TagEnd::Image => {
                     if let Some(block) = st.alt.take().and_then(Open::finish) {
                         pending_alt.push(block);
@@ -220,8 +228,12 @@ pub fn blocks(source: &str) -> Vec<Block> {
                     }
                 }
             }
-            Event::Code(_) | Event::InlineHtml(_) | Event::Html(_) | Event::FootnoteReference(_)
-            | Event::InlineMath(_) | Event::DisplayMath(_) => {
+            Event::Code(_)
+            | Event::InlineHtml(_)
+            | Event::Html(_)
+            | Event::FootnoteReference(_)
+            | Event::InlineMath(_)
+            | Event::DisplayMath(_) => {
                 if st.skip_depth == 0 && (st.open.is_some() || st.alt.is_some()) {
                     st.target().push_gap(range);
                 }
@@ -284,7 +296,10 @@ mod tests {
         assert_eq!(b.prose, "We apologize for any\ninconvenience & more.");
         let start = b.prose.find("apologize").unwrap();
         let end = b.prose.find(" &").unwrap();
-        assert_eq!(&src[b.to_source(start..end)], "apologize** for any\ninconvenience");
+        assert_eq!(
+            &src[b.to_source(start..end)],
+            "apologize** for any\ninconvenience"
+        );
         let amp = b.prose.find('&').unwrap();
         assert_eq!(&src[b.to_source(amp..amp + 1)], "&amp;");
     }

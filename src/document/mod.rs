@@ -71,7 +71,13 @@ pub struct Block {
 }
 
 impl Block {
-    pub fn new(kind: BlockKind, quoted: bool, in_list: bool, prose: String, map: OffsetMap) -> Self {
+    pub fn new(
+        kind: BlockKind,
+        quoted: bool,
+        in_list: bool,
+        prose: String,
+        map: OffsetMap,
+    ) -> Self {
         debug_assert_eq!(prose.len(), map.prose_len());
         Block {
             kind,
@@ -86,8 +92,7 @@ impl Block {
     /// Sentence ranges in the block's prose, trimmed of surrounding white space, computed once
     /// on first use (most rules never need them).
     pub fn sentences(&self) -> &[Range<usize>] {
-        self.sentences
-            .get_or_init(|| sentences::split(&self.prose))
+        self.sentences.get_or_init(|| sentences::split(&self.prose))
     }
 
     /// Source range of a prose range.
@@ -146,11 +151,14 @@ pub(crate) fn push_prose(prose: &mut String, map: &mut OffsetMap, text: &str, so
 
 /// Byte ranges of bare URLs (`http://`, `https://`, `www.`) in `text`.
 fn find_urls(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    static URL: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(?i)\b(?:https?://|www\.)[^\s<>]+").expect("valid URL regex"));
+    static URL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:https?://|www\.)[^\s<>]+").expect("valid URL regex")
+    });
     URL.find_iter(text).filter_map(|m| {
         // Trailing punctuation belongs to the sentence, not the URL.
-        let url = m.as_str().trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"', '\'']);
+        let url = m
+            .as_str()
+            .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"', '\'']);
         (!url.is_empty()).then(|| m.start()..m.start() + url.len())
     })
 }

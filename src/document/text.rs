@@ -33,8 +33,8 @@ pub fn blocks(source: &str) -> Vec<Block> {
         if current.as_ref().is_some_and(|(q, ..)| *q != quoted) {
             flush(&mut current, &mut out);
         }
-        let (_, prose, map, last_end) =
-            current.get_or_insert_with(|| (quoted, String::new(), OffsetMap::default(), body_start));
+        let (_, prose, map, last_end) = current
+            .get_or_insert_with(|| (quoted, String::new(), OffsetMap::default(), body_start));
         if !prose.is_empty() {
             // The line break (and any quote markers) between two lines of one paragraph, kept
             // as one newline for sentence splitting.
@@ -69,7 +69,10 @@ mod tests {
     fn paragraphs_and_quoted_lines() {
         let src = "Hi Sam,\n\n> Where is my order?\n> It was due Monday.\nIt ships today.\n";
         let blocks = blocks(src);
-        let got: Vec<_> = blocks.iter().map(|b| (b.quoted, b.prose.as_str())).collect();
+        let got: Vec<_> = blocks
+            .iter()
+            .map(|b| (b.quoted, b.prose.as_str()))
+            .collect();
         assert_eq!(
             got,
             [
@@ -81,7 +84,10 @@ mod tests {
         let q = &blocks[1];
         let monday = q.prose.find("Monday").unwrap();
         assert_eq!(&src[q.to_source(monday..monday + 6)], "Monday");
-        assert_eq!(&src[q.to_source(0..q.prose.len())], "Where is my order?\n> It was due Monday.");
+        assert_eq!(
+            &src[q.to_source(0..q.prose.len())],
+            "Where is my order?\n> It was due Monday."
+        );
     }
 
     #[test]

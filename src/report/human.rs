@@ -31,14 +31,20 @@ pub fn render(report: &Report, color: bool) -> String {
         }
     }
     let config = Config::default();
-    let mut buffer = if color { Buffer::ansi() } else { Buffer::no_color() };
+    let mut buffer = if color {
+        Buffer::ansi()
+    } else {
+        Buffer::no_color()
+    };
     for f in &report.files {
         let file_id = ids[&*f.path];
         for d in &f.diagnostics {
             let mut labels = vec![Label::primary(file_id, d.span.clone())];
             for r in &d.related {
                 if let Some(&rid) = ids.get(&*r.path) {
-                    labels.push(Label::secondary(rid, r.span.clone()).with_message(r.message.clone()));
+                    labels.push(
+                        Label::secondary(rid, r.span.clone()).with_message(r.message.clone()),
+                    );
                 }
             }
             let mut notes: Vec<String> = match d.suggestions.as_slice() {

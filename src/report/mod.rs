@@ -65,12 +65,21 @@ impl Report {
             .iter()
             .find(|f| &*f.path == path)
             .map(|f| &f.text)
-            .or_else(|| self.related_sources.iter().find(|r| &*r.path == path).map(|r| &r.text))
+            .or_else(|| {
+                self.related_sources
+                    .iter()
+                    .find(|r| &*r.path == path)
+                    .map(|r| &r.text)
+            })
     }
 
     /// The most severe finding, if any.
     pub fn max_severity(&self) -> Option<Severity> {
-        self.files.iter().flat_map(|f| &f.diagnostics).map(|d| d.severity).max()
+        self.files
+            .iter()
+            .flat_map(|f| &f.diagnostics)
+            .map(|d| d.severity)
+            .max()
     }
 }
 

@@ -35,7 +35,9 @@ impl RuleSet {
     pub fn builtin() -> Result<RuleSet, ConfigError> {
         let mut set = RuleSet::default();
         for (rel, text) in embedded::EMBEDDED {
-            let Some((pack, file)) = rel.split_once('/') else { continue };
+            let Some((pack, file)) = rel.split_once('/') else {
+                continue;
+            };
             set.add_file(pack, file, &format!("rules/{rel}"), text)?;
         }
         set.sort();
@@ -55,7 +57,9 @@ impl RuleSet {
     /// Adds a pack folder, or every pack folder inside a styles folder.
     pub fn add_dir(&mut self, dir: &Path) -> Result<(), ConfigError> {
         let shown = dir.display().to_string();
-        let entries = read_dir_sorted(dir).map_err(|e| ConfigError::whole_file(&shown, format!("cannot read rules folder: {e}")))?;
+        let entries = read_dir_sorted(dir).map_err(|e| {
+            ConfigError::whole_file(&shown, format!("cannot read rules folder: {e}"))
+        })?;
         let has_rules = entries.iter().any(|p| is_rule_file(p));
         if has_rules {
             let pack = dir
@@ -66,9 +70,16 @@ impl RuleSet {
             return self.add_pack(&pack, &entries);
         }
         for sub in entries.iter().filter(|p| p.is_dir()) {
-            let pack = sub.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let files = read_dir_sorted(sub)
-                .map_err(|e| ConfigError::whole_file(sub.display().to_string(), format!("cannot read rules folder: {e}")))?;
+            let pack = sub
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let files = read_dir_sorted(sub).map_err(|e| {
+                ConfigError::whole_file(
+                    sub.display().to_string(),
+                    format!("cannot read rules folder: {e}"),
+                )
+            })?;
             self.add_pack(&pack, &files)?;
         }
         Ok(())
@@ -77,25 +88,49 @@ impl RuleSet {
     fn add_pack(&mut self, pack: &str, files: &[std::path::PathBuf]) -> Result<(), ConfigError> {
         for path in files.iter().filter(|p| is_rule_file(p)) {
             let shown = path.display().to_string();
-            let bytes = std::fs::read(path).map_err(|e| ConfigError::whole_file(&shown, format!("cannot read rule file: {e}")))?;
-            let text = String::from_utf8(bytes).map_err(|e| {
-                ConfigError::whole_file(&shown, format!("rule file is not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))
+            let bytes = std::fs::read(path).map_err(|e| {
+                ConfigError::whole_file(&shown, format!("cannot read rule file: {e}"))
             })?;
-            let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let text = String::from_utf8(bytes).map_err(|e| {
+                ConfigError::whole_file(
+                    &shown,
+                    format!(
+                        "rule file is not valid UTF-8 (byte {})",
+                        e.utf8_error().valid_up_to()
+                    ),
+                )
+            })?;
+            let file = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             self.add_file(pack, &file, &shown, &text)?;
         }
         Ok(())
     }
 
     /// Parses and compiles one rule file and adds it, replacing a rule with the same id.
-    pub fn add_file(&mut self, pack: &str, file: &str, shown: &str, text: &str) -> Result<(), ConfigError> {
+    pub fn add_file(
+        &mut self,
+        pack: &str,
+        file: &str,
+        shown: &str,
+        text: &str,
+    ) -> Result<(), ConfigError> {
         let name = file.trim_end_matches(".yml").trim_end_matches(".yaml");
         let id = format!("{pack}.{name}");
-        let head: Head = serde_norway::from_str(text).map_err(|e| ConfigError::from_yaml(shown, text, &e))?;
+        let head: Head =
+            serde_norway::from_str(text).map_err(|e| ConfigError::from_yaml(shown, text, &e))?;
         if head.extends.is_none() {
-            return Err(ConfigError::at_line(shown, text, 1, "rule file has no `extends:` key (the rule type)"));
+            return Err(ConfigError::at_line(
+                shown,
+                text,
+                1,
+                "rule file has no `extends:` key (the rule type)",
+            ));
         }
-        let spec: RuleSpec = serde_norway::from_str(text).map_err(|e| ConfigError::from_yaml(shown, text, &e))?;
+        let spec: RuleSpec =
+            serde_norway::from_str(text).map_err(|e| ConfigError::from_yaml(shown, text, &e))?;
         let src = RuleSource {
             pack,
             name,
@@ -110,7 +145,10 @@ impl RuleSet {
             None => self.skipped.push(Skipped {
                 id,
                 path: shown.to_string(),
-                reason: format!("`extends: {}` is a Vale rule type Candor does not run yet", src.spec.extends),
+                reason: format!(
+                    "`extends: {}` is a Vale rule type Candor does not run yet",
+                    src.spec.extends
+                ),
             }),
         }
         Ok(())
@@ -154,7 +192,10 @@ fn is_rule_file(p: &Path) -> bool {
 }
 
 fn read_dir_sorted(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
-    let mut v: Vec<_> = std::fs::read_dir(dir)?.flatten().map(|e| e.path()).collect();
+    let mut v: Vec<_> = std::fs::read_dir(dir)?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     v.sort();
     Ok(v)
 }

@@ -180,7 +180,10 @@ impl RuleSource<'_> {
         let level = match &spec.level {
             None => Severity::Suggestion,
             Some(l) => Severity::parse(l).ok_or_else(|| {
-                self.error_at("level:", format!("`level: {l}` is not one of suggestion, warning, error"))
+                self.error_at(
+                    "level:",
+                    format!("`level: {l}` is not one of suggestion, warning, error"),
+                )
             })?,
         };
         let scope = match &spec.scope {
@@ -199,7 +202,10 @@ impl RuleSource<'_> {
             pack: self.pack.to_string(),
             extends: spec.extends.clone(),
             level,
-            message: spec.message.clone().unwrap_or_else(|| default_message.to_string()),
+            message: spec
+                .message
+                .clone()
+                .unwrap_or_else(|| default_message.to_string()),
             description: spec.description.clone().unwrap_or_default(),
             link: spec.link.as_deref().map(Arc::from),
             scope,
@@ -235,7 +241,10 @@ mod tests {
 
     #[test]
     fn message_placeholders_fill_in_order() {
-        assert_eq!(format_message("Use '%s' instead of '%s'.", &["a", "b"]), "Use 'a' instead of 'b'.");
+        assert_eq!(
+            format_message("Use '%s' instead of '%s'.", &["a", "b"]),
+            "Use 'a' instead of 'b'."
+        );
         assert_eq!(format_message("100%% sure: %s", &["x"]), "100% sure: x");
         assert_eq!(format_message("%s and %s", &["x"]), "x and ");
     }

@@ -49,7 +49,9 @@ impl Scope {
     fn selects(self, block: &Block) -> bool {
         match self {
             Scope::Text | Scope::Sentence => !block.quoted,
-            Scope::Paragraph => block.kind == BlockKind::Paragraph && !block.in_list && !block.quoted,
+            Scope::Paragraph => {
+                block.kind == BlockKind::Paragraph && !block.in_list && !block.quoted
+            }
             Scope::Heading(None) => matches!(block.kind, BlockKind::Heading(_)),
             Scope::Heading(Some(l)) => block.kind == BlockKind::Heading(l),
             Scope::List => block.in_list && !block.quoted,
@@ -105,7 +107,8 @@ impl ScopeSet {
     }
 
     pub fn selects(&self, block: &Block) -> bool {
-        self.include.iter().any(|s| s.selects(block)) && !self.exclude.iter().any(|s| s.selects(block))
+        self.include.iter().any(|s| s.selects(block))
+            && !self.exclude.iter().any(|s| s.selects(block))
     }
 
     /// Whether matches are made sentence by sentence.

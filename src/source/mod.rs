@@ -1,5 +1,9 @@
 //! Where text comes from: files named on the command line, folders walked with `.gitignore`
-//! respected ([`walk`]), and standard input.
+//! respected ([`walk`]), and standard input. [`open`] turns one of them into an [`Input`]: the
+//! parsed document plus, when the file carries it, the customer's message.
+//!
+//! Readers for other kinds of files (emails, threads, helpdesk macro exports) plug in at
+//! [`open_bytes`], chosen by the file's extension.
 
 pub mod walk;
 
@@ -7,63 +11,90 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::document::Format;
+use crate::check::Inbound;
+use crate::document::{Document, Format};
 use crate::error::InputError;
 
-/// A file's text, ready to parse.
-#[derive(Debug, Clone)]
-pub struct SourceFile {
+/// A file ready to lint.
+#[derive(Debug)]
+pub struct Input {
     /// Path as shown to the user (`<stdin>` or the name given with `--stdin-filename`).
     pub path: Arc<str>,
-    pub format: Format,
-    pub text: String,
+    pub doc: Document,
+    /// The customer's message, when the file itself carries it (an email thread, say).
+    pub inbound: Vec<Inbound>,
 }
 
-/// What reading one input gave.
+/// What reading one path gave.
 #[derive(Debug)]
 pub enum Loaded {
-    Text(SourceFile),
+    Input(Input),
     /// A binary file (it has NUL bytes): skipped, with a note.
     Binary(PathBuf),
 }
 
-/// Reads a file as UTF-8; `format` overrides the one its extension implies.
-pub fn read_file(path: &Path, format: Option<Format>) -> Result<Loaded, InputError> {
+/// Reads and parses a file; `format` overrides the one its extension implies.
+pub fn open(path: &Path, format: Option<Format>) -> Result<Loaded, InputError> {
     let bytes = std::fs::read(path).map_err(|source| InputError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    let format = format.or_else(|| Format::for_path(path)).unwrap_or(Format::Text);
-    decode(path, bytes, format)
+    open_bytes(path, bytes, format)
 }
 
-/// Reads standard input to the end.
-pub fn read_stdin(shown: &str, format: Format) -> Result<Loaded, InputError> {
+/// Reads standard input to the end and parses it as `format`.
+pub fn open_stdin(shown: &str, format: Format) -> Result<Loaded, InputError> {
     let mut bytes = Vec::new();
-    std::io::stdin().read_to_end(&mut bytes).map_err(|source| InputError::Io {
-        path: PathBuf::from(shown),
-        source,
-    })?;
-    decode(Path::new(shown), bytes, format)
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|source| InputError::Io {
+            path: PathBuf::from(shown),
+            source,
+        })?;
+    open_bytes(Path::new(shown), bytes, Some(format))
 }
 
-/// Decodes bytes as UTF-8 text, skipping binary files and naming the first invalid byte.
-pub fn decode(path: &Path, bytes: Vec<u8>, format: Format) -> Result<Loaded, InputError> {
-    if bytes.contains(&0) {
+/// Parses a file's bytes, choosing the reader by `format` or the path's extension.
+pub fn open_bytes(
+    path: &Path,
+    bytes: Vec<u8>,
+    format: Option<Format>,
+) -> Result<Loaded, InputError> {
+    let Some(text) = decode(path, bytes)? else {
         return Ok(Loaded::Binary(path.to_path_buf()));
+    };
+    let format = format
+        .or_else(|| Format::for_path(path))
+        .unwrap_or(Format::Text);
+    Ok(Loaded::Input(Input {
+        path: shown(path),
+        doc: Document::parse(text, format),
+        inbound: Vec::new(),
+    }))
+}
+
+/// The path as users see it in reports.
+pub fn shown(path: &Path) -> Arc<str> {
+    Arc::from(path.to_string_lossy().as_ref())
+}
+
+/// Decodes bytes as UTF-8; `None` for a binary file (it has NUL bytes). An invalid byte is an
+/// error naming its offset and line.
+pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<Option<String>, InputError> {
+    if bytes.contains(&0) {
+        return Ok(None);
     }
-    let text = String::from_utf8(bytes).map_err(|e| {
+    String::from_utf8(bytes).map(Some).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..offset].iter().filter(|b| **b == b'\n').count() + 1;
+        let line = e.as_bytes()[..offset]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1;
         InputError::InvalidUtf8 {
             path: path.to_path_buf(),
             offset,
             line,
         }
-    })?;
-    Ok(Loaded::Text(SourceFile {
-        path: Arc::from(path.to_string_lossy().as_ref()),
-        format,
-        text,
-    }))
+    })
 }

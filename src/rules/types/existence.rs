@@ -34,7 +34,10 @@ impl Existence {
         let tokens = spec.tokens.clone().unwrap_or_default();
         let raw = spec.raw.clone().unwrap_or_default();
         if tokens.is_empty() && raw.is_empty() {
-            return Err(src.error_at("tokens", "`extends: existence` needs a non-empty `tokens` (or `raw`) list"));
+            return Err(src.error_at(
+                "tokens",
+                "`extends: existence` needs a non-empty `tokens` (or `raw`) list",
+            ));
         }
         check_each(src, &tokens)?;
         check_each(src, &raw)?;
@@ -91,11 +94,18 @@ impl Rule for Existence {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
         for unit in units(cx.doc, &self.meta.scope) {
             for m in self.pattern.find_iter(unit.text) {
-                if m.is_empty() || self.exceptions.as_ref().is_some_and(|e| e.is_match(m.as_str())) {
+                if m.is_empty()
+                    || self
+                        .exceptions
+                        .as_ref()
+                        .is_some_and(|e| e.is_match(m.as_str()))
+                {
                     continue;
                 }
                 let span = unit.to_source(m.range());
-                let mut d = self.meta.diagnostic(span.clone(), self.meta.format(&[m.as_str()]));
+                let mut d = self
+                    .meta
+                    .diagnostic(span.clone(), self.meta.format(&[m.as_str()]));
                 d.suggestions = self.replacements.clone();
                 if let [only] = self.replacements.as_slice() {
                     d.fix = Some(crate::diagnostic::Edit {

@@ -71,7 +71,10 @@ impl Rule for Occurrence {
         let whole_text = scope.includes(Scope::Text) || scope.is_raw();
         if whole_text {
             // Vale counts `text` scope over the whole file.
-            let count: usize = units.iter().map(|u| self.token.find_iter(u.text).count()).sum();
+            let count: usize = units
+                .iter()
+                .map(|u| self.token.find_iter(u.text).count())
+                .sum();
             let (Some(first), Some(last)) = (units.first(), units.last()) else {
                 return;
             };

@@ -30,9 +30,16 @@ impl Repetition {
     pub fn compile(src: &RuleSource<'_>) -> Result<Self, ConfigError> {
         let spec = &src.spec;
         let meta = src.meta("'%s' is repeated.")?;
-        let tokens = spec.tokens.clone().filter(|t| !t.is_empty()).ok_or_else(|| {
-            src.error_at("tokens", "`extends: repetition` needs a non-empty `tokens` list")
-        })?;
+        let tokens = spec
+            .tokens
+            .clone()
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                src.error_at(
+                    "tokens",
+                    "`extends: repetition` needs a non-empty `tokens` list",
+                )
+            })?;
         check_each(src, &tokens)?;
         let token = src.regex(&format!("(?:{})", tokens.join("|")), &tokens[0])?;
         Ok(Repetition {

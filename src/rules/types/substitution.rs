@@ -39,17 +39,27 @@ impl Substitution {
         let spec = &src.spec;
         let meta = src.meta("Use '%s' instead of '%s'.")?;
         let swap = spec.swap.clone().filter(|s| !s.is_empty()).ok_or_else(|| {
-            src.error_at("swap", "`extends: substitution` needs a non-empty `swap` map")
+            src.error_at(
+                "swap",
+                "`extends: substitution` needs a non-empty `swap` map",
+            )
         })?;
         let keys: Vec<String> = swap.keys().cloned().collect();
         check_each(src, &keys)?;
         let flags = if spec.ignorecase { "(?i)" } else { "" };
-        let pattern = src.regex(&token_pattern(&keys, spec.ignorecase, spec.nonword), &keys[0])?;
+        let pattern = src.regex(
+            &token_pattern(&keys, spec.ignorecase, spec.nonword),
+            &keys[0],
+        )?;
         let keys = swap
             .iter()
             .map(|(k, v)| {
                 let anchored = src.regex(&format!("{flags}^(?:{k})$"), k)?;
-                let options = v.split('|').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+                let options = v
+                    .split('|')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect();
                 Ok((anchored, options))
             })
             .collect::<Result<Vec<_>, ConfigError>>()?;
@@ -68,7 +78,9 @@ fn match_case(matched: &str, replacement: &str) -> String {
     let starts_upper = matched.chars().next().is_some_and(char::is_uppercase);
     let mut chars = replacement.chars();
     match chars.next() {
-        Some(first) if starts_upper && first.is_lowercase() => first.to_uppercase().chain(chars).collect(),
+        Some(first) if starts_upper && first.is_lowercase() => {
+            first.to_uppercase().chain(chars).collect()
+        }
         _ => replacement.to_string(),
     }
 }
@@ -90,7 +102,13 @@ impl Rule for Substitution {
                 };
                 let suggestions: Vec<String> = options
                     .iter()
-                    .map(|o| if self.capitalize { match_case(text, o) } else { o.clone() })
+                    .map(|o| {
+                        if self.capitalize {
+                            match_case(text, o)
+                        } else {
+                            o.clone()
+                        }
+                    })
                     .filter(|o| o != text)
                     .collect();
                 if suggestions.is_empty() {
