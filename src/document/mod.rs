@@ -101,6 +101,18 @@ impl Block {
     }
 }
 
+/// Text taken from inside a file (a decoded JSON string, a CSV cell, an email body), with the
+/// map from its bytes back to the file's.
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub text: String,
+    pub map: OffsetMap,
+    /// How to read `text`.
+    pub format: Format,
+    /// Whether the whole part is the customer's words.
+    pub quoted: bool,
+}
+
 /// A source file read as prose.
 #[derive(Debug)]
 pub struct Document {
@@ -116,6 +128,34 @@ impl Document {
             Format::Markdown => markdown::blocks(&source),
             Format::Text => text::blocks(&source),
         };
+        Document {
+            format,
+            source,
+            blocks,
+        }
+    }
+
+    /// A document whose prose sits in parts of a larger file: string values in a JSON or YAML
+    /// export, a CSV cell, an email body. Each part's text is parsed as its own format and its
+    /// map (part text → file) is composed in, so spans still point into `source`, the file.
+    pub fn from_parts(source: String, format: Format, parts: Vec<Part>) -> Document {
+        let mut blocks = Vec::new();
+        for part in parts {
+            let inner = match part.format {
+                Format::Markdown => markdown::blocks(&part.text),
+                Format::Text => text::blocks(&part.text),
+            };
+            for b in inner {
+                let map = b.map.compose(&part.map);
+                blocks.push(Block::new(
+                    b.kind,
+                    b.quoted || part.quoted,
+                    b.in_list,
+                    b.prose,
+                    map,
+                ));
+            }
+        }
         Document {
             format,
             source,

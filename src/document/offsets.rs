@@ -113,6 +113,40 @@ impl OffsetMap {
     }
 }
 
+impl OffsetMap {
+    /// The map for text that was derived twice: `self` maps prose to an intermediate text
+    /// (say, a decoded JSON string) and `outer` maps that text to the file. The result maps
+    /// prose straight to the file.
+    pub fn compose(&self, outer: &OffsetMap) -> OffsetMap {
+        let mut out = OffsetMap::default();
+        for p in &self.pieces {
+            if !p.verbatim {
+                out.push_replaced(outer.to_source(p.source.clone()), p.prose_len);
+                continue;
+            }
+            // A verbatim run of the intermediate text may cross several outer pieces.
+            let (mut at, end) = (p.source.start, p.source.end);
+            while at < end {
+                let Some(o) = outer.piece_at(at) else {
+                    // Past the outer map: pin the rest to its end.
+                    let tail = outer.source_extent().end;
+                    out.push_replaced(tail..tail, end - at);
+                    break;
+                };
+                let o_end = o.prose_start + o.prose_len;
+                let take = end.min(o_end) - at;
+                if o.verbatim {
+                    out.push_verbatim(o.source.start + (at - o.prose_start), take);
+                } else {
+                    out.push_replaced(o.source.clone(), take);
+                }
+                at += take;
+            }
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +163,21 @@ mod tests {
         assert_eq!(m.to_source(0..5), 0..9);
         assert_eq!(m.to_source(4..5), 8..9);
         assert_eq!(m.to_source(5..5), 9..9);
+    }
+
+    #[test]
+    fn composed_maps_reach_the_file() {
+        // file: `"a\nbc"` at offset 10; decoded: "a\nbc"; prose: "bc" (second line).
+        let mut decoded_to_file = OffsetMap::default();
+        decoded_to_file.push_verbatim(11, 1); // a
+        decoded_to_file.push_replaced(12..14, 1); // \n
+        decoded_to_file.push_verbatim(14, 2); // bc
+        let mut prose_to_decoded = OffsetMap::default();
+        prose_to_decoded.push_verbatim(0, 4); // "a\nbc" whole
+        let m = prose_to_decoded.compose(&decoded_to_file);
+        assert_eq!(m.to_source(2..4), 14..16);
+        assert_eq!(m.to_source(0..2), 11..14);
+        assert_eq!(m.prose_len(), 4);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! Readers for other kinds of files (emails, threads, helpdesk macro exports) plug in at
 //! [`open_bytes`], chosen by the file's extension.
 
+pub mod json_strings;
 pub mod walk;
 
 use std::io::Read;
