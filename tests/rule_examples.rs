@@ -11,6 +11,20 @@ use candor::rules::RuleSet;
 fn every_builtin_rule_fires_on_its_bad_examples_and_not_on_its_good_ones() {
     let rules = RuleSet::builtin().expect("built-in pack loads");
     assert!(!rules.is_empty());
+    check_examples(&rules);
+}
+
+#[test]
+fn the_demo_pack_of_every_vale_rule_type_passes_its_examples() {
+    let mut rules = RuleSet::default();
+    rules
+        .add_dir(std::path::Path::new("tests/fixtures/rule_types/Demo"))
+        .expect("demo pack loads");
+    assert_eq!(rules.len(), 4);
+    check_examples(&rules);
+}
+
+fn check_examples(rules: &RuleSet) {
     let mut failures = Vec::new();
     for rule in rules.iter() {
         let meta = rule.meta();
