@@ -102,4 +102,17 @@ pub enum InputError {
         offset: usize,
         line: usize,
     },
+    /// A structured file (JSON, YAML, CSV) that does not parse.
+    #[error("{path}:{location}: invalid {what}: {message}")]
+    Malformed {
+        path: PathBuf,
+        /// `JSON`, `YAML` or `CSV`.
+        what: &'static str,
+        /// `line:column`, or `line` when the column is not known.
+        location: String,
+        message: String,
+    },
+    /// A file that parses but cannot be read the way it was asked (a `--column` it lacks).
+    #[error("{path}: {message}")]
+    Unusable { path: PathBuf, message: String },
 }

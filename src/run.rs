@@ -10,7 +10,7 @@ use crate::document::Format;
 use crate::error::InputError;
 use crate::report::{FileReport, RelatedSource, Report};
 use crate::rules::RuleSet;
-use crate::source::{self, walk, Input, Loaded};
+use crate::source::{self, walk, Input, Loaded, ReadOptions};
 
 /// What to lint and how.
 #[derive(Debug, Clone)]
@@ -23,6 +23,11 @@ pub struct Options {
     pub inbound: Option<PathBuf>,
     /// Findings below this level are dropped.
     pub min_level: Severity,
+    /// How to read macro exports (`--field`, `--column`).
+    pub read: ReadOptions,
+    /// Lint every JSON, YAML and CSV file found in folders (`--macros`), not only those that
+    /// look like macro exports.
+    pub all_structured: bool,
 }
 
 /// What a run produced.
@@ -44,6 +49,12 @@ impl Outcome {
                     "{}: skipped, it looks binary (it has NUL bytes)",
                     path.display()
                 ));
+                None
+            }
+            Ok(Loaded::Skipped { path, note }) => {
+                if let Some(note) = note {
+                    self.notes.push(format!("{}: {note}", path.display()));
+                }
                 None
             }
             Err(e) => {
@@ -89,7 +100,11 @@ pub fn run(rules: &RuleSet, opts: &Options) -> Outcome {
     let walked = walk::walk(&opts.paths);
     out.errors.extend(walked.errors);
     for path in &walked.files {
-        inputs.extend(out.load(source::open(path, None)));
+        let read = ReadOptions {
+            only_exports: !opts.all_structured && walked.only_if_export.contains(path),
+            ..opts.read.clone()
+        };
+        inputs.extend(out.load(source::open_with(path, None, &read)));
     }
 
     let mut related: Vec<RelatedSource> = Vec::new();

@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::diagnostic::Severity;
 use crate::report::OutputFormat;
+use crate::source::macros::FieldPath;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -81,6 +82,18 @@ pub struct CheckArgs {
     /// Name to show for standard input; its extension picks the format.
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
+    /// Lint every .json, .yaml, .yml and .csv file found in folders, not only those that look
+    /// like helpdesk macro exports (files named explicitly are always read).
+    #[arg(long)]
+    pub macros: bool,
+    /// In JSON and YAML files, lint the string values at this path instead of guessing, e.g.
+    /// `actions.*.value` (`*` is any one step, `**` any number). Repeatable; implies --macros.
+    #[arg(long = "field", value_name = "PATH", value_parser = FieldPath::parse)]
+    pub fields: Vec<FieldPath>,
+    /// In CSV files, lint this column (default: the first named body, content, text, message
+    /// or reply). Implies --macros.
+    #[arg(long, value_name = "NAME")]
+    pub column: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -146,6 +146,12 @@ fn run_check(args: &CheckArgs) -> u8 {
         }),
         inbound: args.inbound.clone(),
         min_level: args.min_level.into(),
+        read: crate::source::ReadOptions {
+            fields: args.fields.clone(),
+            column: args.column.clone(),
+            only_exports: false,
+        },
+        all_structured: args.macros || !args.fields.is_empty() || args.column.is_some(),
     };
     let outcome = run::run(&rules, &opts);
     if !args.quiet {

@@ -113,6 +113,31 @@ pub struct Part {
     pub quoted: bool,
 }
 
+/// What kind of file a document came from, for rules whose advice depends on it: a
+/// `{{first_name}}` left in a reply is a bug, but in a macro it is how the name gets in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Origin {
+    /// Written to be read as it is: a reply, a doc page, standard input.
+    #[default]
+    Prose,
+    /// A reusable template (a helpdesk macro, saved reply or canned response) whose
+    /// placeholders are filled in when it is sent.
+    Template(TemplateKind),
+}
+
+/// Where a template came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TemplateKind {
+    Zendesk,
+    HelpScout,
+    Freshdesk,
+    Intercom,
+    /// JSON or YAML fields chosen by name or by `--field`.
+    Fields,
+    /// A CSV column.
+    Csv,
+}
+
 /// A source file read as prose.
 #[derive(Debug)]
 pub struct Document {
@@ -120,6 +145,8 @@ pub struct Document {
     /// The file's text, exactly as read.
     pub source: String,
     pub blocks: Vec<Block>,
+    /// What kind of file this is (a reply, or a macro template).
+    pub origin: Origin,
 }
 
 impl Document {
@@ -132,6 +159,7 @@ impl Document {
             format,
             source,
             blocks,
+            origin: Origin::Prose,
         }
     }
 
@@ -160,7 +188,19 @@ impl Document {
             format,
             source,
             blocks,
+            origin: Origin::Prose,
         }
+    }
+
+    /// The same document, marked as coming from `origin`.
+    pub fn with_origin(mut self, origin: Origin) -> Document {
+        self.origin = origin;
+        self
+    }
+
+    /// Whether the document is a template (a macro) whose placeholders are expected.
+    pub fn is_template(&self) -> bool {
+        matches!(self.origin, Origin::Template(_))
     }
 
     /// Blocks written by the author of the file (not quoted text).

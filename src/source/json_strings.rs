@@ -14,7 +14,7 @@ use jsonc_parser::{CollectOptions, ParseOptions};
 use crate::document::OffsetMap;
 
 /// One step of the path to a value: an object key or an array index.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Step {
     Key(String),
     Index(usize),

@@ -6,6 +6,7 @@
 //! [`open_bytes`], chosen by the file's extension.
 
 pub mod json_strings;
+pub mod macros;
 pub mod walk;
 
 use std::io::Read;
@@ -15,6 +16,7 @@ use std::sync::Arc;
 use crate::check::Inbound;
 use crate::document::{Document, Format};
 use crate::error::InputError;
+pub use macros::ReadOptions;
 
 /// A file ready to lint.
 #[derive(Debug)]
@@ -32,15 +34,30 @@ pub enum Loaded {
     Input(Input),
     /// A binary file (it has NUL bytes): skipped, with a note.
     Binary(PathBuf),
+    /// A file with nothing to lint (a JSON file with no macro text, say): skipped, with a note
+    /// when the user should hear why.
+    Skipped {
+        path: PathBuf,
+        note: Option<String>,
+    },
 }
 
 /// Reads and parses a file; `format` overrides the one its extension implies.
 pub fn open(path: &Path, format: Option<Format>) -> Result<Loaded, InputError> {
+    open_with(path, format, &ReadOptions::default())
+}
+
+/// [`open`], with options for structured files (macro exports).
+pub fn open_with(
+    path: &Path,
+    format: Option<Format>,
+    opts: &ReadOptions,
+) -> Result<Loaded, InputError> {
     let bytes = std::fs::read(path).map_err(|source| InputError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    open_bytes(path, bytes, format)
+    open_bytes_with(path, bytes, format, opts)
 }
 
 /// Reads standard input to the end and parses it as `format`.
@@ -61,9 +78,51 @@ pub fn open_bytes(
     bytes: Vec<u8>,
     format: Option<Format>,
 ) -> Result<Loaded, InputError> {
-    let Some(text) = decode(path, bytes)? else {
-        return Ok(Loaded::Binary(path.to_path_buf()));
+    open_bytes_with(path, bytes, format, &ReadOptions::default())
+}
+
+/// [`open_bytes`], with options for structured files (macro exports).
+pub fn open_bytes_with(
+    path: &Path,
+    bytes: Vec<u8>,
+    format: Option<Format>,
+    opts: &ReadOptions,
+) -> Result<Loaded, InputError> {
+    let kind = match format {
+        None => macros::FileKind::for_path(path),
+        Some(_) => None,
     };
+    let skipped = || Loaded::Skipped {
+        path: path.to_path_buf(),
+        note: None,
+    };
+    let text = match decode(path, bytes) {
+        Ok(Some(text)) => text,
+        Ok(None) | Err(_) if kind.is_some() && opts.only_exports => return Ok(skipped()),
+        Ok(None) => return Ok(Loaded::Binary(path.to_path_buf())),
+        Err(e) => return Err(e),
+    };
+    if let Some(kind) = kind {
+        return Ok(match macros::read(path, text, kind, opts)? {
+            macros::Read::Doc(doc) => Loaded::Input(Input {
+                path: shown(path),
+                doc,
+                inbound: Vec::new(),
+            }),
+            macros::Read::Skip { note } => Loaded::Skipped {
+                path: path.to_path_buf(),
+                note,
+            },
+            macros::Read::Thread if opts.only_exports => skipped(),
+            macros::Read::Thread => Loaded::Skipped {
+                path: path.to_path_buf(),
+                note: Some(
+                    "a conversation thread (`messages` with `role`), not a macro export: skipped"
+                        .to_string(),
+                ),
+            },
+        });
+    }
     let format = format
         .or_else(|| Format::for_path(path))
         .unwrap_or(Format::Text);

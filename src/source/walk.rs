@@ -2,7 +2,13 @@
 //!
 //! Folders are walked with the `ignore` crate, so `.gitignore`, `.ignore` and hidden files are
 //! respected as in ripgrep. Files named explicitly are always linted.
+//!
+//! In folders, Markdown and text files are linted. JSON, YAML and CSV files are picked up too
+//! but marked [`Walked::only_if_export`]: they are linted only when they turn out to be
+//! helpdesk macro exports (see `source::macros`), so a docs repo's `package.json` or
+//! `mkdocs.yml` is passed over without a word. `--macros` lints all of them.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::document::Format;
@@ -13,7 +19,19 @@ use crate::error::InputError;
 pub struct Walked {
     pub files: Vec<PathBuf>,
     pub errors: Vec<InputError>,
+    /// Structured files found in folders (JSON, YAML, CSV): read only if they look like macro
+    /// exports. Files named explicitly are never in here.
+    pub only_if_export: BTreeSet<PathBuf>,
 }
+
+/// Whether a walked file may be a helpdesk macro export (JSON, YAML, CSV).
+pub fn is_export_candidate(path: &Path) -> bool {
+    crate::source::macros::FileKind::for_path(path).is_some_and(|k| k.may_be_export())
+}
+
+/// Structured files larger than this are not looked into when found in folders: macro exports
+/// are far smaller, data dumps are not worth parsing to find out.
+const MAX_CANDIDATE_BYTES: u64 = 16 << 20;
 
 /// Whether a walked file is one Candor lints by default.
 pub fn is_lintable(path: &Path) -> bool {
@@ -37,6 +55,9 @@ pub fn walk(paths: &[PathBuf]) -> Walked {
     }
     out.files.sort();
     out.files.dedup();
+    for path in paths {
+        out.only_if_export.remove(path);
+    }
     out
 }
 
@@ -48,7 +69,15 @@ fn walk_dir(dir: &Path, out: &mut Walked) {
     for entry in walker {
         match entry {
             Ok(e) => {
-                if e.file_type().is_some_and(|t| t.is_file()) && is_lintable(e.path()) {
+                if !e.file_type().is_some_and(|t| t.is_file()) {
+                    continue;
+                }
+                if is_lintable(e.path()) {
+                    out.files.push(e.into_path());
+                } else if is_export_candidate(e.path())
+                    && e.metadata().is_ok_and(|m| m.len() <= MAX_CANDIDATE_BYTES)
+                {
+                    out.only_if_export.insert(e.path().to_path_buf());
                     out.files.push(e.into_path());
                 }
             }

@@ -1,0 +1,253 @@
+//! Helpdesk macro exports: the reply text inside JSON, YAML and CSV files (and HTML bodies),
+//! read so that every finding points at the exact bytes in the file.
+//!
+//! Each reader yields [`TextField`]s: a value with its path and an [`OffsetMap`] from the
+//! decoded value to the file (JSON escapes, YAML folding and quoting, CSV `""`). [`shapes`]
+//! picks the fields that hold macro text; HTML bodies are reduced to text by [`html`], whose map
+//! is composed with the field's. The document is marked as a template
+//! ([`Origin::Template`]), so rules can expect `{{placeholders}}` in it.
+//!
+//! Which files: named on the command line, always; found in a folder, only when they look like
+//! a macro export (or with `--macros`), so `package.json` in a docs repo stays out of it.
+
+pub mod fields;
+pub mod html;
+pub mod shapes;
+pub mod table;
+pub mod yaml;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+pub use fields::FieldPath;
+
+use crate::document::{Document, Format, OffsetMap, Origin, Part, TemplateKind};
+use crate::error::InputError;
+use crate::source::json_strings::{self, JsonString, Step};
+
+/// A string value found in a structured file.
+#[derive(Debug, Clone)]
+pub struct TextField {
+    /// Keys and indices from the root to the value (for CSV: row, column name).
+    pub path: Vec<Step>,
+    /// The decoded value.
+    pub value: String,
+    /// Byte range of the value in the file (quotes included where there are any).
+    pub span: Range<usize>,
+    /// Maps `value`'s bytes to the file's.
+    pub map: OffsetMap,
+}
+
+impl From<JsonString> for TextField {
+    fn from(s: JsonString) -> Self {
+        TextField {
+            path: s.path,
+            value: s.value,
+            span: s.literal,
+            map: s.map,
+        }
+    }
+}
+
+/// A kind of file this module reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Json,
+    Yaml,
+    Csv,
+    Html,
+}
+
+impl FileKind {
+    /// The kind for a file's extension, if this module reads it.
+    pub fn for_path(path: &Path) -> Option<FileKind> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "json" => FileKind::Json,
+            "yaml" | "yml" => FileKind::Yaml,
+            "csv" => FileKind::Csv,
+            "html" | "htm" => FileKind::Html,
+            _ => return None,
+        })
+    }
+
+    /// Whether files of this kind found in folders may be macro exports (HTML pages are not).
+    pub fn may_be_export(self) -> bool {
+        !matches!(self, FileKind::Html)
+    }
+}
+
+/// How to read structured files.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// `--field`: read the JSON/YAML values at these paths instead of guessing.
+    pub fields: Vec<FieldPath>,
+    /// `--column`: read this CSV column instead of guessing.
+    pub column: Option<String>,
+    /// Read the file only if it looks like a macro export; skip anything else (including a
+    /// file that does not parse) without a word. Set for files found by walking a folder.
+    pub only_exports: bool,
+}
+
+/// What reading one structured file gave.
+#[derive(Debug)]
+pub enum Read {
+    Doc(Document),
+    /// Nothing to lint; `note` says why when the user should hear it.
+    Skip {
+        note: Option<String>,
+    },
+    /// A conversation thread (`{"messages": [{"role": ...}]}`), for the thread reader.
+    Thread,
+}
+
+/// Reads `text`, the contents of `path`, as a file of `kind`.
+pub fn read(
+    path: &Path,
+    text: String,
+    kind: FileKind,
+    opts: &ReadOptions,
+) -> Result<Read, InputError> {
+    let silent = Read::Skip { note: None };
+    let malformed = |what: &'static str, location: String, message: String| {
+        if opts.only_exports {
+            Ok(Read::Skip { note: None })
+        } else {
+            Err(InputError::Malformed {
+                path: path.to_path_buf(),
+                what,
+                location,
+                message,
+            })
+        }
+    };
+    let fields: Vec<TextField> = match kind {
+        FileKind::Html => {
+            let (reduced, map) = html::reduce(&text);
+            let part = Part {
+                text: reduced,
+                map,
+                format: Format::Text,
+                quoted: false,
+            };
+            return Ok(Read::Doc(Document::from_parts(
+                text,
+                Format::Text,
+                vec![part],
+            )));
+        }
+        FileKind::Csv => {
+            return read_csv(path, text, opts);
+        }
+        FileKind::Json => match json_strings::strings(&text) {
+            Ok(all) => all.into_iter().map(TextField::from).collect(),
+            Err(e) => {
+                return malformed("JSON", format!("{}:{}", e.line, e.column), e.message);
+            }
+        },
+        FileKind::Yaml => match yaml::scalars(&text) {
+            Ok(all) => all,
+            Err(e) => return malformed("YAML", format!("{}:{}", e.line, e.column), e.message),
+        },
+    };
+    if kind == FileKind::Json && shapes::is_thread(&fields) {
+        return Ok(Read::Thread);
+    }
+    let choices = if !opts.fields.is_empty() {
+        shapes::by_paths(&fields, &opts.fields)
+    } else {
+        let known = shapes::known_export(&fields);
+        if known.is_empty() && !opts.only_exports {
+            shapes::guessed(&fields)
+        } else {
+            known
+        }
+    };
+    if choices.is_empty() {
+        if opts.only_exports {
+            return Ok(silent);
+        }
+        let note = if opts.fields.is_empty() {
+            format!(
+                "no text to lint: not a Zendesk, Help Scout, Freshdesk or Intercom export and no field named {}; name the field with --field PATH",
+                shapes::BODY_KEYS.join(", ")
+            )
+        } else {
+            let asked: Vec<String> = opts.fields.iter().map(|f| f.to_string()).collect();
+            format!(
+                "no text to lint: no string value matches --field {}",
+                asked.join(", --field ")
+            )
+        };
+        return Ok(Read::Skip { note: Some(note) });
+    }
+    let kind = choices[0].kind;
+    let parts = choices
+        .iter()
+        .map(|c| part(&fields[c.index], c.html))
+        .collect();
+    Ok(Read::Doc(
+        Document::from_parts(text, Format::Text, parts).with_origin(Origin::Template(kind)),
+    ))
+}
+
+/// A field's text as a document part; an HTML body is reduced to its text first.
+fn part(field: &TextField, html: bool) -> Part {
+    let (text, map) = if html {
+        let (reduced, to_value) = html::reduce(&field.value);
+        (reduced, to_value.compose(&field.map))
+    } else {
+        (field.value.clone(), field.map.clone())
+    };
+    Part {
+        text,
+        map,
+        format: Format::Text,
+        quoted: false,
+    }
+}
+
+fn read_csv(path: &Path, text: String, opts: &ReadOptions) -> Result<Read, InputError> {
+    let column = match table::column(&text, opts.column.as_deref()) {
+        Ok(c) => c,
+        Err(_) if opts.only_exports => return Ok(Read::Skip { note: None }),
+        Err(table::CsvProblem::Invalid { line, message }) => {
+            return Err(InputError::Malformed {
+                path: path.to_path_buf(),
+                what: "CSV",
+                location: line.to_string(),
+                message,
+            })
+        }
+        Err(table::CsvProblem::NoSuchColumn { asked, columns }) => {
+            return Err(InputError::Unusable {
+                path: PathBuf::from(path),
+                message: format!(
+                    "--column {asked}: no such column (the header has: {})",
+                    columns.join(", ")
+                ),
+            })
+        }
+        Err(table::CsvProblem::NoBodyColumn { columns }) => {
+            return Ok(Read::Skip {
+                note: Some(format!(
+                    "no text to lint: no column named {} (the header has: {}); name one with --column NAME",
+                    table::BODY_COLUMNS.join(", "),
+                    columns.join(", ")
+                )),
+            })
+        }
+    };
+    if opts.only_exports && !column.titled {
+        return Ok(Read::Skip { note: None });
+    }
+    let parts = column
+        .cells
+        .iter()
+        .map(|c| part(c, html::looks_like_html(&c.value)))
+        .collect();
+    Ok(Read::Doc(
+        Document::from_parts(text, Format::Text, parts)
+            .with_origin(Origin::Template(TemplateKind::Csv)),
+    ))
+}

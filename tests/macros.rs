@@ -1,0 +1,362 @@
+//! Helpdesk macro exports: every finding's span slices out of the original file exactly the
+//! text it talks about (in the file's own spelling: `\u00e9`, `&eacute;`, `""`), bad files are
+//! input errors naming file and line, and folders only pick up files that are macro exports.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::Arc;
+
+use candor::check::check_document;
+use candor::document::{Origin, TemplateKind};
+use candor::rules::RuleSet;
+use candor::source::{self, Loaded, ReadOptions};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/macros")
+        .join(name)
+}
+
+fn rules() -> RuleSet {
+    RuleSet::load(&[fixture("rules")]).expect("test rules load")
+}
+
+/// (rule, the file's bytes at the span) for every finding in a fixture, and its origin.
+fn findings(name: &str, opts: &ReadOptions) -> (Vec<(String, String)>, Origin) {
+    let path = fixture(name);
+    let bytes = std::fs::read(&path).unwrap();
+    let Loaded::Input(input) = source::open_with(&path, None, opts).unwrap() else {
+        panic!("{name}: not read as a document");
+    };
+    assert_eq!(
+        input.doc.source.as_bytes(),
+        bytes,
+        "the source is the file, unchanged"
+    );
+    let shown: Arc<str> = Arc::from(name);
+    let found = check_document(&rules(), &shown, &input.doc, &[]);
+    let got = found
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let text =
+                std::str::from_utf8(&bytes[d.span.clone()]).expect("span on character boundaries");
+            (d.rule.to_string(), text.to_string())
+        })
+        .collect();
+    (got, input.doc.origin)
+}
+
+fn expect(name: &str, kind: TemplateKind, want: &[(&str, &str)]) {
+    let (got, origin) = findings(name, &ReadOptions::default());
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(r, t)| (r.to_string(), t.to_string()))
+        .collect();
+    assert_eq!(got, want, "{name}");
+    assert_eq!(origin, Origin::Template(kind), "{name}");
+}
+
+const FILLER: &str = "Candor.CannedFiller";
+const ACCENT: &str = "Test.Accents";
+
+#[test]
+fn zendesk_export_spans_cover_escapes_and_entities() {
+    expect(
+        "zendesk.json",
+        TemplateKind::Zendesk,
+        &[
+            (
+                FILLER,
+                "We apologize for any inconvenience this may have caused",
+            ),
+            (ACCENT, r"Caf\u00e9 Team"),
+            (FILLER, "Thanks for reaching out"),
+            (ACCENT, "Cr&egrave;me br&ucirc;l&eacute;e"),
+            (FILLER, "Dear valued customer"),
+            (FILLER, r"Please don\u0027t hesitate to contact us"),
+            (FILLER, "Sorry for the inconvenience caused"),
+        ],
+    );
+}
+
+#[test]
+fn single_zendesk_macro() {
+    expect(
+        "zendesk-single.json",
+        TemplateKind::Zendesk,
+        &[(FILLER, "Thank you for reaching out")],
+    );
+}
+
+#[test]
+fn help_scout_saved_reply_html_and_chat_text() {
+    expect(
+        "helpscout.json",
+        TemplateKind::HelpScout,
+        &[
+            (
+                FILLER,
+                "Feel free to reach out if you have any other questions",
+            ),
+            (FILLER, "Thanks for reaching out"),
+        ],
+    );
+}
+
+#[test]
+fn freshdesk_reads_the_html_body_once() {
+    expect(
+        "freshdesk.json",
+        TemplateKind::Freshdesk,
+        &[(FILLER, "Your satisfaction is our top priority")],
+    );
+}
+
+#[test]
+fn intercom_macros_and_saved_reply_blocks() {
+    expect(
+        "intercom.json",
+        TemplateKind::Intercom,
+        &[
+            (FILLER, "We value your business"),
+            (FILLER, "I hope this message finds you well"),
+        ],
+    );
+}
+
+#[test]
+fn yaml_plain_quoted_and_block_scalars() {
+    expect(
+        "replies.yaml",
+        TemplateKind::Fields,
+        &[
+            (FILLER, "We apologize for any\n    inconvenience"),
+            (FILLER, "Thank you for reaching out"),
+            (ACCENT, r"caf\u00e9 hours"),
+            (FILLER, "Sorry for the inconvenience caused"),
+            (FILLER, "Please do not hesitate to contact us"),
+            (FILLER, "dear valued customer"),
+        ],
+    );
+}
+
+#[test]
+fn csv_quoted_multiline_cells_and_doubled_quotes() {
+    expect(
+        "macros.csv",
+        TemplateKind::Csv,
+        &[
+            (FILLER, "We apologize for any inconvenience"),
+            (FILLER, "thanks for reaching out"),
+            (FILLER, "Thank you for reaching out"),
+        ],
+    );
+}
+
+#[test]
+fn field_paths_choose_what_is_read() {
+    let opts = ReadOptions {
+        fields: vec!["description".parse().unwrap()],
+        ..ReadOptions::default()
+    };
+    let (got, origin) = findings("not-macros.json", &opts);
+    assert_eq!(
+        got,
+        [(FILLER.to_string(), "Thank you for reaching out".to_string())]
+    );
+    assert_eq!(origin, Origin::Template(TemplateKind::Fields));
+
+    // Only the second macro's actions.
+    let opts = ReadOptions {
+        fields: vec!["macros.1.actions.*.value".parse().unwrap()],
+        ..ReadOptions::default()
+    };
+    let (got, _) = findings("zendesk.json", &opts);
+    let texts: Vec<&str> = got.iter().map(|(_, t)| t.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "Thanks for reaching out",
+            "Cr&egrave;me br&ucirc;l&eacute;e"
+        ]
+    );
+}
+
+#[test]
+fn csv_column_can_be_named() {
+    let opts = ReadOptions {
+        column: Some("title".to_string()),
+        ..ReadOptions::default()
+    };
+    let (got, _) = findings("macros.csv", &opts);
+    assert!(got.is_empty(), "titles hold no filler: {got:?}");
+}
+
+#[test]
+fn html_files_are_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("reply.html");
+    let html = "<html><head><title>We value your business</title></head><body><p>Hi Sam,</p><p>Caf&eacute; hours changed &mdash; we apologize for the inconvenience.</p></body></html>";
+    std::fs::write(&path, html).unwrap();
+    let Loaded::Input(input) = source::open(&path, None).unwrap() else {
+        panic!("not read");
+    };
+    assert!(!input.doc.is_template());
+    let found = check_document(&rules(), &Arc::from("reply.html"), &input.doc, &[]);
+    let spans: Vec<&str> = found
+        .diagnostics
+        .iter()
+        .map(|d| &html[d.span.clone()])
+        .collect();
+    assert_eq!(
+        spans,
+        ["Caf&eacute; hours", "we apologize for the inconvenience"]
+    );
+}
+
+// --- the command line ---
+
+fn candor(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_candor"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("candor runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn invalid_files_are_input_errors_naming_file_and_line_and_others_are_still_linted() {
+    let dir = fixture("");
+    let out = candor(
+        &[
+            "check",
+            "--format",
+            "line",
+            "broken/broken.json",
+            "broken/broken.yaml",
+            "broken/broken.csv",
+            "zendesk-single.json",
+        ],
+        &dir,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("broken/broken.json:4:33: invalid JSON: expected `,` or `}`"),
+        "{err}"
+    );
+    // The bracket opened on line 2 is found unclosed on line 3.
+    assert!(
+        err.contains("broken/broken.yaml:3:5: invalid YAML"),
+        "{err}"
+    );
+    assert!(err.contains("broken/broken.csv:3: invalid CSV"), "{err}");
+    assert!(
+        err.contains("a row has 1 fields where the header has 2"),
+        "{err}"
+    );
+    assert!(
+        stdout(&out).contains("zendesk-single.json:7:100: warning Candor.CannedFiller"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn a_named_file_without_text_fields_gets_a_note() {
+    let out = candor(&["check", "not-macros.json"], &fixture(""));
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains("not-macros.json: no text to lint"),
+        "{}",
+        stderr(&out)
+    );
+    let out = candor(&["check", "macros.csv", "--column", "nope"], &fixture(""));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out)
+            .contains("--column nope: no such column (the header has: id, title, body, tags)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+fn json_paths(out: &Output) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().replace('\\', "/"))
+        .collect()
+}
+
+#[test]
+fn folders_pick_up_macro_exports_only_unless_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(fixture("zendesk-single.json"), d.join("export.json")).unwrap();
+    std::fs::copy(fixture("macros.csv"), d.join("macros.csv")).unwrap();
+    std::fs::copy(fixture("not-macros.json"), d.join("package.json")).unwrap();
+    std::fs::write(d.join("tsconfig.json"), "{ // comments are not JSON\n}\n").unwrap();
+    std::fs::write(
+        d.join("mkdocs.yml"),
+        "site_name: Docs\nnav:\n  - Home: index.md\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("data.csv"),
+        "id,text\n1,Thank you for reaching out\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("guide.md"), "Thank you for reaching out.\n").unwrap();
+
+    let out = candor(&["check", ".", "--format", "json"], d);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        json_paths(&out),
+        ["./export.json", "./guide.md", "./macros.csv"],
+        "data.csv has a text column but no title column: not a macro list"
+    );
+    assert!(!stderr(&out).contains("package.json"), "{}", stderr(&out));
+
+    let out = candor(&["check", ".", "--format", "json", "--macros"], d);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "the broken tsconfig.json is now an error"
+    );
+    let err = stderr(&out);
+    assert!(err.contains("tsconfig.json:1:"), "{err}");
+    assert!(err.contains("package.json: no text to lint"), "{err}");
+    assert!(err.contains("mkdocs.yml: no text to lint"), "{err}");
+    assert_eq!(
+        json_paths(&out),
+        ["./data.csv", "./export.json", "./guide.md", "./macros.csv"]
+    );
+}
+
+#[test]
+fn conversation_threads_are_left_to_the_thread_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("thread.json");
+    std::fs::write(
+        &path,
+        r#"{"messages": [{"role": "customer", "text": "Where is my order?"}, {"role": "agent", "text": "Thank you for reaching out."}]}"#,
+    )
+    .unwrap();
+    let loaded = source::open(&path, None).unwrap();
+    assert!(
+        !matches!(loaded, Loaded::Input(ref i) if i.doc.is_template()),
+        "a thread is not a macro export: {loaded:?}"
+    );
+}
