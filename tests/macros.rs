@@ -360,3 +360,116 @@ fn conversation_threads_are_left_to_the_thread_reader() {
         "a thread is not a macro export: {loaded:?}"
     );
 }
+
+// --- properties: whatever an exporter's encoder does to the text, spans land on the phrase ---
+
+mod encoded {
+    use super::*;
+    use proptest::prelude::*;
+
+    const PHRASE: &str = "We value your business";
+
+    /// Text around the phrase: words, punctuation, quotes, backslashes, non-ASCII, line breaks.
+    fn filler_text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just("Hi".to_string()),
+                Just("café".to_string()),
+                Just("\"quoted\"".to_string()),
+                Just("back\\slash".to_string()),
+                Just("it's".to_string()),
+                Just("😀".to_string()),
+                Just("\n".to_string()),
+                Just("\n\n".to_string()),
+                Just("tab\there".to_string()),
+                Just("a, b".to_string()),
+                Just("{{ticket.id}}".to_string()),
+                Just("#1: ok".to_string()),
+            ],
+            0..8,
+        )
+        .prop_map(|words| words.join(" "))
+    }
+
+    fn body() -> impl Strategy<Value = String> {
+        (filler_text(), filler_text()).prop_map(|(a, b)| format!("{a}\n\n{PHRASE}.\n\n{b}"))
+    }
+
+    /// The findings' source slices for `text` written to a file named `name`.
+    fn slices(name: &str, text: &str) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let Loaded::Input(input) = source::open(&path, None).unwrap() else {
+            panic!("not read: {text}");
+        };
+        let shown: Arc<str> = Arc::from(name);
+        let rules = RuleSet::builtin().unwrap();
+        check_document(&rules, &shown, &input.doc, &[])
+            .diagnostics
+            .iter()
+            .filter(|d| &*d.rule == FILLER)
+            .map(|d| text[d.span.clone()].to_string())
+            .collect()
+    }
+
+    /// JSON with every non-ASCII character escaped as `\uXXXX`, as some exporters write it.
+    fn ascii_json(s: &str) -> String {
+        let mut out = String::new();
+        for c in serde_json::to_string(s).unwrap().chars() {
+            if c.is_ascii() {
+                out.push(c);
+            } else {
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn zendesk_json(body in body(), ascii in any::<bool>()) {
+            let value = if ascii { ascii_json(&body) } else { serde_json::to_string(&body).unwrap() };
+            let file = format!(
+                "{{\"macro\": {{\"title\": \"T\", \"actions\": [{{\"field\": \"comment_value\", \"value\": {value}}}]}}}}"
+            );
+            prop_assert_eq!(slices("m.json", &file), [PHRASE]);
+        }
+
+        #[test]
+        fn zendesk_html_json(body in body()) {
+            // The same text as HTML: escaped for HTML, then for JSON.
+            let html: String = body
+                .split("\n\n")
+                .map(|p| format!("<p>{}</p>", p.replace('&', "&amp;").replace('<', "&lt;").replace('"', "&quot;").replace('\n', "<br>")))
+                .collect();
+            let file = format!(
+                "{{\"actions\": [{{\"field\": \"comment_value_html\", \"value\": {}}}]}}",
+                ascii_json(&html)
+            );
+            prop_assert_eq!(slices("m.json", &file), [PHRASE]);
+        }
+
+        #[test]
+        fn yaml(body in body()) {
+            #[derive(serde::Serialize)]
+            struct Reply<'a> { title: &'a str, body: &'a str }
+            let file = serde_norway::to_string(&[Reply { title: "T", body: &body }]).unwrap();
+            prop_assert_eq!(slices("m.yaml", &file), [PHRASE], "{}", file);
+        }
+
+        #[test]
+        fn csv(body in body()) {
+            let mut w = ::csv::Writer::from_writer(Vec::new());
+            w.write_record(["title", "body"]).unwrap();
+            w.write_record(["T", body.as_str()]).unwrap();
+            let file = String::from_utf8(w.into_inner().unwrap()).unwrap();
+            prop_assert_eq!(slices("m.csv", &file), [PHRASE], "{}", file);
+        }
+    }
+}

@@ -348,6 +348,18 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_input_maps_inside_the_html(html in "(<[a-z/!]{0,3}[^>]{0,6}>?|&[#a-zA-Z0-9]{0,6};?|[a-z \n\r\té😀<>&;])*") {
+            let (text, map) = reduce(&html);
+            proptest::prop_assert_eq!(text.len(), map.prose_len());
+            for (i, c) in text.char_indices() {
+                let r = map.to_source(i..i + c.len_utf8());
+                proptest::prop_assert!(html.get(r.clone()).is_some(), "{:?} -> {:?}", c, r);
+            }
+        }
+    }
+
     #[test]
     fn html_is_recognised_by_its_tags() {
         assert!(looks_like_html("Hi<br />there"));

@@ -244,6 +244,22 @@ mod tests {
         ));
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_input_reads_or_fails_cleanly(rest in "([a-z,\"é ]|\r\n|\n)*") {
+            let text = format!("title,body\n{rest}");
+            if let Ok(col) = column(&text, None) {
+                for f in col.cells {
+                    proptest::prop_assert_eq!(f.value.len(), f.map.prose_len());
+                    for (i, c) in f.value.char_indices() {
+                        let r = f.map.to_source(i..i + c.len_utf8());
+                        proptest::prop_assert!(text.get(r.clone()).is_some(), "{:?} -> {:?}", c, r);
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn ragged_rows_are_errors_with_a_line() {
         let err = column("title,body\na,b\nc\n", None).unwrap_err();

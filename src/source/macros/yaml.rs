@@ -362,6 +362,12 @@ fn block(text: &str, range: Range<usize>, folded: bool, value: &str) -> (String,
     let indent = range.start - line_start;
     let mut out = String::new();
     let mut map = OffsetMap::default();
+    // Blank lines before the first content line (the parser starts the scalar after them).
+    let leading = value.len() - value.trim_start_matches('\n').len();
+    if leading > 0 && leading < value.len() {
+        out.push_str(&"\n".repeat(leading));
+        map.push_replaced(range.start..range.start, leading);
+    }
     let b = text.as_bytes();
     // (content range, more indented?) per non-blank line, and blank lines before each.
     let mut prev: Option<(usize, bool)> = None;
@@ -485,6 +491,21 @@ mod tests {
         let err = scalars("a: 1\nb: [1, 2\nc: 3\n").unwrap_err();
         assert!(err.line >= 2, "{err:?}");
         assert!(!err.message.is_empty());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_input_parses_or_fails_cleanly(text in "([a-z:\\-|>'\"#\\[\\]{},é ]|\n  |\n)*") {
+            if let Ok(all) = scalars(&text) {
+                for f in all {
+                    proptest::prop_assert_eq!(f.value.len(), f.map.prose_len());
+                    for (i, c) in f.value.char_indices() {
+                        let r = f.map.to_source(i..i + c.len_utf8());
+                        proptest::prop_assert!(text.get(r.clone()).is_some(), "{:?} -> {:?}", c, r);
+                    }
+                }
+            }
+        }
     }
 
     #[test]
