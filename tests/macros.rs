@@ -194,6 +194,42 @@ fn csv_column_can_be_named() {
 }
 
 #[test]
+fn byte_order_marks_are_not_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            "bom.json",
+            r#"{"macro": {"title": "T", "actions": [{"field": "comment_value", "value": "Caf\u00e9 news. Thank you for reaching out."}]}}"#,
+        ),
+        (
+            "bom.yaml",
+            "- title: T\n  body: Café news. Thank you for reaching out.\n",
+        ),
+        (
+            "bom.csv",
+            "title,body\r\nT,Café news. Thank you for reaching out.\r\n",
+        ),
+    ];
+    for (name, body) in files {
+        let text = format!("\u{feff}{body}");
+        let path = dir.path().join(name);
+        std::fs::write(&path, &text).unwrap();
+        let Loaded::Input(input) = source::open(&path, None).unwrap() else {
+            panic!("{name}: not read");
+        };
+        let found = check_document(&rules(), &Arc::from(name), &input.doc, &[]);
+        let spans: Vec<&str> = found
+            .diagnostics
+            .iter()
+            .map(|d| &text[d.span.clone()])
+            .collect();
+        assert_eq!(spans.len(), 2, "{name}: {spans:?}");
+        assert!(spans[0].starts_with("Caf"), "{name}: {spans:?}");
+        assert_eq!(spans[1], "Thank you for reaching out", "{name}");
+    }
+}
+
+#[test]
 fn html_files_are_documents() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("reply.html");
@@ -456,10 +492,13 @@ mod encoded {
         }
 
         #[test]
-        fn yaml(body in body()) {
+        fn yaml(body in body(), crlf in any::<bool>()) {
             #[derive(serde::Serialize)]
             struct Reply<'a> { title: &'a str, body: &'a str }
-            let file = serde_norway::to_string(&[Reply { title: "T", body: &body }]).unwrap();
+            let mut file = serde_norway::to_string(&[Reply { title: "T", body: &body }]).unwrap();
+            if crlf {
+                file = file.replace('\n', "\r\n");
+            }
             prop_assert_eq!(slices("m.yaml", &file), [PHRASE], "{}", file);
         }
 

@@ -139,8 +139,8 @@ pub fn read(
         FileKind::Csv => {
             return read_csv(path, text, opts);
         }
-        FileKind::Json => match json_strings::strings(&text) {
-            Ok(all) => all.into_iter().map(TextField::from).collect(),
+        FileKind::Json => match json_fields(&text) {
+            Ok(all) => all,
             Err(e) => {
                 return malformed("JSON", format!("{}:{}", e.line, e.column), e.message);
             }
@@ -189,6 +189,29 @@ pub fn read(
     Ok(Read::Doc(
         Document::from_parts(text, Format::Text, parts).with_origin(Origin::Template(kind)),
     ))
+}
+
+/// The string values of a JSON file. A byte-order mark (Windows tools write one) is not JSON:
+/// the rest is parsed, and its maps shifted past the mark.
+fn json_fields(text: &str) -> Result<Vec<TextField>, json_strings::JsonError> {
+    const BOM: &str = "\u{feff}";
+    let Some(rest) = text.strip_prefix(BOM) else {
+        return Ok(json_strings::strings(text)?
+            .into_iter()
+            .map(TextField::from)
+            .collect());
+    };
+    let mut past_bom = OffsetMap::default();
+    past_bom.push_verbatim(BOM.len(), rest.len());
+    Ok(json_strings::strings(rest)?
+        .into_iter()
+        .map(|s| TextField {
+            map: s.map.compose(&past_bom),
+            span: s.literal.start + BOM.len()..s.literal.end + BOM.len(),
+            path: s.path,
+            value: s.value,
+        })
+        .collect())
 }
 
 /// A field's text as a document part; an HTML body is reduced to its text first.
