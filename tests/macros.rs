@@ -355,6 +355,17 @@ fn folders_pick_up_macro_exports_only_unless_asked() {
     )
     .unwrap();
     std::fs::write(d.join("guide.md"), "Thank you for reaching out.\n").unwrap();
+    // A generated search index: titles and texts, but no helpdesk's export shape.
+    std::fs::write(
+        d.join("search_index.json"),
+        r#"{"docs": [{"location": "a/", "title": "A", "text": "Thank you for reaching out."}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("manifest.json"),
+        r#"{"name": "app", "html": "index.html"}"#,
+    )
+    .unwrap();
 
     let out = candor(&["check", ".", "--format", "json"], d);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -375,9 +386,16 @@ fn folders_pick_up_macro_exports_only_unless_asked() {
     assert!(err.contains("tsconfig.json:1:"), "{err}");
     assert!(err.contains("package.json: no text to lint"), "{err}");
     assert!(err.contains("mkdocs.yml: no text to lint"), "{err}");
+    assert!(err.contains("manifest.json: no text to lint"), "{err}");
     assert_eq!(
         json_paths(&out),
-        ["./data.csv", "./export.json", "./guide.md", "./macros.csv"]
+        [
+            "./data.csv",
+            "./export.json",
+            "./guide.md",
+            "./macros.csv",
+            "./search_index.json"
+        ]
     );
 }
 

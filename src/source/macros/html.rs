@@ -55,14 +55,23 @@ const BLOCK_TAGS: &[&str] = &[
 /// Tags whose content is not read as text.
 const HIDDEN_TAGS: &[&str] = &["head", "noscript", "script", "style", "template", "title"];
 
-/// Whether a string is worth reading as HTML: it has a tag such as `<p>`, `<br/>` or `</div>`.
+/// Whether a string is worth reading as HTML: it has a tag such as `<p>`, `<br/>` or `</div>`,
+/// or a character reference such as `&amp;` or `&#39;`.
 pub fn looks_like_html(text: &str) -> bool {
     let b = text.as_bytes();
-    b.windows(2).enumerate().any(|(i, w)| {
+    let tag = b.windows(2).enumerate().any(|(i, w)| {
         w[0] == b'<'
             && (w[1].is_ascii_alphabetic()
                 || (w[1] == b'/' && b.get(i + 2).is_some_and(|c| c.is_ascii_alphabetic()))
                 || w[1] == b'!')
+    });
+    tag || text.match_indices('&').any(|(i, _)| {
+        let name = &b[i + 1..];
+        let len = name
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'#')
+            .count();
+        len >= 2 && name.get(len) == Some(&b';')
     })
 }
 
@@ -366,5 +375,8 @@ mod tests {
         assert!(looks_like_html("<p>x</p>"));
         assert!(!looks_like_html("a < b and c > d"));
         assert!(!looks_like_html("1<2"));
+        assert!(looks_like_html("Tom &amp; Jerry"));
+        assert!(looks_like_html("it&#39;s"));
+        assert!(!looks_like_html("AT&T and R&D"));
     }
 }

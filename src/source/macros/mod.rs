@@ -155,9 +155,15 @@ pub fn read(
     }
     let choices = if !opts.fields.is_empty() {
         shapes::by_paths(&fields, &opts.fields)
+    } else if opts.only_exports {
+        // Found in a folder: only a helpdesk's own export shape counts. A generic list of
+        // titles and texts may be anything (a generated search index, test data).
+        let mut known = shapes::known_export(&fields);
+        known.retain(|c| c.kind != TemplateKind::Fields);
+        known
     } else {
         let known = shapes::known_export(&fields);
-        if known.is_empty() && !opts.only_exports {
+        if known.is_empty() {
             shapes::guessed(&fields)
         } else {
             known

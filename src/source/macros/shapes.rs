@@ -158,7 +158,9 @@ pub fn known_export(fields: &[TextField]) -> Vec<Choice> {
                     );
                 }
             }
-        } else if let Some(i) = get("html").filter(|_| !with_blocks.contains(parent)) {
+        } else if let Some(i) = get("html")
+            .filter(|i| !with_blocks.contains(parent) && looks_like_html(&fields[*i].value))
+        {
             choose(&mut chosen, i, true, TemplateKind::Intercom);
         } else if TITLE_KEYS.iter().any(|k| get(k).is_some()) {
             for key in BODY_KEYS {
