@@ -95,7 +95,7 @@ pub fn run(rules: &RuleSet, opts: &Options) -> Outcome {
 
     let mut inputs = Vec::new();
     if let Some((shown, format)) = &opts.stdin {
-        inputs.extend(out.load(source::open_stdin(shown, *format)));
+        inputs.extend(out.load(source::open_stdin_with(shown, *format, &opts.read)));
     }
     let walked = walk::walk(&opts.paths);
     out.errors.extend(walked.errors);

@@ -72,6 +72,27 @@ pub fn open_stdin(shown: &str, format: Format) -> Result<Loaded, InputError> {
     open_bytes(Path::new(shown), bytes, Some(format))
 }
 
+/// [`open_stdin`], except that a shown name with a macro export's extension
+/// (`--stdin-filename export.json`) reads standard input as that kind of file.
+pub fn open_stdin_with(
+    shown: &str,
+    format: Format,
+    opts: &ReadOptions,
+) -> Result<Loaded, InputError> {
+    let name = Path::new(shown);
+    if Format::for_path(name).is_some() || macros::FileKind::for_path(name).is_none() {
+        return open_stdin(shown, format);
+    }
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|source| InputError::Io {
+            path: PathBuf::from(shown),
+            source,
+        })?;
+    open_bytes_with(name, bytes, None, opts)
+}
+
 /// Parses a file's bytes, choosing the reader by `format` or the path's extension.
 pub fn open_bytes(
     path: &Path,
