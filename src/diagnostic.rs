@@ -106,16 +106,51 @@ pub struct LineCol {
 }
 
 /// Maps byte offsets of one text to lines and columns.
+///
+/// Columns count characters, which on a long line (a minified JSON export) would make each
+/// lookup walk the line from its start. Character counts are kept at checkpoints every
+/// [`CHECKPOINT`] bytes, so a lookup walks at most that far.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
+    /// (byte offset, characters before it), in order; empty when the text is ASCII.
+    checkpoints: Vec<(usize, usize)>,
 }
+
+const CHECKPOINT: usize = 4096;
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
-        LineIndex { line_starts }
+        let mut checkpoints = Vec::new();
+        if !text.is_ascii() {
+            let (mut at, mut chars) = (0, 0);
+            checkpoints.push((0, 0));
+            while at + CHECKPOINT < text.len() {
+                let mut next = at + CHECKPOINT;
+                while !text.is_char_boundary(next) {
+                    next += 1;
+                }
+                chars += text[at..next].chars().count();
+                checkpoints.push((next, chars));
+                at = next;
+            }
+        }
+        LineIndex {
+            line_starts,
+            checkpoints,
+        }
+    }
+
+    /// Number of characters before byte `offset` (a char boundary).
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        if self.checkpoints.is_empty() {
+            return offset;
+        }
+        let i = self.checkpoints.partition_point(|(b, _)| *b <= offset) - 1;
+        let (byte, chars) = self.checkpoints[i];
+        chars + text[byte..offset].chars().count()
     }
 
     /// Line and column of `offset`. Offsets past the end or inside a UTF-8 sequence are clamped
@@ -132,7 +167,7 @@ impl LineIndex {
         let start = self.line_starts[line];
         LineCol {
             line: line + 1,
-            column: text[start..offset].chars().count() + 1,
+            column: self.chars_before(text, offset) - self.chars_before(text, start) + 1,
         }
     }
 
@@ -167,5 +202,35 @@ mod tests {
             idx.line_col(text, text.len()),
             LineCol { line: 2, column: 6 }
         );
+    }
+
+    #[test]
+    fn columns_on_long_multibyte_lines_match_a_plain_count() {
+        let text = "é".repeat(10_000) + "x\n" + &"ü a".repeat(5_000);
+        let idx = LineIndex::new(&text);
+        for offset in [
+            0,
+            2,
+            4095,
+            4096,
+            8193,
+            20_000,
+            20_001,
+            20_002,
+            25_000,
+            text.len(),
+        ] {
+            let mut o = offset.min(text.len());
+            while !text.is_char_boundary(o) {
+                o -= 1;
+            }
+            let line_start = text[..o].rfind('\n').map_or(0, |i| i + 1);
+            let expected = text[line_start..o].chars().count() + 1;
+            assert_eq!(
+                idx.line_col(&text, offset).column,
+                expected,
+                "offset {offset}"
+            );
+        }
     }
 }
