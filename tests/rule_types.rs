@@ -38,6 +38,7 @@ fn lint(name: &str) -> Report {
             questions: findings.questions,
         }],
         related_sources: Vec::new(),
+        rules: Vec::new(),
     }
 }
 

@@ -153,7 +153,8 @@ fn run_check(args: &CheckArgs) -> u8 {
         },
         all_structured: args.macros || !args.fields.is_empty() || args.column.is_some(),
     };
-    let outcome = run::run(&rules, &opts);
+    let mut outcome = run::run(&rules, &opts);
+    outcome.report.rules = report::RuleDescriptor::all(&rules);
     if !args.quiet {
         for note in &outcome.notes {
             eprintln!("candor: note: {note}");

@@ -2,14 +2,18 @@
 //!
 //! Reporters return text; only the binary's edge ([`crate::cli`]) writes it out.
 
+pub mod github;
 pub mod human;
 pub mod json;
 pub mod line;
+pub mod rdjson;
+pub mod sarif;
 
 use std::sync::Arc;
 
 use crate::check::Question;
 use crate::diagnostic::{Diagnostic, LineIndex, Severity};
+use crate::rules::{RuleMeta, RuleSet};
 
 /// Findings for one linted file, with its text (for line numbers and snippets).
 #[derive(Debug)]
@@ -32,6 +36,34 @@ pub struct RelatedSource {
 pub struct Report {
     pub files: Vec<FileReport>,
     pub related_sources: Vec<RelatedSource>,
+    /// The rules the run used, sorted by id (SARIF lists them with their help). Filled by the
+    /// caller that has the [`RuleSet`]; reporters cope with an empty list.
+    pub rules: Vec<RuleDescriptor>,
+}
+
+/// What a reporter may say about a rule besides its id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleDescriptor {
+    pub id: Arc<str>,
+    pub description: String,
+    pub link: Option<Arc<str>>,
+    pub level: Severity,
+}
+
+impl RuleDescriptor {
+    pub fn of(meta: &RuleMeta) -> RuleDescriptor {
+        RuleDescriptor {
+            id: meta.id.clone(),
+            description: meta.description.clone(),
+            link: meta.link.clone(),
+            level: meta.level,
+        }
+    }
+
+    /// Every rule in `rules`, in the set's order (by id).
+    pub fn all(rules: &RuleSet) -> Vec<RuleDescriptor> {
+        rules.iter().map(|r| RuleDescriptor::of(r.meta())).collect()
+    }
 }
 
 /// Counts by severity.
@@ -118,6 +150,12 @@ pub enum OutputFormat {
     Json,
     /// One line per finding: `path:line:col: severity rule: message`.
     Line,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (`::warning file=…::…`): annotations on the PR diff.
+    Github,
+    /// reviewdog's Diagnostic Format (rdjson), for `reviewdog -f=rdjson`.
+    Rdjson,
 }
 
 /// Renders `report` in `format`. `color` applies to human output only.
@@ -126,5 +164,8 @@ pub fn render(report: &Report, format: OutputFormat, color: bool) -> String {
         OutputFormat::Human => human::render(report, color),
         OutputFormat::Json => json::render(report),
         OutputFormat::Line => line::render(report),
+        OutputFormat::Sarif => sarif::render(report),
+        OutputFormat::Github => github::render(report),
+        OutputFormat::Rdjson => rdjson::render(report),
     }
 }

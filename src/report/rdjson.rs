@@ -1,0 +1,153 @@
+//! `--format rdjson`: reviewdog's Diagnostic Format (`DiagnosticResult` as JSON), for
+//! `candor check … --format rdjson | reviewdog -f=rdjson -reporter=github-pr-review`.
+//!
+//! Positions are 1-based lines and 1-based columns counted in UTF-8 bytes, ranges end-exclusive,
+//! as the format defines. Severities: `ERROR`, `WARNING`, `INFO` (suggestions). Each rewrite a
+//! rule offers becomes a `suggestions` entry replacing the finding's range, which reviewdog
+//! turns into a GitHub "suggested change".
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use super::Report;
+use crate::diagnostic::{LineIndex, Severity};
+
+#[derive(Serialize)]
+pub struct DiagnosticResult {
+    pub source: Source,
+    pub diagnostics: Vec<RdDiagnostic>,
+}
+
+#[derive(Serialize)]
+pub struct Source {
+    pub name: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct RdDiagnostic {
+    pub message: String,
+    pub location: Location,
+    pub severity: &'static str,
+    pub code: Code,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<Suggestion>,
+}
+
+#[derive(Serialize)]
+pub struct Location {
+    pub path: String,
+    pub range: RdRange,
+}
+
+#[derive(Serialize)]
+pub struct RdRange {
+    pub start: RdPosition,
+    pub end: RdPosition,
+}
+
+#[derive(Serialize, Debug, PartialEq, Eq)]
+pub struct RdPosition {
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Serialize)]
+pub struct Code {
+    pub value: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct Suggestion {
+    pub range: RdRange,
+    pub text: String,
+}
+
+pub fn severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "ERROR",
+        Severity::Warning => "WARNING",
+        Severity::Suggestion => "INFO",
+    }
+}
+
+/// Line and UTF-8 byte column (both 1-based) of `offset`.
+fn position(text: &str, index: &LineIndex, offset: usize) -> RdPosition {
+    let line = index.line_col(text, offset).line;
+    let start = index.line_start(line).unwrap_or(0);
+    RdPosition {
+        line,
+        column: offset.min(text.len()).saturating_sub(start) + 1,
+    }
+}
+
+fn range(text: &str, index: &LineIndex, span: &Range<usize>) -> RdRange {
+    RdRange {
+        start: position(text, index, span.start),
+        end: position(text, index, span.end),
+    }
+}
+
+pub fn to_value(report: &Report) -> DiagnosticResult {
+    let mut diagnostics = Vec::new();
+    for file in &report.files {
+        let text: &str = &file.text;
+        let index = LineIndex::new(text);
+        for d in &file.diagnostics {
+            let suggestions = match &d.fix {
+                Some(edit) => vec![Suggestion {
+                    range: range(text, &index, &edit.span),
+                    text: edit.replacement.clone(),
+                }],
+                None => d
+                    .suggestions
+                    .iter()
+                    .map(|s| Suggestion {
+                        range: range(text, &index, &d.span),
+                        text: s.clone(),
+                    })
+                    .collect(),
+            };
+            diagnostics.push(RdDiagnostic {
+                message: d.message.clone(),
+                location: Location {
+                    path: file.path.to_string(),
+                    range: range(text, &index, &d.span),
+                },
+                severity: severity(d.severity),
+                code: Code {
+                    value: d.rule.to_string(),
+                    url: d.link.as_deref().map(str::to_string),
+                },
+                suggestions,
+            });
+        }
+    }
+    DiagnosticResult {
+        source: Source { name: "candor" },
+        diagnostics,
+    }
+}
+
+pub fn render(report: &Report) -> String {
+    let mut s = serde_json::to_string_pretty(&to_value(report)).expect("rdjson serialises");
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_utf8_bytes() {
+        // reviewdog's own example: in 'a𐐀b', b is at column 6.
+        let text = "x\na𐐀b";
+        let index = LineIndex::new(text);
+        let b = text.find('b').unwrap();
+        assert_eq!(position(text, &index, b), RdPosition { line: 2, column: 6 });
+        assert_eq!(position(text, &index, 0), RdPosition { line: 1, column: 1 });
+    }
+}
