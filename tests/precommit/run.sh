@@ -26,14 +26,31 @@ fi
 
 # 1. pre-commit from PyPI.
 python3 -m venv "$work/venv"
+# Whether the package index pip uses answers at all (any HTTP status counts as an answer).
+index_reachable() {
+    local configured
+    configured=$("$work/venv/bin/pip" config get global.index-url 2>/dev/null || true)
+    PIP_INDEX_URL="${PIP_INDEX_URL:-$configured}" "$work/venv/bin/python" - <<'PY'
+import os, sys, urllib.error, urllib.request
+from pip._internal.models.index import PyPI
+url = os.environ.get("PIP_INDEX_URL") or PyPI.simple_url
+try:
+    urllib.request.urlopen(url.rstrip("/") + "/pre-commit/", timeout=20)
+except urllib.error.HTTPError:
+    pass
+except Exception as e:
+    print(f"    {url}: {e}")
+    sys.exit(1)
+PY
+}
+
 if ! "$work/venv/bin/pip" install --quiet --disable-pip-version-check pre-commit >"$work/pip.log" 2>&1; then
-    if grep -Eq 'NewConnectionError|ConnectTimeoutError|ReadTimeoutError|Temporary failure in name resolution|Name or service not known|Network is unreachable|Connection refused|ProxyError|No route to host' "$work/pip.log"; then
-        say "skipped: PyPI is not reachable, so pre-commit cannot be installed"
-        sed 's/^/    /' "$work/pip.log" | tail -5
+    if ! index_reachable; then
+        say "skipped: the Python package index cannot be reached, so pre-commit cannot be installed"
         exit 0
     fi
     cat "$work/pip.log" >&2
-    fail "pip could not install pre-commit"
+    fail "pip could not install pre-commit, although the package index answers"
 fi
 say "$("$work/venv/bin/pre-commit" --version)"
 
