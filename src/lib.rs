@@ -21,10 +21,13 @@
 
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod document;
 pub mod error;
+pub mod fix;
 pub mod report;
 pub mod rules;
 pub mod run;
 pub mod source;
+pub mod suppress;

@@ -4,13 +4,17 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::check::{check_document, Inbound};
+use crate::check::{check_document, Findings, Inbound};
+use crate::config::{Effective, Resolved, Resolver};
 use crate::diagnostic::Severity;
 use crate::document::Format;
-use crate::error::InputError;
+use crate::error::{ConfigError, InputError};
+use crate::fix;
 use crate::report::{FileReport, RelatedSource, Report};
 use crate::rules::RuleSet;
+use crate::source::macros::FileKind;
 use crate::source::{self, walk, Input, Loaded, ReadOptions};
+use crate::suppress;
 
 /// What to lint and how.
 #[derive(Debug, Clone)]
@@ -28,6 +32,8 @@ pub struct Options {
     /// Lint every JSON, YAML and CSV file found in folders (`--macros`), not only those that
     /// look like macro exports.
     pub all_structured: bool,
+    /// Apply the findings' unambiguous fixes (in memory: see [`Outcome::fixed`]).
+    pub fix: bool,
 }
 
 /// What a run produced.
@@ -38,6 +44,21 @@ pub struct Outcome {
     pub errors: Vec<InputError>,
     /// Things the user may want to know (skipped binary files).
     pub notes: Vec<String>,
+    /// With [`Options::fix`]: each input that fixes changed (the report shows the fixed text).
+    pub fixed: Vec<FixedFile>,
+}
+
+/// An input that `--fix` changed. Writing it is up to the caller.
+#[derive(Debug)]
+pub struct FixedFile {
+    /// The file to write; `None` for standard input.
+    pub path: Option<PathBuf>,
+    /// Path as shown to the user.
+    pub shown: Arc<str>,
+    pub original: String,
+    pub fixed: String,
+    /// Edits applied, over all passes.
+    pub edits: usize,
 }
 
 impl Outcome {
@@ -85,56 +106,185 @@ fn read_inbound(path: &Path, out: &mut Outcome) -> Vec<Inbound> {
     }
 }
 
-/// Lints everything `opts` names with `rules`.
+/// Lints everything `opts` names with `rules`, without configuration files.
 pub fn run(rules: &RuleSet, opts: &Options) -> Outcome {
+    match run_with(&mut Resolver::fixed(rules.clone()), opts) {
+        Ok(out) => out,
+        // A fixed resolver never reads a configuration file, so it has nothing to fail on.
+        Err(e) => Outcome {
+            notes: vec![e.to_string()],
+            ..Outcome::default()
+        },
+    }
+}
+
+/// An input to lint, with what applies to it and how to read it again after a fix.
+struct Job {
+    input: Input,
+    effective: Arc<Effective>,
+    /// The file on disk (`None` for standard input).
+    file: Option<PathBuf>,
+    /// The format it was read as when not chosen by its extension.
+    format: Option<Format>,
+    /// How it was read (macro exports), to read the fixed text the same way.
+    read: ReadOptions,
+}
+
+/// Lints everything `opts` names, each file with the configuration `resolver` finds for it.
+/// A bad configuration file stops the run.
+pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, ConfigError> {
     let mut out = Outcome::default();
     let inbound = match &opts.inbound {
         Some(p) => read_inbound(p, &mut out),
         None => Vec::new(),
     };
 
-    let mut inputs = Vec::new();
+    let mut jobs = Vec::new();
     if let Some((shown, format)) = &opts.stdin {
-        inputs.extend(out.load(source::open_stdin_with(shown, *format, &opts.read)));
+        match resolver.resolve(Path::new(shown))? {
+            Resolved::Ignored => out.notes.push(format!(
+                "{shown}: skipped, the config's `ignore:` matches it"
+            )),
+            Resolved::Lint(effective) => {
+                if let Some(input) = out.load(source::open_stdin_with(shown, *format, &opts.read)) {
+                    // Named as a macro export, standard input is read as one (format by name).
+                    let name = Path::new(shown.as_str());
+                    let as_export =
+                        Format::for_path(name).is_none() && FileKind::for_path(name).is_some();
+                    jobs.push(Job {
+                        input,
+                        effective,
+                        file: None,
+                        format: (!as_export).then_some(*format),
+                        read: opts.read.clone(),
+                    });
+                }
+            }
+        }
     }
     let walked = walk::walk(&opts.paths);
     out.errors.extend(walked.errors);
     for path in &walked.files {
+        let effective = match resolver.resolve(path)? {
+            Resolved::Lint(e) => e,
+            Resolved::Ignored => {
+                if opts.paths.contains(path) {
+                    out.notes.push(format!(
+                        "{}: skipped, the config's `ignore:` matches it",
+                        path.display()
+                    ));
+                }
+                continue;
+            }
+        };
         let read = ReadOptions {
             only_exports: !opts.all_structured && walked.only_if_export.contains(path),
             ..opts.read.clone()
         };
-        inputs.extend(out.load(source::open_with(path, None, &read)));
+        if let Some(input) = out.load(source::open_with(path, None, &read)) {
+            jobs.push(Job {
+                input,
+                effective,
+                file: Some(path.clone()),
+                format: None,
+                read,
+            });
+        }
     }
 
     let mut related: Vec<RelatedSource> = Vec::new();
-    for input in inputs {
-        let file = lint_input(rules, input, &inbound, opts.min_level, &mut related);
+    for job in jobs {
+        let (file, fixed) = lint_job(job, &inbound, opts, &mut related);
         out.report.files.push(file);
+        out.fixed.extend(fixed);
     }
     related.extend(inbound.into_iter().map(|i| RelatedSource {
         path: i.path,
         text: Arc::from(i.doc.source),
     }));
     out.report.related_sources = related;
-    out
+    Ok(out)
 }
 
-/// Lints one input against its own inbound message if it carries one, else the shared one.
-fn lint_input(
-    rules: &RuleSet,
-    input: Input,
+/// Lints one input (fixing it first when asked) and returns its report.
+fn lint_job(
+    job: Job,
+    shared_inbound: &[Inbound],
+    opts: &Options,
+    related: &mut Vec<RelatedSource>,
+) -> (FileReport, Option<FixedFile>) {
+    let Job {
+        input,
+        effective,
+        file,
+        format,
+        read,
+    } = job;
+    let findings = lint_findings(&effective, &input, shared_inbound, opts.min_level);
+    if !opts.fix {
+        return (finish_input(input, findings, related), None);
+    }
+    let original = input.doc.source.clone();
+    let first = fix::Pass {
+        item: (input, findings.questions),
+        diagnostics: findings.diagnostics,
+    };
+    let reread_path = file
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(&*first.item.0.path));
+    let (last, edits) = fix::until_stable(
+        first,
+        |(input, _)| &input.doc,
+        |text| {
+            let Ok(Loaded::Input(input)) =
+                source::open_bytes_with(&reread_path, text.into_bytes(), format, &read)
+            else {
+                return None;
+            };
+            let f = lint_findings(&effective, &input, shared_inbound, opts.min_level);
+            Some(fix::Pass {
+                item: (input, f.questions),
+                diagnostics: f.diagnostics,
+            })
+        },
+    );
+    let ((input, questions), diagnostics) = (last.item, last.diagnostics);
+    let fixed = (edits > 0).then(|| FixedFile {
+        path: file,
+        shown: input.path.clone(),
+        original,
+        fixed: input.doc.source.clone(),
+        edits,
+    });
+    let findings = Findings {
+        diagnostics,
+        questions,
+    };
+    (finish_input(input, findings, related), fixed)
+}
+
+/// Checks one input with its configuration: rules, then suppression comments, accepted terms
+/// and the minimum level.
+fn lint_findings(
+    effective: &Effective,
+    input: &Input,
     shared_inbound: &[Inbound],
     min_level: Severity,
-    related: &mut Vec<RelatedSource>,
-) -> FileReport {
+) -> Findings {
     let inbound = if input.inbound.is_empty() {
         shared_inbound
     } else {
         &input.inbound
     };
-    let mut findings = check_document(rules, &input.path, &input.doc, inbound);
+    let mut findings = check_document(&effective.rules, &input.path, &input.doc, inbound);
     findings.diagnostics.retain(|d| d.severity >= min_level);
+    suppress::apply(&mut findings.diagnostics, &input.doc);
+    effective.drop_accepted(&mut findings.diagnostics, &input.doc.source);
+    findings
+}
+
+/// The report of one input; its own inbound messages become related sources.
+fn finish_input(input: Input, findings: Findings, related: &mut Vec<RelatedSource>) -> FileReport {
     for i in input.inbound {
         related.push(RelatedSource {
             path: i.path,

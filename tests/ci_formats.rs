@@ -243,6 +243,7 @@ fn sarif_related_locations_point_into_the_customer_message() {
         min_level: candor::diagnostic::Severity::Suggestion,
         read: Default::default(),
         all_structured: false,
+        fix: false,
     };
     let mut outcome = run::run(&rules, &opts);
     let report = &mut outcome.report;

@@ -25,6 +25,8 @@ pub enum Command {
     Check(CheckArgs),
     /// List the loaded rules with their pack, level and description.
     Rules(RulesArgs),
+    /// Write a commented starter `.candor.yaml` (never overwrites one).
+    Init(InitArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -94,6 +96,25 @@ pub struct CheckArgs {
     /// or reply). Implies --macros.
     #[arg(long, value_name = "NAME")]
     pub column: Option<String>,
+    /// Use this configuration file for every input instead of the nearest `.candor.yaml`.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore `.candor.yaml` files.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Apply the unambiguous fixes in place (standard input: print the fixed text).
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Print a unified diff of what --fix would change, without writing; exit 1 if anything would.
+    #[arg(long)]
+    pub diff: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// Folder to write `.candor.yaml` into.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]

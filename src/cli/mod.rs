@@ -12,12 +12,14 @@ use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, termcolor::Buffer, Config};
 
+use crate::config::{self, ConfigChoice, Resolver};
 use crate::document::Format;
 use crate::error::ConfigError;
+use crate::fix;
 use crate::report;
 use crate::rules::RuleSet;
 use crate::run;
-use args::{CheckArgs, Cli, ColorChoice, Command, RulesArgs};
+use args::{CheckArgs, Cli, ColorChoice, Command, InitArgs, RulesArgs};
 
 pub const EXIT_CLEAN: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
@@ -39,6 +41,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => run_check(&args),
         Command::Rules(args) => run_rules(&args),
+        Command::Init(args) => run_init(&args),
     };
     ExitCode::from(code)
 }
@@ -103,10 +106,23 @@ fn stdin_format(args: &CheckArgs) -> Result<Format, String> {
         .unwrap_or(Format::Text))
 }
 
+fn print_config_error(e: &ConfigError, color: ColorChoice) -> u8 {
+    eprint!(
+        "{}",
+        render_config_error(e, use_color(color, std::io::stderr().is_terminal()))
+    );
+    EXIT_ERROR
+}
+
 fn run_check(args: &CheckArgs) -> u8 {
-    let rules = match load_rules(&args.rules, args.color) {
+    let choice = match (&args.config, args.no_config) {
+        (_, true) => ConfigChoice::Disabled,
+        (Some(path), false) => ConfigChoice::File(path.clone()),
+        (None, false) => ConfigChoice::Discover,
+    };
+    let mut resolver = match Resolver::new(&args.rules, choice) {
         Ok(r) => r,
-        Err(code) => return code,
+        Err(e) => return print_config_error(&e, args.color),
     };
     let stdin_format = match stdin_format(args) {
         Ok(f) => f,
@@ -152,9 +168,13 @@ fn run_check(args: &CheckArgs) -> u8 {
             only_exports: false,
         },
         all_structured: args.macros || !args.fields.is_empty() || args.column.is_some(),
+        fix: args.fix || args.diff,
     };
-    let mut outcome = run::run(&rules, &opts);
-    outcome.report.rules = report::RuleDescriptor::all(&rules);
+    let mut outcome = match run::run_with(&mut resolver, &opts) {
+        Ok(o) => o,
+        Err(e) => return print_config_error(&e, args.color),
+    };
+    outcome.report.rules = resolver.rule_descriptors();
     if !args.quiet {
         for note in &outcome.notes {
             eprintln!("candor: note: {note}");
@@ -163,9 +183,27 @@ fn run_check(args: &CheckArgs) -> u8 {
     for e in &outcome.errors {
         error_line(e);
     }
+    if args.diff {
+        return print_diffs(&outcome);
+    }
+    let mut write_failed = false;
+    if args.fix {
+        write_failed = write_fixes(&outcome, args.quiet);
+    }
+    // With --fix on standard input, stdout carries the fixed text and the report goes to stderr.
+    let stdin_fixed = args.fix.then_some(opts.stdin.as_ref()).flatten();
+    if let Some((shown, _)) = stdin_fixed {
+        if let Some(file) = outcome.report.files.iter().find(|f| &*f.path == shown) {
+            print_stdout(&file.text);
+        }
+    }
 
     let report = &outcome.report;
-    let color = use_color(args.color, std::io::stdout().is_terminal());
+    let color = if stdin_fixed.is_some() {
+        use_color(args.color, std::io::stderr().is_terminal())
+    } else {
+        use_color(args.color, std::io::stdout().is_terminal())
+    };
     let mut text = report::render(report, args.format, color);
     if args.quiet && args.format == report::OutputFormat::Human {
         let summary = report::human::summary_line(report);
@@ -173,9 +211,13 @@ fn run_check(args: &CheckArgs) -> u8 {
             text.truncate(text.len() - summary.len());
         }
     }
-    print_stdout(&text);
+    if stdin_fixed.is_some() {
+        eprint!("{text}");
+    } else {
+        print_stdout(&text);
+    }
 
-    if !outcome.errors.is_empty() {
+    if !outcome.errors.is_empty() || write_failed {
         EXIT_ERROR
     } else if report
         .max_severity()
@@ -184,6 +226,57 @@ fn run_check(args: &CheckArgs) -> u8 {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
+    }
+}
+
+/// `--diff`: what `--fix` would change, as unified diffs. Exit 1 when anything would change.
+fn print_diffs(outcome: &run::Outcome) -> u8 {
+    let mut text = String::new();
+    for f in &outcome.fixed {
+        text.push_str(&fix::unified_diff(&f.shown, &f.original, &f.fixed));
+    }
+    print_stdout(&text);
+    if !outcome.errors.is_empty() {
+        EXIT_ERROR
+    } else if outcome.fixed.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    }
+}
+
+/// `--fix`: writes each changed file atomically. Returns whether a write failed.
+fn write_fixes(outcome: &run::Outcome, quiet: bool) -> bool {
+    let mut failed = false;
+    for f in &outcome.fixed {
+        let Some(path) = &f.path else { continue };
+        match fix::write_atomically(path, &f.fixed) {
+            Ok(()) if !quiet => eprintln!(
+                "candor: note: {}: applied {} fix{}",
+                f.shown,
+                f.edits,
+                if f.edits == 1 { "" } else { "es" }
+            ),
+            Ok(()) => {}
+            Err(e) => {
+                error_line(format!("{}: cannot write the fixed file: {e}", f.shown));
+                failed = true;
+            }
+        }
+    }
+    failed
+}
+
+fn run_init(args: &InitArgs) -> u8 {
+    match config::init(&args.dir) {
+        Ok(path) => {
+            print_stdout(&format!("candor: wrote {}\n", path.display()));
+            EXIT_CLEAN
+        }
+        Err(msg) => {
+            error_line(msg);
+            EXIT_ERROR
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 //! `--rules` is either a pack itself (it holds `.yml` files) or a Vale `StylesPath` (its
 //! sub-folders are packs). A later rule with the same id replaces an earlier one.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -23,11 +24,25 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// A rule file as parsed, kept so a configuration can compile the rule again with another level
+/// or other options ([`RuleSet::reconfigure`]).
+#[derive(Debug, Clone)]
+pub struct StoredRule {
+    pub pack: String,
+    pub name: String,
+    /// Path shown in errors.
+    pub path: String,
+    pub text: Arc<str>,
+    pub spec: RuleSpec,
+}
+
 /// The rules a run uses, in a stable order (by id).
 #[derive(Debug, Default, Clone)]
 pub struct RuleSet {
     rules: Vec<Arc<dyn Rule>>,
     pub skipped: Vec<Skipped>,
+    /// Every loaded rule file (compiled or skipped) by id.
+    stored: BTreeMap<String, Arc<StoredRule>>,
 }
 
 impl RuleSet {
@@ -140,6 +155,16 @@ impl RuleSet {
         };
         self.rules.retain(|r| *r.meta().id != *id);
         self.skipped.retain(|s| s.id != id);
+        self.stored.insert(
+            id.clone(),
+            Arc::new(StoredRule {
+                pack: pack.to_string(),
+                name: name.to_string(),
+                path: shown.to_string(),
+                text: Arc::from(text),
+                spec: src.spec.clone(),
+            }),
+        );
         match types::compile(&src)? {
             Some(rule) => self.rules.push(Arc::from(rule)),
             None => self.skipped.push(Skipped {
@@ -150,6 +175,35 @@ impl RuleSet {
                     src.spec.extends
                 ),
             }),
+        }
+        Ok(())
+    }
+
+    /// The parsed file of the rule `id` (compiled or skipped), if it was loaded from one.
+    pub fn stored(&self, id: &str) -> Option<&Arc<StoredRule>> {
+        self.stored.get(id)
+    }
+
+    /// Compiles the rule `id` again from `spec` (its own file's keys with a configuration's level
+    /// or options merged in) and puts it in place of the old one.
+    pub fn reconfigure(&mut self, id: &str, spec: RuleSpec) -> Result<(), ConfigError> {
+        let Some(stored) = self.stored.get(id).cloned() else {
+            return Err(ConfigError::whole_file(
+                id,
+                format!("rule `{id}` was not loaded from a file, so it cannot be reconfigured"),
+            ));
+        };
+        let src = RuleSource {
+            pack: &stored.pack,
+            name: &stored.name,
+            path: &stored.path,
+            text: &stored.text,
+            spec,
+        };
+        if let Some(rule) = types::compile(&src)? {
+            self.rules.retain(|r| &*r.meta().id != id);
+            self.rules.push(Arc::from(rule));
+            self.sort();
         }
         Ok(())
     }

@@ -1,0 +1,878 @@
+//! `.candor.yaml`: per-project settings, found by walking up from each linted file (the nearest
+//! wins) or named with `--config`.
+//!
+//! What it sets: extra rule packs, each rule's level (or `off`), rule options merged into the
+//! rule file's `options:` map, the same per glob (`paths:`), files to ignore, and accepted terms
+//! (a finding whose matched text is an accepted term is dropped, as with Vale's vocabularies).
+//! Why it matters: a support-ops team tunes Candor once, in the repository, and every agent,
+//! pre-commit hook and CI job lints the same way.
+//!
+//! ```yaml
+//! packs: [styles/Acme]              # folders of rule files, relative to this file
+//! rules:
+//!   Candor.CannedFiller: error      # off, suggestion, warning or error
+//!   Candor.Placeholder:
+//!     options: {allow: true}
+//! ignore: ["drafts/**"]
+//! vocabulary: [Zendesk, "(?i)on-call"]
+//! paths:
+//!   "macros/**":
+//!     rules:
+//!       Candor.Placeholder: off
+//! ```
+//!
+//! Rule sets are compiled once per distinct effective configuration (config file plus the
+//! `paths:` sections that match), so thousands of files share a handful of compiled sets.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use globset::{GlobBuilder, GlobMatcher};
+use regex::Regex;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::error::{find_line, ConfigError};
+use crate::rules::RuleSet;
+
+/// File names looked for in each folder, first match wins.
+pub const FILE_NAMES: &[&str] = &[".candor.yaml", ".candor.yml"];
+
+/// The starter file `candor init` writes. Every setting is shown, commented out.
+pub const STARTER: &str = r#"# Candor configuration. Candor uses the nearest .candor.yaml above each file it lints
+# (or the file named with `candor check --config PATH`). Uncomment what you need.
+
+# Extra rule packs: folders of Vale-style rule files, relative to this file. A rule's id is
+# Pack.FileStem; a pack rule with the id of a built-in rule replaces it.
+packs:
+  # - styles/Acme
+
+# Per rule: `off`, a level (suggestion, warning, error), or a map with `level` and `options`
+# (options are merged into the rule file's `options:`). `candor rules` lists the ids.
+rules:
+  # Candor.CannedFiller: error
+  # Candor.SelfFocus: off
+  # Candor.Placeholder:
+  #   level: warning
+  #   options: {allow: true}
+
+# Files never linted: globs relative to this file (`*.txt` matches at any depth).
+ignore:
+  # - "drafts/**"
+
+# Accepted terms: a finding whose matched text is one of these is dropped. Each entry is a
+# regular expression matched against the whole finding, case-sensitive unless it starts
+# with (?i).
+vocabulary:
+  # - Zendesk
+  # - "(?i)on-call"
+
+# Settings for some files only: a glob (relative to this file), then `rules` and `vocabulary`
+# as above. Later sections win over earlier ones and over the top level.
+paths:
+  # "macros/**":
+  #   rules:
+  #     Candor.Placeholder: off
+"#;
+
+/// Vale's rule types: their keys are top-level, they read no `options:`.
+const VALE_TYPES: &[&str] = &["existence", "substitution", "occurrence", "repetition"];
+
+/// What `--config` / `--no-config` asked for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ConfigChoice {
+    /// The nearest `.candor.yaml` above each file.
+    #[default]
+    Discover,
+    /// This file for every input.
+    File(PathBuf),
+    /// No configuration file at all.
+    Disabled,
+}
+
+/// What a configuration says about one rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Setting {
+    Off,
+    On,
+    Level(Severity),
+}
+
+impl Setting {
+    fn parse(s: &str) -> Option<Setting> {
+        match s.to_ascii_lowercase().as_str() {
+            "off" | "no" | "false" => Some(Setting::Off),
+            "on" | "yes" | "true" => Some(Setting::On),
+            other => Severity::parse(other).map(Setting::Level),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Setting {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Setting;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("off, on, suggestion, warning or error")
+            }
+            fn visit_bool<E: de::Error>(self, b: bool) -> Result<Setting, E> {
+                Ok(if b { Setting::On } else { Setting::Off })
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Setting, E> {
+                Setting::parse(s).ok_or_else(|| {
+                    E::custom(format!(
+                        "`{s}` is not a rule setting (off, on, suggestion, warning, error)"
+                    ))
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// One rule's entry: a setting alone (`Candor.SelfFocus: off`) or a map with `level`/`options`.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct RuleOverride {
+    setting: Option<Setting>,
+    options: BTreeMap<String, serde_norway::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleOverrideMap {
+    #[serde(default)]
+    level: Option<Setting>,
+    #[serde(default)]
+    options: Option<BTreeMap<String, serde_norway::Value>>,
+}
+
+impl<'de> Deserialize<'de> for RuleOverride {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RuleOverride;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("off, a level, or a map with `level` and `options`")
+            }
+            fn visit_bool<E: de::Error>(self, b: bool) -> Result<RuleOverride, E> {
+                Ok(RuleOverride {
+                    setting: Some(if b { Setting::On } else { Setting::Off }),
+                    options: BTreeMap::new(),
+                })
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<RuleOverride, E> {
+                let setting = Setting::parse(s).ok_or_else(|| {
+                    E::custom(format!(
+                        "`{s}` is not a rule setting (off, on, suggestion, warning, error, or a map with `level` and `options`)"
+                    ))
+                })?;
+                Ok(RuleOverride {
+                    setting: Some(setting),
+                    options: BTreeMap::new(),
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RuleOverride, A::Error> {
+                let m = RuleOverrideMap::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(RuleOverride {
+                    setting: m.level,
+                    options: m.options.unwrap_or_default(),
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A glob checked while parsing, so a bad one is reported at its line.
+#[derive(Debug, Clone)]
+struct Glob {
+    matcher: GlobMatcher,
+}
+
+impl Glob {
+    fn new(text: &str) -> Result<Glob, String> {
+        let text = text.trim_start_matches("./");
+        // Like .gitignore: a glob without a slash matches at any depth.
+        let pattern = if text.contains('/') {
+            text.trim_start_matches('/').to_string()
+        } else {
+            format!("**/{text}")
+        };
+        let matcher = GlobBuilder::new(&pattern)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| format!("`{text}` is not a valid glob: {}", e.kind()))?
+            .compile_matcher();
+        Ok(Glob { matcher })
+    }
+
+    /// Whether the glob matches `rel` or a folder above it (`drafts` ignores `drafts/a.md`).
+    fn matches(&self, rel: &Path) -> bool {
+        rel.ancestors()
+            .filter(|p| !p.as_os_str().is_empty())
+            .any(|p| self.matcher.is_match(p))
+    }
+}
+
+impl<'de> Deserialize<'de> for Glob {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Glob::new(&s).map_err(de::Error::custom)
+    }
+}
+
+/// An accepted term: a regular expression checked while parsing.
+#[derive(Debug, Clone)]
+struct Term(String);
+
+impl<'de> Deserialize<'de> for Term {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Regex::new(&s).map_err(|e| {
+            de::Error::custom(format!(
+                "vocabulary term `{s}` is not a valid regular expression: {}",
+                e.to_string().replace('\n', " ")
+            ))
+        })?;
+        Ok(Term(s))
+    }
+}
+
+/// A map that keeps the file's order (later `paths:` sections win).
+#[derive(Debug, Clone, Default)]
+struct Ordered<V>(Vec<(String, V)>);
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Vis<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for Vis<V> {
+            type Value = Ordered<V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Ordered<V>, E> {
+                Ok(Ordered(Vec::new()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Ordered<V>, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, V>()? {
+                    out.push((k, v));
+                }
+                Ok(Ordered(out))
+            }
+        }
+        d.deserialize_any(Vis(std::marker::PhantomData))
+    }
+}
+
+/// Settings that may apply to all files or to a `paths:` glob.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Section {
+    #[serde(default)]
+    rules: Option<Ordered<RuleOverride>>,
+    #[serde(default)]
+    vocabulary: Option<Vec<Term>>,
+}
+
+/// The file as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    #[serde(default)]
+    packs: Option<Vec<String>>,
+    #[serde(default)]
+    rules: Option<Ordered<RuleOverride>>,
+    #[serde(default)]
+    ignore: Option<Vec<Glob>>,
+    #[serde(default)]
+    vocabulary: Option<Vec<Term>>,
+    #[serde(default)]
+    paths: Option<Ordered<Section>>,
+}
+
+/// A parsed, checked configuration file.
+#[derive(Debug)]
+pub struct Config {
+    /// Path shown in errors.
+    pub shown: String,
+    /// Folder that relative packs and globs start from.
+    pub dir: PathBuf,
+    text: String,
+    packs: Vec<PathBuf>,
+    top: Section,
+    ignore: Vec<Glob>,
+    sections: Vec<(Glob, Section)>,
+}
+
+impl Config {
+    /// Parses `text`, read from `path`. Packs must exist; rule ids are checked later, against
+    /// the rules actually loaded.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let shown = shown_path(path);
+        let file: ConfigFile = if text.trim().is_empty() || is_all_comments(text) {
+            ConfigFile::default()
+        } else {
+            serde_norway::from_str::<Option<ConfigFile>>(text)
+                .map_err(|e| yaml_error(&shown, text, &e))?
+                .unwrap_or_default()
+        };
+        let dir = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let dir = absolute(&dir);
+        let mut packs = Vec::new();
+        for p in file.packs.unwrap_or_default() {
+            let full = dir.join(&p);
+            if !full.is_dir() {
+                let line = find_line(text, &p, 1).unwrap_or(1);
+                return Err(ConfigError::at_line(
+                    &shown,
+                    text,
+                    line,
+                    format!(
+                        "pack folder `{p}` does not exist (looked for {})",
+                        full.display()
+                    ),
+                ));
+            }
+            packs.push(full);
+        }
+        let mut sections = Vec::new();
+        for (glob, section) in file.paths.unwrap_or_default().0 {
+            let g = Glob::new(&glob).map_err(|msg| {
+                let line = find_line(text, &glob, 1).unwrap_or(1);
+                ConfigError::at_line(&shown, text, line, msg)
+            })?;
+            sections.push((g, section));
+        }
+        Ok(Config {
+            shown,
+            dir,
+            text: text.to_string(),
+            packs,
+            top: Section {
+                rules: file.rules,
+                vocabulary: file.vocabulary,
+            },
+            ignore: file.ignore.unwrap_or_default(),
+            sections,
+        })
+    }
+
+    /// Reads and parses a configuration file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let shown = shown_path(path);
+        let bytes = std::fs::read(path)
+            .map_err(|e| ConfigError::whole_file(&shown, format!("cannot read config: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            ConfigError::whole_file(
+                &shown,
+                format!(
+                    "config is not valid UTF-8 (byte {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+        })?;
+        Config::parse(path, &text)
+    }
+
+    /// `path` relative to the config's folder (as given when it lies outside).
+    fn relative<'a>(&self, path: &'a Path) -> std::borrow::Cow<'a, Path> {
+        let abs = absolute(path);
+        match abs.strip_prefix(&self.dir) {
+            Ok(rel) => std::borrow::Cow::Owned(rel.to_path_buf()),
+            Err(_) => std::borrow::Cow::Borrowed(path.strip_prefix("./").unwrap_or(path)),
+        }
+    }
+
+    /// Whether `path` matches one of the `ignore:` globs.
+    pub fn ignores(&self, path: &Path) -> bool {
+        let rel = self.relative(path);
+        self.ignore.iter().any(|g| g.matches(&rel))
+    }
+
+    /// Indexes of the `paths:` sections that apply to `path`, in file order.
+    fn sections_for(&self, path: &Path) -> Vec<usize> {
+        let rel = self.relative(path);
+        self.sections
+            .iter()
+            .enumerate()
+            .filter(|(_, (g, _))| g.matches(&rel))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    fn error_at(&self, needle: &str, message: impl Into<String>) -> ConfigError {
+        let line = find_line(&self.text, needle, 1).unwrap_or(1);
+        ConfigError::at_line(&self.shown, &self.text, line, message)
+    }
+
+    /// Every section that may apply, top level first.
+    fn all_sections(&self) -> impl Iterator<Item = &Section> {
+        std::iter::once(&self.top).chain(self.sections.iter().map(|(_, s)| s))
+    }
+}
+
+/// A YAML error at its line. Errors from the checks above quote the bad value in backticks;
+/// inside a list the parser may report the list's first line, so look for the value from there.
+fn yaml_error(shown: &str, text: &str, err: &serde_norway::Error) -> ConfigError {
+    let mut e = ConfigError::from_yaml(shown, text, err);
+    let quoted = e.message.split('`').nth(1).filter(|q| !q.is_empty());
+    if let Some(line) = quoted.and_then(|q| find_line(text, q, e.line)) {
+        e = ConfigError::at_line(shown, text, line, e.message);
+    }
+    e
+}
+
+fn is_all_comments(text: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .all(|l| l.is_empty() || l.starts_with('#') || l == "---")
+}
+
+/// The rules and accepted terms that apply to one file.
+#[derive(Debug)]
+pub struct Effective {
+    pub rules: RuleSet,
+    vocabulary: Option<Regex>,
+    /// Rules whose file says `vocab: false`.
+    vocab_exempt: HashSet<String>,
+}
+
+impl Effective {
+    fn plain(rules: RuleSet) -> Effective {
+        Effective {
+            rules,
+            vocabulary: None,
+            vocab_exempt: HashSet::new(),
+        }
+    }
+
+    /// Whether `d`'s matched text (`source[d.span]`) is an accepted term.
+    pub fn accepts(&self, d: &Diagnostic, source: &str) -> bool {
+        let Some(vocab) = &self.vocabulary else {
+            return false;
+        };
+        if self.vocab_exempt.contains(&*d.rule) {
+            return false;
+        }
+        source
+            .get(d.span.clone())
+            .is_some_and(|m| vocab.is_match(m))
+    }
+
+    /// Drops findings whose matched text is an accepted term.
+    pub fn drop_accepted(&self, diagnostics: &mut Vec<Diagnostic>, source: &str) {
+        if self.vocabulary.is_some() {
+            diagnostics.retain(|d| !self.accepts(d, source));
+        }
+    }
+}
+
+/// What applies to one input.
+#[derive(Debug, Clone)]
+pub enum Resolved {
+    /// An `ignore:` glob matches it.
+    Ignored,
+    Lint(Arc<Effective>),
+}
+
+/// Finds each file's configuration and compiles its rule set, once per distinct configuration.
+#[derive(Debug)]
+pub struct Resolver {
+    cli_rules: Vec<PathBuf>,
+    choice: ConfigChoice,
+    configs: Vec<Config>,
+    /// Nearest config for each folder already looked at.
+    by_dir: HashMap<PathBuf, Option<usize>>,
+    /// Rule set of each config with its packs, before overrides.
+    base: HashMap<Option<usize>, RuleSet>,
+    effective: HashMap<(Option<usize>, Vec<usize>), Arc<Effective>>,
+}
+
+impl Resolver {
+    /// `cli_rules` are the `--rules` folders (they win over config packs). With
+    /// [`ConfigChoice::File`] the file is read now, so a bad one fails before any linting.
+    pub fn new(cli_rules: &[PathBuf], choice: ConfigChoice) -> Result<Resolver, ConfigError> {
+        let mut r = Resolver {
+            cli_rules: cli_rules.to_vec(),
+            choice: choice.clone(),
+            configs: Vec::new(),
+            by_dir: HashMap::new(),
+            base: HashMap::new(),
+            effective: HashMap::new(),
+        };
+        if let ConfigChoice::File(path) = &choice {
+            r.configs.push(Config::load(path)?);
+        }
+        // The rules without any config load now too, so bad `--rules` fail first.
+        r.base_rules(None)?;
+        Ok(r)
+    }
+
+    /// A resolver that always uses `rules` as given: no config file, no discovery.
+    pub fn fixed(rules: RuleSet) -> Resolver {
+        let mut r = Resolver {
+            cli_rules: Vec::new(),
+            choice: ConfigChoice::Disabled,
+            configs: Vec::new(),
+            by_dir: HashMap::new(),
+            base: HashMap::new(),
+            effective: HashMap::new(),
+        };
+        r.effective.insert(
+            (None, Vec::new()),
+            Arc::new(Effective::plain(rules.clone())),
+        );
+        r.base.insert(None, rules);
+        r
+    }
+
+    /// How many rule sets were compiled (one per distinct effective configuration).
+    pub fn compiled_sets(&self) -> usize {
+        self.effective.len()
+    }
+
+    /// The rules of every rule set used so far, one entry per id (sorted), for reporters that
+    /// list rules (SARIF). A rule set per configuration may give one id different levels: the
+    /// entry comes from the first set in a stable order; each finding carries its own level.
+    /// Before any file was resolved, the rules without a configuration.
+    pub fn rule_descriptors(&self) -> Vec<crate::report::RuleDescriptor> {
+        let mut keys: Vec<_> = self.effective.keys().collect();
+        keys.sort();
+        let mut by_id = BTreeMap::new();
+        for key in keys {
+            for r in self.effective[key].rules.iter() {
+                by_id
+                    .entry(r.meta().id.clone())
+                    .or_insert_with(|| crate::report::RuleDescriptor::of(r.meta()));
+            }
+        }
+        if by_id.is_empty() {
+            if let Some(rules) = self.base.get(&None) {
+                return crate::report::RuleDescriptor::all(rules);
+            }
+        }
+        by_id.into_values().collect()
+    }
+
+    /// The configuration for `path` (a file to lint, or where standard input "is").
+    pub fn resolve(&mut self, path: &Path) -> Result<Resolved, ConfigError> {
+        let config = match &self.choice {
+            ConfigChoice::Disabled => None,
+            ConfigChoice::File(_) => Some(0),
+            ConfigChoice::Discover => {
+                let dir = absolute(path)
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default();
+                self.discover(&dir)?
+            }
+        };
+        let sections = match config {
+            Some(i) => {
+                let c = &self.configs[i];
+                if c.ignores(path) {
+                    return Ok(Resolved::Ignored);
+                }
+                c.sections_for(path)
+            }
+            None => Vec::new(),
+        };
+        let key = (config, sections);
+        if let Some(e) = self.effective.get(&key) {
+            return Ok(Resolved::Lint(e.clone()));
+        }
+        let effective = Arc::new(self.build(config, &key.1)?);
+        self.effective.insert(key, effective.clone());
+        Ok(Resolved::Lint(effective))
+    }
+
+    /// The nearest config at or above `dir`, parsing it on first sight.
+    fn discover(&mut self, dir: &Path) -> Result<Option<usize>, ConfigError> {
+        let mut unseen = Vec::new();
+        let mut found = None;
+        for d in dir.ancestors() {
+            if let Some(hit) = self.by_dir.get(d) {
+                found = *hit;
+                break;
+            }
+            unseen.push(d.to_path_buf());
+            if let Some(file) = FILE_NAMES.iter().map(|n| d.join(n)).find(|p| p.is_file()) {
+                self.configs.push(Config::load(&file)?);
+                found = Some(self.configs.len() - 1);
+                break;
+            }
+        }
+        for d in unseen {
+            self.by_dir.insert(d, found);
+        }
+        Ok(found)
+    }
+
+    fn base_rules(&mut self, config: Option<usize>) -> Result<&RuleSet, ConfigError> {
+        if !self.base.contains_key(&config) {
+            let mut dirs: Vec<PathBuf> = match config {
+                Some(i) => self.configs[i].packs.clone(),
+                None => Vec::new(),
+            };
+            dirs.extend(self.cli_rules.iter().cloned());
+            let set = RuleSet::load(&dirs)?;
+            self.base.insert(config, set);
+        }
+        Ok(&self.base[&config])
+    }
+
+    /// Compiles the rule set for a config and the sections of it that match.
+    fn build(
+        &mut self,
+        config: Option<usize>,
+        sections: &[usize],
+    ) -> Result<Effective, ConfigError> {
+        let mut rules = self.base_rules(config)?.clone();
+        let Some(i) = config else {
+            return Ok(Effective::plain(rules));
+        };
+        let cfg = &self.configs[i];
+        check_rule_ids(cfg, &rules)?;
+
+        let applied: Vec<&Section> = std::iter::once(&cfg.top)
+            .chain(sections.iter().map(|&s| &cfg.sections[s].1))
+            .collect();
+        let mut merged: BTreeMap<String, RuleOverride> = BTreeMap::new();
+        let mut terms: Vec<String> = Vec::new();
+        for section in &applied {
+            for (id, o) in section.rules.iter().flat_map(|r| &r.0) {
+                let m = merged.entry(id.clone()).or_default();
+                if o.setting.is_some() {
+                    m.setting = o.setting;
+                }
+                m.options
+                    .extend(o.options.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+            terms.extend(section.vocabulary.iter().flatten().map(|t| t.0.clone()));
+        }
+
+        for (id, o) in &merged {
+            if o.setting == Some(Setting::Off) {
+                rules.retain(|r| &*r.meta().id != id);
+                continue;
+            }
+            let level = match o.setting {
+                Some(Setting::Level(l)) => Some(l),
+                _ => None,
+            };
+            if level.is_none() && o.options.is_empty() {
+                continue;
+            }
+            let Some(stored) = rules.stored(id).cloned() else {
+                continue;
+            };
+            let mut spec = stored.spec.clone();
+            let vale_type = VALE_TYPES.contains(&spec.extends.as_str())
+                || crate::rules::types::UNSUPPORTED_VALE_TYPES.contains(&spec.extends.as_str());
+            if !o.options.is_empty() && vale_type {
+                return Err(cfg.error_at(
+                    id,
+                    format!(
+                        "`{id}` is a Vale `{}` rule: it takes no `options` (only Candor's own rule types do)",
+                        spec.extends
+                    ),
+                ));
+            }
+            if let Some(l) = level {
+                spec.level = Some(l.as_str().to_string());
+            }
+            if !o.options.is_empty() {
+                let mut options = spec.options.take().unwrap_or_default();
+                options.extend(o.options.iter().map(|(k, v)| (k.clone(), v.clone())));
+                spec.options = Some(options);
+            }
+            rules.reconfigure(id, spec).map_err(|e| {
+                cfg.error_at(
+                    id,
+                    format!(
+                        "`{id}` does not accept these settings: {} (in {}:{})",
+                        e.message, e.path, e.line
+                    ),
+                )
+            })?;
+        }
+
+        let vocabulary = if terms.is_empty() {
+            None
+        } else {
+            let pattern = format!("^(?:{})$", terms.join("|"));
+            Some(Regex::new(&pattern).map_err(|e| {
+                cfg.error_at(
+                    "vocabulary",
+                    format!(
+                        "vocabulary does not compile: {}",
+                        e.to_string().replace('\n', " ")
+                    ),
+                )
+            })?)
+        };
+        let vocab_exempt = rules
+            .iter()
+            .filter_map(|r| {
+                let id = &*r.meta().id;
+                rules
+                    .stored(id)
+                    .filter(|s| s.spec.vocab == Some(false))
+                    .map(|_| id.to_string())
+            })
+            .collect();
+        Ok(Effective {
+            rules,
+            vocabulary,
+            vocab_exempt,
+        })
+    }
+}
+
+/// Every rule id a config names must be loaded (built in, a pack, or `--rules`).
+fn check_rule_ids(cfg: &Config, rules: &RuleSet) -> Result<(), ConfigError> {
+    let known: Vec<String> = rules
+        .iter()
+        .map(|r| r.meta().id.to_string())
+        .chain(rules.skipped.iter().map(|s| s.id.clone()))
+        .collect();
+    for section in cfg.all_sections() {
+        for (id, _) in section.rules.iter().flat_map(|r| &r.0) {
+            if known.iter().any(|k| k == id) {
+                continue;
+            }
+            let near = known
+                .iter()
+                .map(|k| (strsim::jaro_winkler(k, id), k))
+                .filter(|(score, _)| *score > 0.85)
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, k)| format!(" (did you mean `{k}`?)"))
+                .unwrap_or_default();
+            return Err(cfg.error_at(
+                id,
+                format!("no rule `{id}` is loaded{near}; `candor rules` lists them"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `path` made absolute and, when it exists, with symlinks and `..` resolved.
+fn absolute(path: &Path) -> PathBuf {
+    path.canonicalize()
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// A path as users see it: relative to the working folder when it is inside it.
+fn shown_path(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    match cwd.as_deref().and_then(|c| abs.strip_prefix(c).ok()) {
+        Some(rel) if !rel.as_os_str().is_empty() => rel.display().to_string(),
+        _ => path.display().to_string(),
+    }
+}
+
+/// Writes the starter `.candor.yaml` into `dir`; refuses to overwrite one that exists.
+pub fn init(dir: &Path) -> Result<PathBuf, String> {
+    let path = if dir == Path::new(".") {
+        PathBuf::from(FILE_NAMES[0])
+    } else {
+        dir.join(FILE_NAMES[0])
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => format!(
+                "{} already exists; not overwriting it (edit it, or remove it and run `candor init` again)",
+                path.display()
+            ),
+            _ => format!("cannot create {}: {e}", path.display()),
+        })?;
+    std::io::Write::write_all(&mut file, STARTER.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(Path::new("/nowhere/.candor.yaml"), text)
+    }
+
+    #[test]
+    fn starter_and_empty_files_parse() {
+        let c = parse(STARTER).unwrap();
+        assert!(c.packs.is_empty() && c.ignore.is_empty() && c.sections.is_empty());
+        parse("").unwrap();
+        parse("# only a comment\n").unwrap();
+    }
+
+    #[test]
+    fn short_and_long_rule_entries() {
+        let c = parse(
+            "rules:\n  A.B: off\n  A.C: warning\n  A.D: false\n  A.E:\n    level: error\n    options: {allow: true}\n",
+        )
+        .unwrap();
+        let rules = &c.top.rules.as_ref().unwrap().0;
+        assert_eq!(rules[0].1.setting, Some(Setting::Off));
+        assert_eq!(rules[1].1.setting, Some(Setting::Level(Severity::Warning)));
+        assert_eq!(rules[2].1.setting, Some(Setting::Off));
+        assert_eq!(rules[3].1.setting, Some(Setting::Level(Severity::Error)));
+        assert_eq!(
+            rules[3].1.options.get("allow"),
+            Some(&serde_norway::Value::Bool(true))
+        );
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let e = parse("rules:\n  A.B: loud\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        assert!(e.message.contains("`loud` is not a rule setting"), "{e}");
+
+        let e = parse("rules:\n  A.B: off\nignroe: []\n").unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        assert!(e.message.contains("ignroe"), "{e}");
+
+        let e = parse("rules:\n  A.B:\n    levle: error\n").unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+
+        let e = parse("ignore:\n  - \"a/[b\"\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        assert!(e.message.contains("not a valid glob"), "{e}");
+
+        let e = parse("vocabulary:\n  - ok\n  - \"(bad\"\n").unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+
+        let e = parse("packs: [missing/pack]\n").unwrap_err();
+        assert!(e.message.contains("does not exist"), "{e}");
+    }
+
+    #[test]
+    fn globs_are_relative_and_slashless_ones_match_at_any_depth() {
+        let g = Glob::new("macros/**").unwrap();
+        assert!(g.matches(Path::new("macros/a/b.md")));
+        assert!(!g.matches(Path::new("docs/macros/b.md")));
+        let g = Glob::new("*.txt").unwrap();
+        assert!(g.matches(Path::new("a/b/c.txt")));
+        assert!(!g.matches(Path::new("a/b/c.md")));
+        let g = Glob::new("drafts").unwrap();
+        assert!(g.matches(Path::new("x/drafts/c.md")));
+        let g = Glob::new("docs/*.md").unwrap();
+        assert!(!g.matches(Path::new("docs/sub/c.md")));
+    }
+}

@@ -1,0 +1,312 @@
+//! `.candor.yaml`: discovery (nearest wins), `--config`, packs, levels, `off`, `paths:`
+//! sections, ignore globs, vocabulary, errors that point at the line, `candor init`, and one
+//! compiled rule set per distinct configuration.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use candor::config::{ConfigChoice, Resolved, Resolver};
+
+const FILLER: &str = "Thanks for reaching out! Please utilize the form.\n";
+
+fn candor(args: &[&str], cwd: &Path, stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_candor"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        pipe.write_all(text.as_bytes()).unwrap();
+    }
+    drop(pipe);
+    child.wait_with_output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn write(dir: &Path, name: &str, content: &str) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, content).unwrap();
+}
+
+/// A pack `styles/Acme` with one substitution rule, `Acme.Utilize`.
+fn acme_pack(dir: &Path) {
+    write(
+        dir,
+        "styles/Acme/Utilize.yml",
+        "extends: substitution\nmessage: \"Use '%s' instead of '%s'.\"\nlevel: warning\nignorecase: true\nswap:\n  utilize: use\n",
+    );
+}
+
+/// `path:line:col: severity rule` of each finding, from `--format line`.
+fn findings(out: &Output) -> Vec<String> {
+    text(&out.stdout)
+        .lines()
+        .map(|l| l.split(": ").take(2).collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+#[test]
+fn the_nearest_config_wins_and_sets_levels_and_packs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    acme_pack(d);
+    write(
+        d,
+        ".candor.yaml",
+        "packs: [styles/Acme]\nrules:\n  Candor.CannedFiller: error\n",
+    );
+    write(
+        d,
+        "sub/.candor.yaml",
+        "rules:\n  Candor.CannedFiller: off\n",
+    );
+    write(d, "top.md", FILLER);
+    write(d, "sub/deep/inner.md", FILLER);
+    let out = candor(&["check", ".", "--format", "line"], d, None);
+    assert_eq!(
+        findings(&out),
+        vec![
+            "./top.md:1:1 error Candor.CannedFiller",
+            "./top.md:1:33 warning Acme.Utilize",
+        ],
+        "{}",
+        text(&out.stderr)
+    );
+    // An error is now reported, so the default --fail-on error fails.
+    assert_eq!(out.status.code(), Some(1));
+
+    // --config uses one file for everything; --no-config uses none.
+    let out = candor(
+        &[
+            "check",
+            "sub/deep/inner.md",
+            "--config",
+            ".candor.yaml",
+            "--format",
+            "line",
+        ],
+        d,
+        None,
+    );
+    assert_eq!(findings(&out).len(), 2, "{}", text(&out.stdout));
+    let out = candor(
+        &["check", "top.md", "--no-config", "--format", "line"],
+        d,
+        None,
+    );
+    assert_eq!(
+        findings(&out),
+        vec!["top.md:1:1 warning Candor.CannedFiller"]
+    );
+}
+
+#[test]
+fn paths_sections_ignore_globs_and_vocabulary() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    acme_pack(d);
+    write(
+        d,
+        "styles/Acme/Vendor.yml",
+        "extends: existence\nmessage: \"Name the product, not '%s'.\"\nlevel: warning\ntokens: [Zendesk, Freshdesk]\n",
+    );
+    write(
+        d,
+        "styles/Acme/Strict.yml",
+        "extends: existence\nmessage: \"'%s'\"\nlevel: warning\nvocab: false\ntokens: [Zendesk]\n",
+    );
+    write(
+        d,
+        ".candor.yaml",
+        "packs: [styles/Acme]\n\
+         ignore: [\"drafts/**\", \"*.txt\"]\n\
+         vocabulary: [Zendesk]\n\
+         paths:\n  \"macros/**\":\n    rules:\n      Candor.CannedFiller: off\n      Acme.Utilize: suggestion\n",
+    );
+    let body = "Thanks for reaching out! Please utilize Zendesk or Freshdesk.\n";
+    write(d, "reply.md", body);
+    write(d, "macros/a/m.md", body);
+    write(d, "drafts/d.md", body);
+    write(d, "notes/n.txt", body);
+    let out = candor(&["check", ".", "--format", "line"], d, None);
+    assert_eq!(
+        findings(&out),
+        vec![
+            // Zendesk is accepted (Acme.Vendor stays quiet) except by the `vocab: false` rule.
+            "./macros/a/m.md:1:33 suggestion Acme.Utilize",
+            "./macros/a/m.md:1:41 warning Acme.Strict",
+            "./macros/a/m.md:1:52 warning Acme.Vendor",
+            "./reply.md:1:1 warning Candor.CannedFiller",
+            "./reply.md:1:33 warning Acme.Utilize",
+            "./reply.md:1:41 warning Acme.Strict",
+            "./reply.md:1:52 warning Acme.Vendor",
+        ],
+        "{}",
+        text(&out.stderr)
+    );
+    // A file named on the command line is still ignored, with a note saying why.
+    let out = candor(&["check", "drafts/d.md", "--format", "line"], d, None);
+    assert!(out.stdout.is_empty());
+    assert!(
+        text(&out.stderr).contains("drafts/d.md: skipped, the config's `ignore:` matches it"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// Runs `candor check a.md` with `config` as `.candor.yaml`, returning (status, stderr).
+fn with_config(config: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".candor.yaml", config);
+    write(dir.path(), "a.md", FILLER);
+    let out = candor(&["check", "a.md"], dir.path(), None);
+    (out.status.code(), text(&out.stderr))
+}
+
+#[test]
+fn a_bad_config_is_exit_2_with_the_line_shown() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "rules:\n  Candor.CannedFiller: loud\n",
+            "`loud` is not a rule setting",
+            "2 │   Candor.CannedFiller: loud",
+        ),
+        (
+            "rules: {}\nignroe: []\n",
+            "unknown field `ignroe`",
+            "2 │ ignroe: []",
+        ),
+        (
+            "rules:\n  Candor.CannedFillr: off\n",
+            "no rule `Candor.CannedFillr` is loaded (did you mean `Candor.CannedFiller`?)",
+            "2 │   Candor.CannedFillr: off",
+        ),
+        (
+            "rules:\n  Candor.CannedFiller:\n    levle: error\n",
+            "unknown field `levle`",
+            "3 │     levle: error",
+        ),
+        (
+            "rules:\n  Candor.CannedFiller:\n    options: {max: 2}\n",
+            "it takes no `options`",
+            "2 │   Candor.CannedFiller",
+        ),
+        (
+            "ignore:\n  - ok/**\n  - \"a/[b\"\n",
+            "is not a valid glob",
+            "3 │   - \"a/[b\"",
+        ),
+        (
+            "packs:\n  - nowhere\n",
+            "pack folder `nowhere` does not exist",
+            "2 │   - nowhere",
+        ),
+        ("rules: [\n", "", ".candor.yaml:"),
+    ];
+    for (config, message, shown) in cases {
+        let (code, err) = with_config(config);
+        assert_eq!(code, Some(2), "{config}\n{err}");
+        assert!(err.contains(message), "{config}\nwant {message}\n{err}");
+        assert!(err.contains(shown), "{config}\nwant {shown}\n{err}");
+        assert!(err.contains(".candor.yaml"), "{err}");
+    }
+}
+
+#[test]
+fn init_writes_a_starter_that_loads_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = candor(&["init"], d, None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let written = std::fs::read_to_string(d.join(".candor.yaml")).unwrap();
+    assert_eq!(written, candor::config::STARTER);
+    write(d, "a.md", FILLER);
+    let out = candor(&["check", "a.md", "--format", "line"], d, None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(findings(&out), vec!["a.md:1:1 warning Candor.CannedFiller"]);
+
+    write(d, ".candor.yaml", "rules: {}\n");
+    let out = candor(&["init"], d, None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("already exists"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join(".candor.yaml")).unwrap(),
+        "rules: {}\n"
+    );
+}
+
+#[test]
+fn standard_input_uses_the_config_of_the_working_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".candor.yaml",
+        "rules:\n  Candor.CannedFiller: error\n",
+    );
+    let out = candor(&["check", "--format", "line"], dir.path(), Some(FILLER));
+    assert_eq!(
+        findings(&out),
+        vec!["<stdin>:1:1 error Candor.CannedFiller"]
+    );
+}
+
+#[test]
+fn one_rule_set_is_compiled_per_distinct_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        ".candor.yaml",
+        "rules:\n  Candor.CannedFiller: error\npaths:\n  \"macros/**\":\n    rules:\n      Candor.CannedFiller: suggestion\n",
+    );
+    write(
+        d,
+        "other/.candor.yaml",
+        "rules:\n  Candor.CannedFiller: off\n",
+    );
+    let mut files = Vec::new();
+    for folder in ["docs", "macros/billing", "other"] {
+        for i in 0..40 {
+            let name = format!("{folder}/f{i}.md");
+            write(d, &name, FILLER);
+            files.push(d.join(name));
+        }
+    }
+    let mut resolver = Resolver::new(&[] as &[std::path::PathBuf], ConfigChoice::Discover).unwrap();
+    let mut levels = std::collections::BTreeMap::new();
+    for f in &files {
+        let Resolved::Lint(eff) = resolver.resolve(f).unwrap() else {
+            panic!("nothing is ignored")
+        };
+        let level = eff
+            .rules
+            .get("Candor.CannedFiller")
+            .map(|r| r.meta().level.as_str());
+        let folder = f.parent().unwrap().strip_prefix(d).unwrap().to_owned();
+        levels.insert(folder, level);
+    }
+    assert_eq!(
+        levels.into_iter().collect::<Vec<_>>(),
+        vec![
+            ("docs".into(), Some("error")),
+            ("macros/billing".into(), Some("suggestion")),
+            ("other".into(), None),
+        ]
+    );
+    // docs, macros and other: three compiled sets for 120 files.
+    assert_eq!(resolver.compiled_sets(), 3);
+}
