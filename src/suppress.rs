@@ -31,7 +31,8 @@ use crate::document::{Document, Format};
 struct Selector {
     /// A rule id (`Candor.SelfFocus`) or a pack (`Candor`).
     target: String,
-    /// Vale's `Rule["a","b"]`: only findings whose matched text is one of these.
+    /// Vale's `Rule["a","b"]`: only findings whose matched text is one of these (ignoring
+    /// ASCII case, so "utilize" covers a sentence-initial "Utilize").
     matches: Option<Vec<String>>,
 }
 
@@ -51,7 +52,7 @@ impl Selector {
             && self
                 .matches
                 .as_ref()
-                .is_none_or(|m| m.iter().any(|x| x == matched))
+                .is_none_or(|m| m.iter().any(|x| x.eq_ignore_ascii_case(matched)))
     }
 }
 
