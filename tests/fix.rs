@@ -55,7 +55,11 @@ fn fix_rewrites_only_the_flagged_bytes_and_keeps_permissions() {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o604)).unwrap();
     }
 
-    let out = candor(&["check", "reply.md", "--fix", "--format", "line"], dir.path(), None);
+    let out = candor(
+        &["check", "reply.md", "--fix", "--format", "line"],
+        dir.path(),
+        None,
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     // Code, the ambiguous "Kindly" (two suggestions), the suppressed line, the CRLF, the double
     // space and the missing final newline are all left as they were.
@@ -80,7 +84,11 @@ fn fix_rewrites_only_the_flagged_bytes_and_keeps_permissions() {
     // A second run changes nothing.
     let out = candor(&["check", "reply.md", "--fix"], dir.path(), None);
     assert_eq!(std::fs::read_to_string(&path).unwrap(), AFTER);
-    assert!(!text(&out.stderr).contains("applied"), "{}", text(&out.stderr));
+    assert!(
+        !text(&out.stderr).contains("applied"),
+        "{}",
+        text(&out.stderr)
+    );
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
@@ -96,7 +104,10 @@ fn diff_shows_the_change_and_writes_nothing() {
     let out = candor(&["check", "reply.md", "--diff"], dir.path(), None);
     assert_eq!(out.status.code(), Some(1));
     let diff = text(&out.stdout);
-    assert!(diff.starts_with("--- a/reply.md\n+++ b/reply.md\n"), "{diff}");
+    assert!(
+        diff.starts_with("--- a/reply.md\n+++ b/reply.md\n"),
+        "{diff}"
+    );
     assert!(
         diff.contains("-Please utilize of the form `utilize` in order to\n+Please using the form `utilize` to\n"),
         "{diff}"
@@ -120,7 +131,10 @@ fn linting_without_fix_never_writes() {
         candor(&["check", ".", "--format", format], dir.path(), None);
     }
     assert_eq!(std::fs::read_to_string(&path).unwrap(), BEFORE);
-    assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), before);
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().modified().unwrap(),
+        before
+    );
 }
 
 #[test]
@@ -133,7 +147,11 @@ fn fix_on_standard_input_prints_the_fixed_text() {
     );
     assert_eq!(text(&out.stdout), AFTER);
     // The report goes to standard error so the text can be piped on.
-    assert!(text(&out.stderr).contains("Chain.Wordy"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("Chain.Wordy"),
+        "{}",
+        text(&out.stderr)
+    );
     // Nothing to fix: the text comes back as it was.
     let out = candor(&["check", "--fix"], dir.path(), Some("All good.\n"));
     assert_eq!(text(&out.stdout), "All good.\n");
@@ -173,10 +191,37 @@ static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::load(&[chain_pack()]
 
 fn fragment() -> impl Strategy<Value = &'static str> {
     prop::sample::select(vec![
-        "utilize", "Utilize", "use of", "utilize of", "of", "at this point in time", "point in time", "In order to",
-        "in order to", "kindly", "the form", "refund", "é", " ", "  ", "\n", "\n\n", "\r\n", "# ",
-        "- ", "> ", "`", "*", "[", "](", ")", "<!-- candor-disable-next-line -->",
-        "<!-- vale off -->", "<!-- vale on -->", ".", ",",
+        "utilize",
+        "Utilize",
+        "use of",
+        "utilize of",
+        "of",
+        "at this point in time",
+        "point in time",
+        "In order to",
+        "in order to",
+        "kindly",
+        "the form",
+        "refund",
+        "é",
+        " ",
+        "  ",
+        "\n",
+        "\n\n",
+        "\r\n",
+        "# ",
+        "- ",
+        "> ",
+        "`",
+        "*",
+        "[",
+        "](",
+        ")",
+        "<!-- candor-disable-next-line -->",
+        "<!-- vale off -->",
+        "<!-- vale on -->",
+        ".",
+        ",",
     ])
 }
 
