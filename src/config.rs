@@ -383,27 +383,24 @@ impl Config {
     }
 
     /// `path` relative to the config's folder (as given when it lies outside).
-    fn relative<'a>(&self, path: &'a Path) -> std::borrow::Cow<'a, Path> {
-        let abs = absolute(path);
-        match abs.strip_prefix(&self.dir) {
-            Ok(rel) => std::borrow::Cow::Owned(rel.to_path_buf()),
-            Err(_) => std::borrow::Cow::Borrowed(path.strip_prefix("./").unwrap_or(path)),
-        }
+    /// `given` (whose absolute form is `abs`) relative to the config's folder; as given when
+    /// it lies outside.
+    fn relative<'a>(&self, abs: &'a Path, given: &'a Path) -> &'a Path {
+        abs.strip_prefix(&self.dir)
+            .unwrap_or_else(|_| given.strip_prefix("./").unwrap_or(given))
     }
 
-    /// Whether `path` matches one of the `ignore:` globs.
-    pub fn ignores(&self, path: &Path) -> bool {
-        let rel = self.relative(path);
-        self.ignore.iter().any(|g| g.matches(&rel))
+    /// Whether `rel` (relative to the config's folder) matches one of the `ignore:` globs.
+    fn ignores(&self, rel: &Path) -> bool {
+        self.ignore.iter().any(|g| g.matches(rel))
     }
 
-    /// Indexes of the `paths:` sections that apply to `path`, in file order.
-    fn sections_for(&self, path: &Path) -> Vec<usize> {
-        let rel = self.relative(path);
+    /// Indexes of the `paths:` sections that apply to `rel`, in file order.
+    fn sections_for(&self, rel: &Path) -> Vec<usize> {
         self.sections
             .iter()
             .enumerate()
-            .filter(|(_, (g, _))| g.matches(&rel))
+            .filter(|(_, (g, _))| g.matches(rel))
             .map(|(i, _)| i)
             .collect()
     }
@@ -564,24 +561,26 @@ impl Resolver {
 
     /// The configuration for `path` (a file to lint, or where standard input "is").
     pub fn resolve(&mut self, path: &Path) -> Result<Resolved, ConfigError> {
+        let abs = match self.choice {
+            ConfigChoice::Disabled => PathBuf::new(),
+            _ => absolute(path),
+        };
         let config = match &self.choice {
             ConfigChoice::Disabled => None,
             ConfigChoice::File(_) => Some(0),
             ConfigChoice::Discover => {
-                let dir = absolute(path)
-                    .parent()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_default();
+                let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
                 self.discover(&dir)?
             }
         };
         let sections = match config {
             Some(i) => {
                 let c = &self.configs[i];
-                if c.ignores(path) {
+                let rel = c.relative(&abs, path);
+                if c.ignores(rel) {
                     return Ok(Resolved::Ignored);
                 }
-                c.sections_for(path)
+                c.sections_for(rel)
             }
             None => Vec::new(),
         };

@@ -124,6 +124,17 @@ pub fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
     Ok(())
 }
 
+/// Like [`write_atomically`], but only if the file still holds `original`: a file edited while
+/// Candor was linting it is left alone rather than overwritten with a fix of the old text.
+pub fn write_if_unchanged(path: &Path, original: &str, text: &str) -> io::Result<()> {
+    if std::fs::read(path)? != original.as_bytes() {
+        return Err(io::Error::other(
+            "it changed while Candor was checking it; not overwriting it",
+        ));
+    }
+    write_atomically(path, text)
+}
+
 /// A unified diff (`--- a/path`, `+++ b/path`) from `old` to `new`; empty when they are equal.
 pub fn unified_diff(shown: &str, old: &str, new: &str) -> String {
     if old == new {
@@ -217,6 +228,21 @@ mod tests {
             .filter(|n| n.starts_with(".candor-fix-"))
             .collect();
         assert!(names.is_empty(), "{names:?}");
+    }
+
+    #[test]
+    fn a_file_edited_meanwhile_is_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.md");
+        std::fs::write(&path, "edited by someone else").unwrap();
+        let err = write_if_unchanged(&path, "what candor read", "fixed").unwrap_err();
+        assert!(err.to_string().contains("changed while"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "edited by someone else"
+        );
+        write_if_unchanged(&path, "edited by someone else", "fixed").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "fixed");
     }
 
     proptest! {

@@ -250,7 +250,7 @@ fn write_fixes(outcome: &run::Outcome, quiet: bool) -> bool {
     let mut failed = false;
     for f in &outcome.fixed {
         let Some(path) = &f.path else { continue };
-        match fix::write_atomically(path, &f.fixed) {
+        match fix::write_if_unchanged(path, &f.original, &f.fixed) {
             Ok(()) if !quiet => eprintln!(
                 "candor: note: {}: applied {} fix{}",
                 f.shown,
