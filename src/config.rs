@@ -593,6 +593,21 @@ impl Resolver {
         Ok(Resolved::Lint(effective))
     }
 
+    /// Every rule a configuration for `path` may name: built in, its packs and `--rules`,
+    /// before its overrides.
+    pub fn available(&mut self, path: &Path) -> Result<RuleSet, ConfigError> {
+        let config = match &self.choice {
+            ConfigChoice::Disabled => None,
+            ConfigChoice::File(_) => Some(0),
+            ConfigChoice::Discover => {
+                let abs = absolute(path);
+                let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
+                self.discover(&dir)?
+            }
+        };
+        Ok(self.base_rules(config)?.clone())
+    }
+
     /// The nearest config at or above `dir`, parsing it on first sight.
     fn discover(&mut self, dir: &Path) -> Result<Option<usize>, ConfigError> {
         let mut unseen = Vec::new();

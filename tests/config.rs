@@ -310,3 +310,16 @@ fn one_rule_set_is_compiled_per_distinct_configuration() {
     // docs, macros and other: three compiled sets for 120 files.
     assert_eq!(resolver.compiled_sets(), 3);
 }
+
+#[test]
+fn rules_lists_the_packs_of_the_config_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    acme_pack(d);
+    write(d, ".candor.yaml", "packs: [styles/Acme]\n");
+    let listed = text(&candor(&["rules"], d, None).stdout);
+    assert!(listed.contains("Acme.Utilize"), "{listed}");
+    assert!(listed.contains("Candor.CannedFiller"), "{listed}");
+    let listed = text(&candor(&["rules", "--no-config"], d, None).stdout);
+    assert!(!listed.contains("Acme.Utilize"), "{listed}");
+}

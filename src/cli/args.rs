@@ -125,4 +125,10 @@ pub struct RulesArgs {
     /// Print the list as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Also load the packs of this configuration file (default: the nearest `.candor.yaml`).
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore `.candor.yaml` files.
+    #[arg(long)]
+    pub no_config: bool,
 }

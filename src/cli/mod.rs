@@ -17,7 +17,6 @@ use crate::document::Format;
 use crate::error::ConfigError;
 use crate::fix;
 use crate::report;
-use crate::rules::RuleSet;
 use crate::run;
 use args::{CheckArgs, Cli, ColorChoice, Command, InitArgs, RulesArgs};
 
@@ -84,16 +83,6 @@ pub fn render_config_error(err: &ConfigError, color: bool) -> String {
     String::from_utf8_lossy(buffer.as_slice()).into_owned()
 }
 
-fn load_rules(dirs: &[PathBuf], color: ColorChoice) -> Result<RuleSet, u8> {
-    RuleSet::load(dirs).map_err(|e| {
-        eprint!(
-            "{}",
-            render_config_error(&e, use_color(color, std::io::stderr().is_terminal()))
-        );
-        EXIT_ERROR
-    })
-}
-
 fn stdin_format(args: &CheckArgs) -> Result<Format, String> {
     if let Some(ext) = &args.ext {
         return Format::from_extension(ext.trim_start_matches('.'))
@@ -115,11 +104,7 @@ fn print_config_error(e: &ConfigError, color: ColorChoice) -> u8 {
 }
 
 fn run_check(args: &CheckArgs) -> u8 {
-    let choice = match (&args.config, args.no_config) {
-        (_, true) => ConfigChoice::Disabled,
-        (Some(path), false) => ConfigChoice::File(path.clone()),
-        (None, false) => ConfigChoice::Discover,
-    };
+    let choice = config_choice(&args.config, args.no_config);
     let mut resolver = match Resolver::new(&args.rules, choice) {
         Ok(r) => r,
         Err(e) => return print_config_error(&e, args.color),
@@ -280,10 +265,21 @@ fn run_init(args: &InitArgs) -> u8 {
     }
 }
 
+fn config_choice(config: &Option<PathBuf>, no_config: bool) -> ConfigChoice {
+    match (config, no_config) {
+        (_, true) => ConfigChoice::Disabled,
+        (Some(path), false) => ConfigChoice::File(path.clone()),
+        (None, false) => ConfigChoice::Discover,
+    }
+}
+
 fn run_rules(args: &RulesArgs) -> u8 {
-    let rules = match load_rules(&args.rules, ColorChoice::Auto) {
+    let choice = config_choice(&args.config, args.no_config);
+    let rules = match Resolver::new(&args.rules, choice)
+        .and_then(|mut r| r.available(Path::new("rules-listing")))
+    {
         Ok(r) => r,
-        Err(code) => return code,
+        Err(e) => return print_config_error(&e, ColorChoice::Auto),
     };
     if args.json {
         let list: Vec<_> = rules
