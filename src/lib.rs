@@ -4,7 +4,9 @@
 //! [`source`] (files, stdin) → [`document`] (prose blocks with byte offsets) → [`rules`]
 //! (YAML rule packs, compiled once) → [`check`] (run the rules) → [`diagnostic`] (findings in
 //! byte offsets) → [`report`] (one reporter per output format). [`run`] drives one run over
-//! many files; [`cli`] is the binary's edge.
+//! many files; [`cli`] is the binary's edge. Around the check: [`config`] (`.candor.yaml`: which
+//! rules, levels and options apply to each file), [`suppress`] (inline comments that turn rules
+//! off) and [`fix`] (`--fix`, `--diff`).
 //!
 //! ```
 //! use std::sync::Arc;

@@ -131,7 +131,7 @@ fn paths_sections_ignore_globs_and_vocabulary() {
         "packs: [styles/Acme]\n\
          ignore: [\"drafts/**\", \"*.txt\"]\n\
          vocabulary: [Zendesk]\n\
-         paths:\n  \"macros/**\":\n    rules:\n      Candor.CannedFiller: off\n      Acme.Utilize: suggestion\n",
+         paths:\n  \"macros/**\":\n    vocabulary: [Freshdesk]\n    rules:\n      Candor.CannedFiller: off\n      Acme.Utilize: suggestion\n",
     );
     let body = "Thanks for reaching out! Please utilize Zendesk or Freshdesk.\n";
     write(d, "reply.md", body);
@@ -145,7 +145,7 @@ fn paths_sections_ignore_globs_and_vocabulary() {
             // Zendesk is accepted (Acme.Vendor stays quiet) except by the `vocab: false` rule.
             "./macros/a/m.md:1:33 suggestion Acme.Utilize",
             "./macros/a/m.md:1:41 warning Acme.Strict",
-            "./macros/a/m.md:1:52 warning Acme.Vendor",
+            // Freshdesk is accepted under macros/ only.
             "./reply.md:1:1 warning Candor.CannedFiller",
             "./reply.md:1:33 warning Acme.Utilize",
             "./reply.md:1:41 warning Acme.Strict",
