@@ -36,7 +36,7 @@ use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::{find_line, ConfigError};
-use crate::rules::RuleSet;
+use crate::rules::{RuleSet, RuleSpec};
 
 /// File names looked for in each folder, first match wins.
 pub const FILE_NAMES: &[&str] = &[".candor.yaml", ".candor.yml"];
@@ -688,26 +688,18 @@ impl Resolver {
             let Some(stored) = rules.stored(id).cloned() else {
                 continue;
             };
-            let mut spec = stored.spec.clone();
-            let vale_type = VALE_TYPES.contains(&spec.extends.as_str())
-                || crate::rules::types::UNSUPPORTED_VALE_TYPES.contains(&spec.extends.as_str());
+            let extends = stored.spec.extends.as_str();
+            let vale_type = VALE_TYPES.contains(&extends)
+                || crate::rules::types::UNSUPPORTED_VALE_TYPES.contains(&extends);
             if !o.options.is_empty() && vale_type {
                 return Err(cfg.error_at(
                     id,
                     format!(
-                        "`{id}` is a Vale `{}` rule: it takes no `options` (only Candor's own rule types do)",
-                        spec.extends
+                        "`{id}` is a Vale `{extends}` rule: it takes no `options` (only Candor's own rule types do)"
                     ),
                 ));
             }
-            if let Some(l) = level {
-                spec.level = Some(l.as_str().to_string());
-            }
-            if !o.options.is_empty() {
-                let mut options = spec.options.take().unwrap_or_default();
-                options.extend(o.options.iter().map(|(k, v)| (k.clone(), v.clone())));
-                spec.options = Some(options);
-            }
+            let spec = merged_spec(&stored.spec, level, &o.options);
             rules.reconfigure(id, spec).map_err(|e| {
                 cfg.error_at(
                     id,
@@ -749,6 +741,25 @@ impl Resolver {
             vocab_exempt,
         })
     }
+}
+
+/// A rule file's keys with a configuration's level and options put in: options key by key, the
+/// configuration's value winning.
+fn merged_spec(
+    spec: &RuleSpec,
+    level: Option<Severity>,
+    options: &BTreeMap<String, serde_norway::Value>,
+) -> RuleSpec {
+    let mut spec = spec.clone();
+    if let Some(l) = level {
+        spec.level = Some(l.as_str().to_string());
+    }
+    if !options.is_empty() {
+        let mut merged = spec.options.take().unwrap_or_default();
+        merged.extend(options.iter().map(|(k, v)| (k.clone(), v.clone())));
+        spec.options = Some(merged);
+    }
+    spec
 }
 
 /// Every rule id a config names must be loaded (built in, a pack, or `--rules`).
@@ -874,6 +885,29 @@ mod tests {
 
         let e = parse("packs: [missing/pack]\n").unwrap_err();
         assert!(e.message.contains("does not exist"), "{e}");
+    }
+
+    #[test]
+    fn config_options_merge_into_the_rule_files_options() {
+        let spec: RuleSpec = serde_norway::from_str(
+            "extends: placeholder\nlevel: warning\noptions:\n  allow: false\n  known: [first_name]\n",
+        )
+        .unwrap();
+        let c =
+            parse("rules:\n  Candor.Placeholder:\n    level: error\n    options: {allow: true}\n")
+                .unwrap();
+        let o = &c.top.rules.as_ref().unwrap().0[0].1;
+        let merged = merged_spec(&spec, Some(Severity::Error), &o.options);
+        assert_eq!(merged.level.as_deref(), Some("error"));
+        let options = merged.options.unwrap();
+        assert_eq!(options["allow"], serde_norway::Value::Bool(true));
+        // Keys the config does not mention keep the rule file's value.
+        assert_eq!(
+            options["known"],
+            serde_norway::from_str::<serde_norway::Value>("[first_name]").unwrap()
+        );
+        // Nothing to change: the spec comes back as it was.
+        assert_eq!(merged_spec(&spec, None, &BTreeMap::new()), spec);
     }
 
     #[test]
