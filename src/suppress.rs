@@ -6,6 +6,7 @@
 //!   name such as `Candor` covers all its rules) and `<!-- candor-enable Candor.SelfFocus -->`
 //!   turns one back on;
 //! - `<!-- candor-disable-next-line [rules] -->`: the line after the comment only;
+//!   `<!-- candor-disable-line [rules] -->`: the comment's own line;
 //! - Vale's `<!-- vale off -->` / `<!-- vale on -->`, `<!-- vale Pack.Rule = NO -->` / `= YES`,
 //!   `<!-- vale Pack = NO -->` and `<!-- vale Pack.Rule["match"] = NO -->`, so documents written
 //!   for Vale keep working.
@@ -61,6 +62,7 @@ enum Action {
     Disable(Vec<Selector>),
     Enable(Vec<Selector>),
     DisableNextLine(Vec<Selector>),
+    DisableLine(Vec<Selector>),
 }
 
 /// A directive and the byte offset where its comment ends (where it takes effect).
@@ -108,7 +110,7 @@ impl State {
                     }
                 }
             }
-            Action::DisableNextLine(_) => {}
+            Action::DisableNextLine(_) | Action::DisableLine(_) => {}
         }
     }
 
@@ -126,8 +128,8 @@ impl State {
 pub struct Suppressions {
     /// Range directives in file order, each with the state right after it.
     states: Vec<(usize, State)>,
-    /// 1-based line and the selectors of each `candor-disable-next-line`.
-    next_lines: Vec<(usize, Vec<Selector>)>,
+    /// 1-based line and the selectors of each `candor-disable-next-line` / `-line`.
+    lines: Vec<(usize, Vec<Selector>)>,
 }
 
 impl Suppressions {
@@ -146,19 +148,26 @@ impl Suppressions {
         let mut out = Suppressions::default();
         let mut state = State::default();
         for d in directives {
-            if let Action::DisableNextLine(sels) = &d.action {
-                let line = index.line_col(source, d.at).line + 1;
-                out.next_lines.push((line, sels.clone()));
-            } else {
-                state.apply(&d.action);
-                out.states.push((d.at, state.clone()));
+            match &d.action {
+                Action::DisableNextLine(sels) => {
+                    let line = index.line_col(source, d.at).line + 1;
+                    out.lines.push((line, sels.clone()));
+                }
+                Action::DisableLine(sels) => {
+                    let line = index.line_col(source, d.at).line;
+                    out.lines.push((line, sels.clone()));
+                }
+                _ => {
+                    state.apply(&d.action);
+                    out.states.push((d.at, state.clone()));
+                }
             }
         }
         out
     }
 
     pub fn is_empty(&self) -> bool {
-        self.states.is_empty() && self.next_lines.is_empty()
+        self.states.is_empty() && self.lines.is_empty()
     }
 
     /// Whether a finding of `rule` starting at byte `at`, on 1-based `line`, over `matched`
@@ -168,7 +177,7 @@ impl Suppressions {
         if before > 0 && self.states[before - 1].1.disables(rule, matched) {
             return true;
         }
-        self.next_lines.iter().any(|(l, sels)| {
+        self.lines.iter().any(|(l, sels)| {
             *l == line && (sels.is_empty() || sels.iter().any(|s| s.covers(rule, matched)))
         })
     }
@@ -250,6 +259,7 @@ fn parse(body: &str) -> Option<Action> {
         "candor-disable" => Some(Action::Disable(candor_selectors(rest))),
         "candor-enable" => Some(Action::Enable(candor_selectors(rest))),
         "candor-disable-next-line" => Some(Action::DisableNextLine(candor_selectors(rest))),
+        "candor-disable-line" => Some(Action::DisableLine(candor_selectors(rest))),
         "vale" => parse_vale(rest),
         _ => None,
     }

@@ -99,6 +99,13 @@ fn the_nearest_config_wins_and_sets_levels_and_packs() {
         None,
     );
     assert_eq!(findings(&out).len(), 2, "{}", text(&out.stdout));
+    let out = candor(&["check", "top.md", "--config", "missing.yaml"], d, None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("missing.yaml") && err.contains("cannot read config"),
+        "{err}"
+    );
     let out = candor(
         &["check", "top.md", "--no-config", "--format", "line"],
         d,

@@ -64,6 +64,8 @@ Thanks for reaching out! Please utilize the form.
 
 Inline <!-- candor-disable-next-line Candor.CannedFiller --> comment.
 Thanks for reaching out! Please utilize the form.
+
+Thanks for reaching out! Please utilize the form. <!-- candor-disable-line Demo -->
 ";
     assert_eq!(
         lint("reply.md", body),
@@ -76,6 +78,7 @@ Thanks for reaching out! Please utilize the form.
             (16, FILLER),
             (16, SWAP),
             (19, SWAP),
+            (21, FILLER),
         ])
     );
 }
