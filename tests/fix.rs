@@ -239,3 +239,47 @@ proptest! {
         prop_assert_eq!(twice, once);
     }
 }
+
+#[test]
+fn fix_inside_a_macro_export_keeps_it_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    write_pack(dir.path());
+    let json = r#"{"macros": [{"title": "Refund", "actions": [{"field": "comment_value", "value": "Please utilize the form.\nWe do not refund fees."}]}]}"#;
+    std::fs::write(dir.path().join("macros.json"), json).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_candor"))
+        .args([
+            "check",
+            "macros.json",
+            "--fix",
+            "--no-config",
+            "--format",
+            "line",
+        ])
+        .args(["--rules", "styles"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let fixed = std::fs::read_to_string(dir.path().join("macros.json")).unwrap();
+    // "utilize" -> "use" goes in as is; "don't" would need care inside a quoted export, so it is
+    // left for the writer.
+    assert_eq!(
+        fixed,
+        json.replace("Please utilize the form.", "Please use the form.")
+    );
+    serde_json::from_str::<serde_json::Value>(&fixed).unwrap();
+    assert!(
+        text(&out.stdout).contains("Use 'don't' instead of 'do not'"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+fn write_pack(dir: &Path) {
+    let pack = dir.join("styles/House");
+    std::fs::create_dir_all(&pack).unwrap();
+    std::fs::write(
+        pack.join("Plain.yml"),
+        "extends: substitution\nmessage: \"Use '%s' instead of '%s'.\"\nlevel: warning\nswap:\n  utilize: use\n  do not: don't\n",
+    )
+    .unwrap();
+}
