@@ -307,6 +307,8 @@ pub struct Config {
     top: Section,
     ignore: Vec<Glob>,
     sections: Vec<(Glob, Section)>,
+    /// Line of each `paths:` glob, so an error about a section's rule points into that section.
+    section_lines: Vec<usize>,
 }
 
 impl Config {
@@ -344,12 +346,17 @@ impl Config {
             packs.push(full);
         }
         let mut sections = Vec::new();
+        let mut section_lines = Vec::new();
+        let paths_line = text
+            .lines()
+            .position(|l| l.starts_with("paths:"))
+            .map_or(1, |i| i + 1);
         for (glob, section) in file.paths.unwrap_or_default().0 {
-            let g = Glob::new(&glob).map_err(|msg| {
-                let line = find_line(text, &glob, 1).unwrap_or(1);
-                ConfigError::at_line(&shown, text, line, msg)
-            })?;
+            let line = find_line(text, &glob, paths_line).unwrap_or(1);
+            let g =
+                Glob::new(&glob).map_err(|msg| ConfigError::at_line(&shown, text, line, msg))?;
             sections.push((g, section));
+            section_lines.push(line);
         }
         Ok(Config {
             shown,
@@ -362,6 +369,7 @@ impl Config {
             },
             ignore: file.ignore.unwrap_or_default(),
             sections,
+            section_lines,
         })
     }
 
@@ -406,13 +414,38 @@ impl Config {
     }
 
     fn error_at(&self, needle: &str, message: impl Into<String>) -> ConfigError {
-        let line = find_line(&self.text, needle, 1).unwrap_or(1);
+        self.error_in(None, needle, message)
+    }
+
+    /// An error about `needle` inside `paths:` section `section` (`None`: the top level).
+    fn error_in(
+        &self,
+        section: Option<usize>,
+        needle: &str,
+        message: impl Into<String>,
+    ) -> ConfigError {
+        let from = match section {
+            Some(s) => self.section_lines[s],
+            None => self
+                .text
+                .lines()
+                .position(|l| l.starts_with("rules:"))
+                .map_or(1, |i| i + 1),
+        };
+        let line = find_line(&self.text, needle, from)
+            .or_else(|| find_line(&self.text, needle, 1))
+            .unwrap_or(1);
         ConfigError::at_line(&self.shown, &self.text, line, message)
     }
 
     /// Every section that may apply, top level first.
-    fn all_sections(&self) -> impl Iterator<Item = &Section> {
-        std::iter::once(&self.top).chain(self.sections.iter().map(|(_, s)| s))
+    fn all_sections(&self) -> impl Iterator<Item = (Option<usize>, &Section)> {
+        std::iter::once((None, &self.top)).chain(
+            self.sections
+                .iter()
+                .enumerate()
+                .map(|(i, (_, s))| (Some(i), s)),
+        )
     }
 }
 
@@ -656,13 +689,16 @@ impl Resolver {
         let cfg = &self.configs[i];
         check_rule_ids(cfg, &rules)?;
 
-        let applied: Vec<&Section> = std::iter::once(&cfg.top)
-            .chain(sections.iter().map(|&s| &cfg.sections[s].1))
+        let applied: Vec<(Option<usize>, &Section)> = std::iter::once((None, &cfg.top))
+            .chain(sections.iter().map(|&s| (Some(s), &cfg.sections[s].1)))
             .collect();
         let mut merged: BTreeMap<String, RuleOverride> = BTreeMap::new();
+        // The section that last set each rule, for errors.
+        let mut set_in: BTreeMap<String, Option<usize>> = BTreeMap::new();
         let mut terms: Vec<String> = Vec::new();
-        for section in &applied {
+        for (at, section) in &applied {
             for (id, o) in section.rules.iter().flat_map(|r| &r.0) {
+                set_in.insert(id.clone(), *at);
                 let m = merged.entry(id.clone()).or_default();
                 if o.setting.is_some() {
                     m.setting = o.setting;
@@ -691,8 +727,10 @@ impl Resolver {
             let extends = stored.spec.extends.as_str();
             let vale_type = VALE_TYPES.contains(&extends)
                 || crate::rules::types::UNSUPPORTED_VALE_TYPES.contains(&extends);
+            let at = set_in.get(id).copied().flatten();
             if !o.options.is_empty() && vale_type {
-                return Err(cfg.error_at(
+                return Err(cfg.error_in(
+                    at,
                     id,
                     format!(
                         "`{id}` is a Vale `{extends}` rule: it takes no `options` (only Candor's own rule types do)"
@@ -701,7 +739,8 @@ impl Resolver {
             }
             let spec = merged_spec(&stored.spec, level, &o.options);
             rules.reconfigure(id, spec).map_err(|e| {
-                cfg.error_at(
+                cfg.error_in(
+                    at,
                     id,
                     format!(
                         "`{id}` does not accept these settings: {} (in {}:{})",
@@ -769,7 +808,7 @@ fn check_rule_ids(cfg: &Config, rules: &RuleSet) -> Result<(), ConfigError> {
         .map(|r| r.meta().id.to_string())
         .chain(rules.skipped.iter().map(|s| s.id.clone()))
         .collect();
-    for section in cfg.all_sections() {
+    for (at, section) in cfg.all_sections() {
         for (id, _) in section.rules.iter().flat_map(|r| &r.0) {
             if known.iter().any(|k| k == id) {
                 continue;
@@ -781,7 +820,8 @@ fn check_rule_ids(cfg: &Config, rules: &RuleSet) -> Result<(), ConfigError> {
                 .max_by(|a, b| a.0.total_cmp(&b.0))
                 .map(|(_, k)| format!(" (did you mean `{k}`?)"))
                 .unwrap_or_default();
-            return Err(cfg.error_at(
+            return Err(cfg.error_in(
+                at,
                 id,
                 format!("no rule `{id}` is loaded{near}; `candor rules` lists them"),
             ));

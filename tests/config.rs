@@ -330,3 +330,54 @@ fn rules_lists_the_packs_of_the_config_too() {
     let listed = text(&candor(&["rules", "--no-config"], d, None).stdout);
     assert!(!listed.contains("Acme.Utilize"), "{listed}");
 }
+
+/// The long form (`level:` in a map) works in a `paths:` section, and an error about a rule
+/// named both at the top and in a section points at the line that caused it, not the first
+/// mention of the id.
+#[test]
+fn long_form_levels_per_glob_and_errors_point_into_the_section() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "reply.md", FILLER);
+    write(d, "macros/m.md", FILLER);
+    write(
+        d,
+        ".candor.yaml",
+        "rules:\n  Candor.CannedFiller: suggestion\npaths:\n  \"macros/**\":\n    rules:\n      Candor.CannedFiller:\n        level: error\n",
+    );
+    let out = candor(&["check", ".", "--format", "line"], d, None);
+    assert_eq!(
+        findings(&out),
+        vec![
+            "./macros/m.md:1:1 error Candor.CannedFiller",
+            "./reply.md:1:1 suggestion Candor.CannedFiller",
+        ],
+        "{}",
+        text(&out.stderr)
+    );
+
+    // Options on a Vale rule, given in the section: the error shows line 6, not line 2.
+    write(
+        d,
+        ".candor.yaml",
+        "rules:\n  Candor.CannedFiller: suggestion\npaths:\n  \"macros/**\":\n    rules:\n      Candor.CannedFiller:\n        options: {max: 2}\n",
+    );
+    let out = candor(&["check", "macros/m.md"], d, None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("it takes no `options`"), "{err}");
+    assert!(err.contains(".candor.yaml:6:"), "{err}");
+    assert!(err.contains("6 │       Candor.CannedFiller:"), "{err}");
+
+    // An unknown id in a section is shown in that section, too.
+    write(
+        d,
+        ".candor.yaml",
+        "paths:\n  \"a/**\":\n    rules: {Candor.Nope: off}\n  \"b/**\":\n    rules:\n      Candor.CannedFillr: off\nrules:\n  Candor.CannedFiller: off\n",
+    );
+    let out = candor(&["check", "reply.md"], d, None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("no rule `Candor.Nope` is loaded"), "{err}");
+    assert!(err.contains("3 │     rules: {Candor.Nope: off}"), "{err}");
+}
