@@ -16,7 +16,10 @@
 //! inconvenience'") must not fail CI, and the writer says so next to the text, not in a config.
 //!
 //! In Markdown only real HTML comments count (one shown inside a code block does not); in other
-//! files a comment counts when it stands on its own line.
+//! files a comment counts when it stands on its own line. In a helpdesk macro export a comment
+//! anywhere inside a macro body counts (HTML bodies keep them; JSON may write `<` as `\u003c`),
+//! and it applies within that body only: a `candor-disable` left open ends with the body, and
+//! "line" means a line of the body (a newline, or a `\n` escape in a JSON string).
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -130,6 +133,8 @@ pub struct Suppressions {
     states: Vec<(usize, State)>,
     /// 1-based line and the selectors of each `candor-disable-next-line` / `-line`.
     lines: Vec<(usize, Vec<Selector>)>,
+    /// Byte range and selectors of each line directive inside a macro body.
+    spans: Vec<(Range<usize>, Vec<Selector>)>,
 }
 
 impl Suppressions {
@@ -137,8 +142,12 @@ impl Suppressions {
     pub fn of(doc: &Document) -> Suppressions {
         let source = &doc.source;
         // Most files have none: skip the work.
-        if !source.contains("<!--") || !(source.contains("candor-") || source.contains("vale")) {
+        let opens = source.contains("<!--") || source.to_ascii_lowercase().contains("\\u003c!--");
+        if !opens || !(source.contains("candor-") || source.contains("vale")) {
             return Suppressions::default();
+        }
+        if !doc.part_extents.is_empty() {
+            return Suppressions::of_parts(source, &doc.part_extents);
         }
         let directives = match doc.format {
             Format::Markdown => markdown_directives(source),
@@ -166,8 +175,57 @@ impl Suppressions {
         out
     }
 
+    /// Directives inside each part (macro body) of an export, each part on its own.
+    fn of_parts(source: &str, extents: &[Range<usize>]) -> Suppressions {
+        let mut out = Suppressions::default();
+        for extent in extents {
+            let Some(body) = source.get(extent.clone()) else {
+                continue;
+            };
+            let breaks = line_breaks(body);
+            let mut state = State::default();
+            let mut ranged = false;
+            for c in ANY_COMMENT.captures_iter(body) {
+                let (Some(whole), Some(inner)) = (c.get(0), c.get(1)) else {
+                    continue;
+                };
+                let Some(action) = parse(&inner.as_str().replace("\\\"", "\"")) else {
+                    continue;
+                };
+                let shift = |r: Range<usize>| extent.start + r.start..extent.start + r.end;
+                match action {
+                    Action::DisableLine(sels) => {
+                        out.spans
+                            .push((shift(line_at(&breaks, body.len(), whole.start())), sels));
+                    }
+                    Action::DisableNextLine(sels) => {
+                        // The next line with text: a blank line or a bare `<p>` does not count.
+                        let next = breaks
+                            .iter()
+                            .filter(|b| b.start >= whole.end())
+                            .map(|b| line_at(&breaks, body.len(), b.end))
+                            .find(|l| !body[l.clone()].trim().is_empty());
+                        if let Some(line) = next {
+                            out.spans.push((shift(line), sels));
+                        }
+                    }
+                    other => {
+                        state.apply(&other);
+                        out.states.push((extent.start + whole.end(), state.clone()));
+                        ranged = true;
+                    }
+                }
+            }
+            if ranged {
+                out.states.push((extent.end, State::default()));
+            }
+        }
+        out.states.sort_by_key(|(at, _)| *at);
+        out
+    }
+
     pub fn is_empty(&self) -> bool {
-        self.states.is_empty() && self.lines.is_empty()
+        self.states.is_empty() && self.lines.is_empty() && self.spans.is_empty()
     }
 
     /// Whether a finding of `rule` starting at byte `at`, on 1-based `line`, over `matched`
@@ -177,9 +235,13 @@ impl Suppressions {
         if before > 0 && self.states[before - 1].1.disables(rule, matched) {
             return true;
         }
-        self.lines.iter().any(|(l, sels)| {
-            *l == line && (sels.is_empty() || sels.iter().any(|s| s.covers(rule, matched)))
-        })
+        let named =
+            |sels: &[Selector]| sels.is_empty() || sels.iter().any(|s| s.covers(rule, matched));
+        self.lines.iter().any(|(l, sels)| *l == line && named(sels))
+            || self
+                .spans
+                .iter()
+                .any(|(r, sels)| r.contains(&at) && named(sels))
     }
 }
 
@@ -199,6 +261,59 @@ pub fn apply(diagnostics: &mut Vec<Diagnostic>, doc: &Document) {
 
 static COMMENT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?s)<!--(.*?)-->").expect("valid comment regex"));
+
+/// An HTML comment as it may appear in a JSON string: `<` and `>` possibly escaped.
+static ANY_COMMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?s)(?:<|\\u003[cC])!--(.*?)--(?:>|\\u003[eE])").expect("valid comment regex")
+});
+
+/// Tags that start a new line in an HTML body.
+static HTML_LINE_START: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)<(?:p|div|li|h[1-6]|blockquote|tr|br)\b[^>]*>").expect("valid tag regex")
+});
+
+/// Line breaks of a macro body as written in the file, sorted: newlines, `\n` escapes (JSON,
+/// double-quoted YAML; an escaped backslash `\\` is skipped so `\\n` is not one), and tags that
+/// start a line in HTML (`<p>`, `<br>`, `<li>`, ...).
+fn line_breaks(body: &str) -> Vec<Range<usize>> {
+    let mut out = text_line_breaks(body);
+    out.extend(HTML_LINE_START.find_iter(body).map(|m| m.range()));
+    out.sort_by_key(|r| r.start);
+    out
+}
+
+fn text_line_breaks(body: &str) -> Vec<Range<usize>> {
+    let bytes = body.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => out.push(i..i + 1),
+            b'\\' if bytes.get(i + 1) == Some(&b'n') => {
+                out.push(i..i + 2);
+                i += 1;
+            }
+            b'\\' => i += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The line (between two breaks) holding byte `at`.
+fn line_at(breaks: &[Range<usize>], len: usize, at: usize) -> Range<usize> {
+    let start = breaks
+        .iter()
+        .rev()
+        .find(|b| b.end <= at)
+        .map_or(0, |b| b.end);
+    let end = breaks
+        .iter()
+        .find(|b| b.start >= at)
+        .map_or(len, |b| b.start);
+    start..end
+}
 
 /// Directives in the HTML (blocks and inline) of a Markdown source.
 fn markdown_directives(source: &str) -> Vec<Directive> {
@@ -397,6 +512,22 @@ mod tests {
         assert_eq!(d.len(), 2, "{d:?}");
         assert_eq!(&src[..d[0].at], "para <!-- candor-disable A.B -->");
         assert_eq!(d[1].action, Action::Enable(vec![]));
+    }
+
+    #[test]
+    fn body_lines_split_at_newlines_escapes_and_html_line_tags() {
+        // `\\n` is an escaped backslash then `n`: not a break.
+        let body = r"a\nb\\nc<p>d<br/>e";
+        let lines: Vec<&str> = {
+            let breaks = line_breaks(body);
+            let mut starts = vec![0];
+            starts.extend(breaks.iter().map(|b| b.end));
+            starts
+                .into_iter()
+                .map(|s| &body[line_at(&breaks, body.len(), s)])
+                .collect()
+        };
+        assert_eq!(lines, vec!["a", r"b\\nc", "d", "e"]);
     }
 
     #[test]

@@ -136,3 +136,64 @@ Thanks for reaching out! <!-- vale off --> Please utilize the form.
         found(&[(2, SWAP), (4, FILLER), (4, SWAP)])
     );
 }
+
+/// `(line, column, rule)` of each finding in `name`, as in [`lint`].
+fn lint_at(name: &str, body: &str) -> Vec<(usize, usize, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), name, body);
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rule_types/Demo");
+    let out = Command::new(env!("CARGO_BIN_EXE_candor"))
+        .args(["check", name, "--no-config", "--format", "line", "--rules"])
+        .arg(&demo)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.code().is_some_and(|c| c < 2), "{out:?}");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let mut parts = l.split(':');
+            let _path = parts.next();
+            let line = parts.next().unwrap().parse().unwrap();
+            let col = parts.next().unwrap().parse().unwrap();
+            let rule = l.split_whitespace().nth(2).unwrap().trim_end_matches(':');
+            (line, col, rule.to_string())
+        })
+        .collect()
+}
+
+/// 1-based line and column of the `nth` (0-based) `needle` on 1-based `line` of `text`.
+fn pos(text: &str, line: usize, needle: &str, nth: usize) -> (usize, usize) {
+    let l = text.lines().nth(line - 1).unwrap();
+    let col = l.match_indices(needle).nth(nth).unwrap().0 + 1;
+    (line, col)
+}
+
+#[test]
+fn comments_inside_macro_bodies_apply_to_that_body_only() {
+    // Line 2: an HTML body; the comment turns off the next paragraph.
+    // Line 3: `<` and `>` escaped as JSON may write them; the disable is left open, so it must
+    // end with this body (macro C's first sentence is still checked).
+    // Line 4: a plain body; lines are `\n` escapes.
+    let export = r#"{"macros": [
+{"title": "A", "actions": [{"field": "comment_value_html", "value": "<p>Thanks for reaching out!</p><!-- candor-disable-next-line --><p>Please utilize the form.</p><p>Please utilize the form.</p>"}]},
+{"title": "B", "actions": [{"field": "comment_value_html", "value": "<p>Please utilize the form.</p>\u003c!-- candor-disable Demo.Substitution --\u003e<p>Please utilize the form.</p>"}]},
+{"title": "C", "actions": [{"field": "comment_value", "value": "Please utilize the form.\n<!-- candor-disable-line -->Thanks for reaching out! Please utilize it.\nPlease utilize the form."}]}
+]}
+"#;
+    let want = |line, needle, nth, rule: &str| {
+        let (l, c) = pos(export, line, needle, nth);
+        (l, c, rule.to_string())
+    };
+    assert_eq!(
+        lint_at("macros.json", export),
+        vec![
+            want(2, "Thanks", 0, FILLER),
+            want(2, "utilize", 1, SWAP),
+            want(3, "utilize", 0, SWAP),
+            want(4, "utilize", 0, SWAP),
+            want(4, "utilize", 2, SWAP),
+        ]
+    );
+}

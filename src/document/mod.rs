@@ -147,6 +147,10 @@ pub struct Document {
     pub blocks: Vec<Block>,
     /// What kind of file this is (a reply, or a macro template).
     pub origin: Origin,
+    /// For a document read from parts of a file (macro bodies in an export): the byte range
+    /// of each part in `source`, in file order. Suppression comments apply within their part.
+    /// Empty when the whole file is one text.
+    pub part_extents: Vec<Range<usize>>,
 }
 
 impl Document {
@@ -160,6 +164,7 @@ impl Document {
             source,
             blocks,
             origin: Origin::Prose,
+            part_extents: Vec::new(),
         }
     }
 
@@ -168,6 +173,7 @@ impl Document {
     /// map (part text → file) is composed in, so spans still point into `source`, the file.
     pub fn from_parts(source: String, format: Format, parts: Vec<Part>) -> Document {
         let mut blocks = Vec::new();
+        let part_extents = parts.iter().map(|p| p.map.source_extent()).collect();
         for part in parts {
             let inner = match part.format {
                 Format::Markdown => markdown::blocks(&part.text),
@@ -189,7 +195,15 @@ impl Document {
             source,
             blocks,
             origin: Origin::Prose,
+            part_extents,
         }
+    }
+
+    /// The same document with the parts' byte ranges given by the reader: a part's text map
+    /// may start after markup the reader dropped (an HTML comment), which still belongs to it.
+    pub fn with_part_extents(mut self, extents: Vec<Range<usize>>) -> Document {
+        self.part_extents = extents;
+        self
     }
 
     /// The same document, marked as coming from `origin`.

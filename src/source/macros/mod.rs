@@ -130,11 +130,10 @@ pub fn read(
                 format: Format::Text,
                 quoted: false,
             };
-            return Ok(Read::Doc(Document::from_parts(
-                text,
-                Format::Text,
-                vec![part],
-            )));
+            let whole = std::iter::once(0..text.len()).collect();
+            return Ok(Read::Doc(
+                Document::from_parts(text, Format::Text, vec![part]).with_part_extents(whole),
+            ));
         }
         FileKind::Csv => {
             return read_csv(path, text, opts);
@@ -192,8 +191,14 @@ pub fn read(
         .iter()
         .map(|c| part(&fields[c.index], c.html))
         .collect();
+    let extents = choices
+        .iter()
+        .map(|c| fields[c.index].span.clone())
+        .collect();
     Ok(Read::Doc(
-        Document::from_parts(text, Format::Text, parts).with_origin(Origin::Template(kind)),
+        Document::from_parts(text, Format::Text, parts)
+            .with_origin(Origin::Template(kind))
+            .with_part_extents(extents),
     ))
 }
 
@@ -275,8 +280,10 @@ fn read_csv(path: &Path, text: String, opts: &ReadOptions) -> Result<Read, Input
         .iter()
         .map(|c| part(c, html::looks_like_html(&c.value)))
         .collect();
+    let extents = column.cells.iter().map(|c| c.span.clone()).collect();
     Ok(Read::Doc(
         Document::from_parts(text, Format::Text, parts)
-            .with_origin(Origin::Template(TemplateKind::Csv)),
+            .with_origin(Origin::Template(TemplateKind::Csv))
+            .with_part_extents(extents),
     ))
 }
