@@ -381,3 +381,34 @@ fn long_form_levels_per_glob_and_errors_point_into_the_section() {
     assert!(err.contains("no rule `Candor.Nope` is loaded"), "{err}");
     assert!(err.contains("3 │     rules: {Candor.Nope: off}"), "{err}");
 }
+
+/// SARIF lists the rules the configuration actually used: a config pack's rule with the
+/// config's level, not a rule the config turns off.
+#[test]
+fn sarif_lists_the_rules_of_the_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    acme_pack(d);
+    write(
+        d,
+        ".candor.yaml",
+        "packs: [styles/Acme]\nrules:\n  Candor.CannedFiller: off\n  Acme.Utilize: error\n",
+    );
+    write(d, "reply.md", "All good here.\n");
+    let out = candor(&["check", "reply.md", "--format", "sarif"], d, None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let listed: Vec<(&str, &str)> = rules
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap(),
+                r["defaultConfiguration"]["level"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(listed, vec![("Acme.Utilize", "error")]);
+}
