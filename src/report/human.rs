@@ -66,7 +66,34 @@ pub fn render(report: &Report, color: bool) -> String {
         }
     }
     let mut out = String::from_utf8_lossy(buffer.as_slice()).into_owned();
+    out.push_str(&questions_summary(report));
     out.push_str(&summary_line(report));
+    out
+}
+
+/// Per file that had customer questions: "reply.txt: 2 of 3 questions answered", then each
+/// open question with where it is in the customer's message.
+pub fn questions_summary(report: &Report) -> String {
+    let mut out = String::new();
+    for f in report.files.iter().filter(|f| !f.questions.is_empty()) {
+        let answered = f.questions.iter().filter(|q| q.addressed).count();
+        out.push_str(&format!(
+            "{}: {answered} of {} answered\n",
+            f.path,
+            plural(f.questions.len(), "question")
+        ));
+        for q in f.questions.iter().filter(|q| !q.addressed) {
+            let place = report
+                .text_of(&q.path)
+                .map(|text| {
+                    let at = crate::diagnostic::LineIndex::new(text).line_col(text, q.span.start);
+                    format!("{}:{}:{}", q.path, at.line, at.column)
+                })
+                .unwrap_or_else(|| q.path.to_string());
+            let text = q.text.split_whitespace().collect::<Vec<_>>().join(" ");
+            out.push_str(&format!("  open: \"{text}\" ({place})\n"));
+        }
+    }
     out
 }
 

@@ -5,8 +5,10 @@
 //! Readers for other kinds of files (emails, threads, helpdesk macro exports) plug in at
 //! [`open_bytes`], chosen by the file's extension.
 
+pub mod email;
 pub mod json_strings;
 pub mod macros;
+pub mod thread;
 pub mod walk;
 
 use std::io::Read;
@@ -123,6 +125,13 @@ pub fn open_bytes_with(
         Ok(None) => return Ok(Loaded::Binary(path.to_path_buf())),
         Err(e) => return Err(e),
     };
+    // Emails and conversation threads carry the customer's message; other JSON is left to
+    // the macro readers.
+    if format.is_none() {
+        if let Some(input) = open_conversation(path, &text) {
+            return Ok(Loaded::Input(input));
+        }
+    }
     if let Some(kind) = kind {
         return Ok(match macros::read(path, text, kind, opts)? {
             macros::Read::Doc(doc) => Loaded::Input(Input {
@@ -152,6 +161,31 @@ pub fn open_bytes_with(
         doc: Document::parse(text, format),
         inbound: Vec::new(),
     }))
+}
+
+/// An email (`.eml`) or a thread file (`.json` of the thread shape): a reply that carries the
+/// customer's message. `None` for anything else.
+fn open_conversation(path: &Path, text: &str) -> Option<Input> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "eml" => Some(Input {
+            path: shown(path),
+            doc: email::parse(text)?,
+            inbound: Vec::new(),
+        }),
+        "json" => {
+            let t = thread::parse(text)?;
+            Some(Input {
+                path: shown(path),
+                doc: t.reply,
+                inbound: vec![Inbound {
+                    path: shown(path),
+                    doc: t.inbound,
+                }],
+            })
+        }
+        _ => None,
+    }
 }
 
 /// The path as users see it in reports.

@@ -37,7 +37,7 @@ const MAX_CANDIDATE_BYTES: u64 = 16 << 20;
 pub fn is_lintable(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| Format::from_extension(e).is_some())
+        .is_some_and(|e| Format::from_extension(e).is_some() || e.eq_ignore_ascii_case("eml"))
 }
 
 /// Expands `paths` into a sorted, de-duplicated list of files.

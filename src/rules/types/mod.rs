@@ -1,6 +1,7 @@
 //! One file per rule type. [`compile`] turns a parsed rule file into a [`Rule`].
 
 pub mod existence;
+pub mod ignored_question;
 pub mod occurrence;
 pub mod repetition;
 pub mod substitution;
@@ -21,7 +22,13 @@ pub const UNSUPPORTED_VALE_TYPES: &[&str] = &[
 ];
 
 /// Names of the types [`compile`] accepts.
-pub const SUPPORTED_TYPES: &[&str] = &["existence", "substitution", "occurrence", "repetition"];
+pub const SUPPORTED_TYPES: &[&str] = &[
+    "existence",
+    "substitution",
+    "occurrence",
+    "repetition",
+    "questions",
+];
 
 /// Compiles a rule of a supported type. `Ok(None)` means a Vale type Candor skips.
 pub fn compile(src: &RuleSource<'_>) -> Result<Option<Box<dyn Rule>>, ConfigError> {
@@ -30,6 +37,7 @@ pub fn compile(src: &RuleSource<'_>) -> Result<Option<Box<dyn Rule>>, ConfigErro
         "substitution" => Box::new(substitution::Substitution::compile(src)?),
         "occurrence" => Box::new(occurrence::Occurrence::compile(src)?),
         "repetition" => Box::new(repetition::Repetition::compile(src)?),
+        "questions" => Box::new(ignored_question::IgnoredQuestion::compile(src)?),
         other if UNSUPPORTED_VALE_TYPES.contains(&other) => return Ok(None),
         other => {
             return Err(src.error_at(

@@ -1,0 +1,450 @@
+//! Deciding whether a reply answers a question.
+//!
+//! What it catches: a question the reply never engages with, e.g. "Can I get the $35 seat fee
+//! refunded?" answered by "Please DM us your confirmation number."
+//! Why it matters: an unanswered question is the first thing a customer notices; a friendly
+//! "DM us" that ignores what they asked reads as a brush-off.
+//! How: each reply sentence is scored against the question by shared key terms (stemmed, with
+//! synonyms; terms from the rest of the customer's message count half, since "Can you help?"
+//! carries its topic in the sentence before) and by whether it gives the kind of answer the
+//! question calls for: yes/no, a date or time for "when", a number for "how much", steps for
+//! "how", a cause or a plain "we don't know" for "why". A sentence made only of generic contact
+//! and sympathy ("Please DM us", "Sorry to hear that") engages nothing. Linear in reply size.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::terms::terms;
+
+/// Score from which a question counts as answered: one shared key term in a sentence that is
+/// more than a contact request, or the right form of answer ("Yes, …", a date for "when").
+pub const ANSWERED: f64 = 0.4;
+
+/// What a question asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asks {
+    YesNo,
+    When,
+    HowMuch,
+    Which,
+    How,
+    Why,
+    Other,
+}
+
+/// Classifies a question by what kind of answer it calls for.
+pub fn asks(question: &str) -> Asks {
+    static WHEN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:when|what\s+time|how\s+long|how\s+soon|eta|timeframe|time\s*frame|until\s+when|what\s+date)\b").unwrap()
+    });
+    static HOW_MUCH: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:how\s+much|how\s+many|cost|costs|price|fee|fees|charge)\b").unwrap()
+    });
+    static WHICH: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:which|differen(?:t|ce)|compare[ds]?|versus|vs\.?)\b").unwrap()
+    });
+    static HOW: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:how\s+(?:do|can|could|should|would|to|does)|what\s+(?:can|should|do|could|would)\s+\w+\s+do|what\s+are\s+my\s+options|where\s+(?:can|do|is|are))\b").unwrap()
+    });
+    static WHY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:why|how\s+come|what\s+happened|what'?s\s+(?:going\s+on|up\s+with|the\s+story|wrong)|what\s+gives|reason)\b").unwrap()
+    });
+    static YES_NO: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?ix)(?:^|[,;:.\-]\s*|\b(?:so|and|but|also|btw|hi|hey|hello)\s+)(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have|am|may|shall|isn'?t|aren'?t|don'?t|doesn'?t|won'?t|can'?t)\s+\w+").unwrap()
+    });
+    static WH: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)\b(?:what|who|whom|whose|where|how)\b").unwrap());
+    if WHEN.is_match(question) {
+        Asks::When
+    } else if HOW_MUCH.is_match(question) {
+        Asks::HowMuch
+    } else if WHY.is_match(question) {
+        Asks::Why
+    } else if HOW.is_match(question) {
+        Asks::How
+    } else if WHICH.is_match(question) {
+        Asks::Which
+    } else if YES_NO.is_match(question.trim_start()) || !WH.is_match(question) {
+        Asks::YesNo
+    } else {
+        Asks::Other
+    }
+}
+
+/// A sentence that only offers contact, sympathy or thanks.
+static GENERIC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)\b(?:dm|direct\s+message|private\s+message|pm|follow\s+(?:us|and)|send\s+us\s+a\s+note|reach\s+(?:out|us)|contact\s+(?:us|our|the)|get\s+in\s+touch|write\s+to\s+us|call\s+us|sorry|apolog|thanks|thank\s+you|happy\s+to\s+help|here\s+to\s+help|glad\s+to|love\s+to\s+help|assist|take\s+a\s+(?:closer\s+)?look|look\s+into|more\s+(?:info|information|details)|what'?s\s+(?:happening|going\s+on)|tell\s+us\s+(?:a\s+bit\s+)?more)",
+    )
+    .unwrap()
+});
+
+/// Terms that name a channel or an identifier rather than the customer's topic.
+const CHANNEL_TERMS: &[&str] = &[
+    "email",
+    "address",
+    "name",
+    "number",
+    "account",
+    "zip",
+    "full",
+    "postcod",
+    "contact",
+    "instruct",
+    "twitter",
+    "direct",
+    "closer",
+    "note",
+    "moment",
+    "gamertag",
+    "username",
+    "id",
+    "confirm",
+    "record",
+    "locat",
+    "phone",
+    "further",
+    "bring",
+    "attent",
+    "experi",
+    "concern",
+    "frustrat",
+    "inconveni",
+    "troubl",
+    "servic",
+    "custom",
+    "ensur",
+    "quick",
+    "connect",
+    "chat",
+    "share",
+    "provid",
+    "specif",
+    "happen",
+    "best",
+    "love",
+    "option",
+];
+
+static NO_INFO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)\b(?:(?:do\s+not|don'?t|doesn'?t|does\s+not)\s+have\s+(?:that|this|any|the|an?)?\s*(?:information|info|details|eta|update|date)
+        | no\s+(?:information|info|update|updates|eta|news|plans?|breaking|commercial|delay)
+        | not\s+(?:sure|aware|providing|able\s+to\s+(?:see|share|say))
+        | (?:can'?t|cannot)\s+(?:see|say|share|confirm)
+        | not\s+at\s+(?:this\s+(?:stage|time)|the\s+moment|present)
+        | isn'?t\s+(?:something|supported|available|possible)
+        | (?:not|no\s+longer)\s+(?:available|supported|possible|released|planned)
+        | there\s+(?:is|are)\s+no\b | i'?m\s+afraid | unfortunately | sadly)",
+    )
+    .unwrap()
+});
+
+static YES_NO_ANSWER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)^(?:(?:hi|hello|hey)\b[^.!?,]*[,.!]\s*)?(?:yes|yep|yeah|yup|no|nope|correct|absolutely|definitely|of\s+course|sure|indeed|not\s+yet|not\s+at|that'?s\s+(?:right|correct)|it\s+(?:is|isn'?t|was|will|won'?t|does|doesn'?t|should)|you\s+(?:can|can'?t|cannot|will|won'?t|would|wouldn'?t|should|need|do|don'?t|are|aren'?t|may)|we\s+(?:do|don'?t|will|won'?t|are|aren'?t|still|no\s+longer|can'?t|cannot|can)|there\s+(?:is|are|will))\b",
+    )
+    .unwrap()
+});
+
+static TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)\b(?:today|tonight|tomorrow|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|week|weeks|month|months|year|hours?|minutes?|days?|soon|shortly|asap|later|end\s+of|next\s+(?:release|version|update|few)|january|february|march|april|june|july|august|september|october|november|december|\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d\d|\d{4}|recently|released|until|by\s+the)\b",
+    )
+    .unwrap()
+});
+
+static NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)[$€£¥]|\d|\bfree\b|\bno\s+charge\b|\bcharge\b").unwrap());
+
+static STEPS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)\b(?:go\s+to|click|tap|select|open|navigate|settings|restart\w*|reboot\w*|clear|install\w*|reinstall\w*|updat\w*|connect\w*|file\s+a|fill|submit|visit|check\s+(?:out|the|your)|you\s+can|you'?ll\s+(?:need|have)|you\s+(?:need|have)\s+to|you\s+should|you\s+would|try|steps?|guide|docs|documentation|readme|here:|following\s+link|request)\b",
+    )
+    .unwrap()
+});
+
+static CAUSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?ix)\b(?:because|due\s+to|caused|since|as\s+(?:our|the|a)|reason|is\s+(?:an?\s+)?(?:issue|problem|outage)|(?:there\s+)?(?:is|was|are|were|has\s+been)\s+(?:an?\s+)?(?:issue|problem|delay|outage|maintenance|upgrade)|may\s+not\s+have|might|it'?s\s+not\s+on\s+our\s+end|out\s+of\s+our\s+control|is\s+taking\s+place|being)\b").unwrap()
+});
+
+/// A sentence of the reply, prepared once for all questions.
+#[derive(Debug)]
+pub struct ReplySentence {
+    /// Source range in the reply file.
+    pub span: Range<usize>,
+    pub text: String,
+    terms: HashSet<String>,
+    /// Offers only contact, sympathy or thanks, and names little of its own.
+    generic: bool,
+    /// Asks the customer something about their case ("Which iOS version are you on?").
+    probes: bool,
+}
+
+/// A sign-off glued to the end of a sentence: "^CB", "-Becky", "*Erika".
+static SIGNATURE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:\s+[\^*~\-–—]\s*\w+)+\s*$").unwrap());
+
+impl ReplySentence {
+    pub fn new(span: Range<usize>, text: &str) -> Self {
+        let bare = SIGNATURE.replace(text, "");
+        let terms: HashSet<String> = terms(&bare).into_iter().collect();
+        let specific = terms.iter().filter(|t| !is_channel(t)).count();
+        let generic = GENERIC.is_match(&bare) && specific <= 2 && !NO_INFO.is_match(&bare);
+        let probes = bare.trim_end().ends_with('?') && !generic;
+        ReplySentence {
+            span,
+            text: bare.into_owned(),
+            terms,
+            generic,
+            probes,
+        }
+    }
+}
+
+fn is_channel(term: &str) -> bool {
+    CHANNEL_TERMS.contains(&term)
+}
+
+/// What a question looks like to the matcher.
+#[derive(Debug)]
+pub struct QuestionTerms {
+    pub asks: Asks,
+    /// Key terms of the question sentence itself, with weights (a term the rest of the
+    /// message repeats names the product, not this question, and weighs less).
+    pub own: Vec<(String, f64)>,
+    /// Key terms of the rest of the customer's message.
+    pub context: Vec<(String, f64)>,
+}
+
+impl QuestionTerms {
+    /// `others` are the other sentences of the customer's message.
+    pub fn new(question: &str, others: &[&str]) -> Self {
+        let other_terms: Vec<Vec<String>> = others.iter().map(|s| terms(s)).collect();
+        let weight = |t: &str| if is_channel(t) { 0.25 } else { 1.0 };
+        let own: Vec<(String, f64)> = terms(question)
+            .into_iter()
+            .map(|t| {
+                let repeated = other_terms.iter().any(|o| o.contains(&t));
+                let w = weight(&t) * if repeated { 0.5 } else { 1.0 };
+                (t, w)
+            })
+            .collect();
+        let mut context: Vec<(String, f64)> = Vec::new();
+        for t in other_terms.into_iter().flatten() {
+            if !own.iter().any(|(o, _)| *o == t) && !context.iter().any(|(c, _)| *c == t) {
+                let w = weight(&t);
+                context.push((t, w));
+            }
+        }
+        QuestionTerms {
+            asks: asks(question),
+            own,
+            context,
+        }
+    }
+}
+
+/// The verdict on one question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub addressed: bool,
+    /// Index of the reply sentence that engages the question best.
+    pub best: Option<usize>,
+    pub score: f64,
+}
+
+/// Scores every reply sentence against the question and keeps the best.
+///
+/// `alone` says the question is the only one in the message: then a reply sentence of the
+/// right form (steps for "how", a cause for "why") answers it even in other words.
+pub fn assess(q: &QuestionTerms, question: &str, reply: &[ReplySentence], alone: bool) -> Verdict {
+    let own_total: f64 = q.own.iter().map(|(_, w)| w).sum();
+    let ctx_total: f64 = q.context.iter().map(|(_, w)| w).sum();
+    // A question with no topic of its own ("Can you help?") takes it from the message.
+    let vague = own_total < 1.0;
+    let ctx_factor = if vague { 0.6 } else { 0.3 };
+    let mut best: Option<(usize, f64)> = None;
+    for (i, s) in reply.iter().enumerate() {
+        // The reply quoting the question back is not an answer to it.
+        if is_echo(question, &s.text) {
+            continue;
+        }
+        let m_own: f64 = q
+            .own
+            .iter()
+            .filter(|(t, _)| s.terms.contains(t))
+            .map(|(_, w)| w)
+            .sum();
+        let m_ctx: f64 = q
+            .context
+            .iter()
+            .filter(|(t, _)| s.terms.contains(t))
+            .map(|(_, w)| w)
+            .sum();
+        // The first shared term says the sentence is on topic; more make it surer.
+        let mut overlap = 0.45 * m_own.min(1.0)
+            + 0.3 * (m_own - 1.0).max(0.0)
+            + ctx_factor * m_ctx / ctx_total.max(1.0).sqrt();
+        if s.generic {
+            overlap *= 0.5;
+        }
+        let mut score = overlap;
+        let engaged = overlap > 0.0 || vague || alone;
+        let form = cue(q.asks, &s.text);
+        // "When" wants a time and "how much" a number: being on topic is not enough.
+        if matches!(q.asks, Asks::When | Asks::HowMuch) && matches!(form, Cue::None) {
+            score = score.min(ANSWERED - 0.05);
+        }
+        match form {
+            Cue::Direct => score += 0.5,
+            Cue::Form if engaged && !s.generic => score += 0.5,
+            Cue::Form if !s.generic => score += 0.2,
+            _ => {}
+        }
+        if s.probes {
+            score += 0.5;
+        }
+        if NO_INFO.is_match(&s.text) {
+            score += 0.5;
+        }
+        let score: f64 = score.min(1.0);
+        if best.is_none_or(|(_, b)| score > b) {
+            best = Some((i, score));
+        }
+    }
+    let (best, score) = match best {
+        Some((i, s)) => (Some(i), s),
+        None => (None, 0.0),
+    };
+    let addressed = score >= ANSWERED;
+    Verdict {
+        addressed,
+        best: best.filter(|_| addressed),
+        score: (score * 100.0).round() / 100.0,
+    }
+}
+
+/// How a sentence's form fits what the question asks for.
+enum Cue {
+    /// An answer whatever the topic: "Yes, …" to a yes/no question.
+    Direct,
+    /// The right kind of content (a date for "when"), if it is about the question.
+    Form,
+    None,
+}
+
+fn cue(asks: Asks, text: &str) -> Cue {
+    let hit = |r: &Regex| r.is_match(text);
+    let initial = YES_NO_ANSWER.is_match(text.trim_start());
+    let form = match asks {
+        Asks::YesNo if initial => return Cue::Direct,
+        Asks::YesNo => hit(&NO_INFO),
+        Asks::When if hit(&TIME) => return Cue::Direct,
+        Asks::HowMuch if hit(&NUMBER) => return Cue::Direct,
+        Asks::When | Asks::HowMuch => false,
+        Asks::How => hit(&STEPS),
+        Asks::Why => hit(&CAUSE),
+        Asks::Which | Asks::Other => initial || hit(&STEPS),
+    };
+    if form {
+        Cue::Form
+    } else {
+        Cue::None
+    }
+}
+
+/// Whether `reply_sentence` repeats the question (replies that quote each question before
+/// answering it).
+fn is_echo(question: &str, reply_sentence: &str) -> bool {
+    let norm = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    let (q, r) = (norm(question), norm(reply_sentence));
+    !q.is_empty() && (r == q || (q.len() > 20 && r.contains(&q)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verdict(question: &str, context: &str, reply: &[&str]) -> Verdict {
+        let sentences: Vec<_> = reply
+            .iter()
+            .map(|s| ReplySentence::new(0..s.len(), s))
+            .collect();
+        assess(
+            &QuestionTerms::new(question, &[context]),
+            question,
+            &sentences,
+            true,
+        )
+    }
+
+    #[test]
+    fn question_types() {
+        assert_eq!(asks("When will my parcel arrive?"), Asks::When);
+        assert_eq!(asks("How much is the upgrade?"), Asks::HowMuch);
+        assert_eq!(asks("Can I bring my dog?"), Asks::YesNo);
+        assert_eq!(asks("How do I reset my password?"), Asks::How);
+        assert_eq!(asks("Why was I charged twice?"), Asks::Why);
+    }
+
+    #[test]
+    fn a_bare_dm_request_answers_nothing() {
+        let v = verdict(
+            "Can I get the seat fee refunded?",
+            "",
+            &[
+                "Sorry to hear that!",
+                "Please DM us your confirmation number.",
+            ],
+        );
+        assert!(!v.addressed, "{v:?}");
+    }
+
+    #[test]
+    fn a_dm_request_about_the_subject_answers() {
+        let v = verdict(
+            "Why was my order cancelled?",
+            "",
+            &["Please DM us your order number so we can check why it was cancelled."],
+        );
+        assert!(v.addressed, "{v:?}");
+        assert_eq!(v.best, Some(0));
+    }
+
+    #[test]
+    fn yes_no_and_when_answers_count() {
+        assert!(
+            verdict(
+                "Is the project still maintained?",
+                "",
+                &["Yes, working on it now."]
+            )
+            .addressed
+        );
+        assert!(
+            verdict(
+                "When will the sleeper train be bookable?",
+                "",
+                &["It should be confirmed by the end of the week."]
+            )
+            .addressed
+        );
+        assert!(
+            !verdict(
+                "When will we have internet again?",
+                "",
+                &["Hello! Please follow and DM us."]
+            )
+            .addressed
+        );
+    }
+}

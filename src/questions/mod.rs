@@ -1,0 +1,84 @@
+//! Customer questions and whether a reply answers them: [`detect`] finds the questions in the
+//! customer's message, [`answer`] scores the reply against each, [`terms`] gives both the key
+//! terms (stemmed, with synonyms).
+//!
+//! The customer's message is the `--inbound` file (or the one an email or thread carries); when
+//! there is none, the reply's own quoted text (`>` lines, Markdown block quotes) stands in.
+
+pub mod answer;
+pub mod detect;
+pub mod terms;
+
+use std::sync::Arc;
+
+use crate::check::{Inbound, Question};
+use crate::document::{Block, Document};
+
+use answer::{assess, QuestionTerms, ReplySentence};
+
+/// Every question of the customer's message, with what the reply does about it, in message
+/// order.
+pub fn analyse(reply_path: &Arc<str>, reply: &Document, inbound: &[Inbound]) -> Vec<Question> {
+    let sentences = reply_sentences(reply);
+    let mut out = Vec::new();
+    if inbound.is_empty() {
+        let quoted: Vec<&Block> = reply.quoted_blocks().collect();
+        collect(reply_path, &quoted, &sentences, &mut out);
+    } else {
+        for message in inbound {
+            let own: Vec<&Block> = message.doc.own_blocks().collect();
+            let blocks = if own.is_empty() {
+                message.doc.blocks.iter().collect()
+            } else {
+                own
+            };
+            collect(&message.path, &blocks, &sentences, &mut out);
+        }
+    }
+    out
+}
+
+/// The sentences the writer of the reply wrote (quoted text left out).
+fn reply_sentences(reply: &Document) -> Vec<ReplySentence> {
+    let mut out = Vec::new();
+    for block in reply.own_blocks() {
+        for range in block.sentences() {
+            let text = &block.prose[range.clone()];
+            let span = block.to_source(range.clone());
+            out.push(ReplySentence::new(span, text));
+        }
+    }
+    out
+}
+
+fn collect(path: &Arc<str>, blocks: &[&Block], reply: &[ReplySentence], out: &mut Vec<Question>) {
+    let sentences: Vec<&str> = blocks
+        .iter()
+        .flat_map(|b| b.sentences().iter().map(|r| &b.prose[r.clone()]))
+        .collect();
+    let found: Vec<(&Block, detect::Found)> = blocks
+        .iter()
+        .flat_map(|b| detect::in_block(b).into_iter().map(move |f| (*b, f)))
+        .collect();
+    let alone = found.len() == 1;
+    for (block, found) in found {
+        {
+            let text = &block.prose[found.prose.clone()];
+            let others: Vec<&str> = sentences
+                .iter()
+                .copied()
+                .filter(|s| !s.contains(text) && !text.contains(*s))
+                .collect();
+            let q = QuestionTerms::new(text, &others);
+            let verdict = assess(&q, text, reply, alone);
+            out.push(Question {
+                path: path.clone(),
+                span: block.to_source(found.prose.clone()),
+                text: text.to_string(),
+                addressed: verdict.addressed,
+                answer: verdict.best.map(|i| reply[i].span.clone()),
+                score: verdict.score,
+            });
+        }
+    }
+}

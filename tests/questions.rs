@@ -1,0 +1,187 @@
+//! Candor.IgnoredQuestion end to end: every source of the customer's message (`--inbound`,
+//! quoted text in the reply, a thread file, an email alone or with the message it answers),
+//! checked through the binary's JSON report, with spans that slice out the exact question.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+const DIR: &str = "tests/fixtures/questions";
+
+fn check(args: &[&str]) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_candor"))
+        .arg("check")
+        .args(args)
+        .args(["--format", "json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("candor runs");
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "exit {:?}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON report")
+}
+
+fn fixture(name: &str) -> String {
+    format!("{DIR}/{name}")
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
+}
+
+fn slice(path: &str, span: &Value) -> String {
+    let text = read(path);
+    let (a, b) = (
+        span["start"].as_u64().unwrap() as usize,
+        span["end"].as_u64().unwrap() as usize,
+    );
+    text[a..b].to_string()
+}
+
+/// (question text as found in the file, addressed) for the first file of a report.
+fn questions(report: &Value) -> Vec<(String, bool)> {
+    report["files"][0]["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            let path = q["path"].as_str().unwrap();
+            (slice(path, &q["span"]), q["addressed"].as_bool().unwrap())
+        })
+        .collect()
+}
+
+fn ignored(report: &Value) -> Vec<Value> {
+    report["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "Candor.IgnoredQuestion")
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn inbound_file_questions_are_found_and_the_unanswered_one_is_flagged() {
+    let inbound = fixture("inbound.txt");
+    let report = check(&[&fixture("reply.txt"), "--inbound", &inbound]);
+    assert_eq!(
+        questions(&report),
+        [
+            ("Where is my parcel?".to_string(), true),
+            (
+                "Also, I was wondering whether I can still change the colour to walnut."
+                    .to_string(),
+                false
+            ),
+        ],
+        "the venting 'How hard can it be…?!' is not a question"
+    );
+    let found = ignored(&report);
+    assert_eq!(found.len(), 1);
+    let related = &found[0]["related"][0];
+    assert_eq!(related["path"], inbound.as_str());
+    assert!(slice(&inbound, &related["span"]).starts_with("Also, I was wondering"));
+    // The primary span is the reply's first sentence.
+    assert_eq!(slice(&fixture("reply.txt"), &found[0]["span"]), "Hi Priya,");
+    // The answered question points at the sentence that answers it.
+    let answer = &report["files"][0]["questions"][0]["answer"]["span"];
+    assert!(slice(&fixture("reply.txt"), answer).contains("Thursday"));
+}
+
+#[test]
+fn quoted_text_in_the_reply_is_the_customer_message_when_no_inbound_is_given() {
+    let path = fixture("quoted-reply.md");
+    let report = check(&[&path]);
+    assert_eq!(
+        questions(&report),
+        [
+            ("Can I get the $35 seat fee refunded?".to_string(), false),
+            ("And when does the lounge open?".to_string(), false),
+        ]
+    );
+    assert_eq!(ignored(&report).len(), 2);
+}
+
+#[test]
+fn thread_file_spans_point_inside_the_json_strings() {
+    let path = fixture("thread.json");
+    let report = check(&[&path]);
+    assert_eq!(
+        questions(&report),
+        [
+            ("Can I get a refund?".to_string(), true),
+            (
+                "And why was I charged for express shipping?".to_string(),
+                false
+            ),
+        ],
+        "only customer messages since the previous agent reply count"
+    );
+    let found = ignored(&report);
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        slice(&path, &found[0]["span"]),
+        "Yes: I have refunded the full $64 to your card today."
+    );
+}
+
+#[test]
+fn an_email_alone_reads_its_quoted_part_and_with_its_original_reads_that() {
+    let reply = fixture("reply.eml");
+    let alone = check(&[&reply]);
+    assert_eq!(
+        questions(&alone),
+        [
+            (
+                "Hello, does the walnut desk come with a cable tray?".to_string(),
+                true
+            ),
+            ("And how much is delivery\r\n> to Leeds?".to_string(), false),
+        ]
+    );
+
+    let original = fixture("original.eml");
+    let paired = check(&[&reply, &original]);
+    let files = paired["files"].as_array().unwrap();
+    assert_eq!(
+        files.len(),
+        1,
+        "the answered email is the inbound, not linted"
+    );
+    let qs = files[0]["questions"].as_array().unwrap();
+    assert_eq!(qs.len(), 2);
+    assert!(qs.iter().all(|q| q["path"] == original.as_str()));
+    // Quoted-printable: "=\r\n" soft break and "=3F" map back to the encoded bytes.
+    assert_eq!(
+        slice(&original, &qs[1]["span"]),
+        "And how much is delivery =\r\nto Leeds=3F"
+    );
+    assert!(!qs[1]["addressed"].as_bool().unwrap());
+}
+
+#[test]
+fn human_output_summarises_answered_and_open_questions() {
+    let out = Command::new(env!("CARGO_BIN_EXE_candor"))
+        .args([
+            "check",
+            &fixture("reply.txt"),
+            "--inbound",
+            &fixture("inbound.txt"),
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("1 of 2 questions answered"), "{text}");
+    assert!(
+        text.contains("open: \"Also, I was wondering whether I can still change the colour to walnut.\" (tests/fixtures/questions/inbound.txt:4:21)"),
+        "{text}"
+    );
+    assert!(text.contains("the customer's question"), "{text}");
+}
