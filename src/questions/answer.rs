@@ -38,7 +38,7 @@ pub enum Asks {
 /// Classifies a question by what kind of answer it calls for.
 pub fn asks(question: &str) -> Asks {
     static WHEN: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(?:when|what\s+time|how\s+long|how\s+soon|eta|timeframe|time\s*frame|until\s+when|what\s+date)\b").unwrap()
+        Regex::new(r"(?i)(?:^\W*when\b|\bwhen\s+(?:will|would|does|do|did|is|are|can|could|should|was|were|shall)\b|\b(?:what\s+time|how\s+long|how\s+soon|eta|timeframe|time\s*frame|until\s+when|what\s+date)\b)").unwrap()
     });
     static HOW_MUCH: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)\b(?:how\s+much|how\s+many|cost|costs|price|fee|fees|charge)\b").unwrap()
@@ -77,9 +77,14 @@ pub fn asks(question: &str) -> Asks {
 /// A sentence that only offers contact, sympathy or thanks.
 static GENERIC: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?ix)\b(?:dm|direct\s+message|private\s+message|pm|follow\s+(?:us|and)|send\s+us\s+a\s+note|reach\s+(?:out|us)|contact\s+(?:us|our|the)|get\s+in\s+touch|write\s+to\s+us|call\s+us|sorry|apolog|thanks|thank\s+you|happy\s+to\s+help|here\s+to\s+help|glad\s+to|love\s+to\s+help|assist|take\s+a\s+(?:closer\s+)?look|look\s+into|more\s+(?:info|information|details)|what'?s\s+(?:happening|going\s+on)|tell\s+us\s+(?:a\s+bit\s+)?more)",
+        r"(?ix)\b(?:dm|direct\s+message|private\s+message|pm|follow\s+(?:us|and)|send\s+us\s+a\s+note|reach\s+(?:out|us)|contact\s+(?:us|our|the|support|customer)|tweet\s+us|get\s+in\s+touch|write\s+to\s+us|call\s+us|sorry|apolog|thanks|thank\s+you|happy\s+to\s+help|here\s+to\s+help|glad\s+to|love\s+to\s+help|assist|take\s+a\s+(?:closer\s+)?look|look\s+into|more\s+(?:info|information|details)|what'?s\s+(?:\w+\s+)?(?:happening|going\s+on)|tell\s+us\s+(?:a\s+bit\s+)?more|let\s+us\s+know\s+what|(?:able|happy|here|glad|love)\s+to\s+help)",
     )
     .unwrap()
+});
+
+/// Sympathy or thanks that asks and tells nothing: "Sorry about the delays, Joyce."
+static SYMPATHY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\W*(?:(?:we'?re|we\s+are|i'?m|i\s+am|so|very|really)\s+)*(?:sorry|apolog|thanks|thank\s+you|we\s+understand|i\s+understand|that'?s\s+(?:not\s+good|troubling|frustrating))").unwrap()
 });
 
 /// Terms that name a channel or an identifier rather than the customer's topic.
@@ -132,7 +137,7 @@ const CHANNEL_TERMS: &[&str] = &[
 static NO_INFO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)\b(?:(?:do\s+not|don'?t|doesn'?t|does\s+not)\s+have\s+(?:that|this|any|the|an?)?\s*(?:information|info|details|eta|update|date)
-        | no\s+(?:information|info|update|updates|eta|news|plans?|breaking|commercial|delay)
+        | no\s+(?:information|info|update|eta|news|plans?|breaking|commercial|delay)
         | not\s+(?:sure|aware|providing|able\s+to\s+(?:see|share|say))
         | (?:can'?t|cannot)\s+(?:see|say|share|confirm)
         | not\s+at\s+(?:this\s+(?:stage|time)|the\s+moment|present)
@@ -145,7 +150,7 @@ static NO_INFO: LazyLock<Regex> = LazyLock::new(|| {
 
 static YES_NO_ANSWER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?ix)^(?:(?:hi|hello|hey)\b[^.!?,]*[,.!]\s*)?(?:yes|yep|yeah|yup|no|nope|correct|absolutely|definitely|of\s+course|sure|indeed|not\s+yet|not\s+at|that'?s\s+(?:right|correct)|it\s+(?:is|isn'?t|was|will|won'?t|does|doesn'?t|should)|you\s+(?:can|can'?t|cannot|will|won'?t|would|wouldn'?t|should|need|do|don'?t|are|aren'?t|may)|we\s+(?:do|don'?t|will|won'?t|are|aren'?t|still|no\s+longer|can'?t|cannot|can)|there\s+(?:is|are|will))\b",
+        r"(?ix)(?:^|[,;:]\s+)(?:(?:hi|hello|hey)\b[^.!?,]*[,.!]\s*)?(?:yes|yep|yeah|yup|no|nope|correct|absolutely|definitely|of\s+course|sure|indeed|not\s+yet|not\s+at|that'?s\s+(?:right|correct)|(?:i|we)(?:'ve|\s+have)\s+(?:just\s+|now\s+|already\s+)?\w+ed|it\s+(?:\w+ly\s+)?(?:is|isn'?t|was|will|won'?t|does|doesn'?t|should)|you\s+(?:can|can'?t|cannot|will|won'?t|would|wouldn'?t|should|need|do|don'?t|are|aren'?t|may)|we\s+(?:do|don'?t|will|won'?t|aren'?t|are\s+not|still|no\s+longer|can'?t|cannot|can)|there\s+(?:is|are|will|may|might|should))\b",
     )
     .unwrap()
 });
@@ -182,11 +187,13 @@ pub struct ReplySentence {
     generic: bool,
     /// Asks the customer something about their case ("Which iOS version are you on?").
     probes: bool,
+    /// Only sympathy or thanks.
+    sympathy: bool,
 }
 
 /// A sign-off glued to the end of a sentence: "^CB", "-Becky", "*Erika".
 static SIGNATURE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:\s+[\^*~\-–—]\s*\w+)+\s*$").unwrap());
+    LazyLock::new(|| Regex::new(r"(?:(?:^|\s+)[\^*~\-–—]\s*\w+)+\s*$").unwrap());
 
 impl ReplySentence {
     pub fn new(span: Range<usize>, text: &str) -> Self {
@@ -195,12 +202,14 @@ impl ReplySentence {
         let specific = terms.iter().filter(|t| !is_channel(t)).count();
         let generic = GENERIC.is_match(&bare) && specific <= 2 && !NO_INFO.is_match(&bare);
         let probes = bare.trim_end().ends_with('?') && !generic;
+        let sympathy = SYMPATHY.is_match(&bare) && !bare.contains('?') && specific <= 2;
         ReplySentence {
             span,
             text: bare.into_owned(),
             terms,
             generic,
             probes,
+            sympathy,
         }
     }
 }
@@ -228,7 +237,8 @@ impl QuestionTerms {
         let own: Vec<(String, f64)> = terms(question)
             .into_iter()
             .map(|t| {
-                let repeated = other_terms.iter().any(|o| o.contains(&t));
+                // Named all through the message: the product, not this question's topic.
+                let repeated = other_terms.iter().filter(|o| o.contains(&t)).count() >= 2;
                 let w = weight(&t) * if repeated { 0.5 } else { 1.0 };
                 (t, w)
             })
@@ -263,10 +273,9 @@ pub struct Verdict {
 /// right form (steps for "how", a cause for "why") answers it even in other words.
 pub fn assess(q: &QuestionTerms, question: &str, reply: &[ReplySentence], alone: bool) -> Verdict {
     let own_total: f64 = q.own.iter().map(|(_, w)| w).sum();
-    let ctx_total: f64 = q.context.iter().map(|(_, w)| w).sum();
     // A question with no topic of its own ("Can you help?") takes it from the message.
     let vague = own_total < 1.0;
-    let ctx_factor = if vague { 0.6 } else { 0.3 };
+    let ctx_factor = if vague { 0.45 } else { 0.2 };
     let mut best: Option<(usize, f64)> = None;
     for (i, s) in reply.iter().enumerate() {
         // The reply quoting the question back is not an answer to it.
@@ -288,8 +297,8 @@ pub fn assess(q: &QuestionTerms, question: &str, reply: &[ReplySentence], alone:
         // The first shared term says the sentence is on topic; more make it surer.
         let mut overlap = 0.45 * m_own.min(1.0)
             + 0.3 * (m_own - 1.0).max(0.0)
-            + ctx_factor * m_ctx / ctx_total.max(1.0).sqrt();
-        if s.generic {
+            + ctx_factor * (m_ctx.min(1.0) + 0.25 * (m_ctx - 1.0).max(0.0));
+        if (s.generic && !vague) || s.sympathy {
             overlap *= 0.5;
         }
         let mut score = overlap;
@@ -355,6 +364,20 @@ fn cue(asks: Asks, text: &str) -> Cue {
     } else {
         Cue::None
     }
+}
+
+/// Whether `text` reads as English: Candor's terms, stemmer and answer forms are English, so a
+/// question in another language is listed but not judged.
+pub fn is_english(text: &str) -> bool {
+    const FUNCTION_WORDS: &[&str] = &[
+        "the", "to", "is", "are", "you", "my", "your", "it", "this", "for", "of", "and", "can",
+        "do", "does", "how", "what", "why", "when", "where", "i", "we", "with", "that", "have",
+        "will", "there", "get", "any", "be", "if", "or", "not", "help", "please",
+    ];
+    let words: Vec<String> = crate::document::sentences::words(text)
+        .map(|(_, w)| super::terms::normalise(w))
+        .collect();
+    words.len() < 3 || words.iter().any(|w| FUNCTION_WORDS.contains(&w.as_str()))
 }
 
 /// Whether `reply_sentence` repeats the question (replies that quote each question before

@@ -70,7 +70,11 @@ fn collect(path: &Arc<str>, blocks: &[&Block], reply: &[ReplySentence], out: &mu
                 .filter(|s| !s.contains(text) && !text.contains(*s))
                 .collect();
             let q = QuestionTerms::new(text, &others);
-            let verdict = assess(&q, text, reply, alone);
+            let mut verdict = assess(&q, text, reply, alone);
+            if !answer::is_english(text) {
+                // Not judged: no finding for what Candor cannot read.
+                verdict.addressed = true;
+            }
             out.push(Question {
                 path: path.clone(),
                 span: block.to_source(found.prose.clone()),

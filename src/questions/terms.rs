@@ -619,7 +619,9 @@ pub fn term(word: &str) -> Option<String> {
     if let Some(canon) = synonym(&w) {
         return Some(canon.to_string());
     }
-    Some(STEMMER.stem(&w).into_owned())
+    let stem = STEMMER.stem(&w).into_owned();
+    // "seeing" and "helped" are as empty as "see" and "help".
+    (!is_stop(&stem)).then_some(stem)
 }
 
 /// Key terms of `text`, in order, duplicates removed.

@@ -30,7 +30,8 @@ pub fn parse(source: &str) -> Option<Document> {
             PartType::Text(t) | PartType::Html(t) => t.to_string(),
             _ => return None,
         };
-        let raw = part.offset_body..part.offset_end.min(source.len());
+        let end = part.offset_end.min(source.len());
+        let raw = part.offset_body.min(end)..end;
         let map = body_map(source, raw, part.encoding, &decoded);
         (decoded, map)
     };
