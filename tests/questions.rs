@@ -185,3 +185,123 @@ fn human_output_summarises_answered_and_open_questions() {
     );
     assert!(text.contains("the customer's question"), "{text}");
 }
+
+#[test]
+fn a_thread_file_with_a_message_missing_its_role_is_an_error_naming_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("thread.json");
+    std::fs::write(
+        &path,
+        "{\"messages\": [\n  {\"role\": \"customer\", \"text\": \"Where is it?\"},\n  {\"text\": \"On its way.\"}\n]}\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_candor"))
+        .arg("check")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("thread.json:3:12") && err.contains("message 2 has no `role`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn questions_list_has_the_documented_shape() {
+    let report = check(&[&fixture("reply.txt"), "--inbound", &fixture("inbound.txt")]);
+    let qs = report["files"][0]["questions"].as_array().unwrap();
+    assert_eq!(qs.len(), 2);
+    for q in qs {
+        let mut keys: Vec<&str> = q.as_object().unwrap().keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            ["addressed", "answer", "path", "score", "span", "text"]
+        );
+        // `text` is exactly what the span slices out of the customer's file.
+        let path = q["path"].as_str().unwrap();
+        assert_eq!(slice(path, &q["span"]), q["text"].as_str().unwrap());
+        for key in ["start", "end", "line", "column", "end_line", "end_column"] {
+            assert!(q["span"][key].is_u64(), "span.{key} in {q}");
+        }
+        let score = q["score"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&score), "{score}");
+        // An answered question names its answer; an open one has none.
+        let addressed = q["addressed"].as_bool().unwrap();
+        assert_eq!(q["answer"].is_object(), addressed, "{q}");
+        if addressed {
+            assert!(q["answer"]["span"]["end"].as_u64() > q["answer"]["span"]["start"].as_u64());
+        } else {
+            assert!(q["answer"].is_null());
+        }
+    }
+}
+
+#[test]
+fn email_style_quoted_lines_are_the_customer_message_and_not_linted() {
+    let path = fixture("quoted-reply.txt");
+    let report = check(&[&path]);
+    assert_eq!(
+        questions(&report),
+        [
+            (
+                "Hi, how much does the Pro plan cost per seat?".to_string(),
+                true
+            ),
+            (
+                "Do you also offer a discount for charities?".to_string(),
+                false
+            ),
+        ]
+    );
+    let answer = &report["files"][0]["questions"][0]["answer"]["span"];
+    assert!(slice(&path, answer).contains("$12 per seat"));
+    // Only the unanswered question is flagged, and the quoted lines draw no other finding.
+    let diagnostics = report["files"][0]["diagnostics"].as_array().unwrap();
+    let quoted_from = read(&path).find("> Hi").unwrap() as u64;
+    for d in diagnostics {
+        assert!(d["span"]["start"].as_u64().unwrap() < quoted_from, "{d}");
+    }
+    assert_eq!(ignored(&report).len(), 1);
+}
+
+#[test]
+fn inbound_from_standard_input() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_candor"))
+        .args(["check", &fixture("reply.txt"), "--inbound", "-"])
+        .args(["--format", "json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"Hello! When will my parcel arrive? Is there a student discount?\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let qs = report["files"][0]["questions"].as_array().unwrap();
+    let found: Vec<(&str, bool)> = qs
+        .iter()
+        .map(|q| {
+            (
+                q["text"].as_str().unwrap(),
+                q["addressed"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("When will my parcel arrive?", true),
+            ("Is there a student discount?", false)
+        ]
+    );
+    assert!(qs.iter().all(|q| q["path"] == "<stdin>"));
+}

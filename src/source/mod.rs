@@ -125,14 +125,15 @@ pub fn open_bytes_with(
         Ok(None) => return Ok(Loaded::Binary(path.to_path_buf())),
         Err(e) => return Err(e),
     };
-    // Emails and conversation threads carry the customer's message; other JSON is left to
-    // the macro readers.
+    // An email carries the customer's message; JSON goes to the macro readers, which hand a
+    // conversation thread back to the thread reader.
     if format.is_none() {
-        if let Some(input) = open_conversation(path, &text) {
+        if let Some(input) = open_email(path, &text) {
             return Ok(Loaded::Input(input));
         }
     }
     if let Some(kind) = kind {
+        let json = (kind == macros::FileKind::Json).then(|| text.clone());
         return Ok(match macros::read(path, text, kind, opts)? {
             macros::Read::Doc(doc) => Loaded::Input(Input {
                 path: shown(path),
@@ -143,13 +144,26 @@ pub fn open_bytes_with(
                 path: path.to_path_buf(),
                 note,
             },
-            macros::Read::Thread if opts.only_exports => skipped(),
-            macros::Read::Thread => Loaded::Skipped {
-                path: path.to_path_buf(),
-                note: Some(
-                    "a conversation thread (`messages` with `role`), not a macro export: skipped"
-                        .to_string(),
-                ),
+            macros::Read::Thread => match json.as_deref().map(thread::read) {
+                Some(Ok(t)) => Loaded::Input(Input {
+                    path: shown(path),
+                    doc: t.reply,
+                    inbound: vec![Inbound {
+                        path: shown(path),
+                        doc: t.inbound,
+                    }],
+                }),
+                // Found in a folder: a thread-like file that is not one is passed over.
+                _ if opts.only_exports => skipped(),
+                Some(Err(problem)) => {
+                    return Err(InputError::Malformed {
+                        path: path.to_path_buf(),
+                        what: "thread",
+                        location: format!("{}:{}", problem.line, problem.column),
+                        message: problem.message,
+                    })
+                }
+                None => skipped(),
             },
         });
     }
@@ -163,29 +177,18 @@ pub fn open_bytes_with(
     }))
 }
 
-/// An email (`.eml`) or a thread file (`.json` of the thread shape): a reply that carries the
-/// customer's message. `None` for anything else.
-fn open_conversation(path: &Path, text: &str) -> Option<Input> {
-    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-    match ext.as_str() {
-        "eml" => Some(Input {
-            path: shown(path),
-            doc: email::parse(text)?,
-            inbound: Vec::new(),
-        }),
-        "json" => {
-            let t = thread::parse(text)?;
-            Some(Input {
-                path: shown(path),
-                doc: t.reply,
-                inbound: vec![Inbound {
-                    path: shown(path),
-                    doc: t.inbound,
-                }],
-            })
-        }
-        _ => None,
+/// An email (`.eml`): a reply that carries the customer's message (its quoted part). `None`
+/// for anything else.
+fn open_email(path: &Path, text: &str) -> Option<Input> {
+    let ext = path.extension()?.to_str()?;
+    if !ext.eq_ignore_ascii_case("eml") {
+        return None;
     }
+    Some(Input {
+        path: shown(path),
+        doc: email::parse(text)?,
+        inbound: Vec::new(),
+    })
 }
 
 /// The path as users see it in reports.

@@ -15,7 +15,7 @@
 
 use crate::document::{Document, Format, Part};
 
-use super::json_strings::{strings, Step};
+use super::json_strings::{strings, JsonError, JsonString, Step};
 
 /// A thread: the reply and the customer's messages it answers.
 #[derive(Debug)]
@@ -24,55 +24,114 @@ pub struct Thread {
     pub inbound: Document,
 }
 
+/// Who wrote a message. Other roles (`system`, `note`) are neither and are passed over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Customer,
+    Agent,
+    Other,
+}
+
+impl Role {
+    fn of(name: &str) -> Role {
+        match name.to_lowercase().as_str() {
+            "customer" | "user" => Role::Customer,
+            "agent" | "assistant" | "support" | "staff" => Role::Agent,
+            _ => Role::Other,
+        }
+    }
+}
+
 /// Reads `source` as a thread; `None` when it is not JSON of the thread shape.
 pub fn parse(source: &str) -> Option<Thread> {
-    let value: serde_json::Value = serde_json::from_str(source).ok()?;
-    let messages = value.get("messages")?.as_array()?;
-    let roles: Vec<String> = messages
-        .iter()
-        .map(|m| {
-            m.get("role")
-                .and_then(|r| r.as_str())
-                .map(str::to_lowercase)
-        })
-        .collect::<Option<_>>()?;
-    if roles.is_empty() {
-        return None;
-    }
-    let texts = strings(source).ok()?;
-    let text_of = |i: usize| {
-        texts.iter().find(|s| {
+    read(source).ok()
+}
+
+/// Reads `source`, a file already known to be a thread (it has `messages` with a `role`);
+/// the error names the line and column of the message that does not fit the shape.
+pub fn read(source: &str) -> Result<Thread, JsonError> {
+    let all = strings(source)?;
+    let value: serde_json::Value = serde_json::from_str(source).map_err(|e| JsonError {
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })?;
+    let messages = value
+        .get("messages")
+        .and_then(|m| m.as_array())
+        .ok_or_else(|| problem(source, 0, "expected a `messages` array"))?;
+    let field = |i: usize, key: &str| {
+        all.iter().find(|s| {
             s.path
                 == [
                     Step::Key("messages".into()),
                     Step::Index(i),
-                    Step::Key("text".into()),
+                    Step::Key(key.into()),
                 ]
         })
     };
-    let part = |i: usize| {
-        text_of(i).map(|s| Part {
-            text: s.value.clone(),
-            map: s.map.clone(),
-            format: Format::Text,
-            quoted: false,
-        })
+    // Where message `i` is, for errors: its first string, or the start of the file.
+    let at = |i: usize| {
+        all.iter()
+            .find(|s| {
+                s.path
+                    .starts_with(&[Step::Key("messages".into()), Step::Index(i)])
+            })
+            .map_or(0, |s| s.literal.start)
     };
-    let is_agent = |r: &str| matches!(r, "agent" | "assistant" | "support" | "staff");
-    let reply_at = roles.iter().rposition(|r| is_agent(r));
+    let mut roles = Vec::with_capacity(messages.len());
+    for i in 0..messages.len() {
+        let role = field(i, "role").ok_or_else(|| {
+            problem(
+                source,
+                at(i),
+                &format!("message {} has no `role` string (customer or agent)", i + 1),
+            )
+        })?;
+        let role = Role::of(&role.value);
+        if role != Role::Other && field(i, "text").is_none() {
+            return Err(problem(
+                source,
+                at(i),
+                &format!("message {} has no `text` string", i + 1),
+            ));
+        }
+        roles.push(role);
+    }
+    let part = |i: usize| field(i, "text").map(part_of);
+    let reply_at = roles.iter().rposition(|r| *r == Role::Agent);
     let since = reply_at
-        .and_then(|at| roles[..at].iter().rposition(|r| is_agent(r)))
+        .and_then(|at| roles[..at].iter().rposition(|r| *r == Role::Agent))
         .map_or(0, |prev| prev + 1);
     let until = reply_at.unwrap_or(roles.len());
     let customer: Vec<Part> = (since..until)
-        .filter(|&i| roles[i] == "customer")
+        .filter(|&i| roles[i] == Role::Customer)
         .filter_map(part)
         .collect();
     let reply: Vec<Part> = reply_at.and_then(part).into_iter().collect();
-    Some(Thread {
+    Ok(Thread {
         reply: Document::from_parts(source.to_string(), Format::Text, reply),
         inbound: Document::from_parts(source.to_string(), Format::Text, customer),
     })
+}
+
+fn part_of(s: &JsonString) -> Part {
+    Part {
+        text: s.value.clone(),
+        map: s.map.clone(),
+        format: Format::Text,
+        quoted: false,
+    }
+}
+
+fn problem(source: &str, offset: usize, message: &str) -> JsonError {
+    let before = &source[..offset];
+    let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+    JsonError {
+        line: before.matches('\n').count() + 1,
+        column: before[line_start..].chars().count() + 1,
+        message: message.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -109,6 +168,25 @@ mod tests {
     fn other_json_is_not_a_thread() {
         assert!(parse(r#"{"title": "Refund macro", "body": "Hi"}"#).is_none());
         assert!(parse(r#"{"messages": [{"text": "no role"}]}"#).is_none());
+    }
+
+    #[test]
+    fn a_message_that_does_not_fit_is_named_with_its_line() {
+        let src = "{\"messages\": [\n  {\"role\": \"customer\", \"text\": \"Hi?\"},\n  {\"text\": \"Hello\"}\n]}";
+        let e = read(src).unwrap_err();
+        assert_eq!((e.line, e.column), (3, 12));
+        assert!(
+            e.message.contains("message 2 has no `role`"),
+            "{}",
+            e.message
+        );
+        let src = r#"{"messages": [{"role": "agent", "body": "Hello"}]}"#;
+        let e = read(src).unwrap_err();
+        assert!(
+            e.message.contains("message 1 has no `text`"),
+            "{}",
+            e.message
+        );
         assert!(parse("not json").is_none());
     }
 }
