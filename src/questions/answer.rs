@@ -41,7 +41,11 @@ pub fn asks(question: &str) -> Asks {
         Regex::new(r"(?i)(?:^\W*when\b|\bwhen\s+(?:will|would|does|do|did|is|are|can|could|should|was|were|shall)\b|\b(?:what\s+time|how\s+long|how\s+soon|eta|timeframe|time\s*frame|until\s+when|what\s+date)\b)").unwrap()
     });
     static HOW_MUCH: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(?:how\s+much|how\s+many|cost|costs|price|fee|fees|charge)\b").unwrap()
+        Regex::new(r"(?ix)\b(?:how\s+much|how\s+many
+            | what(?:'s|\s+is|\s+are|\s+was|\s+would\s+be|\s+will\s+be)\s+(?:the\s+|your\s+)?(?:\w+\s+)?(?:price|cost|fee|charge|rate)s?
+            | (?:does|do|would|will|did)\s+(?:it|this|that|they|\w+)\s+cost
+            | (?:price|cost)\s+(?:of|for)
+            | will\s+(?:i|we)\s+be\s+charged)\b").unwrap()
     });
     static WHICH: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)\b(?:which|differen(?:t|ce)|compare[ds]?|versus|vs\.?)\b").unwrap()
@@ -57,6 +61,10 @@ pub fn asks(question: &str) -> Asks {
     });
     static WH: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(?i)\b(?:what|who|whom|whose|where|how)\b").unwrap());
+    // "I'd like to know the licensing terms": asks for something, not for a yes or no.
+    static WANTS_TO_KNOW: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:know|ask|understand|learn|find\s+out|tell\s+me|explain)\s+(?:about\s+|more\s+about\s+)?(?:the|your|more|a\s+bit)\b").unwrap()
+    });
     if WHEN.is_match(question) {
         Asks::When
     } else if HOW_MUCH.is_match(question) {
@@ -67,6 +75,8 @@ pub fn asks(question: &str) -> Asks {
         Asks::How
     } else if WHICH.is_match(question) {
         Asks::Which
+    } else if !question.contains('?') && WANTS_TO_KNOW.is_match(question) {
+        Asks::Other
     } else if YES_NO.is_match(question.trim_start()) || !WH.is_match(question) {
         Asks::YesNo
     } else {
@@ -80,6 +90,12 @@ static GENERIC: LazyLock<Regex> = LazyLock::new(|| {
         r"(?ix)\b(?:dm|direct\s+message|private\s+message|pm|follow\s+(?:us|and)|send\s+us\s+a\s+note|reach\s+(?:out|us)|contact\s+(?:us|our|the|support|customer)|tweet\s+us|get\s+in\s+touch|write\s+to\s+us|call\s+us|sorry|apolog|thanks|thank\s+you|happy\s+to\s+help|here\s+to\s+help|glad\s+to|love\s+to\s+help|assist|take\s+a\s+(?:closer\s+)?look|look\s+into|more\s+(?:info|information|details)|what'?s\s+(?:\w+\s+)?(?:happening|going\s+on)|tell\s+us\s+(?:a\s+bit\s+)?more|let\s+us\s+know\s+what|(?:able|happy|here|glad|love)\s+to\s+help)",
     )
     .unwrap()
+});
+
+/// An offer of help that answers nothing, however much of the topic it repeats: "If you need
+/// help with this game on Xbox One, we'd be happy to help!"
+static OFFER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?ix)^\W*(?:if\s+you\s+(?:need|want|would\s+like)\b[^.!?]*,\s*)?(?:we'?d|we\s+would|we'?re|we\s+are|i'?d|i\s+would|i'?m|i\s+am)\s+(?:be\s+)?(?:more\s+than\s+)?(?:happy|glad|here|love)\s+to\s+(?:help|assist)(?:\s+(?:you|out))?(?:\s+with\s+(?:that|this|it))?\W*$").unwrap()
 });
 
 /// Sympathy or thanks that asks and tells nothing: "Sorry about the delays, Joyce."
@@ -100,6 +116,9 @@ const CHANNEL_TERMS: &[&str] = &[
     "contact",
     "instruct",
     "twitter",
+    "tweet",
+    "offici",
+    "messag",
     "direct",
     "closer",
     "note",
@@ -150,7 +169,7 @@ static NO_INFO: LazyLock<Regex> = LazyLock::new(|| {
 
 static YES_NO_ANSWER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?ix)(?:^|[,;:]\s+)(?:(?:hi|hello|hey)\b[^.!?,]*[,.!]\s*)?(?:yes|yep|yeah|yup|no|nope|correct|absolutely|definitely|of\s+course|sure|indeed|not\s+yet|not\s+at|that'?s\s+(?:right|correct)|(?:i|we)(?:'ve|\s+have)\s+(?:just\s+|now\s+|already\s+)?\w+ed|it\s+(?:\w+ly\s+)?(?:is|isn'?t|was|will|won'?t|does|doesn'?t|should)|you\s+(?:can|can'?t|cannot|will|won'?t|would|wouldn'?t|should|need|do|don'?t|are|aren'?t|may)|we\s+(?:do|don'?t|will|won'?t|aren'?t|are\s+not|still|no\s+longer|can'?t|cannot|can)|there\s+(?:is|are|will|may|might|should))\b",
+        r"(?ix)(?:^|[,;:]\s+)(?:(?:hi|hello|hey)\b[^.!?,]*[,.!]\s*)?(?:yes|yep|yeah|yup|no|nope|correct|absolutely|definitely|of\s+course|sure|indeed|not\s+yet|not\s+at|that'?s\s+(?:right|correct)|(?:i|we)(?:'ve|\s+have)\s+(?:just\s+|now\s+|already\s+)?\w+ed|it\s+(?:\w+ly\s+)?(?:is|isn'?t|was|will|won'?t|does|doesn'?t|should)|you\s+(?:can|can'?t|cannot|will|won'?t|would|wouldn'?t|should|need|do|don'?t|are|aren'?t|may)|we\s+(?:do|don'?t|will|won'?t|aren'?t|are\s+not|still|no\s+longer|can'?t|cannot|can)|there\s+(?:is|are|will|may|might|should)|(?:we|it|you|they)(?:'re|\s+are|'s|\s+is)\s+(?:all\s+)?(?:good|set|fine|ok|okay|open|closed|available|ready|live|back|safe)|feel\s+free\s+to\s+(?:use|install|fork|copy|distribute|modify|go\s+ahead))\b",
     )
     .unwrap()
 });
@@ -176,6 +195,27 @@ static CAUSE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?ix)\b(?:because|due\s+to|caused|since|as\s+(?:our|the|a)|reason|is\s+(?:an?\s+)?(?:issue|problem|outage)|(?:there\s+)?(?:is|was|are|were|has\s+been)\s+(?:an?\s+)?(?:issue|problem|delay|outage|maintenance|upgrade)|may\s+not\s+have|might|it'?s\s+not\s+on\s+our\s+end|out\s+of\s+our\s+control|is\s+taking\s+place|being)\b").unwrap()
 });
 
+/// A question asking how to reach someone: a contact pointer is its answer.
+static ASKS_CONTACT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?ix)\b(?:report|contact|reach|complain|complaint|speak\s+(?:to|with)|talk\s+(?:to|with)|get\s+in\s+touch|email\s+address|phone\s+number|escalate)\b").unwrap()
+});
+
+/// A contact pointer: a link, an address, a handle, or an invitation to write.
+static POINTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?ix)https?://|www\.|\S@\w|(?:^|\s)@\w|\b(?:dm|direct\s+message|send\s+us|reach\s+(?:out|us)|contact|email|call|tweet)\b").unwrap()
+});
+
+/// Sends the customer to someone else: "DM our friends from @XboxSupport", "reach out to
+/// https://support.example.com". Routing the whole question elsewhere is an answer to it.
+static REDIRECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?ix)\b(?:our\s+friends\s+(?:at|from|over\s+at)|(?:reach(?:ing)?\s+out|write|talk|speak)\s+to|contact(?:ing)?|tweet(?:ing)?|dm)\s+(?:@\w+|https?://|www\.)").unwrap()
+});
+
+/// Points the customer at written guidance: "Read the disclaimer in the README."
+static DOCS_POINTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?ix)\b(?:readme|documentation|docs|faq|disclaimer|guide|wiki|code\s+of\s+conduct|terms\s+of\s+(?:service|use)|help\s+(?:article|page|cent(?:er|re)))\b").unwrap()
+});
+
 /// A sentence of the reply, prepared once for all questions.
 #[derive(Debug)]
 pub struct ReplySentence {
@@ -189,6 +229,8 @@ pub struct ReplySentence {
     probes: bool,
     /// Only sympathy or thanks.
     sympathy: bool,
+    /// Only an offer of help, however much of the topic it repeats.
+    offer: bool,
 }
 
 /// A sign-off glued to the end of a sentence: "^CB", "-Becky", "*Erika".
@@ -200,7 +242,9 @@ impl ReplySentence {
         let bare = SIGNATURE.replace(text, "");
         let terms: HashSet<String> = terms(&bare).into_iter().collect();
         let specific = terms.iter().filter(|t| !is_channel(t)).count();
-        let generic = GENERIC.is_match(&bare) && specific <= 2 && !NO_INFO.is_match(&bare);
+        let offer = OFFER.is_match(&bare);
+        let generic =
+            (GENERIC.is_match(&bare) && specific <= 2 || offer) && !NO_INFO.is_match(&bare);
         let probes = bare.trim_end().ends_with('?') && !generic;
         let sympathy = SYMPATHY.is_match(&bare) && !bare.contains('?') && specific <= 2;
         ReplySentence {
@@ -210,6 +254,7 @@ impl ReplySentence {
             generic,
             probes,
             sympathy,
+            offer,
         }
     }
 }
@@ -276,6 +321,8 @@ pub fn assess(q: &QuestionTerms, question: &str, reply: &[ReplySentence], alone:
     // A question with no topic of its own ("Can you help?") takes it from the message.
     let vague = own_total < 1.0;
     let ctx_factor = if vague { 0.45 } else { 0.2 };
+    let blank = q.own.is_empty() && q.context.is_empty();
+    let asks_contact = matches!(q.asks, Asks::How | Asks::Other) && ASKS_CONTACT.is_match(question);
     let mut best: Option<(usize, f64)> = None;
     for (i, s) in reply.iter().enumerate() {
         // The reply quoting the question back is not an answer to it.
@@ -298,7 +345,9 @@ pub fn assess(q: &QuestionTerms, question: &str, reply: &[ReplySentence], alone:
         let mut overlap = 0.45 * m_own.min(1.0)
             + 0.3 * (m_own - 1.0).max(0.0)
             + ctx_factor * (m_ctx.min(1.0) + 0.25 * (m_ctx - 1.0).max(0.0));
-        if (s.generic && !vague) || s.sympathy {
+        if s.offer {
+            overlap *= 0.2;
+        } else if (s.generic && !vague) || s.sympathy {
             overlap *= 0.5;
         }
         let mut score = overlap;
@@ -315,6 +364,16 @@ pub fn assess(q: &QuestionTerms, question: &str, reply: &[ReplySentence], alone:
             _ => {}
         }
         if s.probes {
+            score += 0.5;
+        }
+        // Nothing to match ("Like, any?"): any reply that says something engages it.
+        if blank && !s.generic && !s.sympathy {
+            score = score.max(ANSWERED);
+        }
+        if asks_contact && POINTER.is_match(&s.text) {
+            score += 0.5;
+        }
+        if (alone || vague) && REDIRECT.is_match(&s.text) {
             score += 0.5;
         }
         if NO_INFO.is_match(&s.text) {
@@ -349,6 +408,9 @@ enum Cue {
 fn cue(asks: Asks, text: &str) -> Cue {
     let hit = |r: &Regex| r.is_match(text);
     let initial = YES_NO_ANSWER.is_match(text.trim_start());
+    if hit(&DOCS_POINTER) {
+        return Cue::Form;
+    }
     let form = match asks {
         Asks::YesNo if initial => return Cue::Direct,
         Asks::YesNo => hit(&NO_INFO),
@@ -469,5 +531,93 @@ mod tests {
             )
             .addressed
         );
+    }
+
+    #[test]
+    fn a_price_is_asked_for_not_merely_mentioned() {
+        assert_eq!(asks("What is the monthly fee?"), Asks::HowMuch);
+        assert_eq!(asks("How much does the Pro plan cost?"), Asks::HowMuch);
+        assert_eq!(
+            asks("I was charged a late fee, how can I dispute it?"),
+            Asks::How
+        );
+        assert_eq!(asks("I'd like to know the warranty terms."), Asks::Other);
+    }
+
+    #[test]
+    fn an_offer_of_help_that_repeats_the_topic_answers_nothing() {
+        let v = verdict(
+            "If I reset the router, will my saved Wi-Fi networks be kept?",
+            "",
+            &[
+                "If you need help with your router or saved Wi-Fi networks, we'd be happy to help!",
+                "Tweet us any time.",
+            ],
+        );
+        assert!(!v.addressed, "{v:?}");
+    }
+
+    #[test]
+    fn pointers_that_are_the_answer() {
+        // How to reach someone: a contact link is the answer.
+        assert!(
+            verdict(
+                "How do I report a driver who was rude?",
+                "",
+                &["Send us the details at https://help.example.com/report and we will follow up."]
+            )
+            .addressed
+        );
+        // A help request routed to the team that handles it.
+        assert!(
+            verdict(
+                "My console will not update, can you help?",
+                "",
+                &["Please reach out to @ExampleConsoleHelp, they handle updates."]
+            )
+            .addressed
+        );
+        // A lone question pointed at written guidance.
+        assert!(
+            verdict(
+                "Is it safe to run this on my work laptop?",
+                "",
+                &["See the security notes in the README."]
+            )
+            .addressed
+        );
+    }
+
+    #[test]
+    fn short_yes_no_answers_without_shared_words() {
+        assert!(
+            verdict(
+                "Can I ship the plugin inside a paid product?",
+                "",
+                &["Feel free to use it."]
+            )
+            .addressed
+        );
+        assert!(
+            verdict(
+                "Is your Leeds branch trading on Boxing Day?",
+                "",
+                &["From what I can see, we're open as usual."]
+            )
+            .addressed
+        );
+    }
+
+    #[test]
+    fn a_question_with_nothing_to_match_is_answered_by_any_real_sentence() {
+        assert!(
+            verdict(
+                "Like, any?",
+                "",
+                &["You would need to ask the crew on board; it depends on the cabin."]
+            )
+            .addressed
+        );
+        assert!(!verdict("Like, any?", "", &["Sorry to hear that!"]).addressed);
     }
 }

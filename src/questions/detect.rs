@@ -97,6 +97,12 @@ static ATTRIBUTION: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid attribution regex")
 });
 
+/// "I want to ask this, because…": announces a question without asking it.
+static ANNOUNCES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:want|wanted|like|need)\s+to\s+ask(?:\s+(?:this|you|something|a\s+question))?\s*(?:,|\bbecause\b|\bbecase\b|\bsince\b|$)")
+        .expect("valid announcement regex")
+});
+
 /// Whether `sentence` only vents or greets (asks nothing).
 pub fn is_rhetorical(sentence: &str) -> bool {
     RHETORICAL.is_match(sentence) || BARE_EXCLAMATION.is_match(sentence)
@@ -105,6 +111,17 @@ pub fn is_rhetorical(sentence: &str) -> bool {
 /// Whether `line` introduces quoted text ("On …, X wrote:").
 pub fn is_attribution(line: &str) -> bool {
     ATTRIBUTION.is_match(line.trim())
+}
+
+/// A question too short to stand alone that continues the one before it: "Is it in the
+/// remote itself? Under setup or help?"
+pub fn is_elliptical(question: &str) -> bool {
+    static OPENS_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\W*(?:how|what|why|when|where|which|who|is|are|was|were|do|does|did|can|could|will|would|should|has|have|may|am|any)\b")
+            .expect("valid clause-opening regex")
+    });
+    let words = crate::document::sentences::words(question).count();
+    (1..=4).contains(&words) && !OPENS_CLAUSE.is_match(question)
 }
 
 /// Classifies one sentence: `Some(kind)` when it asks something.
@@ -116,7 +133,7 @@ pub fn classify(sentence: &str) -> Option<Kind> {
     if s.contains(['?', '？']) {
         return (!is_rhetorical(s)).then_some(Kind::Explicit);
     }
-    if IMPLICIT.is_match(s) || QUESTION_OPENING.is_match(s) {
+    if (IMPLICIT.is_match(s) && !ANNOUNCES.is_match(s)) || QUESTION_OPENING.is_match(s) {
         return (!is_rhetorical(s)).then_some(Kind::Implicit);
     }
     None
@@ -176,6 +193,14 @@ mod tests {
     }
 
     #[test]
+    fn short_follow_ups_continue_the_question_before() {
+        assert!(is_elliptical("Under setup or help?"));
+        assert!(is_elliptical("Or by card?"));
+        assert!(!is_elliptical("Is it free?"));
+        assert!(!is_elliptical("Where is my order now, and who has it?"));
+    }
+
+    #[test]
     fn venting_greetings_and_statements_are_not_questions() {
         for s in [
             "Seriously??",
@@ -186,6 +211,7 @@ mod tests {
             "Hi Sam, how are you?",
             "My parcel arrived broken.",
             "On Tue, 3 Mar 2025 at 10:02, Sam <sam@example.com> wrote:",
+            "I want to ask this, because it is my first order.",
         ] {
             assert_eq!(classify(s), None, "{s}");
         }

@@ -61,16 +61,23 @@ fn collect(path: &Arc<str>, blocks: &[&Block], reply: &[ReplySentence], out: &mu
         .flat_map(|b| detect::in_block(b).into_iter().map(move |f| (*b, f)))
         .collect();
     let alone = found.len() == 1;
+    let mut previous: Option<&str> = None;
     for (block, found) in found {
         {
             let text = &block.prose[found.prose.clone()];
+            // "Under setup or help?" is judged with the question it continues.
+            let asked = match previous {
+                Some(before) if detect::is_elliptical(text) => format!("{before} {text}"),
+                _ => text.to_string(),
+            };
+            previous = Some(text);
             let others: Vec<&str> = sentences
                 .iter()
                 .copied()
                 .filter(|s| !s.contains(text) && !text.contains(*s))
                 .collect();
-            let q = QuestionTerms::new(text, &others);
-            let mut verdict = assess(&q, text, reply, alone);
+            let q = QuestionTerms::new(&asked, &others);
+            let mut verdict = assess(&q, &asked, reply, alone);
             if !answer::is_english(text) {
                 // Not judged: no finding for what Candor cannot read.
                 verdict.addressed = true;
