@@ -272,6 +272,9 @@ pub struct QuestionTerms {
     pub own: Vec<(String, f64)>,
     /// Key terms of the rest of the customer's message.
     pub context: Vec<(String, f64)>,
+    /// Names the question turns on ("Can you ship to Oslo?"): capitalised words past the first,
+    /// not named elsewhere in the message. A reply that names none of them is not on topic.
+    pub focus: Vec<String>,
 }
 
 impl QuestionTerms {
@@ -289,18 +292,70 @@ impl QuestionTerms {
             })
             .collect();
         let mut context: Vec<(String, f64)> = Vec::new();
-        for t in other_terms.into_iter().flatten() {
+        for t in other_terms.iter().flatten().cloned() {
             if !own.iter().any(|(o, _)| *o == t) && !context.iter().any(|(c, _)| *c == t) {
                 let w = weight(&t);
                 context.push((t, w));
             }
         }
+        let focus = focus_terms(question)
+            .into_iter()
+            .filter(|t| !other_terms.iter().any(|o| o.contains(t)))
+            .collect();
         QuestionTerms {
             asks: asks(question),
             own,
             context,
+            focus,
         }
     }
+}
+
+/// Names after a preposition, where a question puts what it turns on: "ship to Oslo", "work
+/// with Shopify", "available in Canada". Days and months are the when, not the what.
+fn focus_terms(question: &str) -> Vec<String> {
+    const PREPOSITIONS: &[&str] = &[
+        "to", "in", "into", "for", "at", "from", "with", "on", "via", "about", "between", "vs",
+        "versus", "than", "like", "over",
+    ];
+    const CALENDAR: &[&str] = &[
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "christmas",
+        "easter",
+    ];
+    let words: Vec<&str> = crate::document::sentences::words(question)
+        .map(|(_, w)| w.trim_start_matches(['@', '#']))
+        .collect();
+    words
+        .windows(2)
+        .filter(|pair| PREPOSITIONS.contains(&pair[0].to_lowercase().as_str()))
+        .map(|pair| pair[1])
+        .filter(|w| {
+            let mut chars = w.chars();
+            chars.next().is_some_and(char::is_uppercase)
+                && chars.next().is_some_and(char::is_lowercase)
+                && !CALENDAR.contains(&w.to_lowercase().as_str())
+        })
+        .filter_map(super::terms::term)
+        .collect()
 }
 
 /// The verdict on one question.
@@ -349,6 +404,9 @@ pub fn assess(q: &QuestionTerms, question: &str, reply: &[ReplySentence], alone:
             overlap *= 0.2;
         } else if (s.generic && !vague) || s.sympathy {
             overlap *= 0.5;
+        }
+        if !q.focus.is_empty() && !q.focus.iter().any(|t| s.terms.contains(t)) {
+            overlap = overlap.min(ANSWERED - 0.1);
         }
         let mut score = overlap;
         let engaged = overlap > 0.0 || vague || alone;
@@ -619,5 +677,25 @@ mod tests {
             .addressed
         );
         assert!(!verdict("Like, any?", "", &["Sorry to hear that!"]).addressed);
+    }
+
+    #[test]
+    fn a_reply_that_misses_the_named_place_does_not_answer() {
+        let reply = &["Your parcel left on Monday and the courier delivers it on Thursday."];
+        assert!(!verdict("Can you ship to Oslo?", "", reply).addressed);
+        assert!(verdict("Can you ship it faster?", "", reply).addressed);
+        assert!(
+            verdict(
+                "Can you ship to Oslo?",
+                "",
+                &["We deliver to Oslo in three days."]
+            )
+            .addressed
+        );
+        // A day is when, not what.
+        assert_eq!(
+            focus_terms("Will it arrive by Friday or on Monday?"),
+            Vec::<String>::new()
+        );
     }
 }
