@@ -305,3 +305,23 @@ fn inbound_from_standard_input() {
     );
     assert!(qs.iter().all(|q| q["path"] == "<stdin>"));
 }
+
+#[test]
+fn a_comparison_naming_one_side_only_is_open_and_quoted_earlier_replies_ask_nothing() {
+    let inbound = fixture("compare-inbound.md");
+    let report = check(&[&fixture("compare-reply.md"), "--inbound", &inbound]);
+    assert_eq!(
+        questions(&report),
+        [
+            (
+                "How does your Team plan compare with Zentro's\nBusiness plan?".to_string(),
+                false
+            ),
+            ("Do you import tickets from a CSV file?".to_string(), true),
+        ],
+        "the agent's earlier question, quoted in the customer's message, is not the customer's"
+    );
+    let found = ignored(&report);
+    assert_eq!(found.len(), 1);
+    assert!(slice(&inbound, &found[0]["related"][0]["span"]).contains("Zentro"));
+}

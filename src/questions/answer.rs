@@ -275,6 +275,8 @@ pub struct QuestionTerms {
     /// Names the question turns on ("Can you ship to Oslo?"): capitalised words past the first,
     /// not named elsewhere in the message. A reply that names none of them is not on topic.
     pub focus: Vec<String>,
+    /// The two options a comparison question names ("Basic or Pro?"): both must be named.
+    pub options: Option<(String, String)>,
 }
 
 impl QuestionTerms {
@@ -302,11 +304,14 @@ impl QuestionTerms {
             .into_iter()
             .filter(|t| !other_terms.iter().any(|o| o.contains(t)))
             .collect();
+        let asks = asks(question);
+        let options = super::compare::options(question);
         QuestionTerms {
-            asks: asks(question),
+            asks,
             own,
             context,
             focus,
+            options,
         }
     }
 }
@@ -442,10 +447,17 @@ pub fn assess(q: &QuestionTerms, question: &str, reply: &[ReplySentence], alone:
             best = Some((i, score));
         }
     }
-    let (best, score) = match best {
+    let (best, mut score) = match best {
         Some((i, s)) => (Some(i), s),
         None => (None, 0.0),
     };
+    // A comparison is answered only by a reply that names both sides.
+    if let Some((a, b)) = &q.options {
+        let named = |t: &String| reply.iter().any(|s| s.terms.contains(t));
+        if !(named(a) && named(b)) {
+            score = score.min(ANSWERED - 0.05);
+        }
+    }
     let addressed = score >= ANSWERED;
     Verdict {
         addressed,
@@ -696,6 +708,30 @@ mod tests {
         assert_eq!(
             focus_terms("Will it arrive by Friday or on Monday?"),
             Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn a_comparison_is_answered_only_when_both_sides_are_named() {
+        let q = "How does your router compare with the Acme X2?";
+        assert!(
+            !verdict(
+                q,
+                "",
+                &["Our router has the fastest Wi-Fi on the market and a three-year warranty."]
+            )
+            .addressed
+        );
+        assert!(
+            verdict(
+                q,
+                "",
+                &[
+                    "Our router has a three-year warranty.",
+                    "The Acme X2 has one year, but it is cheaper.",
+                ]
+            )
+            .addressed
         );
     }
 }

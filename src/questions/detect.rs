@@ -139,10 +139,41 @@ pub fn classify(sentence: &str) -> Option<Kind> {
     None
 }
 
+/// The block's sentences, with a line the sentence splitter cut off before a capital joined
+/// back to the sentence it starts: "How does it compare with Zentro's\nBusiness plan?"
+fn sentences(block: &Block) -> Vec<Range<usize>> {
+    static GREETING: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)^\W*(?:hi|hello|hey|dear|thanks|thank\s+you|cheers|regards|best|sent\s+from)\b",
+        )
+        .expect("valid greeting regex")
+    });
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for range in block.sentences() {
+        if let Some(last) = out.last_mut() {
+            let prev = &block.prose[last.clone()];
+            let between = &block.prose[last.end..range.start];
+            let cut_mid_clause = between.matches('\n').count() == 1
+                && !prev
+                    .trim_end()
+                    .ends_with(['.', ',', '!', '?', ':', ';', '…'])
+                && !GREETING.is_match(prev)
+                && !is_attribution(prev)
+                && crate::document::sentences::words(prev).count() >= 3;
+            if cut_mid_clause {
+                last.end = range.end;
+                continue;
+            }
+        }
+        out.push(range.clone());
+    }
+    out
+}
+
 /// The questions in one block, sentence by sentence.
 pub fn in_block(block: &Block) -> Vec<Found> {
     let mut out = Vec::new();
-    for range in block.sentences() {
+    for range in sentences(block) {
         let text = &block.prose[range.clone()];
         // An attribution line may be glued to the sentence after it by line joining.
         let (offset, text) = match text.split_once('\n') {

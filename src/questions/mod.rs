@@ -6,6 +6,7 @@
 //! there is none, the reply's own quoted text (`>` lines, Markdown block quotes) stands in.
 
 pub mod answer;
+pub mod compare;
 pub mod detect;
 pub mod terms;
 
