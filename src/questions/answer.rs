@@ -11,7 +11,8 @@
 //! "how", a cause or a plain "we don't know" for "why". A sentence made only of generic contact
 //! and sympathy ("Please DM us", "Sorry to hear that") engages nothing. Linear in reply size.
 
-use std::collections::HashSet;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -231,6 +232,24 @@ pub struct ReplySentence {
     sympathy: bool,
     /// Only an offer of help, however much of the topic it repeats.
     offer: bool,
+    /// Which answer forms the sentence has, found once for all questions.
+    forms: Forms,
+    /// Letters and digits only, lower-cased: to tell a reply quoting the question back.
+    echo_key: String,
+}
+
+/// The answer forms of one reply sentence.
+#[derive(Debug, Default)]
+struct Forms {
+    initial_yes_no: bool,
+    no_info: bool,
+    time: bool,
+    number: bool,
+    steps: bool,
+    cause: bool,
+    docs: bool,
+    pointer: bool,
+    redirect: bool,
 }
 
 /// A sign-off glued to the end of a sentence: "^CB", "-Becky", "*Erika".
@@ -247,14 +266,27 @@ impl ReplySentence {
             (GENERIC.is_match(&bare) && specific <= 2 || offer) && !NO_INFO.is_match(&bare);
         let probes = bare.trim_end().ends_with('?') && !generic;
         let sympathy = SYMPATHY.is_match(&bare) && !bare.contains('?') && specific <= 2;
+        let forms = Forms {
+            initial_yes_no: YES_NO_ANSWER.is_match(bare.trim_start()),
+            no_info: NO_INFO.is_match(&bare),
+            time: TIME.is_match(&bare),
+            number: NUMBER.is_match(&bare),
+            steps: STEPS.is_match(&bare),
+            cause: CAUSE.is_match(&bare),
+            docs: DOCS_POINTER.is_match(&bare),
+            pointer: POINTER.is_match(&bare),
+            redirect: REDIRECT.is_match(&bare),
+        };
         ReplySentence {
             span,
+            echo_key: echo_key(&bare),
             text: bare.into_owned(),
             terms,
             generic,
             probes,
             sympathy,
             offer,
+            forms,
         }
     }
 }
@@ -263,15 +295,48 @@ fn is_channel(term: &str) -> bool {
     CHANNEL_TERMS.contains(&term)
 }
 
+/// Key terms of every sentence of the customer's message, gathered once for all its questions.
+#[derive(Debug, Clone, Default)]
+pub struct MessageTerms {
+    sentences: Vec<Vec<String>>,
+    /// In how many sentences each term appears, and its weight.
+    count: HashMap<String, (usize, f64)>,
+}
+
+impl MessageTerms {
+    pub fn new<'a>(sentences: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut out = MessageTerms::default();
+        for s in sentences {
+            let ts = terms(s);
+            for t in &ts {
+                let w = weight(t);
+                out.count.entry(t.clone()).or_insert((0, w)).0 += 1;
+            }
+            out.sentences.push(ts);
+        }
+        out
+    }
+}
+
+fn weight(term: &str) -> f64 {
+    if is_channel(term) {
+        0.25
+    } else {
+        1.0
+    }
+}
+
 /// What a question looks like to the matcher.
 #[derive(Debug)]
-pub struct QuestionTerms {
+pub struct QuestionTerms<'m> {
     pub asks: Asks,
     /// Key terms of the question sentence itself, with weights (a term the rest of the
     /// message repeats names the product, not this question, and weighs less).
     pub own: Vec<(String, f64)>,
-    /// Key terms of the rest of the customer's message.
-    pub context: Vec<(String, f64)>,
+    /// Key terms of the customer's message; those of the sentences in `own_sentences` and
+    /// those in `own` are left out, the rest are the question's context.
+    message: Cow<'m, MessageTerms>,
+    own_sentences: Vec<usize>,
     /// Names the question turns on ("Can you ship to Oslo?"): capitalised words past the first,
     /// not named elsewhere in the message. A reply that names none of them is not on topic.
     pub focus: Vec<String>,
@@ -279,40 +344,78 @@ pub struct QuestionTerms {
     pub options: Option<(String, String)>,
 }
 
-impl QuestionTerms {
+impl QuestionTerms<'static> {
     /// `others` are the other sentences of the customer's message.
     pub fn new(question: &str, others: &[&str]) -> Self {
-        let other_terms: Vec<Vec<String>> = others.iter().map(|s| terms(s)).collect();
-        let weight = |t: &str| if is_channel(t) { 0.25 } else { 1.0 };
-        let own: Vec<(String, f64)> = terms(question)
+        let message = MessageTerms::new(others.iter().copied());
+        QuestionTerms::build(question, Cow::Owned(message), Vec::new())
+    }
+}
+
+impl<'m> QuestionTerms<'m> {
+    /// A question of `message`, whose own sentences (left out of its context) are
+    /// `own_sentences`.
+    pub fn in_message(
+        question: &str,
+        message: &'m MessageTerms,
+        own_sentences: Vec<usize>,
+    ) -> Self {
+        QuestionTerms::build(question, Cow::Borrowed(message), own_sentences)
+    }
+
+    fn build(question: &str, message: Cow<'m, MessageTerms>, own_sentences: Vec<usize>) -> Self {
+        let mut q = QuestionTerms {
+            asks: asks(question),
+            own: Vec::new(),
+            message,
+            own_sentences,
+            focus: Vec::new(),
+            options: super::compare::options(question),
+        };
+        q.own = terms(question)
             .into_iter()
             .map(|t| {
                 // Named all through the message: the product, not this question's topic.
-                let repeated = other_terms.iter().filter(|o| o.contains(&t)).count() >= 2;
+                let repeated = q.elsewhere(&t) >= 2;
                 let w = weight(&t) * if repeated { 0.5 } else { 1.0 };
                 (t, w)
             })
             .collect();
-        let mut context: Vec<(String, f64)> = Vec::new();
-        for t in other_terms.iter().flatten().cloned() {
-            if !own.iter().any(|(o, _)| *o == t) && !context.iter().any(|(c, _)| *c == t) {
-                let w = weight(&t);
-                context.push((t, w));
-            }
-        }
-        let focus = focus_terms(question)
+        q.focus = focus_terms(question)
             .into_iter()
-            .filter(|t| !other_terms.iter().any(|o| o.contains(t)))
+            .filter(|t| q.elsewhere(t) == 0)
             .collect();
-        let asks = asks(question);
-        let options = super::compare::options(question);
-        QuestionTerms {
-            asks,
-            own,
-            context,
-            focus,
-            options,
+        q
+    }
+
+    /// In how many sentences of the message other than the question's own `term` appears.
+    fn elsewhere(&self, term: &str) -> usize {
+        let Some((n, _)) = self.message.count.get(term) else {
+            return 0;
+        };
+        let own = self
+            .own_sentences
+            .iter()
+            .filter(|&&i| self.message.sentences[i].iter().any(|t| t == term))
+            .count();
+        n.saturating_sub(own)
+    }
+
+    /// The weight of `term` as context: named elsewhere in the message, not in the question.
+    fn context_weight(&self, term: &str) -> Option<f64> {
+        if self.own.iter().any(|(t, _)| t == term) || self.elsewhere(term) == 0 {
+            return None;
         }
+        self.message.count.get(term).map(|(_, w)| *w)
+    }
+
+    /// Whether the rest of the message has any key term at all.
+    fn has_context(&self) -> bool {
+        self.message
+            .sentences
+            .iter()
+            .enumerate()
+            .any(|(i, ts)| !ts.is_empty() && !self.own_sentences.contains(&i))
     }
 }
 
@@ -376,17 +479,23 @@ pub struct Verdict {
 ///
 /// `alone` says the question is the only one in the message: then a reply sentence of the
 /// right form (steps for "how", a cause for "why") answers it even in other words.
-pub fn assess(q: &QuestionTerms, question: &str, reply: &[ReplySentence], alone: bool) -> Verdict {
+pub fn assess(
+    q: &QuestionTerms<'_>,
+    question: &str,
+    reply: &[ReplySentence],
+    alone: bool,
+) -> Verdict {
     let own_total: f64 = q.own.iter().map(|(_, w)| w).sum();
     // A question with no topic of its own ("Can you help?") takes it from the message.
     let vague = own_total < 1.0;
     let ctx_factor = if vague { 0.45 } else { 0.2 };
-    let blank = q.own.is_empty() && q.context.is_empty();
+    let blank = q.own.is_empty() && !q.has_context();
+    let question_key = echo_key(question);
     let asks_contact = matches!(q.asks, Asks::How | Asks::Other) && ASKS_CONTACT.is_match(question);
     let mut best: Option<(usize, f64)> = None;
     for (i, s) in reply.iter().enumerate() {
         // The reply quoting the question back is not an answer to it.
-        if is_echo(question, &s.text) {
+        if is_echo(&question_key, &s.echo_key) {
             continue;
         }
         let m_own: f64 = q
@@ -395,12 +504,7 @@ pub fn assess(q: &QuestionTerms, question: &str, reply: &[ReplySentence], alone:
             .filter(|(t, _)| s.terms.contains(t))
             .map(|(_, w)| w)
             .sum();
-        let m_ctx: f64 = q
-            .context
-            .iter()
-            .filter(|(t, _)| s.terms.contains(t))
-            .map(|(_, w)| w)
-            .sum();
+        let m_ctx: f64 = s.terms.iter().filter_map(|t| q.context_weight(t)).sum();
         // The first shared term says the sentence is on topic; more make it surer.
         let mut overlap = 0.45 * m_own.min(1.0)
             + 0.3 * (m_own - 1.0).max(0.0)
@@ -415,7 +519,7 @@ pub fn assess(q: &QuestionTerms, question: &str, reply: &[ReplySentence], alone:
         }
         let mut score = overlap;
         let engaged = overlap > 0.0 || vague || alone;
-        let form = cue(q.asks, &s.text);
+        let form = cue(q.asks, &s.forms);
         // "When" wants a time and "how much" a number: being on topic is not enough.
         if matches!(q.asks, Asks::When | Asks::HowMuch) && matches!(form, Cue::None) {
             score = score.min(ANSWERED - 0.05);
@@ -433,13 +537,13 @@ pub fn assess(q: &QuestionTerms, question: &str, reply: &[ReplySentence], alone:
         if blank && !s.generic && !s.sympathy {
             score = score.max(ANSWERED);
         }
-        if asks_contact && POINTER.is_match(&s.text) {
+        if asks_contact && s.forms.pointer {
             score += 0.5;
         }
-        if (alone || vague) && REDIRECT.is_match(&s.text) {
+        if (alone || vague) && s.forms.redirect {
             score += 0.5;
         }
-        if NO_INFO.is_match(&s.text) {
+        if s.forms.no_info {
             score += 0.5;
         }
         let score: f64 = score.min(1.0);
@@ -475,21 +579,19 @@ enum Cue {
     None,
 }
 
-fn cue(asks: Asks, text: &str) -> Cue {
-    let hit = |r: &Regex| r.is_match(text);
-    let initial = YES_NO_ANSWER.is_match(text.trim_start());
-    if hit(&DOCS_POINTER) {
+fn cue(asks: Asks, f: &Forms) -> Cue {
+    if f.docs {
         return Cue::Form;
     }
     let form = match asks {
-        Asks::YesNo if initial => return Cue::Direct,
-        Asks::YesNo => hit(&NO_INFO),
-        Asks::When if hit(&TIME) => return Cue::Direct,
-        Asks::HowMuch if hit(&NUMBER) => return Cue::Direct,
+        Asks::YesNo if f.initial_yes_no => return Cue::Direct,
+        Asks::YesNo => f.no_info,
+        Asks::When if f.time => return Cue::Direct,
+        Asks::HowMuch if f.number => return Cue::Direct,
         Asks::When | Asks::HowMuch => false,
-        Asks::How => hit(&STEPS),
-        Asks::Why => hit(&CAUSE),
-        Asks::Which | Asks::Other => initial || hit(&STEPS),
+        Asks::How => f.steps,
+        Asks::Why => f.cause,
+        Asks::Which | Asks::Other => f.initial_yes_no || f.steps,
     };
     if form {
         Cue::Form
@@ -512,17 +614,20 @@ pub fn is_english(text: &str) -> bool {
     words.len() < 3 || words.iter().any(|w| FUNCTION_WORDS.contains(&w.as_str()))
 }
 
-/// Whether `reply_sentence` repeats the question (replies that quote each question before
-/// answering it).
+/// Letters and digits only, lower-cased.
+fn echo_key(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Whether a reply sentence repeats the question (replies that quote each question before
+/// answering it); both as [`echo_key`]s.
 fn is_echo(question: &str, reply_sentence: &str) -> bool {
-    let norm = |s: &str| {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect::<String>()
-    };
-    let (q, r) = (norm(question), norm(reply_sentence));
-    !q.is_empty() && (r == q || (q.len() > 20 && r.contains(&q)))
+    !question.is_empty()
+        && (reply_sentence == question
+            || (question.len() > 20 && reply_sentence.contains(question)))
 }
 
 #[cfg(test)]

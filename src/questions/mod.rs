@@ -10,12 +10,13 @@ pub mod compare;
 pub mod detect;
 pub mod terms;
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use crate::check::{Inbound, Question};
 use crate::document::{Block, Document};
 
-use answer::{assess, QuestionTerms, ReplySentence};
+use answer::{assess, MessageTerms, QuestionTerms, ReplySentence};
 
 /// Every question of the customer's message, with what the reply does about it, in message
 /// order.
@@ -53,18 +54,23 @@ fn reply_sentences(reply: &Document) -> Vec<ReplySentence> {
 }
 
 fn collect(path: &Arc<str>, blocks: &[&Block], reply: &[ReplySentence], out: &mut Vec<Question>) {
-    let sentences: Vec<&str> = blocks
+    // Every sentence of the message, as (block, range), with its key terms gathered once.
+    let places: Vec<(usize, Range<usize>)> = blocks
         .iter()
-        .flat_map(|b| b.sentences().iter().map(|r| &b.prose[r.clone()]))
+        .enumerate()
+        .flat_map(|(i, b)| b.sentences().iter().map(move |r| (i, r.clone())))
         .collect();
-    let found: Vec<(&Block, detect::Found)> = blocks
+    let message = MessageTerms::new(places.iter().map(|(i, r)| &blocks[*i].prose[r.clone()]));
+    let found: Vec<(usize, detect::Found)> = blocks
         .iter()
-        .flat_map(|b| detect::in_block(b).into_iter().map(move |f| (*b, f)))
+        .enumerate()
+        .flat_map(|(i, b)| detect::in_block(b).into_iter().map(move |f| (i, f)))
         .collect();
     let alone = found.len() == 1;
     let mut previous: Option<&str> = None;
-    for (block, found) in found {
+    for (at, found) in found {
         {
+            let block = blocks[at];
             let text = &block.prose[found.prose.clone()];
             // "Under setup or help?" is judged with the question it continues.
             let asked = match previous {
@@ -72,12 +78,15 @@ fn collect(path: &Arc<str>, blocks: &[&Block], reply: &[ReplySentence], out: &mu
                 _ => text.to_string(),
             };
             previous = Some(text);
-            let others: Vec<&str> = sentences
+            let own: Vec<usize> = places
                 .iter()
-                .copied()
-                .filter(|s| !s.contains(text) && !text.contains(*s))
+                .enumerate()
+                .filter(|(_, (i, r))| {
+                    *i == at && r.start < found.prose.end && found.prose.start < r.end
+                })
+                .map(|(n, _)| n)
                 .collect();
-            let q = QuestionTerms::new(&asked, &others);
+            let q = QuestionTerms::in_message(&asked, &message, own);
             let mut verdict = assess(&q, &asked, reply, alone);
             if !answer::is_english(text) {
                 // Not judged: no finding for what Candor cannot read.
