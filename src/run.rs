@@ -192,7 +192,7 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
         }
     }
 
-    let inputs = source::email::pair(inputs);
+    let jobs = source::email::pair_by(jobs, |j| &mut j.input, |j| j.input);
     let mut related: Vec<RelatedSource> = Vec::new();
     for job in jobs {
         let (file, fixed) = lint_job(job, &inbound, opts, &mut related);

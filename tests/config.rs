@@ -410,5 +410,10 @@ fn sarif_lists_the_rules_of_the_configuration() {
             )
         })
         .collect();
-    assert_eq!(listed, vec![("Acme.Utilize", "error")]);
+    // Other built-in rules (Candor.IgnoredQuestion, …) may be listed too.
+    assert!(listed.contains(&("Acme.Utilize", "error")), "{listed:?}");
+    assert!(
+        !listed.iter().any(|(id, _)| *id == "Candor.CannedFiller"),
+        "{listed:?}"
+    );
 }

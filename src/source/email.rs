@@ -72,11 +72,22 @@ pub fn ids(source: &str) -> (Option<String>, Option<String>) {
 /// the earlier message becomes the reply's inbound (the customer's words) and is not linted
 /// as a reply itself. Other inputs pass through in order.
 pub fn pair(inputs: Vec<Input>) -> Vec<Input> {
-    let is_eml = |i: &Input| i.path.to_ascii_lowercase().ends_with(".eml");
-    let keys: Vec<(Option<String>, Option<String>)> = inputs
-        .iter()
-        .map(|i| {
-            if is_eml(i) {
+    pair_by(inputs, |i| i, |i| i)
+}
+
+/// [`pair`] for items that each carry an [`Input`] (`input` borrows it, `into_input` takes
+/// it out of an item that is folded into another).
+pub fn pair_by<T>(
+    items: Vec<T>,
+    input: impl Fn(&mut T) -> &mut Input,
+    into_input: impl Fn(T) -> Input,
+) -> Vec<T> {
+    let mut items = items;
+    let keys: Vec<(Option<String>, Option<String>)> = items
+        .iter_mut()
+        .map(|t| {
+            let i = input(t);
+            if i.path.to_ascii_lowercase().ends_with(".eml") {
                 ids(&i.doc.source)
             } else {
                 (None, None)
@@ -95,24 +106,25 @@ pub fn pair(inputs: Vec<Input>) -> Vec<Input> {
         })
         .collect();
     let answered: Vec<usize> = answers.iter().flatten().copied().collect();
-    let mut slots: Vec<Option<Input>> = inputs.into_iter().map(Some).collect();
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
     let mut out = Vec::new();
     for i in 0..slots.len() {
         if answered.contains(&i) && answers[i].is_none() {
             continue; // taken by its reply below (or already)
         }
-        let Some(mut input) = slots[i].take() else {
+        let Some(mut item) = slots[i].take() else {
             continue;
         };
         if let Some(j) = answers[i] {
             if let Some(original) = slots[j].take() {
-                input.inbound.push(Inbound {
+                let original = into_input(original);
+                input(&mut item).inbound.push(Inbound {
                     path: original.path,
                     doc: original.doc,
                 });
             }
         }
-        out.push(input);
+        out.push(item);
     }
     out
 }
