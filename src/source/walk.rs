@@ -5,8 +5,9 @@
 //!
 //! In folders, Markdown and text files are linted. JSON, YAML and CSV files are picked up too
 //! but marked [`Walked::only_if_export`]: they are linted only when they turn out to be
-//! helpdesk macro exports (see `source::macros`), so a docs repo's `package.json` or
-//! `mkdocs.yml` is passed over without a word. `--macros` lints all of them.
+//! helpdesk macro exports (see `source::macros`) or conversation threads (`source::thread`),
+//! so a docs repo's `package.json` or `mkdocs.yml` is passed over without a word. `--macros`
+//! lints all of them.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
