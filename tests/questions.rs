@@ -325,3 +325,19 @@ fn a_comparison_naming_one_side_only_is_open_and_quoted_earlier_replies_ask_noth
     assert_eq!(found.len(), 1);
     assert!(slice(&inbound, &found[0]["related"][0]["span"]).contains("Zentro"));
 }
+
+#[test]
+fn the_writers_own_earlier_reply_quoted_twice_deep_is_not_the_customer_asking() {
+    let path = fixture("nested-quote.md");
+    let report = check(&[&path]);
+    assert_eq!(
+        questions(&report),
+        [
+            (
+                "Does the walnut desk come with a cable tray?".to_string(),
+                true
+            ),
+            ("And can I pay in three instalments?".to_string(), false),
+        ]
+    );
+}

@@ -24,7 +24,11 @@ pub fn analyse(reply_path: &Arc<str>, reply: &Document, inbound: &[Inbound]) -> 
     let sentences = reply_sentences(reply);
     let mut out = Vec::new();
     if inbound.is_empty() {
-        let quoted: Vec<&Block> = reply.quoted_blocks().collect();
+        // "> > …" is the writer's own earlier reply, quoted back by the customer.
+        let quoted: Vec<&Block> = reply
+            .quoted_blocks()
+            .filter(|b| quote_depth(&reply.source, b) <= 1)
+            .collect();
         collect(reply_path, &quoted, &sentences, &mut out);
     } else {
         for message in inbound {
@@ -38,6 +42,15 @@ pub fn analyse(reply_path: &Arc<str>, reply: &Document, inbound: &[Inbound]) -> 
         }
     }
     out
+}
+
+/// How many `>` marks open the source line where `block` starts.
+fn quote_depth(source: &str, block: &Block) -> usize {
+    let start = block.to_source(0..0).start.min(source.len());
+    let line_start = source[..start].rfind('\n').map_or(0, |n| n + 1);
+    source
+        .get(line_start..start)
+        .map_or(0, |prefix| prefix.matches('>').count())
 }
 
 /// The sentences the writer of the reply wrote (quoted text left out).
