@@ -51,7 +51,9 @@ impl Findings {
     }
 }
 
-/// Lints one document with every rule, returning findings in a stable order.
+/// Lints one document with every rule, returning findings in a stable order. Rules whose
+/// literals occur nowhere in the document are skipped: they could not match
+/// (see [`crate::rules::prefilter`]).
 pub fn check_document(
     rules: &RuleSet,
     path: &Arc<str>,
@@ -60,7 +62,8 @@ pub fn check_document(
 ) -> Findings {
     let cx = CheckContext { path, doc, inbound };
     let mut findings = Findings::default();
-    for rule in rules.iter() {
+    let may_match = rules.prefilter().select(rules.iter(), doc);
+    for (rule, _) in rules.iter().zip(may_match).filter(|(_, run)| *run) {
         let before = findings.diagnostics.len();
         rule.check(&cx, &mut findings);
         let limit = rule.meta().limit;

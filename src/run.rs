@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::check::{check_document, Findings, Inbound};
 use crate::config::{Effective, Resolved, Resolver};
 use crate::diagnostic::Severity;
@@ -164,9 +166,11 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
     }
     let walked = walk::walk(&opts.paths);
     out.errors.extend(walked.errors);
+    // Configurations are found one file after another (the resolver caches them) ...
+    let mut to_lint = Vec::new();
     for path in &walked.files {
-        let effective = match resolver.resolve(path)? {
-            Resolved::Lint(e) => e,
+        match resolver.resolve(path)? {
+            Resolved::Lint(effective) => to_lint.push((path, effective)),
             Resolved::Ignored => {
                 if opts.paths.contains(path) {
                     out.notes.push(format!(
@@ -174,21 +178,7 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
                         path.display()
                     ));
                 }
-                continue;
             }
-        };
-        let read = ReadOptions {
-            only_exports: !opts.all_structured && walked.only_if_export.contains(path),
-            ..opts.read.clone()
-        };
-        if let Some(input) = out.load(source::open_with(path, None, &read)) {
-            jobs.push(Job {
-                input,
-                effective,
-                file: Some(path.clone()),
-                format: None,
-                read,
-            });
         }
     }
 
@@ -198,6 +188,43 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
         let (file, fixed) = lint_job(job, &inbound, opts, &mut related);
         out.report.files.push(file);
         out.fixed.extend(fixed);
+    }
+    // ... then files are read, parsed and linted in parallel, each document dropped as soon as
+    // it is done; `collect` keeps the walk's sorted order, whatever order threads finish in.
+    let lint_path = |(path, effective): &(&PathBuf, Arc<Effective>)| {
+        let read = ReadOptions {
+            only_exports: !opts.all_structured && walked.only_if_export.contains(*path),
+            ..opts.read.clone()
+        };
+        source::open_with(path, None, &read).map(|loaded| match loaded {
+            Loaded::Input(input) => {
+                let job = Job {
+                    input,
+                    effective: effective.clone(),
+                    file: Some(path.to_path_buf()),
+                    format: None,
+                    read,
+                };
+                let mut own_related = Vec::new();
+                let (file, fixed) = lint_job(job, &inbound, opts, &mut own_related);
+                Ok((file, fixed, own_related))
+            }
+            skipped => Err(skipped),
+        })
+    };
+    let linted: Vec<_> = to_lint.par_iter().map(lint_path).collect();
+    for result in linted {
+        match result {
+            Ok(Ok((file, fixed, own_related))) => {
+                out.report.files.push(file);
+                out.fixed.extend(fixed);
+                related.extend(own_related);
+            }
+            Ok(Err(skipped)) => {
+                out.load(Ok(skipped));
+            }
+            Err(e) => out.errors.push(e),
+        }
     }
     related.extend(inbound.into_iter().map(|i| RelatedSource {
         path: i.path,
@@ -223,7 +250,7 @@ fn lint_job(
     } = job;
     let findings = lint_findings(&effective, &input, shared_inbound, opts.min_level);
     if !opts.fix {
-        return (finish_input(input, findings, related), None);
+        return (finish_input(input, findings, related, false), None);
     }
     let original = input.doc.source.clone();
     let first = fix::Pass {
@@ -261,7 +288,7 @@ fn lint_job(
         diagnostics,
         questions,
     };
-    (finish_input(input, findings, related), fixed)
+    (finish_input(input, findings, related, true), fixed)
 }
 
 /// Checks one input with its configuration: rules, then suppression comments, accepted terms
@@ -284,17 +311,29 @@ fn lint_findings(
     findings
 }
 
-/// The report of one input; its own inbound messages become related sources.
-fn finish_input(input: Input, findings: Findings, related: &mut Vec<RelatedSource>) -> FileReport {
+/// The report of one input; its own inbound messages become related sources. Its text is kept
+/// when there are findings to show or `keep_text` (`--fix` prints fixed standard input).
+fn finish_input(
+    input: Input,
+    findings: Findings,
+    related: &mut Vec<RelatedSource>,
+    keep_text: bool,
+) -> FileReport {
     for i in input.inbound {
         related.push(RelatedSource {
             path: i.path,
             text: Arc::from(i.doc.source),
         });
     }
+    // A file with nothing to report needs no text: dropping it keeps memory flat on big runs.
+    let text = if !keep_text && findings.diagnostics.is_empty() && findings.questions.is_empty() {
+        Arc::from("")
+    } else {
+        Arc::from(input.doc.source)
+    };
     FileReport {
         path: input.path,
-        text: Arc::from(input.doc.source),
+        text,
         diagnostics: findings.diagnostics,
         questions: findings.questions,
     }

@@ -6,8 +6,9 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
+use super::prefilter::Prefilter;
 use super::spec::{Head, RuleSpec};
 use super::{types, Rule, RuleSource};
 use crate::error::ConfigError;
@@ -43,6 +44,8 @@ pub struct RuleSet {
     pub skipped: Vec<Skipped>,
     /// Every loaded rule file (compiled or skipped) by id.
     stored: BTreeMap<String, Arc<StoredRule>>,
+    /// Built on first use; shared by clones, and still right for a subset after `retain`.
+    prefilter: OnceLock<Arc<Prefilter>>,
 }
 
 impl RuleSet {
@@ -165,6 +168,7 @@ impl RuleSet {
                 spec: src.spec.clone(),
             }),
         );
+        self.prefilter = OnceLock::new();
         match types::compile(&src)? {
             Some(rule) => self.rules.push(Arc::from(rule)),
             None => self.skipped.push(Skipped {
@@ -203,6 +207,7 @@ impl RuleSet {
         if let Some(rule) = types::compile(&src)? {
             self.rules.retain(|r| &*r.meta().id != id);
             self.rules.push(Arc::from(rule));
+            self.prefilter = OnceLock::new();
             self.sort();
         }
         Ok(())
@@ -212,7 +217,14 @@ impl RuleSet {
     pub fn push(&mut self, rule: Arc<dyn Rule>) {
         self.rules.retain(|r| r.meta().id != rule.meta().id);
         self.rules.push(rule);
+        self.prefilter = OnceLock::new();
         self.sort();
+    }
+
+    /// The automaton over every rule's literals (see [`super::prefilter`]), built once.
+    pub fn prefilter(&self) -> &Prefilter {
+        self.prefilter
+            .get_or_init(|| Arc::new(Prefilter::new(&self.rules)))
     }
 
     /// Keeps only the rules `keep` accepts.

@@ -5,7 +5,9 @@
 //! one of Candor's own types for what Vale cannot express. Each compiles once into a value that
 //! implements [`Rule`].
 
+pub mod lazy;
 pub mod load;
+pub mod prefilter;
 pub mod scope;
 pub mod spec;
 pub mod types;
@@ -60,6 +62,11 @@ pub trait Rule: Send + Sync + fmt::Debug {
     fn meta(&self) -> &RuleMeta;
     /// Adds this rule's findings for one file.
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings);
+    /// Strings one of which starts every match, if the rule has them: a file whose prose holds
+    /// none of them is not given to [`Rule::check`] (see [`prefilter`]).
+    fn literals(&self) -> Option<&prefilter::Literals> {
+        None
+    }
 }
 
 /// Fills `%s` placeholders in order (`%%` is a literal percent sign); missing arguments leave
@@ -169,8 +176,24 @@ impl RuleSource<'_> {
     /// and says what the `regex` crate does not support (look-around, back-references).
     pub fn regex(&self, pattern: &str, shown: &str) -> Result<regex::Regex, ConfigError> {
         regex::RegexBuilder::new(pattern)
-            .size_limit(64 << 20)
+            .size_limit(lazy::SIZE_LIMIT)
             .build()
+            .map_err(|e| self.error_at(shown, regex_error(shown, &e)))
+    }
+
+    /// Checks a regular expression written in this rule now (same errors as [`Self::regex`])
+    /// and compiles it on first use, so rules a run never needs are never compiled.
+    pub fn lazy_regex(&self, pattern: &str, shown: &str) -> Result<lazy::LazyRegex, ConfigError> {
+        self.check_regex(pattern, shown)?;
+        Ok(lazy::LazyRegex::new(pattern.to_string()))
+    }
+
+    /// Checks that a regular expression parses, without compiling it.
+    pub fn check_regex(&self, pattern: &str, shown: &str) -> Result<(), ConfigError> {
+        // The regex crate parses with these same defaults.
+        regex_syntax::Parser::new()
+            .parse(pattern)
+            .map(|_| ())
             .map_err(|e| self.error_at(shown, regex_error(shown, &e)))
     }
 
@@ -216,7 +239,7 @@ impl RuleSource<'_> {
 }
 
 /// A regex error in plain words, naming the construct the `regex` crate does not support.
-fn regex_error(pattern: &str, err: &regex::Error) -> String {
+fn regex_error(pattern: &str, err: &dyn fmt::Display) -> String {
     let construct = ["(?=", "(?!", "(?<=", "(?<!"]
         .iter()
         .find(|c| pattern.contains(*c))

@@ -11,18 +11,19 @@
 //! tokens: [we apologize for any inconvenience]
 //! ```
 
-use regex::Regex;
-
 use crate::check::{CheckContext, Findings};
 use crate::error::ConfigError;
+use crate::rules::lazy::{not_compiled, LazyRegex};
+use crate::rules::prefilter::Literals;
 use crate::rules::types::token_pattern;
 use crate::rules::{units, Rule, RuleMeta, RuleSource};
 
 #[derive(Debug)]
 pub struct Existence {
     meta: RuleMeta,
-    pattern: Regex,
-    exceptions: Option<Regex>,
+    pattern: LazyRegex,
+    literals: Option<Literals>,
+    exceptions: Option<LazyRegex>,
     /// Rewrites from `action: {name: replace, params: [...]}`.
     replacements: Vec<String>,
 }
@@ -45,11 +46,14 @@ impl Existence {
         if !tokens.is_empty() {
             pattern.push_str(&token_pattern(&tokens, false, spec.nonword));
         }
+        let literals = (!meta.scope.is_raw())
+            .then(|| Literals::of_pattern(&pattern, spec.ignorecase))
+            .flatten();
         if spec.ignorecase {
             pattern = format!("(?i){pattern}");
         }
         let shown = tokens.first().or(raw.first()).cloned().unwrap_or_default();
-        let pattern = src.regex(&pattern, &shown)?;
+        let pattern = src.lazy_regex(&pattern, &shown)?;
         let exceptions = exceptions_regex(src)?;
         let replacements = match &spec.action {
             Some(a) if a.name == "replace" => a.params.clone(),
@@ -58,32 +62,33 @@ impl Existence {
         Ok(Existence {
             meta,
             pattern,
+            literals,
             exceptions,
             replacements,
         })
     }
 }
 
-/// Compiles each pattern alone so that a bad one is reported at its own line.
+/// Parses each pattern alone so that a bad one is reported at its own line.
 pub(crate) fn check_each(src: &RuleSource<'_>, patterns: &[String]) -> Result<(), ConfigError> {
     for p in patterns {
         if p.is_empty() {
             return Err(src.error_at("tokens", "a token is empty: it would match everywhere"));
         }
-        src.regex(p, p)?;
+        src.check_regex(p, p)?;
     }
     Ok(())
 }
 
 /// `exceptions:` as one anchored regex: a match equal to an exception is not reported.
-pub(crate) fn exceptions_regex(src: &RuleSource<'_>) -> Result<Option<Regex>, ConfigError> {
+pub(crate) fn exceptions_regex(src: &RuleSource<'_>) -> Result<Option<LazyRegex>, ConfigError> {
     let Some(exc) = src.spec.exceptions.as_ref().filter(|e| !e.is_empty()) else {
         return Ok(None);
     };
     check_each(src, exc)?;
     let flags = if src.spec.ignorecase { "(?i)" } else { "" };
     let pattern = format!("{flags}^(?:{})$", exc.join("|"));
-    src.regex(&pattern, &exc[0]).map(Some)
+    src.lazy_regex(&pattern, &exc[0]).map(Some)
 }
 
 impl Rule for Existence {
@@ -91,15 +96,22 @@ impl Rule for Existence {
         &self.meta
     }
 
+    fn literals(&self) -> Option<&Literals> {
+        self.literals.as_ref()
+    }
+
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
+        let pattern = match self.pattern.get() {
+            Ok(p) => p,
+            Err(e) => return out.push(not_compiled(&self.meta, e)),
+        };
+        let exceptions = match self.exceptions.as_ref().map(LazyRegex::get).transpose() {
+            Ok(e) => e,
+            Err(e) => return out.push(not_compiled(&self.meta, e)),
+        };
         for unit in units(cx.doc, &self.meta.scope) {
-            for m in self.pattern.find_iter(unit.text) {
-                if m.is_empty()
-                    || self
-                        .exceptions
-                        .as_ref()
-                        .is_some_and(|e| e.is_match(m.as_str()))
-                {
+            for m in pattern.find_iter(unit.text) {
+                if m.is_empty() || exceptions.is_some_and(|e| e.is_match(m.as_str())) {
                     continue;
                 }
                 let span = unit.to_source(m.range());

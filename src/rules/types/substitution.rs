@@ -14,11 +14,11 @@
 //! ```
 //! A swap value may list alternatives separated by `|`; with exactly one, `--fix` applies it.
 
-use regex::Regex;
-
 use crate::check::{CheckContext, Findings};
 use crate::diagnostic::Edit;
 use crate::error::ConfigError;
+use crate::rules::lazy::{not_compiled, LazyRegex};
+use crate::rules::prefilter::Literals;
 use crate::rules::types::existence::{check_each, exceptions_regex};
 use crate::rules::types::token_pattern;
 use crate::rules::{units, Rule, RuleMeta, RuleSource};
@@ -27,10 +27,11 @@ use crate::rules::{units, Rule, RuleMeta, RuleSource};
 pub struct Substitution {
     meta: RuleMeta,
     /// All swap keys in one pattern, to find candidates in one pass.
-    pattern: Regex,
+    pattern: LazyRegex,
+    literals: Option<Literals>,
     /// Each key anchored, to tell which one a match came from.
-    keys: Vec<(Regex, Vec<String>)>,
-    exceptions: Option<Regex>,
+    keys: Vec<(LazyRegex, Vec<String>)>,
+    exceptions: Option<LazyRegex>,
     capitalize: bool,
 }
 
@@ -47,14 +48,19 @@ impl Substitution {
         let keys: Vec<String> = swap.keys().cloned().collect();
         check_each(src, &keys)?;
         let flags = if spec.ignorecase { "(?i)" } else { "" };
-        let pattern = src.regex(
+        let literals = (!meta.scope.is_raw())
+            .then(|| {
+                Literals::of_pattern(&token_pattern(&keys, false, spec.nonword), spec.ignorecase)
+            })
+            .flatten();
+        let pattern = src.lazy_regex(
             &token_pattern(&keys, spec.ignorecase, spec.nonword),
             &keys[0],
         )?;
         let keys = swap
             .iter()
             .map(|(k, v)| {
-                let anchored = src.regex(&format!("{flags}^(?:{k})$"), k)?;
+                let anchored = src.lazy_regex(&format!("{flags}^(?:{k})$"), k)?;
                 let options = v
                     .split('|')
                     .map(|s| s.trim().to_string())
@@ -66,6 +72,7 @@ impl Substitution {
         Ok(Substitution {
             meta,
             pattern,
+            literals,
             keys,
             exceptions: exceptions_regex(src)?,
             capitalize: spec.capitalize || spec.ignorecase,
@@ -90,14 +97,37 @@ impl Rule for Substitution {
         &self.meta
     }
 
+    fn literals(&self) -> Option<&Literals> {
+        self.literals.as_ref()
+    }
+
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
+        let pattern = match self.pattern.get() {
+            Ok(p) => p,
+            Err(e) => return out.push(not_compiled(&self.meta, e)),
+        };
+        let exceptions = match self.exceptions.as_ref().map(LazyRegex::get).transpose() {
+            Ok(e) => e,
+            Err(e) => return out.push(not_compiled(&self.meta, e)),
+        };
         for unit in units(cx.doc, &self.meta.scope) {
-            for m in self.pattern.find_iter(unit.text) {
+            for m in pattern.find_iter(unit.text) {
                 let text = m.as_str();
-                if m.is_empty() || self.exceptions.as_ref().is_some_and(|e| e.is_match(text)) {
+                if m.is_empty() || exceptions.is_some_and(|e| e.is_match(text)) {
                     continue;
                 }
-                let Some((_, options)) = self.keys.iter().find(|(k, _)| k.is_match(text)) else {
+                let mut key = None;
+                for (anchored, options) in &self.keys {
+                    match anchored.get() {
+                        Ok(k) if k.is_match(text) => {
+                            key = Some(options);
+                            break;
+                        }
+                        Ok(_) => {}
+                        Err(e) => return out.push(not_compiled(&self.meta, e)),
+                    }
+                }
+                let Some(options) = key else {
                     continue;
                 };
                 let suggestions: Vec<String> = options

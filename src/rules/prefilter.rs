@@ -1,0 +1,282 @@
+//! One pass over a file's prose that tells which phrase rules can match it at all.
+//!
+//! A rule may declare [`Literals`]: strings such that every match of its pattern starts with one
+//! of them (found with regex-syntax's literal extractor). All rules' literals go into one
+//! Aho-Corasick automaton, built once per rule set. A rule none of whose literals occur in any
+//! block of a file cannot match there, so it is not run; a rule without literals always runs.
+//! Findings are the same as without the prefilter; a pack of a thousand phrase rules then costs
+//! about one automaton pass per file instead of a thousand regex passes.
+//!
+//! Case: the automaton compares ASCII letters without regard to case. Under Unicode case folding
+//! a few other characters match ASCII letters too (the Kelvin sign `K` matches `k`); they are in
+//! the automaton as well, and a file containing one runs every case-insensitive rule.
+
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::{Class, HirKind};
+
+use super::Rule;
+use crate::document::Document;
+
+/// Literals shorter than this make a poor filter (they occur everywhere); such rules always run.
+const MIN_LITERAL_LEN: usize = 3;
+
+/// Strings one of which starts every match of a rule's pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Literals {
+    strings: Vec<Vec<u8>>,
+    /// The rule matches case-insensitively (its pattern is compiled with `(?i)`).
+    ignorecase: bool,
+}
+
+impl Literals {
+    /// The literals of `pattern`, written without the `(?i)` flag that `ignorecase` adds when the
+    /// rule compiles it. `None` when there is no useful set: the pattern can start with anything
+    /// (`\w+ly`), a literal is very short, or it has a non-ASCII letter and case is ignored.
+    pub fn of_pattern(pattern: &str, ignorecase: bool) -> Option<Literals> {
+        let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+        let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+        let mut strings = Vec::new();
+        for lit in seq.literals()? {
+            let bytes = lit.as_bytes();
+            if bytes.len() < MIN_LITERAL_LEN || (ignorecase && !ascii_fold_covers(bytes)) {
+                return None;
+            }
+            strings.push(bytes.to_vec());
+        }
+        if strings.is_empty() {
+            return None;
+        }
+        Some(Literals {
+            strings,
+            ignorecase,
+        })
+    }
+
+    pub fn strings(&self) -> &[Vec<u8>] {
+        &self.strings
+    }
+}
+
+/// Whether ASCII case-insensitive matching (plus the fold triggers) finds every string that
+/// Unicode case-insensitive matching of `bytes` would: true when each non-ASCII character in it
+/// has no other case form.
+fn ascii_fold_covers(bytes: &[u8]) -> bool {
+    if bytes.is_ascii() {
+        return true;
+    }
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return false;
+    };
+    text.chars().filter(|c| !c.is_ascii()).all(|c| {
+        let folded = format!("(?i){}", regex_syntax::escape(c.encode_utf8(&mut [0; 4])));
+        regex_syntax::Parser::new()
+            .parse(&folded)
+            .is_ok_and(|hir| matches!(hir.kind(), HirKind::Literal(_)))
+    })
+}
+
+/// Non-ASCII characters that Unicode case folding equates with an ASCII letter (the Kelvin sign,
+/// the long s), read from the same tables the regex engine uses.
+static FOLD_TRIGGERS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let mut out = Vec::new();
+    for letter in 'a'..='z' {
+        let Ok(hir) = regex_syntax::Parser::new().parse(&format!("(?i){letter}")) else {
+            continue;
+        };
+        if let HirKind::Class(Class::Unicode(class)) = hir.kind() {
+            for range in class.ranges() {
+                for c in range.start()..=range.end() {
+                    if !c.is_ascii() {
+                        out.push(c.to_string());
+                    }
+                }
+            }
+        }
+    }
+    out
+});
+
+/// What the automaton knows about one rule of the set it was built for.
+#[derive(Debug)]
+struct Slot {
+    /// Held so its address cannot be reused by another rule while this prefilter lives.
+    rule: Arc<dyn Rule>,
+    filtered: bool,
+    ignorecase: bool,
+}
+
+/// The automaton over every rule's literals, built once per rule set.
+#[derive(Debug)]
+pub struct Prefilter {
+    automaton: Option<AhoCorasick>,
+    /// For each automaton pattern, the slots of the rules it belongs to (empty: a fold trigger).
+    owners: Vec<Vec<usize>>,
+    slots: Vec<Slot>,
+    by_address: HashMap<usize, usize>,
+}
+
+fn address(rule: &Arc<dyn Rule>) -> usize {
+    Arc::as_ptr(rule) as *const () as usize
+}
+
+impl Prefilter {
+    pub fn new<'a>(rules: impl IntoIterator<Item = &'a Arc<dyn Rule>>) -> Prefilter {
+        let mut slots = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut patterns: Vec<Vec<u8>> = Vec::new();
+        let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
+        let mut any_ignorecase = false;
+        for (slot, rule) in rules.into_iter().enumerate() {
+            let literals = rule.literals();
+            if let Some(lits) = literals {
+                any_ignorecase |= lits.ignorecase;
+                for s in lits.strings() {
+                    let key = s.to_ascii_lowercase();
+                    let at = *index.entry(key).or_insert_with(|| {
+                        patterns.push(s.clone());
+                        owners.push(Vec::new());
+                        patterns.len() - 1
+                    });
+                    if owners[at].last() != Some(&slot) {
+                        owners[at].push(slot);
+                    }
+                }
+            }
+            slots.push(Slot {
+                rule: rule.clone(),
+                filtered: literals.is_some(),
+                ignorecase: literals.is_some_and(|l| l.ignorecase),
+            });
+        }
+        if any_ignorecase {
+            for t in FOLD_TRIGGERS.iter() {
+                patterns.push(t.as_bytes().to_vec());
+                owners.push(Vec::new());
+            }
+        }
+        let automaton = if patterns.is_empty() {
+            None
+        } else {
+            // Standard semantics, so that overlapping search reports every occurrence of every
+            // literal: a rule's literal is never hidden behind another rule's.
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .ascii_case_insensitive(true)
+                .build(&patterns)
+                .ok()
+        };
+        if automaton.is_none() {
+            for s in &mut slots {
+                s.filtered = false;
+            }
+        }
+        let by_address = slots
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (address(&s.rule), i))
+            .collect();
+        Prefilter {
+            automaton,
+            owners,
+            slots,
+            by_address,
+        }
+    }
+
+    /// For each of `rules` in order, whether it may match `doc` and so must run. Rules this
+    /// prefilter was not built with always run.
+    pub fn select<'a>(
+        &self,
+        rules: impl IntoIterator<Item = &'a Arc<dyn Rule>>,
+        doc: &Document,
+    ) -> Vec<bool> {
+        let rules = rules.into_iter();
+        let Some(automaton) = &self.automaton else {
+            return rules.map(|_| true).collect();
+        };
+        let mut hit = vec![false; self.slots.len()];
+        let mut folded = false;
+        for block in &doc.blocks {
+            for m in automaton.find_overlapping_iter(&block.prose) {
+                let owners = &self.owners[m.pattern().as_usize()];
+                if owners.is_empty() {
+                    folded = true;
+                }
+                for &slot in owners {
+                    hit[slot] = true;
+                }
+            }
+        }
+        rules
+            .enumerate()
+            .map(|(i, rule)| {
+                let slot = match self.slots.get(i) {
+                    Some(s) if address(&s.rule) == address(rule) => Some(i),
+                    _ => self.by_address.get(&address(rule)).copied(),
+                };
+                match slot {
+                    None => true,
+                    Some(s) => {
+                        let s_info = &self.slots[s];
+                        !s_info.filtered || hit[s] || (folded && s_info.ignorecase)
+                    }
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(l: &Literals) -> Vec<&str> {
+        l.strings()
+            .iter()
+            .map(|s| std::str::from_utf8(s).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn phrases_give_their_prefixes() {
+        let l = Literals::of_pattern(
+            r"\b(?:thank you for reaching out|sorry for (?:any|the) mess)\b",
+            true,
+        )
+        .unwrap();
+        assert_eq!(
+            strings(&l),
+            [
+                "thank you for reaching out",
+                "sorry for any mess",
+                "sorry for the mess"
+            ]
+        );
+    }
+
+    #[test]
+    fn patterns_that_can_start_anywhere_or_too_short_have_none() {
+        assert_eq!(Literals::of_pattern(r"\b\w+ly\b", false), None);
+        assert_eq!(Literals::of_pattern(r"\b(?:a|an)\b", false), None);
+        assert_eq!(Literals::of_pattern(r"(?:foo)?", false), None);
+    }
+
+    #[test]
+    fn non_ascii_letters_are_only_filtered_when_case_matters() {
+        assert_eq!(Literals::of_pattern("café au lait", true), None);
+        assert!(Literals::of_pattern("café au lait", false).is_some());
+        // Characters without case forms are fine either way.
+        assert!(Literals::of_pattern("don’t worry", true).is_some());
+    }
+
+    #[test]
+    fn fold_triggers_are_the_kelvin_sign_and_long_s() {
+        let mut t = FOLD_TRIGGERS.clone();
+        t.sort();
+        assert_eq!(t, ["ſ", "\u{212A}"]);
+    }
+}
