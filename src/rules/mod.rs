@@ -181,19 +181,17 @@ impl RuleSource<'_> {
             .map_err(|e| self.error_at(shown, regex_error(shown, &e)))
     }
 
-    /// Checks a regular expression written in this rule now (same errors as [`Self::regex`])
-    /// and compiles it on first use, so rules a run never needs are never compiled.
-    pub fn lazy_regex(&self, pattern: &str, shown: &str) -> Result<lazy::LazyRegex, ConfigError> {
-        self.check_regex(pattern, shown)?;
-        Ok(lazy::LazyRegex::new(pattern.to_string()))
-    }
-
-    /// Checks that a regular expression parses, without compiling it.
-    pub fn check_regex(&self, pattern: &str, shown: &str) -> Result<(), ConfigError> {
+    /// Checks that a regular expression parses (the same errors as [`Self::regex`]) without
+    /// compiling it; the parsed form serves for literal extraction. Compile it later, on first
+    /// use, with [`lazy::LazyRegex`]. Adding `(?i)` in front never makes a valid pattern invalid.
+    pub fn check_regex(
+        &self,
+        pattern: &str,
+        shown: &str,
+    ) -> Result<regex_syntax::hir::Hir, ConfigError> {
         // The regex crate parses with these same defaults.
         regex_syntax::Parser::new()
             .parse(pattern)
-            .map(|_| ())
             .map_err(|e| self.error_at(shown, regex_error(shown, &e)))
     }
 

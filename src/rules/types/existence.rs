@@ -46,14 +46,15 @@ impl Existence {
         if !tokens.is_empty() {
             pattern.push_str(&token_pattern(&tokens, false, spec.nonword));
         }
+        let shown = tokens.first().or(raw.first()).cloned().unwrap_or_default();
+        let parsed = src.check_regex(&pattern, &shown)?;
         let literals = (!meta.scope.is_raw())
-            .then(|| Literals::of_pattern(&pattern, spec.ignorecase))
+            .then(|| Literals::of_hir(&parsed, spec.ignorecase))
             .flatten();
         if spec.ignorecase {
             pattern = format!("(?i){pattern}");
         }
-        let shown = tokens.first().or(raw.first()).cloned().unwrap_or_default();
-        let pattern = src.lazy_regex(&pattern, &shown)?;
+        let pattern = LazyRegex::new(pattern);
         let exceptions = exceptions_regex(src)?;
         let replacements = match &spec.action {
             Some(a) if a.name == "replace" => a.params.clone(),
@@ -88,7 +89,7 @@ pub(crate) fn exceptions_regex(src: &RuleSource<'_>) -> Result<Option<LazyRegex>
     check_each(src, exc)?;
     let flags = if src.spec.ignorecase { "(?i)" } else { "" };
     let pattern = format!("{flags}^(?:{})$", exc.join("|"));
-    src.lazy_regex(&pattern, &exc[0]).map(Some)
+    Ok(Some(LazyRegex::new(pattern)))
 }
 
 impl Rule for Existence {

@@ -48,27 +48,25 @@ impl Substitution {
         let keys: Vec<String> = swap.keys().cloned().collect();
         check_each(src, &keys)?;
         let flags = if spec.ignorecase { "(?i)" } else { "" };
+        let pattern = token_pattern(&keys, false, spec.nonword);
+        let parsed = src.check_regex(&pattern, &keys[0])?;
         let literals = (!meta.scope.is_raw())
-            .then(|| {
-                Literals::of_pattern(&token_pattern(&keys, false, spec.nonword), spec.ignorecase)
-            })
+            .then(|| Literals::of_hir(&parsed, spec.ignorecase))
             .flatten();
-        let pattern = src.lazy_regex(
-            &token_pattern(&keys, spec.ignorecase, spec.nonword),
-            &keys[0],
-        )?;
+        let pattern = LazyRegex::new(token_pattern(&keys, spec.ignorecase, spec.nonword));
         let keys = swap
             .iter()
             .map(|(k, v)| {
-                let anchored = src.lazy_regex(&format!("{flags}^(?:{k})$"), k)?;
+                // Each key parsed above (`check_each`); anchoring keeps it valid.
+                let anchored = LazyRegex::new(format!("{flags}^(?:{k})$"));
                 let options = v
                     .split('|')
                     .map(|s| s.trim().to_string())
                     .filter(|s| !s.is_empty())
                     .collect();
-                Ok((anchored, options))
+                (anchored, options)
             })
-            .collect::<Result<Vec<_>, ConfigError>>()?;
+            .collect();
         Ok(Substitution {
             meta,
             pattern,
