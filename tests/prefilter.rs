@@ -5,6 +5,7 @@ use std::sync::{Arc, LazyLock};
 
 use candor::check::{check_document, CheckContext, Findings};
 use candor::document::{Document, Format};
+use candor::rules::prefilter::Prefilter;
 use candor::rules::{Rule, RuleMeta, RuleSet};
 use proptest::prelude::*;
 
@@ -115,6 +116,22 @@ const PIECES: &[&str] = &[
     "\n\n",
     "é",
     "x",
+    // Customer-support phrases for the built-in pack.
+    "Dear valued customer,",
+    "DEAR SIR/MADAM",
+    "Hello customer",
+    "hi, valued member",
+    "To whom it may concern:",
+    "Greetings from the Acme support team",
+    "We apologize for any inconvenience.",
+    "Thank you for reaching out!",
+    "Feel free to contact us if you have any other questions.",
+    "Our industry-leading platform",
+    "We pride ourselves on",
+    "Hi {{first_name}},",
+    "Hi [NAME],",
+    "Your refund went out today.",
+    "Can I change my plan?",
 ];
 
 fn text() -> impl Strategy<Value = String> {
@@ -134,6 +151,14 @@ fn findings(set: &RuleSet, text: &str, format: Format) -> Vec<String> {
 /// Built once, so each case does not compile the rules' regexes again.
 static FILTERED: LazyLock<RuleSet> = LazyLock::new(rule_set);
 static PLAIN: LazyLock<RuleSet> = LazyLock::new(|| without_prefilter(&FILTERED));
+static BUILTIN: LazyLock<RuleSet> =
+    LazyLock::new(|| RuleSet::builtin().expect("built-in pack loads"));
+static BUILTIN_PLAIN: LazyLock<RuleSet> = LazyLock::new(|| without_prefilter(&BUILTIN));
+/// The test pack's prefilter scanning with its NFA only, and with its DFA from the first byte.
+static NFA_ONLY: LazyLock<Prefilter> =
+    LazyLock::new(|| Prefilter::new(FILTERED.iter()).with_dfa_after(usize::MAX));
+static DFA_AT_ONCE: LazyLock<Prefilter> =
+    LazyLock::new(|| Prefilter::new(FILTERED.iter()).with_dfa_after(0));
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1000))]
@@ -142,6 +167,24 @@ proptest! {
     fn prefilter_never_changes_findings(text in text()) {
         for format in [Format::Text, Format::Markdown] {
             prop_assert_eq!(findings(&FILTERED, &text, format), findings(&PLAIN, &text, format));
+        }
+    }
+
+    #[test]
+    fn the_builtin_pack_finds_the_same_with_and_without_prefilter(text in text()) {
+        for format in [Format::Text, Format::Markdown] {
+            prop_assert_eq!(findings(&BUILTIN, &text, format), findings(&BUILTIN_PLAIN, &text, format));
+        }
+    }
+
+    #[test]
+    fn the_nfa_and_the_dfa_select_the_same_rules(text in text()) {
+        for format in [Format::Text, Format::Markdown] {
+            let doc = Document::parse(text.clone(), format);
+            prop_assert_eq!(
+                NFA_ONLY.select(FILTERED.iter(), &doc),
+                DFA_AT_ONCE.select(FILTERED.iter(), &doc)
+            );
         }
     }
 }

@@ -10,9 +10,14 @@
 //! Case: the automaton compares ASCII letters without regard to case. Under Unicode case folding
 //! a few other characters match ASCII letters too (the Kelvin sign `K` matches `k`); they are in
 //! the automaton as well, and a file containing one runs every case-insensitive rule.
+//!
+//! Speed: the automaton starts as a contiguous NFA, which builds in microseconds even for a
+//! thousand rules (a one-draft run pays nothing). Once a run has scanned [`DFA_AFTER`] bytes it
+//! is worth building the DFA, several times faster per byte; both report the same matches.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
@@ -26,6 +31,9 @@ const MIN_LITERAL_LEN: usize = 3;
 /// Longer literals are cut to this many bytes: as good a filter, and extraction stops early
 /// instead of spelling out every variant of a long phrase.
 const MAX_LITERAL_LEN: usize = 16;
+/// Bytes of prose scanned with the NFA before the DFA is built: a draft or a handful of files
+/// never wait for it, a folder of docs soon runs on it.
+pub const DFA_AFTER: usize = 1 << 20;
 
 /// Strings one of which starts every match of a rule's pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,7 +117,13 @@ struct Slot {
 /// The automaton over every rule's literals, built once per rule set.
 #[derive(Debug)]
 pub struct Prefilter {
+    /// Contiguous NFA: cheap to build, used first.
     automaton: Option<AhoCorasick>,
+    /// The same patterns as a DFA, built once [`DFA_AFTER`] bytes have been scanned.
+    dfa: OnceLock<Option<AhoCorasick>>,
+    patterns: Vec<Vec<u8>>,
+    scanned: AtomicUsize,
+    dfa_after: usize,
     /// For each automaton pattern, the slots of the rules it belongs to (empty: a fold trigger).
     owners: Vec<Vec<usize>>,
     slots: Vec<Slot>,
@@ -155,20 +169,7 @@ impl Prefilter {
                 owners.push(Vec::new());
             }
         }
-        let automaton = if patterns.is_empty() {
-            None
-        } else {
-            // Standard semantics, so that overlapping search reports every occurrence of every
-            // literal: a rule's literal is never hidden behind another rule's.
-            // A contiguous NFA builds in microseconds (a DFA would take milliseconds for a
-            // one-draft run) and still scans prose at hundreds of MB/s.
-            AhoCorasickBuilder::new()
-                .kind(Some(AhoCorasickKind::ContiguousNFA))
-                .match_kind(MatchKind::Standard)
-                .ascii_case_insensitive(true)
-                .build(&patterns)
-                .ok()
-        };
+        let automaton = build(&patterns, AhoCorasickKind::ContiguousNFA);
         if automaton.is_none() {
             for s in &mut slots {
                 s.filtered = false;
@@ -181,10 +182,36 @@ impl Prefilter {
             .collect();
         Prefilter {
             automaton,
+            dfa: OnceLock::new(),
+            patterns,
+            scanned: AtomicUsize::new(0),
+            dfa_after: DFA_AFTER,
             owners,
             slots,
             by_address,
         }
+    }
+
+    /// This prefilter, switching to the DFA after `bytes` scanned bytes instead of
+    /// [`DFA_AFTER`] (0: at once; `usize::MAX`: never). For tests and benchmarks.
+    pub fn with_dfa_after(mut self, bytes: usize) -> Prefilter {
+        self.dfa_after = bytes;
+        self
+    }
+
+    /// Which automaton scans next: the DFA once enough bytes went through the NFA.
+    fn automaton_for(&self, bytes: usize) -> Option<&AhoCorasick> {
+        if let Some(dfa) = self.dfa.get() {
+            return dfa.as_ref().or(self.automaton.as_ref());
+        }
+        let scanned = self.scanned.fetch_add(bytes, Ordering::Relaxed);
+        if scanned.saturating_add(bytes) > self.dfa_after {
+            let dfa = self
+                .dfa
+                .get_or_init(|| build(&self.patterns, AhoCorasickKind::DFA));
+            return dfa.as_ref().or(self.automaton.as_ref());
+        }
+        self.automaton.as_ref()
     }
 
     /// For each of `rules` in order, whether it may match `doc` and so must run. Rules this
@@ -195,7 +222,11 @@ impl Prefilter {
         doc: &Document,
     ) -> Vec<bool> {
         let rules = rules.into_iter();
-        let Some(automaton) = &self.automaton else {
+        if self.automaton.is_none() {
+            return rules.map(|_| true).collect();
+        }
+        let bytes = doc.blocks.iter().map(|b| b.prose.len()).sum();
+        let Some(automaton) = self.automaton_for(bytes) else {
             return rules.map(|_| true).collect();
         };
         let mut hit = vec![false; self.slots.len()];
@@ -228,6 +259,20 @@ impl Prefilter {
             })
             .collect()
     }
+}
+
+/// The automaton over `patterns`, with standard semantics so that overlapping search reports
+/// every occurrence of every literal: a rule's literal is never hidden behind another rule's.
+fn build(patterns: &[Vec<u8>], kind: AhoCorasickKind) -> Option<AhoCorasick> {
+    if patterns.is_empty() {
+        return None;
+    }
+    AhoCorasickBuilder::new()
+        .kind(Some(kind))
+        .match_kind(MatchKind::Standard)
+        .ascii_case_insensitive(true)
+        .build(patterns)
+        .ok()
 }
 
 #[cfg(test)]
@@ -287,5 +332,26 @@ mod tests {
         found.sort();
         expected.sort();
         assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn the_dfa_is_built_only_after_enough_prose_was_scanned() {
+        let mut set = crate::rules::RuleSet::default();
+        let rule = "extends: existence\nmessage: x\nignorecase: true\ntokens:\n  - kind regards\n";
+        set.add_file("T", "R.yml", "R.yml", rule).unwrap();
+        let doc = Document::parse(
+            "Kind regards, Sam".to_string(),
+            crate::document::Format::Text,
+        );
+        let pre = Prefilter::new(set.iter()).with_dfa_after(20);
+        assert_eq!(pre.select(set.iter(), &doc), [true]);
+        assert!(pre.dfa.get().is_none(), "17 bytes scanned, under 20");
+        assert_eq!(pre.select(set.iter(), &doc), [true]);
+        assert!(
+            pre.dfa.get().is_some_and(|d| d.is_some()),
+            "34 bytes scanned"
+        );
+        let other = Document::parse("Best, Sam".to_string(), crate::document::Format::Text);
+        assert_eq!(pre.select(set.iter(), &other), [false]);
     }
 }
