@@ -4,9 +4,10 @@
 #     skipped cleanly when it is absent;
 #   - on a tiny bundled draft (bench/draft.md);
 #   - both again with a synthetic pack of 1,000 extra phrase rules (bench/stress-pack.sh).
-# Prints the median wall time, MB/s and peak RSS of each. Uses hyperfine when installed
-# (Debian/Ubuntu: `apt-get install hyperfine`; or `cargo install hyperfine`), otherwise repeats
-# each run under `/usr/bin/time -v` and takes the median.
+# Prints the median wall time, CPU time, files/s, MB/s (from the wall time) and peak RSS of
+# each. Uses hyperfine when installed (Debian/Ubuntu: `apt-get install hyperfine`; or
+# `cargo install hyperfine`), otherwise repeats each run under `/usr/bin/time` and takes the
+# median.
 #
 #   bench/speed.sh            # all of it
 #   RUNS=20 bench/speed.sh    # more runs per measurement (default 10)
@@ -50,11 +51,13 @@ if [[ ! -x /usr/bin/time ]]; then
   fi
 fi
 
-# Bytes of the files candor lints in a folder (or one file).
-bytes_of() {
+# Files candor lints in a folder (or one file), one size a line.
+sizes_of() {
   find "$1" -type f \( -iname '*.md' -o -iname '*.markdown' -o -iname '*.mdown' -o -iname '*.mkd' \
-    -o -iname '*.txt' -o -iname '*.text' \) -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }'
+    -o -iname '*.txt' -o -iname '*.text' \) -printf '%s\n'
 }
+bytes_of() { sizes_of "$1" | awk '{ s += $1 } END { print s + 0 }'; }
+files_of() { sizes_of "$1" | wc -l; }
 
 # Peak RSS in KiB of one run of the command.
 peak_rss_kib() {
@@ -62,48 +65,53 @@ peak_rss_kib() {
   /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident set size/ { print $2 }'
 }
 
-# Median wall seconds of `runs` runs of the command.
+# Median wall seconds, then CPU seconds (user + system; hyperfine gives the mean), of `runs`
+# runs of the command. CPU time says what a run costs when other work shares the cores.
 median_seconds() {
   if [[ $have_hyperfine == 1 ]]; then
     local csv
     csv="$(mktemp)"
-    hyperfine --style none --warmup 2 --runs "$runs" --ignore-failure --export-csv "$csv" \
-      "$(printf '%q ' "$@") >/dev/null" >/dev/null
-    awk -F, 'NR == 2 { print $4 }' "$csv"
+    hyperfine -N --style none --warmup 2 --runs "$runs" --ignore-failure --export-csv "$csv" \
+      "$(printf '%q ' "$@")" >/dev/null
+    awk -F, 'NR == 2 { print $4, $5 + $6 }' "$csv"
     rm -f "$csv"
   else
     local i
     for ((i = 0; i < runs; i++)); do
-      /usr/bin/time -f '%e' "$@" 2>&1 >/dev/null | tail -n 1
-    done | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+      /usr/bin/time -f '%e %U %S' "$@" 2>&1 >/dev/null | tail -n 1
+    done | awk '{ print $1, $2 + $3 }' | sort -g | awk '{ w[NR] = $1; c[NR] = $2 } END {
+      m = (NR + 1) / 2; print w[int(m)], c[int(m)] }'
   fi
 }
 
-printf '%-44s %10s %10s %12s\n' "measurement" "median" "MB/s" "peak RSS"
+printf '%-44s %11s %11s %10s %9s %12s\n' "measurement" "wall" "CPU" "files/s" "MB/s" \
+  "peak RSS"
 measure() {
-  local label="$1" bytes="$2"
-  shift 2
-  local secs rss
-  secs="$(median_seconds "$@")"
+  local label="$1" files="$2" bytes="$3"
+  shift 3
+  local secs cpu rss
+  read -r secs cpu < <(median_seconds "$@")
   rss="$(peak_rss_kib "$@")"
-  awk -v l="$label" -v s="$secs" -v b="$bytes" -v r="$rss" 'BEGIN {
-    printf "%-44s %8.1f ms %10.1f %9.1f MiB\n", l, s * 1000, (s > 0 ? b / s / 1e6 : 0), r / 1024 }'
+  awk -v l="$label" -v s="$secs" -v c="$cpu" -v f="$files" -v b="$bytes" -v r="$rss" 'BEGIN {
+    printf "%-44s %8.1f ms %8.1f ms %10.0f %9.1f %8.1f MiB\n", l, s * 1000, c * 1000,
+      (s > 0 ? f / s : 0), (s > 0 ? b / s / 1e6 : 0), r / 1024 }'
 }
 
 echo "candor: $("$bin" --version 2>/dev/null || echo "$bin"); $(nproc) cores; $runs runs each"
-measure "draft ($(wc -c <"$draft") B), default pack" "$(wc -c <"$draft")" \
+measure "draft ($(wc -c <"$draft") B), default pack" 1 "$(wc -c <"$draft")" \
   "$bin" check "$draft"
-measure "draft, default pack + 1,000 phrase rules" "$(wc -c <"$draft")" \
+measure "draft, default pack + 1,000 phrase rules" 1 "$(wc -c <"$draft")" \
   "$bin" check --rules "$stress" "$draft"
 if [[ -d "$corpus" ]]; then
   corpus_bytes="$(bytes_of "$corpus")"
+  corpus_files="$(files_of "$corpus")"
   echo "corpus: $corpus ($(awk -v b="$corpus_bytes" 'BEGIN { printf "%.1f MB", b / 1e6 }'))"
-  measure "corpus, default pack, human output" "$corpus_bytes" "$bin" check "$corpus"
-  measure "corpus, default pack, --format json" "$corpus_bytes" \
+  measure "corpus, default pack, human output" "$corpus_files" "$corpus_bytes" "$bin" check "$corpus"
+  measure "corpus, default pack, --format json" "$corpus_files" "$corpus_bytes" \
     "$bin" check --format json "$corpus"
-  measure "corpus, default pack + 1,000 phrase rules" "$corpus_bytes" \
+  measure "corpus, default pack + 1,000 phrase rules" "$corpus_files" "$corpus_bytes" \
     "$bin" check --rules "$stress" "$corpus"
-  measure "corpus, default pack, 1 thread" "$corpus_bytes" \
+  measure "corpus, default pack, 1 thread" "$corpus_files" "$corpus_bytes" \
     env RAYON_NUM_THREADS=1 "$bin" check "$corpus"
 else
   echo "corpus: not found at $corpus (set CANDOR_CORPUS): skipped"

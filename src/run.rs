@@ -182,21 +182,49 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
         }
     }
 
-    let jobs = source::email::pair_by(jobs, |j| &mut j.input, |j| j.input);
-    let mut related: Vec<RelatedSource> = Vec::new();
-    for job in jobs {
-        let (file, fixed) = lint_job(job, &inbound, opts, &mut related);
-        out.report.files.push(file);
-        out.fixed.extend(fixed);
-    }
     // ... then files are read, parsed and linted in parallel, each document dropped as soon as
-    // it is done; `collect` keeps the walk's sorted order, whatever order threads finish in.
-    let lint_path = |(path, effective): &(&PathBuf, Arc<Effective>)| {
+    // it is done. Emails are the exception: a reply is paired with the message it answers by
+    // Message-ID, so emails (and standard input) are all read first, then paired, then linted.
+    // Keys keep the order: standard input first, then the walk's sorted order.
+    let is_email = |p: &Path| {
+        p.extension()
+            .is_some_and(|e| e.to_string_lossy().eq_ignore_ascii_case("eml"))
+    };
+    let mut keyed: Vec<(usize, Job)> = jobs.into_iter().map(|j| (0, j)).collect();
+    for (i, (path, effective)) in to_lint.iter().enumerate() {
+        if !is_email(path) {
+            continue;
+        }
         let read = ReadOptions {
             only_exports: !opts.all_structured && walked.only_if_export.contains(*path),
             ..opts.read.clone()
         };
-        source::open_with(path, None, &read).map(|loaded| match loaded {
+        if let Some(input) = out.load(source::open_with(path, None, &read)) {
+            let job = Job {
+                input,
+                effective: effective.clone(),
+                file: Some(path.to_path_buf()),
+                format: None,
+                read,
+            };
+            keyed.push((i + 1, job));
+        }
+    }
+    let keyed = source::email::pair_by(keyed, |(_, j)| &mut j.input, |(_, j)| j.input);
+    let mut linted: Vec<(usize, Linted)> = keyed
+        .into_iter()
+        .map(|(key, job)| {
+            let mut own_related = Vec::new();
+            let (file, fixed) = lint_job(job, &inbound, opts, &mut own_related);
+            (key, Ok(Ok((file, fixed, own_related))))
+        })
+        .collect();
+    let lint_path = |(i, (path, effective)): (usize, &(&PathBuf, Arc<Effective>))| {
+        let read = ReadOptions {
+            only_exports: !opts.all_structured && walked.only_if_export.contains(*path),
+            ..opts.read.clone()
+        };
+        let result = source::open_with(path, None, &read).map(|loaded| match loaded {
             Loaded::Input(input) => {
                 let job = Job {
                     input,
@@ -210,10 +238,23 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
                 Ok((file, fixed, own_related))
             }
             skipped => Err(skipped),
-        })
+        });
+        (i + 1, result)
     };
-    let linted: Vec<_> = to_lint.par_iter().map(lint_path).collect();
-    for result in linted {
+    let others = to_lint
+        .iter()
+        .enumerate()
+        .filter(|(_, (p, _))| !is_email(p));
+    // One file (the usual draft) needs no thread pool: starting one costs more than the lint.
+    if to_lint.len() > 1 {
+        let others: Vec<_> = others.collect();
+        linted.extend(others.into_par_iter().map(lint_path).collect::<Vec<_>>());
+    } else {
+        linted.extend(others.map(lint_path));
+    }
+    linted.sort_by_key(|(key, _)| *key);
+    let mut related: Vec<RelatedSource> = Vec::new();
+    for (_, result) in linted {
         match result {
             Ok(Ok((file, fixed, own_related))) => {
                 out.report.files.push(file);
@@ -233,6 +274,11 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
     out.report.related_sources = related;
     Ok(out)
 }
+
+/// What reading and linting one file gave: its report, its fix and the related sources it
+/// brought, or why it was skipped, or why it could not be read.
+type Linted =
+    Result<Result<(FileReport, Option<FixedFile>, Vec<RelatedSource>), Loaded>, InputError>;
 
 /// Lints one input (fixing it first when asked) and returns its report.
 fn lint_job(
