@@ -10,6 +10,7 @@ pub mod compare;
 pub mod detect;
 pub mod terms;
 
+use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -21,7 +22,9 @@ use answer::{assess, MessageTerms, QuestionTerms, ReplySentence};
 /// Every question of the customer's message, with what the reply does about it, in message
 /// order.
 pub fn analyse(reply_path: &Arc<str>, reply: &Document, inbound: &[Inbound]) -> Vec<Question> {
-    let sentences = reply_sentences(reply);
+    // Scoring the reply is the costly part: do it only once a question has been found.
+    let sentences = OnceCell::new();
+    let scored_reply = || sentences.get_or_init(|| reply_sentences(reply)).as_slice();
     let mut out = Vec::new();
     if inbound.is_empty() {
         // "> > …" is the writer's own earlier reply, quoted back by the customer.
@@ -29,7 +32,7 @@ pub fn analyse(reply_path: &Arc<str>, reply: &Document, inbound: &[Inbound]) -> 
             .quoted_blocks()
             .filter(|b| quote_depth(&reply.source, b) <= 1)
             .collect();
-        collect(reply_path, &quoted, &sentences, &mut out);
+        collect(reply_path, &quoted, scored_reply, &mut out);
     } else {
         for message in inbound {
             let own: Vec<&Block> = message.doc.own_blocks().collect();
@@ -38,7 +41,7 @@ pub fn analyse(reply_path: &Arc<str>, reply: &Document, inbound: &[Inbound]) -> 
             } else {
                 own
             };
-            collect(&message.path, &blocks, &sentences, &mut out);
+            collect(&message.path, &blocks, scored_reply, &mut out);
         }
     }
     out
@@ -66,7 +69,21 @@ fn reply_sentences(reply: &Document) -> Vec<ReplySentence> {
     out
 }
 
-fn collect(path: &Arc<str>, blocks: &[&Block], reply: &[ReplySentence], out: &mut Vec<Question>) {
+fn collect<'r>(
+    path: &Arc<str>,
+    blocks: &[&Block],
+    reply: impl FnOnce() -> &'r [ReplySentence],
+    out: &mut Vec<Question>,
+) {
+    let found: Vec<(usize, detect::Found)> = blocks
+        .iter()
+        .enumerate()
+        .flat_map(|(i, b)| detect::in_block(b).into_iter().map(move |f| (i, f)))
+        .collect();
+    if found.is_empty() {
+        return;
+    }
+    let reply = reply();
     // Every sentence of the message, as (block, range), with its key terms gathered once.
     let places: Vec<(usize, Range<usize>)> = blocks
         .iter()
@@ -74,11 +91,6 @@ fn collect(path: &Arc<str>, blocks: &[&Block], reply: &[ReplySentence], out: &mu
         .flat_map(|(i, b)| b.sentences().iter().map(move |r| (i, r.clone())))
         .collect();
     let message = MessageTerms::new(places.iter().map(|(i, r)| &blocks[*i].prose[r.clone()]));
-    let found: Vec<(usize, detect::Found)> = blocks
-        .iter()
-        .enumerate()
-        .flat_map(|(i, b)| detect::in_block(b).into_iter().map(move |f| (i, f)))
-        .collect();
     let alone = found.len() == 1;
     let mut previous: Option<&str> = None;
     for (at, found) in found {
