@@ -1,8 +1,13 @@
 //! One file per rule type. [`compile`] turns a parsed rule file into a [`Rule`].
 
+pub mod buried_answer;
 pub mod existence;
+pub mod filler;
+pub mod framing;
 pub mod ignored_question;
+pub mod length;
 pub mod occurrence;
+pub mod placeholder;
 pub mod repetition;
 pub mod substitution;
 
@@ -28,6 +33,11 @@ pub const SUPPORTED_TYPES: &[&str] = &[
     "occurrence",
     "repetition",
     "questions",
+    "filler",
+    "framing",
+    "placeholder",
+    "buried_answer",
+    "length",
 ];
 
 /// Compiles a rule of a supported type. `Ok(None)` means a Vale type Candor skips.
@@ -38,6 +48,11 @@ pub fn compile(src: &RuleSource<'_>) -> Result<Option<Box<dyn Rule>>, ConfigErro
         "occurrence" => Box::new(occurrence::Occurrence::compile(src)?),
         "repetition" => Box::new(repetition::Repetition::compile(src)?),
         "questions" => Box::new(ignored_question::IgnoredQuestion::compile(src)?),
+        "filler" => Box::new(filler::Filler::compile(src)?),
+        "framing" => Box::new(framing::Framing::compile(src)?),
+        "placeholder" => Box::new(placeholder::Placeholder::compile(src)?),
+        "buried_answer" => Box::new(buried_answer::BuriedAnswer::compile(src)?),
+        "length" => Box::new(length::Length::compile(src)?),
         other if UNSUPPORTED_VALE_TYPES.contains(&other) => return Ok(None),
         other => {
             return Err(src.error_at(
@@ -60,4 +75,30 @@ pub fn token_pattern(tokens: &[String], ignorecase: bool, nonword: bool) -> Stri
     } else {
         format!(r"{flags}\b(?:{body})\b")
     }
+}
+
+/// Reads a Candor type's `options:` map into `T` (a struct with `deny_unknown_fields`), with an
+/// error that names the rule file and the line of the offending key.
+pub fn parse_options<T: serde::de::DeserializeOwned + Default>(
+    src: &RuleSource<'_>,
+) -> Result<T, ConfigError> {
+    let Some(map) = &src.spec.options else {
+        return Ok(T::default());
+    };
+    let value = serde_norway::to_value(map)
+        .map_err(|e| src.error_at("options:", format!("`options:` is not valid: {e}")))?;
+    serde_norway::from_value(value).map_err(|e| {
+        let msg = e.to_string();
+        // serde names the key between backticks ("unknown field `foo`"); point at its line.
+        let key = msg.split('`').nth(1).unwrap_or("options:").to_string();
+        let needle = if src.text.contains(&format!("{key}:")) {
+            format!("{key}:")
+        } else {
+            "options:".to_string()
+        };
+        src.error_at(
+            &needle,
+            format!("`options:` of `extends: {}`: {msg}", src.spec.extends),
+        )
+    })
 }

@@ -1,0 +1,343 @@
+//! `extends: filler` — a sentence-aware catalogue of stock phrases (Candor's own type).
+//!
+//! What it catches: boilerplate that could be pasted into any reply ("Thank you for reaching
+//! out", "We apologize for any inconvenience", "Please do not hesitate to contact us"). When a
+//! sentence is nothing but such phrases (plus greeting words, the customer's name, a signature),
+//! the whole sentence is flagged; when it also says something specific, only the phrase is.
+//! Why it matters: the customer reads past filler looking for the answer; every stock line tells
+//! them the reply was pasted rather than written for them.
+//! Example:
+//! ```yaml
+//! extends: filler
+//! message: "'%s' is canned filler: %s"
+//! options:
+//!   phrases:
+//!     - match: 'we apologi[sz]e for any inconvenience'
+//!       rewrite: "Sorry that your order arrived late."   # or leave out: "cut it"
+//!     - match: 'hi|hello'
+//!       alone: true          # only when the sentence is nothing else
+//!   glue: [so, very, again]  # words that do not count as content
+//! ```
+//! Better: "Your refund of $40 went out today" instead of "Thank you for reaching out! We
+//! apologize for any inconvenience."
+//!
+//! All phrases are compiled into one case-insensitive alternation, so a block is scanned once;
+//! sentences are split only in blocks where a phrase matched.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use regex::{Regex, RegexSet};
+use serde::Deserialize;
+
+use crate::check::{CheckContext, Findings};
+use crate::document::sentences::words;
+use crate::document::Block;
+use crate::error::ConfigError;
+use crate::rules::types::parse_options;
+use crate::rules::{Rule, RuleMeta, RuleSource};
+
+/// One catalogue entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhraseEntry {
+    /// A regex (case-insensitive); alternations express the variants.
+    #[serde(rename = "match")]
+    pub pattern: String,
+    /// A plain rewrite to offer; without one the advice is to cut the phrase.
+    #[serde(default)]
+    pub rewrite: Option<String>,
+    /// Only flag when the sentence holds nothing else (greetings, "Thanks!", "Oh no!").
+    #[serde(default)]
+    pub alone: bool,
+    /// Do not wrap the pattern in word boundaries (emoticons, emoji).
+    #[serde(default)]
+    pub nonword: bool,
+    /// Only when the sentence stands on a line of its own (an emoji after a sentence belongs
+    /// to it).
+    #[serde(default)]
+    pub own_line: bool,
+    /// A greeting: on a line of its own and ending in a comma (or nothing) it is a letter's
+    /// salutation, a convention of the format like a signature, and is left alone unless the
+    /// rule's `salutations: true`.
+    #[serde(default)]
+    pub salutation: bool,
+}
+
+/// `options:` of `extends: filler`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Options {
+    #[serde(default)]
+    phrases: Vec<PhraseEntry>,
+    /// Words that carry no content on their own ("so", "again", "there", "team").
+    #[serde(default)]
+    glue: Vec<String>,
+    /// How many capitalised words (names) a sentence may keep and still be only filler.
+    #[serde(default = "default_names")]
+    max_names: usize,
+    /// Also flag a salutation line ("Hi Sam," on its own line before the body).
+    #[serde(default)]
+    salutations: bool,
+}
+
+fn default_names() -> usize {
+    2
+}
+
+/// A compiled phrase catalogue: find phrases, tell which entry matched, and judge whether a
+/// sentence holds anything besides them. Shared with `buried_answer`.
+#[derive(Debug)]
+pub struct Catalogue {
+    entries: Vec<PhraseEntry>,
+    /// Every entry in one alternation.
+    any: Regex,
+    /// Each entry anchored, to tell which one a match is.
+    which: RegexSet,
+    glue: HashSet<String>,
+    max_names: usize,
+}
+
+/// A phrase found in a sentence.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// Range in the block's prose.
+    pub range: Range<usize>,
+    pub entry: usize,
+}
+
+/// What the catalogue makes of one sentence.
+#[derive(Debug, Clone)]
+pub struct SentenceVerdict {
+    /// Sentence range in the block's prose.
+    pub sentence: Range<usize>,
+    pub hits: Vec<Hit>,
+    /// Nothing but filler, glue words, names and signatures.
+    pub only_filler: bool,
+}
+
+impl Catalogue {
+    /// Compiles a catalogue; errors point at the line of the offending phrase.
+    pub fn compile(
+        src: &RuleSource<'_>,
+        entries: Vec<PhraseEntry>,
+        glue: &[String],
+        max_names: usize,
+    ) -> Result<Catalogue, ConfigError> {
+        if entries.is_empty() {
+            return Err(src.error_at(
+                "options:",
+                format!(
+                    "`extends: {}` needs a non-empty `options.phrases` list",
+                    src.spec.extends
+                ),
+            ));
+        }
+        // A space in a phrase matches any run of white space, line breaks included (prose is
+        // often hard-wrapped).
+        let wrapped: Vec<String> = entries
+            .iter()
+            .map(|e| {
+                let p = e.pattern.replace(" ?", r"\s*").replace(' ', r"\s+");
+                if e.nonword {
+                    format!("(?:{p})")
+                } else {
+                    format!(r"(?-u:\b)(?:{p})(?-u:\b)")
+                }
+            })
+            .collect();
+        let anchored: Vec<String> = wrapped.iter().map(|w| format!("(?i)^{w}$")).collect();
+        let which = RegexSet::new(&anchored).map_err(|_| first_bad(src, &entries))?;
+        let any = src.regex(&format!("(?i){}", wrapped.join("|")), &entries[0].pattern)?;
+        Ok(Catalogue {
+            entries,
+            any,
+            which,
+            glue: glue.iter().map(|g| g.to_lowercase()).collect(),
+            max_names,
+        })
+    }
+
+    pub fn entry(&self, i: usize) -> &PhraseEntry {
+        &self.entries[i]
+    }
+
+    /// Verdicts for the sentences of `block` that hold at least one phrase; the block is split
+    /// into sentences only when the one-pass scan found something.
+    pub fn scan(&self, block: &Block) -> Vec<SentenceVerdict> {
+        let mut hits = self.any.find_iter(&block.prose).filter(|m| !m.is_empty());
+        let Some(first) = hits.next() else {
+            return Vec::new();
+        };
+        let mut all = vec![first];
+        all.extend(hits);
+        let mut out = Vec::new();
+        for s in block.sentences() {
+            let inside: Vec<Hit> = all
+                .iter()
+                .filter(|m| m.start() >= s.start && m.end() <= s.end)
+                .filter_map(|m| {
+                    let entry = self.which.matches(m.as_str()).iter().next()?;
+                    Some(Hit {
+                        range: m.range(),
+                        entry,
+                    })
+                })
+                .collect();
+            if inside.is_empty() {
+                continue;
+            }
+            let only_filler = self.only_filler(&block.prose, s.clone(), &inside);
+            out.push(SentenceVerdict {
+                sentence: s.clone(),
+                hits: inside,
+                only_filler,
+            });
+        }
+        out
+    }
+
+    /// Whether the sentence holds nothing but the hits, glue words, names and signatures.
+    fn only_filler(&self, prose: &str, sentence: Range<usize>, hits: &[Hit]) -> bool {
+        let text = &prose[sentence.clone()];
+        // Emoji alone: any word at all is content.
+        let emoji_only = hits.iter().all(|h| self.entries[h.entry].nonword);
+        let mut names = 0;
+        for (i, word) in words(text) {
+            let at = sentence.start + i;
+            if hits.iter().any(|h| at >= h.range.start && at < h.range.end) {
+                continue;
+            }
+            if emoji_only {
+                return false;
+            }
+            if self.glue.contains(&word.to_lowercase()) || is_signature(text, i, word) {
+                continue;
+            }
+            let capitalised = word.chars().next().is_some_and(char::is_uppercase);
+            if capitalised && names < self.max_names {
+                names += 1;
+                continue;
+            }
+            return false;
+        }
+        true
+    }
+}
+
+/// An agent's sign-off tag or a handle: `^NW`, `/RA`, `-Becky`, `*Erika`, `@name`, or a bare
+/// two- or three-letter capital initial ("EZ").
+fn is_signature(text: &str, at: usize, word: &str) -> bool {
+    let before = text[..at].chars().next_back();
+    if before == Some('@') {
+        // A template's stand-in handle will be replaced by a real one: not a sign-off.
+        return !matches!(
+            word.to_ascii_lowercase().as_str(),
+            "username" | "user" | "handle" | "author" | "name"
+        );
+    }
+    if matches!(before, Some('^' | '/' | '-' | '*' | '~' | '—' | '–')) {
+        return true;
+    }
+    (2..=3).contains(&word.len()) && word.chars().all(|c| c.is_ascii_uppercase())
+}
+
+/// Whether nothing but white space shares the sentence's line(s) in the block.
+fn stands_on_own_line(prose: &str, sentence: Range<usize>) -> bool {
+    let before = prose[..sentence.start].trim_end_matches([' ', '\t']);
+    let after = prose[sentence.end..].trim_start_matches([' ', '\t']);
+    (before.is_empty() || before.ends_with('\n')) && (after.is_empty() || after.starts_with('\n'))
+}
+
+/// Finds the first phrase that does not compile, for an error at its line.
+fn first_bad(src: &RuleSource<'_>, entries: &[PhraseEntry]) -> ConfigError {
+    for e in entries {
+        if let Err(err) = src.regex(&e.pattern, &e.pattern) {
+            return err;
+        }
+    }
+    src.error_at("phrases", "the phrase catalogue does not compile")
+}
+
+/// The `filler` rule: a catalogue plus the rule's message.
+#[derive(Debug)]
+pub struct Filler {
+    meta: RuleMeta,
+    catalogue: Catalogue,
+    salutations: bool,
+}
+
+impl Filler {
+    pub fn compile(src: &RuleSource<'_>) -> Result<Self, ConfigError> {
+        let meta = src.meta("'%s' is canned filler: %s")?;
+        let opts: Options = parse_options(src)?;
+        let catalogue = Catalogue::compile(src, opts.phrases, &opts.glue, opts.max_names)?;
+        Ok(Filler {
+            meta,
+            catalogue,
+            salutations: opts.salutations,
+        })
+    }
+}
+
+impl Rule for Filler {
+    fn meta(&self) -> &RuleMeta {
+        &self.meta
+    }
+
+    fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
+        for block in cx.doc.blocks.iter().filter(|b| self.meta.scope.selects(b)) {
+            for verdict in self.catalogue.scan(block) {
+                let own_line = stands_on_own_line(&block.prose, verdict.sentence.clone());
+                let hits = || verdict.hits.iter().map(|h| self.catalogue.entry(h.entry));
+                if verdict.only_filler && hits().any(|e| e.own_line) && !own_line {
+                    continue;
+                }
+                if verdict.only_filler
+                    && !self.salutations
+                    && own_line
+                    && hits().all(|e| e.salutation)
+                    && !block.prose[verdict.sentence.clone()].ends_with(['!', '.'])
+                {
+                    continue;
+                }
+                if verdict.only_filler {
+                    let entry = self.catalogue.entry(verdict.hits[0].entry);
+                    let text = &block.prose[verdict.sentence.clone()];
+                    let advice = match &entry.rewrite {
+                        Some(r) => format!(
+                            "the sentence says nothing specific to this customer; say something that is (\"{r}\") or cut it."
+                        ),
+                        None => "the sentence says nothing specific to this customer; cut it."
+                            .to_string(),
+                    };
+                    let mut d = self.meta.diagnostic(
+                        block.to_source(verdict.sentence.clone()),
+                        self.meta.format(&[text, &advice]),
+                    );
+                    d.suggestions = entry.rewrite.iter().cloned().collect();
+                    out.push(d);
+                    continue;
+                }
+                for hit in verdict
+                    .hits
+                    .iter()
+                    .filter(|h| !self.catalogue.entry(h.entry).alone)
+                {
+                    let entry = self.catalogue.entry(hit.entry);
+                    let text = &block.prose[hit.range.clone()];
+                    let advice = match &entry.rewrite {
+                        Some(r) => format!("say \"{r}\" instead, or cut it."),
+                        None => "cut it; the rest of the sentence stands on its own.".to_string(),
+                    };
+                    let mut d = self.meta.diagnostic(
+                        block.to_source(hit.range.clone()),
+                        self.meta.format(&[text, &advice]),
+                    );
+                    d.suggestions = entry.rewrite.iter().cloned().collect();
+                    out.push(d);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,255 @@
+//! `extends: framing` — sentences framed around the company instead of the customer (Candor's
+//! own type), plus a per-reply balance check.
+//!
+//! What it catches: self-promotion ("our industry-leading platform", "we pride ourselves"),
+//! policy talk ("that's our policy", "per our terms", "we use the issue tracker exclusively for
+//! ..."), justification by the organisation's goals or capacity ("to maintain the team's
+//! focus"), and blame-"you" ("you failed to"). Each cue is a regex with the reason it is shown;
+//! the finding spans the sentence. Not every "we": "we'll refund you today" is an action taken
+//! for the customer and no cue matches it.
+//! The balance check adds one suggestion per reply when it says "we/our/us" far more often than
+//! "you/your", on the sentence that leans on "we" the most.
+//! Why it matters: the customer wrote about their problem; a reply about the company's rules,
+//! capacity or excellence reads as a brush-off.
+//! Example:
+//! ```yaml
+//! extends: framing
+//! message: "This sentence is about us, not the customer (%s). Say what it means for them."
+//! options:
+//!   cues:
+//!     - match: "that(?:'s| is) (?:our|the) policy"
+//!       why: policy talk
+//!   exceptions: ["we(?:'ll| will) refund"]
+//!   balance: {min_org_words: 6, ratio: 3.0}
+//! ```
+//! Better: "You can get a refund within 30 days of delivery" instead of "Per our terms, refunds
+//! are only issued within 30 days".
+
+use std::ops::Range;
+
+use regex::{Regex, RegexSet};
+use serde::Deserialize;
+
+use crate::check::{CheckContext, Findings};
+use crate::diagnostic::Severity;
+use crate::document::Block;
+use crate::error::ConfigError;
+use crate::rules::types::parse_options;
+use crate::rules::{Rule, RuleMeta, RuleSource};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Cue {
+    #[serde(rename = "match")]
+    pattern: String,
+    /// Shown in the message: what kind of self-focus this is.
+    why: String,
+}
+
+/// The per-reply balance of "we" against "you".
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Balance {
+    /// Report only when the reply uses at least this many we/our/us words.
+    #[serde(default = "default_min_org")]
+    min_org_words: usize,
+    /// Report when we-words exceed this many times the you-words (you-words counted as at least 1).
+    #[serde(default = "default_ratio")]
+    ratio: f64,
+}
+
+fn default_min_org() -> usize {
+    6
+}
+fn default_ratio() -> f64 {
+    3.0
+}
+
+impl Default for Balance {
+    fn default() -> Self {
+        Balance {
+            min_org_words: default_min_org(),
+            ratio: default_ratio(),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Options {
+    #[serde(default)]
+    cues: Vec<Cue>,
+    /// A sentence matching one of these is not reported (customer-centred actions).
+    #[serde(default)]
+    exceptions: Vec<String>,
+    /// `balance: {min_org_words, ratio}`; `true` for the defaults; `false` or left out: off.
+    #[serde(default)]
+    balance: Option<BalanceSetting>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum BalanceSetting {
+    Off(bool),
+    On(Balance),
+}
+
+#[derive(Debug)]
+pub struct Framing {
+    meta: RuleMeta,
+    any: Regex,
+    which: RegexSet,
+    why: Vec<String>,
+    exceptions: Option<Regex>,
+    balance: Option<Balance>,
+    pronouns: Regex,
+}
+
+impl Framing {
+    pub fn compile(src: &RuleSource<'_>) -> Result<Self, ConfigError> {
+        let meta = src.meta("This sentence is about us, not the customer (%s).")?;
+        let opts: Options = parse_options(src)?;
+        if opts.cues.is_empty() {
+            return Err(src.error_at(
+                "options:",
+                "`extends: framing` needs a non-empty `options.cues` list",
+            ));
+        }
+        let wrapped: Vec<String> = opts
+            .cues
+            .iter()
+            // A space matches any white space: prose is often hard-wrapped.
+            .map(|c| {
+                format!(
+                    r"(?-u:\b)(?:{})(?-u:\b)",
+                    c.pattern.replace(" ?", r"\s*").replace(' ', r"\s+")
+                )
+            })
+            .collect();
+        for c in &opts.cues {
+            src.regex(&c.pattern, &c.pattern)?;
+        }
+        let which = RegexSet::new(wrapped.iter().map(|w| format!("(?i){w}")))
+            .map_err(|e| src.error_at("cues", format!("cues do not compile: {e}")))?;
+        let any = src.regex(&format!("(?i){}", wrapped.join("|")), &opts.cues[0].pattern)?;
+        let exceptions = if opts.exceptions.is_empty() {
+            None
+        } else {
+            for e in &opts.exceptions {
+                src.regex(e, e)?;
+            }
+            Some(src.regex(
+                &format!(r"(?i)(?-u:\b)(?:{})", opts.exceptions.join("|")),
+                &opts.exceptions[0],
+            )?)
+        };
+        let balance = match opts.balance {
+            None | Some(BalanceSetting::Off(false)) => None,
+            Some(BalanceSetting::Off(true)) => Some(Balance::default()),
+            Some(BalanceSetting::On(b)) => {
+                if b.ratio.is_nan() || b.ratio <= 0.0 {
+                    return Err(src.error_at("ratio", "`balance.ratio` must be above 0"));
+                }
+                Some(b)
+            }
+        };
+        let pronouns = src.regex(
+            r"(?i)(?-u:\b)(we|us|our|ours|ourselves|we're|we've|we'll|we'd|you|your|yours|yourself|yourselves|you're|you've|you'll|you'd)(?-u:\b)",
+            "pronouns",
+        )?;
+        Ok(Framing {
+            meta,
+            any,
+            which,
+            why: opts.cues.into_iter().map(|c| c.why).collect(),
+            exceptions,
+            balance,
+            pronouns,
+        })
+    }
+
+    /// (we-words, you-words) in `text`.
+    fn count(&self, text: &str) -> (usize, usize) {
+        let (mut org, mut cust) = (0, 0);
+        for m in self.pronouns.find_iter(text) {
+            if m.as_str().as_bytes()[0].eq_ignore_ascii_case(&b'y') {
+                cust += 1;
+            } else {
+                org += 1;
+            }
+        }
+        (org, cust)
+    }
+
+    fn balance(&self, cx: &CheckContext<'_>, flagged: &[Range<usize>], out: &mut Findings) {
+        let Some(b) = &self.balance else { return };
+        let blocks: Vec<&Block> = cx
+            .doc
+            .blocks
+            .iter()
+            .filter(|b| self.meta.scope.selects(b))
+            .collect();
+        let (org, cust) = blocks
+            .iter()
+            .map(|blk| self.count(&blk.prose))
+            .fold((0, 0), |a, c| (a.0 + c.0, a.1 + c.1));
+        if org < b.min_org_words || (org as f64) <= b.ratio * cust.max(1) as f64 {
+            return;
+        }
+        // Point at the sentence that leans on "we" the most, as the place to start rewriting.
+        let mut best: Option<(usize, &Block, Range<usize>)> = None;
+        for blk in &blocks {
+            for s in blk.sentences() {
+                let (o, c) = self.count(&blk.prose[s.clone()]);
+                let lean = o.saturating_sub(c);
+                if lean > 0 && best.as_ref().is_none_or(|(l, ..)| lean > *l) {
+                    best = Some((lean, blk, s.clone()));
+                }
+            }
+        }
+        let Some((_, blk, s)) = best else { return };
+        let span = blk.to_source(s);
+        if flagged.contains(&span) {
+            return;
+        }
+        let mut d = self.meta.diagnostic(
+            span,
+            format!(
+                "The reply says we/our/us {org} times and you/your {cust} times: it is about the company more than the customer. Rewrite around what the customer gets or can do."
+            ),
+        );
+        d.severity = Severity::Suggestion;
+        out.push(d);
+    }
+}
+
+impl Rule for Framing {
+    fn meta(&self) -> &RuleMeta {
+        &self.meta
+    }
+
+    fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
+        let mut flagged = Vec::new();
+        for block in cx.doc.blocks.iter().filter(|b| self.meta.scope.selects(b)) {
+            if !self.any.is_match(&block.prose) {
+                continue;
+            }
+            for s in block.sentences() {
+                let text = &block.prose[s.clone()];
+                let Some(cue) = self.which.matches(text).iter().next() else {
+                    continue;
+                };
+                if self.exceptions.as_ref().is_some_and(|e| e.is_match(text)) {
+                    continue;
+                }
+                let span = block.to_source(s.clone());
+                flagged.push(span.clone());
+                out.push(
+                    self.meta
+                        .diagnostic(span, self.meta.format(&[&self.why[cue]])),
+                );
+            }
+        }
+        self.balance(cx, &flagged, out);
+    }
+}

@@ -1,0 +1,249 @@
+//! `extends: placeholder` — unfilled template variables (Candor's own type).
+//!
+//! What it catches: template markers left in a reply: Liquid/Handlebars `{{first_name}}` and
+//! `{% if %}`, `%{name}`, `${name}`, `{$Ticket->Subject}`, `@{issue-author}`, `{customer_name}`,
+//! Mailchimp `*|FNAME|*`, `$FIRSTNAME`, `<ISSUE_NUMBER>`, `[CUSTOMER NAME]`, `[[at-mention]]`, and
+//! stand-in tokens (`XXX`, `#NUMBER`, `REPONAME`, `@username`, a list item that is only `...`).
+//! Why it matters: a customer who reads "Hi {{first_name}}" knows at once that nobody wrote to
+//! them; it is the worst canned-reply failure.
+//! Example: `Hi {{first_name}}, your order shipped.` → `Hi Dana, your order shipped.`
+//!
+//! The raw source is scanned, not the prose blocks: in Markdown `<NAME>` is an HTML tag and
+//! `*|FNAME|*` parses as emphasis. Fenced and inline code and HTML comments are skipped; so is
+//! bracketed text that is a Markdown link (`[DCO](https://...)`).
+//! Spans slice exactly the placeholder.
+//!
+//! Options: `allow: true` is for a repository of macros, where placeholders belong: well-formed
+//! ones are then accepted and only malformed ones (`{{name}`, `{{ }}`, an unclosed `%{`) are
+//! reported; `known: [first_name, ...]` additionally reports placeholders naming any other
+//! variable (a typo the helpdesk would send as is).
+
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, Event, Options as MdOptions, Parser, Tag};
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::check::{CheckContext, Findings};
+use crate::document::Format;
+use crate::error::ConfigError;
+use crate::rules::types::parse_options;
+use crate::rules::{Rule, RuleMeta, RuleSource};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Options {
+    /// Accept well-formed placeholders (a macro repository); report only malformed ones.
+    #[serde(default)]
+    allow: bool,
+    /// Variable names a template may use; with `allow`, any other name is reported.
+    #[serde(default)]
+    known: Vec<String>,
+}
+
+/// Every placeholder form, one alternation; the order matters (longest forms first).
+const PLACEHOLDER: &str = r"(?x)
+    \{\{[^{}\n]{0,200}\}\}                 # {{ first_name }}  {{ a | default: 'x' }}
+  | \{%[^%\n]{0,200}%\}                    # {% if x %}
+  | [%$@]\{[^{}\n]{1,120}\}                # %{name}  ${name}  @{issue-author}
+  | \{\s?\$[^{}\n]{1,120}\}                # {$Ticket->Subject}
+  | \{[A-Za-z_][A-Za-z0-9_.\-]{0,60}\}     # {customer_name}
+  | \*\|[A-Z0-9_:]{2,40}\|\*               # *|FNAME|*
+  | \[\[[^\[\]\n]{1,80}\]\]                # [[at-mention]]
+  | <\#?[A-Za-z]+(?:[_\-][A-Za-z]+)+>      # <ISSUE_NUMBER>  <first_name>
+  | <\#[A-Za-z_]+>                         # <#number>
+  | <[A-Z][A-Z0-9]{2,}>                    # <NAME>
+  | <(?:your|customer|agent|insert|user)[\ \w]{0,40}>
+  | \[[A-Z][A-Z0-9_]*(?:[\ _/\-][A-Z0-9]+)*\]  # [CUSTOMER NAME]
+  | \$[A-Z][A-Z0-9_]{2,40}\b               # $FIRSTNAME
+  | \bX{3,}\b                              # XXX
+  | \#[A-Z][A-Z_]{2,}\b                    # #NUMBER
+  | \b[A-Z]{2,}(?:NAME|NUMBER|URL|EMAIL|ID)\b  # REPONAME
+  | \b(?:FIRST|LAST|FULL|USER|CUSTOMER|AGENT|COMPANY|ORDER|TICKET|ISSUE|ACCOUNT)_[A-Z_]{2,}\b
+  | (?-u:\B)@(?:username|user|handle|author|someone|mention|your[-_]?name)\b
+  | \[[^\[\]\n]{0,60}?\b(?:(?i:url|link|name|e-?mail|number|date|phone|address|insert|placeholder))\b[^\[\]\n]{0,60}\]
+";
+
+/// A list item that is nothing but an ellipsis: a stand-in for items still to write.
+const ELLIPSIS_ITEM: &str = r"(?m)^[ \t]*(?:\d+[.)]|[-*+])[ \t]+(\.\.\.|…)[ \t]*$";
+
+/// Placeholder-looking text that is broken: a single brace on one side, empty, or unclosed.
+const MALFORMED: &str = r"(?x)
+    \{\{[^{}\n]{0,200}\}(?:[^}]|$)          # {{name}
+  | (?:^|[^{%$@])\{[A-Za-z_][^{}\n]{0,100}\}\}  # {name}}
+  | \{\{\s*\}\}                            # {{ }}
+  | \{\{[^}\n]{0,200}$                     # {{name   (unclosed)
+  | %\{[^}\n]{0,120}$                      # %{name   (unclosed)
+";
+
+#[derive(Debug)]
+pub struct Placeholder {
+    meta: RuleMeta,
+    placeholder: Regex,
+    ellipsis: Regex,
+    malformed: Regex,
+    /// Cheap test for any candidate at all, so most files cost one scan.
+    allow: bool,
+    known: Vec<String>,
+    name: Regex,
+}
+
+impl Placeholder {
+    pub fn compile(src: &RuleSource<'_>) -> Result<Self, ConfigError> {
+        let meta = src.meta("'%s' is an unfilled placeholder: fill it in before sending.")?;
+        let opts: Options = parse_options(src)?;
+        Ok(Placeholder {
+            meta,
+            placeholder: src.regex(PLACEHOLDER, "placeholder")?,
+            ellipsis: src.regex(ELLIPSIS_ITEM, "placeholder")?,
+            malformed: src.regex(&format!("(?m){MALFORMED}"), "placeholder")?,
+            allow: opts.allow,
+            known: opts.known,
+            name: src.regex(
+                r"[A-Za-z_][A-Za-z0-9_]*(?:[.\->]+[A-Za-z_][A-Za-z0-9_]*)*",
+                "name",
+            )?,
+        })
+    }
+
+    fn report(&self, source: &str, span: Range<usize>, message: String, out: &mut Findings) {
+        debug_assert!(source.get(span.clone()).is_some());
+        out.push(self.meta.diagnostic(span, message));
+    }
+}
+
+/// `[text]` followed by `(`, `[` or `:` is a Markdown link or reference, not a placeholder.
+fn is_link_text(source: &str, range: Range<usize>) -> bool {
+    let text = &source[range.clone()];
+    text.starts_with('[')
+        && !text.starts_with("[[")
+        && matches!(source[range.end..].chars().next(), Some('(' | '[' | ':'))
+}
+
+/// Byte ranges the scan must skip: code and HTML comments (Markdown), backtick code (text).
+fn skipped_ranges(source: &str, format: Format) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    match format {
+        Format::Markdown => {
+            let opts = MdOptions::ENABLE_TABLES
+                | MdOptions::ENABLE_FOOTNOTES
+                | MdOptions::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+            let mut in_code: Option<usize> = None;
+            for (ev, range) in Parser::new_ext(source, opts).into_offset_iter() {
+                match ev {
+                    // Indented "code" in a macro is usually just an indented line of the
+                    // letter, so only fenced code is skipped.
+                    Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => {
+                        in_code = Some(range.start)
+                    }
+                    Event::End(pulldown_cmark::TagEnd::CodeBlock) => {
+                        if let Some(s) = in_code.take() {
+                            out.push(s..range.end);
+                        }
+                    }
+                    Event::Code(_) => out.push(range),
+                    Event::Html(h) | Event::InlineHtml(h) if h.trim_start().starts_with("<!--") => {
+                        out.push(range)
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Format::Text => {
+            let mut rest = 0;
+            while let Some(open) = source[rest..].find('`') {
+                let start = rest + open;
+                let ticks = source[start..].bytes().take_while(|b| *b == b'`').count();
+                let fence = &source[start..start + ticks];
+                match source[start + ticks..].find(fence) {
+                    Some(close) => {
+                        let end = start + ticks + close + ticks;
+                        out.push(start..end);
+                        rest = end;
+                    }
+                    None => break,
+                }
+            }
+        }
+    }
+    out
+}
+
+impl Rule for Placeholder {
+    fn meta(&self) -> &RuleMeta {
+        &self.meta
+    }
+
+    fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
+        let source = cx.doc.source.as_str();
+        let mut found: Vec<(Range<usize>, String)> = Vec::new();
+        if !self.allow {
+            for m in self.placeholder.find_iter(source) {
+                if is_link_text(source, m.range()) {
+                    continue;
+                }
+                found.push((m.range(), self.meta.format(&[m.as_str()])));
+            }
+            for c in self.ellipsis.captures_iter(source) {
+                let m = c.get(1).expect("group 1 always takes part");
+                found.push((
+                    m.range(),
+                    "A list item that is only '…' is a stand-in: write the item or remove it."
+                        .to_string(),
+                ));
+            }
+        } else if !self.known.is_empty() {
+            for m in self.placeholder.find_iter(source) {
+                let text = m.as_str();
+                if !text.starts_with(['{', '%', '$', '@', '*']) {
+                    continue;
+                }
+                let Some(name) = self.name.find(text) else {
+                    continue;
+                };
+                let name = name.as_str();
+                let base = name.split(['.', '-', '>']).next().unwrap_or(name);
+                if !self.known.iter().any(|k| k == name || k == base) {
+                    found.push((
+                        m.range(),
+                        format!(
+                            "'{text}' uses `{name}`, which is not one of the known placeholders ({}).",
+                            self.known.join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+        for m in self.malformed.find_iter(source) {
+            // Trim the context character the pattern needed on either side.
+            let s = m.as_str();
+            let start = m.start() + s.find('{').or_else(|| s.find('%')).unwrap_or(0);
+            let end = m.start() + s.rfind('}').map_or(s.len(), |i| i + 1);
+            let end = end.max(start + 1).min(m.end());
+            found.push((
+                start..end,
+                format!(
+                    "'{}' is a malformed placeholder: its braces do not match, so the helpdesk will send it as is.",
+                    &source[start..end]
+                ),
+            ));
+        }
+        if found.is_empty() {
+            return;
+        }
+        let skip = skipped_ranges(source, cx.doc.format);
+        found.sort_by_key(|(r, _)| (r.start, r.end));
+        let mut last_end = 0;
+        for (span, message) in found {
+            if span.start < last_end
+                || skip
+                    .iter()
+                    .any(|s| s.start < span.end && span.start < s.end)
+            {
+                continue;
+            }
+            last_end = span.end;
+            self.report(source, span, message, out);
+        }
+    }
+}
