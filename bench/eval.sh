@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Precision and recall of Candor's checks on hand-labelled real replies and macros.
+# Needs ../shared/eval (evaluation data kept outside the project: it is licensed for evaluation
+# only). Without it, says so and exits 0. Usage: bench/eval.sh [extra score.py args, e.g. --json]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+EVAL=../shared/eval
+if [ ! -d "$EVAL" ] || [ ! -f "$EVAL/score.py" ]; then
+    echo "bench/eval.sh: skipped: no evaluation data at $EVAL (it is not part of the project)"
+    exit 0
+fi
+LABELS="${EVAL_LABELS:-$EVAL/labels-dev.jsonl}"
+cargo build --release --quiet
+python3 "$EVAL/score.py" --candor target/release/candor \
+    --pairs "$EVAL/pairs.jsonl" --macros "$EVAL/macros.jsonl" --labels "$LABELS" "$@"
