@@ -13,10 +13,13 @@
 //! bracketed text that is a Markdown link (`[DCO](https://...)`).
 //! Spans slice exactly the placeholder.
 //!
-//! Options: `allow: true` is for a repository of macros, where placeholders belong: well-formed
-//! ones are then accepted and only malformed ones (`{{name}`, `{{ }}`, an unclosed `%{`) are
-//! reported; `known: [first_name, ...]` additionally reports placeholders naming any other
-//! variable (a typo the helpdesk would send as is).
+//! Templates: in a document read as a macro (a helpdesk export, so `doc.is_template()`),
+//! placeholders are how the customer's name gets in, so well-formed ones are accepted and only
+//! malformed ones (`{{name}`, `{{ }}`, an unclosed `%{`) are reported, plus, with `known:
+//! [first_name, ...]`, placeholders naming any other variable (a typo the helpdesk would send as
+//! is). Only the macro bodies are scanned, not the export's keys. `allow: true` applies the same
+//! treatment to every file (a repository of macros kept as Markdown); `templates: false` treats
+//! templates like replies.
 
 use std::ops::Range;
 
@@ -30,15 +33,32 @@ use crate::error::ConfigError;
 use crate::rules::types::parse_options;
 use crate::rules::{Rule, RuleMeta, RuleSource};
 
-#[derive(Debug, Default, Deserialize)]
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Options {
     /// Accept well-formed placeholders (a macro repository); report only malformed ones.
     #[serde(default)]
     allow: bool,
+    /// Treat documents read as templates (helpdesk macro exports) as if `allow` were set.
+    #[serde(default = "yes")]
+    templates: bool,
     /// Variable names a template may use; with `allow`, any other name is reported.
     #[serde(default)]
     known: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            allow: false,
+            templates: true,
+            known: Vec::new(),
+        }
+    }
 }
 
 /// Every placeholder form, one alternation; the order matters (longest forms first).
@@ -84,6 +104,7 @@ pub struct Placeholder {
     malformed: Regex,
     /// Cheap test for any candidate at all, so most files cost one scan.
     allow: bool,
+    templates: bool,
     known: Vec<String>,
     name: Regex,
 }
@@ -98,6 +119,7 @@ impl Placeholder {
             ellipsis: src.regex(ELLIPSIS_ITEM, "placeholder")?,
             malformed: src.regex(&format!("(?m){MALFORMED}"), "placeholder")?,
             allow: opts.allow,
+            templates: opts.templates,
             known: opts.known,
             name: src.regex(
                 r"[A-Za-z_][A-Za-z0-9_]*(?:[.\->]+[A-Za-z_][A-Za-z0-9_]*)*",
@@ -176,8 +198,9 @@ impl Rule for Placeholder {
 
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
         let source = cx.doc.source.as_str();
+        let template = cx.doc.is_template();
         let mut found: Vec<(Range<usize>, String)> = Vec::new();
-        if !self.allow {
+        if !(self.allow || (self.templates && template)) {
             for m in self.placeholder.find_iter(source) {
                 if is_link_text(source, m.range()) {
                     continue;
@@ -231,11 +254,26 @@ impl Rule for Placeholder {
         if found.is_empty() {
             return;
         }
-        let skip = skipped_ranges(source, cx.doc.format);
+        // A template's file is an export (JSON, YAML, CSV): only its macro bodies are text.
+        let bodies: Vec<Range<usize>> = if template {
+            cx.doc.own_blocks().map(|b| b.map.source_extent()).collect()
+        } else {
+            Vec::new()
+        };
+        let skip = if template {
+            Vec::new()
+        } else {
+            skipped_ranges(source, cx.doc.format)
+        };
         found.sort_by_key(|(r, _)| (r.start, r.end));
         let mut last_end = 0;
         for (span, message) in found {
+            let outside_bodies = template
+                && !bodies
+                    .iter()
+                    .any(|b| b.start <= span.start && span.end <= b.end);
             if span.start < last_end
+                || outside_bodies
                 || skip
                     .iter()
                     .any(|s| s.start < span.end && span.start < s.end)
