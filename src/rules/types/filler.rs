@@ -22,7 +22,9 @@
 //! apologize for any inconvenience."
 //!
 //! All phrases are compiled into one case-insensitive alternation, so a block is scanned once;
-//! sentences are split only in blocks where a phrase matched.
+//! sentences are split only in blocks where a phrase matched. The alternation is leftmost-first:
+//! list a longer phrase before any phrase it begins with ("let us know if you have any
+//! questions" before "let us know").
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -306,7 +308,7 @@ impl Rule for Filler {
                     let text = &block.prose[verdict.sentence.clone()];
                     let advice = match &entry.rewrite {
                         Some(r) => format!(
-                            "the sentence says nothing specific to this customer; say something that is (\"{r}\") or cut it."
+                            "the sentence says nothing specific to this customer. Cut it, or: {r}"
                         ),
                         None => "the sentence says nothing specific to this customer; cut it."
                             .to_string(),
@@ -327,7 +329,7 @@ impl Rule for Filler {
                     let entry = self.catalogue.entry(hit.entry);
                     let text = &block.prose[hit.range.clone()];
                     let advice = match &entry.rewrite {
-                        Some(r) => format!("say \"{r}\" instead, or cut it."),
+                        Some(r) => format!("cut it, or: {r}"),
                         None => "cut it; the rest of the sentence stands on its own.".to_string(),
                     };
                     let mut d = self.meta.diagnostic(
