@@ -1,0 +1,271 @@
+//! The customer-focus pack (CannedFiller, SelfFocus, Placeholder, GenericGreeting,
+//! BuriedAnswer, Length) on replies written for these tests: what fires, on exactly which
+//! bytes, and what stays quiet. Each rule's own `examples` are run by `rule_examples.rs`.
+
+use std::sync::Arc;
+
+use candor::check::{check_document, Inbound};
+use candor::diagnostic::Severity;
+use candor::document::{Document, Format, Origin, TemplateKind};
+use candor::rules::RuleSet;
+
+/// The slices of `text` the built-in rule `id` reports.
+fn spans_of(id: &str, text: &str, inbound: Option<&str>) -> Vec<String> {
+    spans_in(
+        id,
+        &Document::parse(text.to_string(), Format::Text),
+        inbound,
+    )
+}
+
+fn spans_in(id: &str, doc: &Document, inbound: Option<&str>) -> Vec<String> {
+    let rules = RuleSet::builtin().expect("built-in pack loads");
+    let mut alone = RuleSet::default();
+    alone.push(rules.get(id).expect("rule exists").clone());
+    let inbound: Vec<Inbound> = inbound
+        .map(|t| Inbound {
+            path: Arc::from("inbound.txt"),
+            doc: Document::parse(t.to_string(), Format::Text),
+        })
+        .into_iter()
+        .collect();
+    let path: Arc<str> = Arc::from("reply.txt");
+    let found = check_document(&alone, &path, doc, &inbound);
+    found
+        .diagnostics
+        .iter()
+        .filter(|d| &*d.rule == id)
+        .map(|d| doc.source[d.span.clone()].to_string())
+        .collect()
+}
+
+#[test]
+fn a_sentence_of_nothing_but_filler_is_flagged_whole() {
+    let text = "Thank you for reaching out to us! Your refund of $40 went out this morning.";
+    assert_eq!(
+        spans_of("Candor.CannedFiller", text, None),
+        ["Thank you for reaching out to us!"]
+    );
+}
+
+#[test]
+fn in_a_sentence_with_content_only_the_phrase_is_flagged() {
+    let text = "The second charge is refunded and we apologise for the inconvenience caused.";
+    assert_eq!(
+        spans_of("Candor.CannedFiller", text, None),
+        ["we apologise for the inconvenience caused"]
+    );
+}
+
+#[test]
+fn a_closing_with_a_specific_condition_is_not_filler() {
+    let text = "Restart the router. If the light is still red after that, let us know the model.";
+    assert!(spans_of("Candor.CannedFiller", text, None).is_empty());
+    let generic = "Restart the router. Let us know if you have any other questions.";
+    assert_eq!(
+        spans_of("Candor.CannedFiller", generic, None),
+        ["Let us know if you have any other questions."]
+    );
+}
+
+#[test]
+fn an_apology_that_names_the_problem_is_not_filler() {
+    let text = "Sorry the blender arrived with a cracked jug; a new one ships Monday.";
+    assert!(spans_of("Candor.CannedFiller", text, None).is_empty());
+}
+
+#[test]
+fn policy_talk_and_self_promotion_are_self_focus_but_actions_for_the_customer_are_not() {
+    let text = "Per our terms, refunds take 30 days. We'll refund you today instead.";
+    assert_eq!(
+        spans_of("Candor.SelfFocus", text, None),
+        ["Per our terms, refunds take 30 days."]
+    );
+    let promo = "Our award-winning support team is the best in the business.";
+    assert_eq!(spans_of("Candor.SelfFocus", promo, None), [promo]);
+    for fine in [
+        "We'll refund you today.",
+        "We shipped your replacement this morning.",
+        "I'm sorry, I can see the charge went through twice.",
+    ] {
+        assert!(
+            spans_of("Candor.SelfFocus", fine, None).is_empty(),
+            "fired on {fine:?}"
+        );
+    }
+}
+
+#[test]
+fn blame_you_is_self_focus() {
+    let text = "You failed to enter the postcode, so the parcel came back.";
+    assert_eq!(spans_of("Candor.SelfFocus", text, None), [text]);
+}
+
+#[test]
+fn a_reply_all_about_us_gets_one_balance_suggestion() {
+    let text = "We have grown a lot. Our office moved. We hired our new lead. \
+                Our team and our partners thank us. We are proud. Our plans are big.";
+    let rules = RuleSet::builtin().unwrap();
+    let mut alone = RuleSet::default();
+    alone.push(rules.get("Candor.SelfFocus").unwrap().clone());
+    let doc = Document::parse(text.to_string(), Format::Text);
+    let found = check_document(&alone, &Arc::from("r"), &doc, &[]);
+    let balance: Vec<_> = found
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Suggestion)
+        .collect();
+    assert_eq!(balance.len(), 1, "{:?}", found.diagnostics);
+    assert!(text.get(balance[0].span.clone()).is_some());
+    // The same length of text about the customer: no balance finding.
+    let about_you = "Your order shipped. You can track it with your code. \
+                     Your parcel arrives Friday. You pay nothing extra.";
+    let doc = Document::parse(about_you.to_string(), Format::Text);
+    let found = check_document(&alone, &Arc::from("r"), &doc, &[]);
+    assert!(found.diagnostics.is_empty(), "{:?}", found.diagnostics);
+}
+
+#[test]
+fn placeholders_of_every_common_syntax_are_errors_with_exact_spans() {
+    let cases = [
+        (
+            "Hi {{ticket.requester.first_name}}, done.",
+            "{{ticket.requester.first_name}}",
+        ),
+        (
+            "Hi {{ first_name | default: \"there\" }}, done.",
+            "{{ first_name | default: \"there\" }}",
+        ),
+        ("Dear %{name}, done.", "%{name}"),
+        ("Hello [CUSTOMER NAME], done.", "[CUSTOMER NAME]"),
+        ("Hi *|FNAME|*, done.", "*|FNAME|*"),
+        ("Hi $FIRSTNAME, done.", "$FIRSTNAME"),
+        ("Hi <NAME>, done.", "<NAME>"),
+    ];
+    for (text, placeholder) in cases {
+        for format in [Format::Text, Format::Markdown] {
+            let doc = Document::parse(text.to_string(), format);
+            assert_eq!(
+                spans_in("Candor.Placeholder", &doc, None),
+                [placeholder],
+                "{format:?}: {text:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn code_and_links_are_not_placeholders() {
+    let text = "Run `echo {{name}}` to see it. See [the guide](https://example.com/guide).\n";
+    let doc = Document::parse(text.to_string(), Format::Markdown);
+    assert!(spans_in("Candor.Placeholder", &doc, None).is_empty());
+}
+
+#[test]
+fn in_a_template_well_formed_placeholders_are_fine_and_malformed_ones_are_reported() {
+    let text = "Hi {{ticket.requester.first_name}}, your refund went out. {{current_user.name}\n";
+    let reply = Document::parse(text.to_string(), Format::Text);
+    assert_eq!(
+        spans_in("Candor.Placeholder", &reply, None),
+        ["{{ticket.requester.first_name}}", "{{current_user.name}"]
+    );
+    let macro_doc = Document::parse(text.to_string(), Format::Text)
+        .with_origin(Origin::Template(TemplateKind::Zendesk));
+    assert_eq!(
+        spans_in("Candor.Placeholder", &macro_doc, None),
+        ["{{current_user.name}"]
+    );
+}
+
+#[test]
+fn a_rule_pack_can_accept_placeholders_everywhere_and_check_their_names() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Macros.yml"),
+        "extends: placeholder\nmessage: \"'%s' is unfilled\"\nlevel: error\n\
+         options:\n  allow: true\n  known: [first_name]\n",
+    )
+    .unwrap();
+    let mut rules = RuleSet::default();
+    rules.add_dir(dir.path()).unwrap();
+    let text = "Hi {{first_name}}, from {{agnet.name}}.";
+    let doc = Document::parse(text.to_string(), Format::Text);
+    let found = check_document(&rules, &Arc::from("m"), &doc, &[]);
+    let spans: Vec<_> = found
+        .diagnostics
+        .iter()
+        .map(|d| &text[d.span.clone()])
+        .collect();
+    assert_eq!(spans, ["{{agnet.name}}"]);
+}
+
+#[test]
+fn an_unknown_option_names_the_rule_file_and_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Holes.yml"),
+        "extends: placeholder\nmessage: \"'%s'\"\noptions:\n  alow: true\n",
+    )
+    .unwrap();
+    let err = RuleSet::default()
+        .add_dir(dir.path())
+        .expect_err("a misspelt option is an error")
+        .to_string();
+    assert!(err.contains("Holes.yml"), "{err}");
+    assert!(err.contains("alow"), "{err}");
+}
+
+#[test]
+fn generic_salutations_are_flagged_and_named_ones_are_not() {
+    assert_eq!(
+        spans_of(
+            "Candor.GenericGreeting",
+            "Dear valued customer, it shipped.",
+            None
+        ),
+        ["Dear valued customer"]
+    );
+    assert!(spans_of("Candor.GenericGreeting", "Dear Dana, it shipped.", None).is_empty());
+}
+
+#[test]
+fn an_answer_behind_two_empty_openers_is_buried() {
+    let buried = "Hi Sam! Thanks for reaching out. We're sorry to hear that. \
+                  Your refund went out today.";
+    let found = spans_of("Candor.BuriedAnswer", buried, None);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("Hi Sam!"), "{found:?}");
+    assert!(!found[0].contains("refund"), "{found:?}");
+    let direct = "Your refund went out today. Thanks for reaching out!";
+    assert!(spans_of("Candor.BuriedAnswer", direct, None).is_empty());
+}
+
+#[test]
+fn length_is_measured_against_the_customers_message_when_it_is_known() {
+    let sentence = "The replacement part ships from the warehouse on Monday morning. ";
+    let long_reply = sentence.repeat(12); // 120 words
+    let short_question = "Where is my part?";
+    assert_eq!(
+        spans_of("Candor.Length", &long_reply, Some(short_question)).len(),
+        1
+    );
+    let long_question = "word ".repeat(60);
+    assert!(spans_of("Candor.Length", &long_reply, Some(&long_question)).is_empty());
+    // Without the customer's message, 120 words is within the default budget.
+    assert!(spans_of("Candor.Length", &long_reply, None).is_empty());
+}
+
+#[test]
+fn every_pack_rule_loads_with_its_stable_id() {
+    let rules = RuleSet::builtin().unwrap();
+    for id in [
+        "Candor.CannedFiller",
+        "Candor.SelfFocus",
+        "Candor.Placeholder",
+        "Candor.GenericGreeting",
+        "Candor.BuriedAnswer",
+        "Candor.Length",
+    ] {
+        assert!(rules.get(id).is_some(), "{id} missing");
+    }
+}
