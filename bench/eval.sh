@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Precision and recall of Candor's checks on hand-labelled real replies and macros.
-# Needs ../shared/eval (evaluation data kept outside the project: it is licensed for evaluation
-# only). Without it, says so and exits 0. Usage: bench/eval.sh [extra score.py args, e.g. --json]
+# Needs the evaluation data kept outside the project (it is licensed for evaluation only):
+# ../shared/eval by default, or the folder named by CANDOR_EVAL_DIR. Without it, says so and
+# exits 0. Labels: the dev split unless EVAL_LABELS names another file (a held-out split, to
+# check that tuning generalises; never tune on it).
+# Usage: bench/eval.sh [extra score.py args, e.g. --json]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-EVAL=../shared/eval
+EVAL="${CANDOR_EVAL_DIR:-../shared/eval}"
 if [ ! -d "$EVAL" ] || [ ! -f "$EVAL/score.py" ]; then
     echo "bench/eval.sh: skipped: no evaluation data at $EVAL (it is not part of the project)"
     exit 0
