@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use crate::check::{CheckContext, Findings};
 use crate::error::ConfigError;
-use crate::rules::types::filler::{Catalogue, PhraseEntry};
+use crate::rules::types::filler::{stands_on_own_line, Catalogue, PhraseEntry};
 use crate::rules::types::parse_options;
 use crate::rules::{Rule, RuleMeta, RuleSource};
 
@@ -89,17 +89,28 @@ impl Rule for BuriedAnswer {
         for block in cx.doc.blocks.iter().filter(|b| self.meta.scope.selects(b)) {
             let verdicts = self.openers.scan(block);
             for s in block.sentences() {
-                let empty = verdicts.iter().any(|v| v.sentence == *s && v.only_filler);
+                let verdict = verdicts.iter().find(|v| v.sentence == *s && v.only_filler);
+                // A letter's salutation on its own line ("Hi Sam,") is how a reply starts, not
+                // a sentence that delays the answer: it neither counts nor ends the lead.
+                if verdict.is_some_and(|v| {
+                    v.hits
+                        .iter()
+                        .all(|h| self.openers.entry(h.entry).salutation)
+                        && stands_on_own_line(&block.prose, s.clone())
+                        && !block.prose[s.clone()].ends_with(['!', '.'])
+                }) {
+                    continue;
+                }
+                let empty = verdict.is_some();
                 if !empty {
                     if lead >= self.min_lead {
                         if let (Some(a), Some(b)) = (first, last) {
                             let span: std::ops::Range<usize> = a..b;
-                            let answer = &block.prose[s.clone()];
-                            let mut d = self
-                                .meta
-                                .diagnostic(span, self.meta.format(&[&lead.to_string()]));
-                            d.suggestions = vec![answer.to_string()];
-                            out.push(d);
+                            // No `suggestions`: they replace the span, and the fix is a move.
+                            out.push(
+                                self.meta
+                                    .diagnostic(span, self.meta.format(&[&lead.to_string()])),
+                            );
                         }
                     }
                     return;

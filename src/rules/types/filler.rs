@@ -245,7 +245,7 @@ fn is_signature(text: &str, at: usize, word: &str) -> bool {
 }
 
 /// Whether nothing but white space shares the sentence's line(s) in the block.
-fn stands_on_own_line(prose: &str, sentence: Range<usize>) -> bool {
+pub(crate) fn stands_on_own_line(prose: &str, sentence: Range<usize>) -> bool {
     let before = prose[..sentence.start].trim_end_matches([' ', '\t']);
     let after = prose[sentence.end..].trim_start_matches([' ', '\t']);
     (before.is_empty() || before.ends_with('\n')) && (after.is_empty() || after.starts_with('\n'))
@@ -313,12 +313,12 @@ impl Rule for Filler {
                         None => "the sentence says nothing specific to this customer; cut it."
                             .to_string(),
                     };
-                    let mut d = self.meta.diagnostic(
+                    // The advice goes in the message, not in `suggestions`: those replace the
+                    // span (editors, reviewdog), and advice is not replacement text.
+                    out.push(self.meta.diagnostic(
                         block.to_source(verdict.sentence.clone()),
                         self.meta.format(&[text, &advice]),
-                    );
-                    d.suggestions = entry.rewrite.iter().cloned().collect();
-                    out.push(d);
+                    ));
                     continue;
                 }
                 for hit in verdict
@@ -332,12 +332,10 @@ impl Rule for Filler {
                         Some(r) => format!("cut it, or: {r}"),
                         None => "cut it; the rest of the sentence stands on its own.".to_string(),
                     };
-                    let mut d = self.meta.diagnostic(
+                    out.push(self.meta.diagnostic(
                         block.to_source(hit.range.clone()),
                         self.meta.format(&[text, &advice]),
-                    );
-                    d.suggestions = entry.rewrite.iter().cloned().collect();
-                    out.push(d);
+                    ));
                 }
             }
         }
