@@ -99,14 +99,15 @@ fn json_report_has_the_documented_shape() {
         span["start"].as_u64().unwrap() as usize,
         span["end"].as_u64().unwrap() as usize,
     );
-    assert_eq!(&source[start..end], "Thanks for reaching out");
+    // A sentence that is nothing but filler is flagged whole, "!" included.
+    assert_eq!(&source[start..end], "Thanks for reaching out!");
     assert_eq!(
         (span["line"].as_u64(), span["column"].as_u64()),
         (Some(3), Some(1))
     );
     assert_eq!(
         (span["end_line"].as_u64(), span["end_column"].as_u64()),
-        (Some(3), Some(24))
+        (Some(3), Some(25))
     );
     let summary = &v["summary"];
     assert_eq!(
@@ -123,7 +124,11 @@ fn json_report_has_the_documented_shape() {
 #[test]
 fn columns_count_characters_not_bytes() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "r.txt", "Olá José — thanks for reaching out.\n");
+    write(
+        dir.path(),
+        "r.txt",
+        "Olá José — thanks for reaching out about the refund.\n",
+    );
     let out = candor(&["check", "r.txt", "--format", "line"], dir.path(), None);
     assert_eq!(
         text(&out.stdout)
