@@ -205,7 +205,7 @@ fn a_bad_config_is_exit_2_with_the_line_shown() {
         ),
         (
             "rules:\n  Candor.CannedFiller:\n    options: {max: 2}\n",
-            "it takes no `options`",
+            "unknown field `max`",
             "2 │   Candor.CannedFiller",
         ),
         (
@@ -356,7 +356,7 @@ fn long_form_levels_per_glob_and_errors_point_into_the_section() {
         text(&out.stderr)
     );
 
-    // Options on a Vale rule, given in the section: the error shows line 6, not line 2.
+    // Options a rule does not take, given in the section: the error shows line 6, not line 2.
     write(
         d,
         ".candor.yaml",
@@ -365,7 +365,7 @@ fn long_form_levels_per_glob_and_errors_point_into_the_section() {
     let out = candor(&["check", "macros/m.md"], d, None);
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
-    assert!(err.contains("it takes no `options`"), "{err}");
+    assert!(err.contains("unknown field `max`"), "{err}");
     assert!(err.contains(".candor.yaml:6:"), "{err}");
     assert!(err.contains("6 │       Candor.CannedFiller:"), "{err}");
 
