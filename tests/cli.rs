@@ -211,6 +211,16 @@ fn a_missing_path_is_reported_and_the_other_files_are_still_linted() {
 }
 
 #[test]
+fn when_no_path_could_be_read_the_summary_does_not_claim_a_clean_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = candor(&["check", "nope.md"], dir.path(), None);
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = text(&out.stdout);
+    assert!(!stdout.contains("No findings"), "{stdout}");
+    assert!(stdout.contains("No files were linted."), "{stdout}");
+}
+
+#[test]
 fn invalid_utf8_names_the_file_and_byte_offset() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "bad.txt", b"fine line\nbroken \xff here\n");

@@ -109,6 +109,10 @@ fn plural(n: usize, word: &str) -> String {
 pub fn summary_line(report: &Report) -> String {
     let s = report.summary();
     let total = s.errors + s.warnings + s.suggestions;
+    if s.files == 0 {
+        // "No findings" would read as a clean bill when every path failed to open.
+        return "No files were linted.\n".to_string();
+    }
     if total == 0 {
         return format!("No findings in {}.\n", plural(s.files, "file"));
     }
