@@ -9,6 +9,10 @@ use regex::Regex;
 
 /// Compiled-size limit of a rule's regex (the `regex` crate's own default is 10 MiB).
 pub const SIZE_LIMIT: usize = 64 << 20;
+/// Cache limit of a rule regex's lazy DFA. With the `regex` crate's default (2 MiB) a big
+/// case-insensitive catalogue (CannedFiller) cannot get a lazy DFA at all and every search
+/// falls back to the PikeVM, about 100 times slower. The cache only grows as states are needed.
+pub const DFA_SIZE_LIMIT: usize = 8 << 20;
 
 #[derive(Debug)]
 pub struct LazyRegex {
@@ -36,6 +40,7 @@ impl LazyRegex {
             .get_or_init(|| {
                 regex::RegexBuilder::new(&self.pattern)
                     .size_limit(SIZE_LIMIT)
+                    .dfa_size_limit(DFA_SIZE_LIMIT)
                     .build()
                     .map_err(|e| e.to_string().replace('\n', " "))
             })

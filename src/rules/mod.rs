@@ -177,6 +177,7 @@ impl RuleSource<'_> {
     pub fn regex(&self, pattern: &str, shown: &str) -> Result<regex::Regex, ConfigError> {
         regex::RegexBuilder::new(pattern)
             .size_limit(lazy::SIZE_LIMIT)
+            .dfa_size_limit(lazy::DFA_SIZE_LIMIT)
             .build()
             .map_err(|e| self.error_at(shown, regex_error(shown, &e)))
     }
