@@ -22,20 +22,23 @@
 //! apologize for any inconvenience."
 //!
 //! All phrases are compiled into one case-insensitive alternation, so a block is scanned once;
-//! sentences are split only in blocks where a phrase matched. The alternation is leftmost-first:
-//! list a longer phrase before any phrase it begins with ("let us know if you have any
-//! questions" before "let us know").
+//! sentences are split only in blocks where a phrase matched. Which phrase a match is, is told
+//! by each phrase's own anchored regex, compiled the first time it is needed (a draft compiles
+//! a few small ones rather than a second copy of the whole catalogue). The alternation is
+//! leftmost-first: list a longer phrase before any phrase it begins with ("let us know if you
+//! have any questions" before "let us know").
 
 use std::collections::HashSet;
 use std::ops::Range;
 
-use regex::{Regex, RegexSet};
+use regex::Regex;
 use serde::Deserialize;
 
 use crate::check::{CheckContext, Findings};
 use crate::document::sentences::words;
 use crate::document::Block;
 use crate::error::ConfigError;
+use crate::rules::lazy::LazyRegex;
 use crate::rules::types::parse_options;
 use crate::rules::{Rule, RuleMeta, RuleSource};
 
@@ -94,8 +97,8 @@ pub struct Catalogue {
     entries: Vec<PhraseEntry>,
     /// Every entry in one alternation.
     any: Regex,
-    /// Each entry anchored, to tell which one a match is.
-    which: RegexSet,
+    /// Each entry anchored, to tell which one a match is (the first that matches it whole).
+    which: Vec<LazyRegex>,
     glue: HashSet<String>,
     max_names: usize,
 }
@@ -148,9 +151,15 @@ impl Catalogue {
                 }
             })
             .collect();
-        let anchored: Vec<String> = wrapped.iter().map(|w| format!("(?i)^{w}$")).collect();
-        let which = RegexSet::new(&anchored).map_err(|_| first_bad(src, &entries))?;
+        // Each phrase parses (an error names its line); its anchored regex compiles on first use.
+        for e in &entries {
+            src.check_regex(&e.pattern, &e.pattern)?;
+        }
         let any = src.regex(&format!("(?i){}", wrapped.join("|")), &entries[0].pattern)?;
+        let which = wrapped
+            .iter()
+            .map(|w| LazyRegex::new(format!("(?i)^{w}$")))
+            .collect();
         Ok(Catalogue {
             entries,
             any,
@@ -179,7 +188,10 @@ impl Catalogue {
                 .iter()
                 .filter(|m| m.start() >= s.start && m.end() <= s.end)
                 .filter_map(|m| {
-                    let entry = self.which.matches(m.as_str()).iter().next()?;
+                    let entry = self
+                        .which
+                        .iter()
+                        .position(|w| w.get().is_ok_and(|r| r.is_match(m.as_str())))?;
                     Some(Hit {
                         range: m.range(),
                         entry,
@@ -249,16 +261,6 @@ pub(crate) fn stands_on_own_line(prose: &str, sentence: Range<usize>) -> bool {
     let before = prose[..sentence.start].trim_end_matches([' ', '\t']);
     let after = prose[sentence.end..].trim_start_matches([' ', '\t']);
     (before.is_empty() || before.ends_with('\n')) && (after.is_empty() || after.starts_with('\n'))
-}
-
-/// Finds the first phrase that does not compile, for an error at its line.
-fn first_bad(src: &RuleSource<'_>, entries: &[PhraseEntry]) -> ConfigError {
-    for e in entries {
-        if let Err(err) = src.regex(&e.pattern, &e.pattern) {
-            return err;
-        }
-    }
-    src.error_at("phrases", "the phrase catalogue does not compile")
 }
 
 /// The `filler` rule: a catalogue plus the rule's message.

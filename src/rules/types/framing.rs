@@ -26,8 +26,9 @@
 //! are only issued within 30 days".
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
-use regex::{Regex, RegexSet};
+use regex::{Regex, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
 
 use crate::check::{CheckContext, Findings};
@@ -98,7 +99,9 @@ enum BalanceSetting {
 pub struct Framing {
     meta: RuleMeta,
     any: Regex,
-    which: RegexSet,
+    /// Each cue on its own, to tell which one a sentence holds: compiled the first time a block
+    /// matches `any` (most files and drafts never need it).
+    which: LazySet,
     why: Vec<String>,
     exceptions: Option<Regex>,
     balance: Option<Balance>,
@@ -129,8 +132,10 @@ impl Framing {
         for c in &opts.cues {
             src.regex(&c.pattern, &c.pattern)?;
         }
-        let which = RegexSet::new(wrapped.iter().map(|w| format!("(?i){w}")))
-            .map_err(|e| src.error_at("cues", format!("cues do not compile: {e}")))?;
+        let which = LazySet {
+            patterns: wrapped.iter().map(|w| format!("(?i){w}")).collect(),
+            compiled: OnceLock::new(),
+        };
         let any = src.regex(&format!("(?i){}", wrapped.join("|")), &opts.cues[0].pattern)?;
         let exceptions = if opts.exceptions.is_empty() {
             None
@@ -223,6 +228,28 @@ impl Framing {
     }
 }
 
+/// A [`RegexSet`] compiled on first use.
+#[derive(Debug)]
+struct LazySet {
+    patterns: Vec<String>,
+    compiled: OnceLock<Result<RegexSet, String>>,
+}
+
+impl LazySet {
+    fn get(&self) -> Result<&RegexSet, &str> {
+        self.compiled
+            .get_or_init(|| {
+                RegexSetBuilder::new(&self.patterns)
+                    .size_limit(crate::rules::lazy::SIZE_LIMIT)
+                    .dfa_size_limit(crate::rules::lazy::DFA_SIZE_LIMIT)
+                    .build()
+                    .map_err(|e| e.to_string().replace('\n', " "))
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+}
+
 impl Rule for Framing {
     fn meta(&self) -> &RuleMeta {
         &self.meta
@@ -234,9 +261,16 @@ impl Rule for Framing {
             if !self.any.is_match(&block.prose) {
                 continue;
             }
+            let which = match self.which.get() {
+                Ok(w) => w,
+                Err(e) => {
+                    out.push(crate::rules::lazy::not_compiled(&self.meta, e));
+                    return;
+                }
+            };
             for s in block.sentences() {
                 let text = &block.prose[s.clone()];
-                let Some(cue) = self.which.matches(text).iter().next() else {
+                let Some(cue) = which.matches(text).iter().next() else {
                     continue;
                 };
                 if self.exceptions.as_ref().is_some_and(|e| e.is_match(text)) {
