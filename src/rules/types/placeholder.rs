@@ -73,15 +73,15 @@ const PLACEHOLDER: &str = r"(?x)
   | <\#?[A-Za-z]+(?:[_\-][A-Za-z]+)+>      # <ISSUE_NUMBER>  <first_name>
   | <\#[A-Za-z_]+>                         # <#number>
   | <[A-Z][A-Z0-9]{2,}>                    # <NAME>
-  | <(?:your|customer|agent|insert|user)[\ \w]{0,40}>
+  | <(?:your|customer|agent|insert|user)[\ A-Za-z0-9_]{0,40}>
   | \[[A-Z][A-Z0-9_]*(?:[\ _/\-][A-Z0-9]+)*\]  # [CUSTOMER NAME]
-  | \$[A-Z][A-Z0-9_]{2,40}\b               # $FIRSTNAME
-  | \bX{3,}\b                              # XXX
-  | \#[A-Z][A-Z_]{2,}\b                    # #NUMBER
-  | \b[A-Z]{2,}(?:NAME|NUMBER|URL|EMAIL|ID)\b  # REPONAME
-  | \b(?:FIRST|LAST|FULL|USER|CUSTOMER|AGENT|COMPANY|ORDER|TICKET|ISSUE|ACCOUNT)_[A-Z_]{2,}\b
-  | (?-u:\B)@(?:username|user|handle|author|someone|mention|your[-_]?name)\b
-  | \[[^\[\]\n]{0,60}?\b(?:(?i:url|link|name|e-?mail|number|date|phone|address|insert|placeholder))\b[^\[\]\n]{0,60}\]
+  | \$[A-Z][A-Z0-9_]{2,40}(?-u:\b)               # $FIRSTNAME
+  | (?-u:\b)X{3,}(?-u:\b)                              # XXX
+  | \#[A-Z][A-Z_]{2,}(?-u:\b)                    # #NUMBER
+  | (?-u:\b)[A-Z]{2,}(?:NAME|NUMBER|URL|EMAIL|ID)(?-u:\b)  # REPONAME
+  | (?-u:\b)(?:FIRST|LAST|FULL|USER|CUSTOMER|AGENT|COMPANY|ORDER|TICKET|ISSUE|ACCOUNT)_[A-Z_]{2,}(?-u:\b)
+  | (?-u:\B)@(?:username|user|handle|author|someone|mention|your[-_]?name)(?-u:\b)
+  | \[[^\[\]\n]{0,60}?(?-u:\b)(?:(?i:url|link|name|e-?mail|number|date|phone|address|insert|placeholder))(?-u:\b)[^\[\]\n]{0,60}\]
 ";
 
 /// A list item that is nothing but an ellipsis: a stand-in for items still to write.
