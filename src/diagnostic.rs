@@ -233,4 +233,22 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn columns_at_every_step_of_a_mixed_width_line_match_a_plain_count() {
+        // 1-, 2- and 4-byte characters, so checkpoints land inside sequences and are moved.
+        let text = format!("x\n{}", "aé🙂 ".repeat(5000));
+        let idx = LineIndex::new(&text);
+        for offset in (2..text.len())
+            .filter(|o| text.is_char_boundary(*o))
+            .step_by(997)
+        {
+            let expected = text[2..offset].chars().count() + 1;
+            assert_eq!(
+                idx.line_col(&text, offset).column,
+                expected,
+                "offset {offset}"
+            );
+        }
+    }
 }

@@ -2,13 +2,14 @@
 //! files (the customer's message) as secondary labels, suggestions as notes, and a summary.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
 use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, termcolor::Buffer, Config};
 
 use super::Report;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{LineIndex, Severity};
 
 fn severity(s: Severity) -> CsSeverity {
     match s {
@@ -36,23 +37,40 @@ pub fn render(report: &Report, color: bool) -> String {
     } else {
         Buffer::no_color()
     };
+    let mut indexes: HashMap<&str, LineIndex> = HashMap::new();
     for f in &report.files {
         let file_id = ids[&*f.path];
         for d in &f.diagnostics {
-            let mut labels = vec![Label::primary(file_id, d.span.clone())];
-            for r in &d.related {
-                if let Some(&rid) = ids.get(&*r.path) {
-                    labels.push(
-                        Label::secondary(rid, r.span.clone()).with_message(r.message.clone()),
-                    );
+            let mut labels = Vec::new();
+            let mut notes = Vec::new();
+            let primary = (&f.path, &f.text, &d.span, file_id, None);
+            let related = d.related.iter().filter_map(|r| {
+                let rid = *ids.get(&*r.path)?;
+                Some((
+                    &r.path,
+                    report.text_of(&r.path)?,
+                    &r.span,
+                    rid,
+                    Some(&r.message),
+                ))
+            });
+            for (path, text, span, id, message) in std::iter::once(primary).chain(related) {
+                let index = indexes.entry(path).or_insert_with(|| LineIndex::new(text));
+                if !fits_snippet(text, index, span) {
+                    notes.push(long_line_note(path, text, index, span, message));
+                    continue;
                 }
+                labels.push(match message {
+                    None => Label::primary(id, span.clone()),
+                    Some(m) => Label::secondary(id, span.clone()).with_message(m.clone()),
+                });
             }
-            let mut notes: Vec<String> = match d.suggestions.as_slice() {
+            notes.extend(match d.suggestions.as_slice() {
                 [] => Vec::new(),
                 [only] if only.is_empty() => vec!["suggestion: remove it".to_string()],
                 [only] => vec![format!("suggestion: {only}")],
                 many => vec![format!("suggestions: {}", many.join(" | "))],
-            };
+            });
             if let Some(link) = &d.link {
                 notes.push(format!("see {link}"));
             }
@@ -95,6 +113,44 @@ pub fn questions_summary(report: &Report) -> String {
         }
     }
     out
+}
+
+/// Lines longer than this are not quoted: a one-line file of many megabytes with many findings
+/// would otherwise be printed whole once per finding.
+const MAX_SNIPPET_LINE: usize = 1000;
+
+/// Whether the lines a span starts and ends on are short enough to quote.
+fn fits_snippet(text: &str, index: &LineIndex, span: &Range<usize>) -> bool {
+    let line_len = |offset: usize| {
+        let line = index.line_col(text, offset).line;
+        let start = index.line_start(line).unwrap_or(0);
+        let end = index.line_start(line + 1).unwrap_or(text.len());
+        end.saturating_sub(start)
+    };
+    line_len(span.start) <= MAX_SNIPPET_LINE && line_len(span.end) <= MAX_SNIPPET_LINE
+}
+
+/// Where a span on a very long line is, with the start of its text, in place of a snippet.
+fn long_line_note(
+    path: &str,
+    text: &str,
+    index: &LineIndex,
+    span: &Range<usize>,
+    message: Option<&String>,
+) -> String {
+    let at = index.line_col(text, span.start);
+    let start = span.start.min(text.len());
+    let mut end = span.end.clamp(start, text.len()).min(start + 80);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let shown = text.get(start..end).unwrap_or("");
+    let more = if end < span.end { "…" } else { "" };
+    let what = message.map_or(String::new(), |m| format!(" ({m})"));
+    format!(
+        "at {path}:{}:{}{what}: `{shown}{more}` (line too long to quote)",
+        at.line, at.column
+    )
 }
 
 fn plural(n: usize, word: &str) -> String {

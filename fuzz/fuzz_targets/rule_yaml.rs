@@ -1,0 +1,7 @@
+//! Fuzz target `rule_yaml`: see `harness::rule_yaml` for what it feeds Candor and what it checks.
+#![no_main]
+
+#[path = "../../tests/regressions/harness.rs"]
+mod harness;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::rule_yaml(data));

@@ -1,0 +1,725 @@
+//! Hostile input, through the real binary: each test names what it feeds `candor` and what must
+//! come out. Nothing may panic, hang, or touch a file; bad input is an error that names the
+//! file (and line or byte) with exit status 2, and the other files are still linted.
+
+#[path = "regressions/harness.rs"]
+mod harness;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use candor::check::check_document;
+use candor::document::{Document, Format};
+use serde_json::Value;
+
+const FILLER: &str = "We value your business.";
+
+fn candor(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_candor"))
+        .current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("candor runs")
+}
+
+fn code(out: &Output) -> i32 {
+    out.status
+        .code()
+        .unwrap_or_else(|| panic!("candor was killed by a signal: {:?}", out.status))
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            stderr(out)
+        )
+    })
+}
+
+/// Paths of the files the JSON report lists.
+fn reported(report: &Value) -> Vec<String> {
+    report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The diagnostics of one file in the JSON report, as (rule, source text of the span).
+fn findings(report: &Value, path: &str, text: &str) -> Vec<(String, String)> {
+    let file = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == path)
+        .unwrap_or_else(|| panic!("{path} not in the report: {report}"));
+    file["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let (s, e) = (
+                d["span"]["start"].as_u64().unwrap() as usize,
+                d["span"]["end"].as_u64().unwrap() as usize,
+            );
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                text.get(s..e).expect("span slices the file").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn tmp() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+#[test]
+fn empty_files_are_linted_and_clean() {
+    let dir = tmp();
+    fs::write(dir.path().join("empty.md"), "").unwrap();
+    fs::write(dir.path().join("empty.txt"), "").unwrap();
+    let out = candor(
+        dir.path(),
+        &["check", "empty.md", "empty.txt", "--format", "json"],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(reported(&report), ["empty.md", "empty.txt"]);
+    assert_eq!(report["summary"]["files"], 2);
+    assert!(findings(&report, "empty.md", "").is_empty());
+}
+
+#[test]
+fn a_binary_file_is_skipped_with_a_note_and_the_others_are_linted() {
+    let dir = tmp();
+    fs::write(dir.path().join("logo.md"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    fs::write(dir.path().join("reply.md"), FILLER).unwrap();
+    let out = candor(dir.path(), &["check", ".", "--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("logo.md: skipped, it looks binary"),
+        "{}",
+        stderr(&out)
+    );
+    let report = json(&out);
+    assert_eq!(reported(&report), ["./reply.md"]);
+    assert_eq!(
+        findings(&report, "./reply.md", FILLER),
+        [(
+            "Candor.CannedFiller".to_string(),
+            "We value your business".to_string()
+        )]
+    );
+    // --quiet drops the note, not the skip.
+    let quiet = candor(dir.path(), &["check", ".", "--quiet", "--format", "json"]);
+    assert!(!stderr(&quiet).contains("skipped"));
+    assert_eq!(reported(&json(&quiet)), ["./reply.md"]);
+}
+
+#[test]
+fn invalid_utf8_is_an_error_naming_file_offset_and_line_and_the_others_are_linted() {
+    let dir = tmp();
+    // Byte 13 (on line 2) is a lone continuation byte.
+    fs::write(dir.path().join("latin1.txt"), b"Hello,\ncaf\xe9 au lait\n").unwrap();
+    fs::write(dir.path().join("reply.md"), FILLER).unwrap();
+    let out = candor(
+        dir.path(),
+        &["check", "latin1.txt", "reply.md", "--format", "json"],
+    );
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("latin1.txt: not valid UTF-8: invalid byte at offset 10 (line 2)"),
+        "{}",
+        stderr(&out)
+    );
+    let report = json(&out);
+    assert_eq!(reported(&report), ["reply.md"]);
+    assert_eq!(findings(&report, "reply.md", FILLER).len(), 1);
+}
+
+#[test]
+fn a_path_that_does_not_exist_is_an_error_naming_it_and_the_others_are_linted() {
+    let dir = tmp();
+    fs::write(dir.path().join("reply.md"), FILLER).unwrap();
+    let out = candor(
+        dir.path(),
+        &["check", "no/such/file.md", "reply.md", "--format", "json"],
+    );
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("no/such/file.md: No such file or directory"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(reported(&json(&out)), ["reply.md"]);
+}
+
+#[test]
+fn symlink_loops_end_with_an_error_or_are_not_followed() {
+    let dir = tmp();
+    let d = dir.path();
+    fs::create_dir(d.join("docs")).unwrap();
+    fs::write(d.join("docs/reply.md"), FILLER).unwrap();
+    // A folder that contains itself, and two links that point at each other.
+    std::os::unix::fs::symlink("..", d.join("docs/up")).unwrap();
+    std::os::unix::fs::symlink(".", d.join("docs/self")).unwrap();
+    std::os::unix::fs::symlink("b.md", d.join("a.md")).unwrap();
+    std::os::unix::fs::symlink("a.md", d.join("b.md")).unwrap();
+
+    // Walking a folder does not follow links: each file once, no error.
+    let out = candor(d, &["check", "docs", "--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(reported(&json(&out)), ["docs/reply.md"]);
+
+    // A looping link named on the command line is an error naming it.
+    let out = candor(d, &["check", "a.md", "docs", "--format", "json"]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("a.md: Too many levels of symbolic links"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(reported(&json(&out)), ["docs/reply.md"]);
+
+    // The whole temp folder: the loop links are links, not files, so they are passed over.
+    let out = candor(d, &["check", ".", "--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(reported(&json(&out)), ["./docs/reply.md"]);
+}
+
+/// Whether this process can read a file whose mode forbids it (root can).
+fn permissions_bind_us() -> bool {
+    let dir = tmp();
+    let probe = dir.path().join("probe");
+    fs::write(&probe, "x").unwrap();
+    set_mode(&probe, 0o000);
+    fs::read(&probe).is_err()
+}
+
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// Runs candor as a user that file modes bind: ourselves when we are not root, else `nobody`
+/// through `setpriv` (when it is installed).
+fn candor_unprivileged(dir: &Path, args: &[&str]) -> Option<Output> {
+    if permissions_bind_us() {
+        return Some(candor(dir, args));
+    }
+    let probe = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "true"])
+        .status();
+    if !probe.is_ok_and(|s| s.success()) {
+        return None;
+    }
+    Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_candor"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .ok()
+}
+
+#[test]
+fn unreadable_folders_and_files_are_errors_naming_them_and_the_others_are_linted() {
+    let dir = tmp();
+    let d = dir.path();
+    set_mode(d, 0o755);
+    fs::create_dir_all(d.join("docs/locked")).unwrap();
+    fs::write(d.join("docs/locked/secret.md"), FILLER).unwrap();
+    fs::write(d.join("docs/reply.md"), FILLER).unwrap();
+    fs::write(d.join("docs/private.md"), FILLER).unwrap();
+    set_mode(&d.join("docs/locked"), 0o000);
+    set_mode(&d.join("docs/private.md"), 0o000);
+
+    let out = candor_unprivileged(d, &["check", "docs", "--format", "json"]);
+    set_mode(&d.join("docs/locked"), 0o755);
+    let Some(out) = out else {
+        // Root reads everything and there is no way here to drop privileges: say so rather
+        // than pass quietly.
+        eprintln!("skipped: running as root and `setpriv` is not available");
+        return;
+    };
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("docs/locked: "), "{err}");
+    assert!(err.contains("docs/private.md: Permission denied"), "{err}");
+    assert!(!err.contains("secret.md"), "{err}");
+    assert_eq!(reported(&json(&out)), ["docs/reply.md"]);
+}
+
+#[test]
+fn a_multi_megabyte_single_line_is_linted_whole_with_short_output() {
+    let dir = tmp();
+    // 2 MB on one line, a finding every ~60 bytes.
+    let unit = "We value your business, and we will refund you today. ";
+    let line = unit.repeat(2_000_000 / unit.len());
+    fs::write(dir.path().join("one-line.md"), &line).unwrap();
+    let expected = line.matches("We value your business").count();
+
+    let out = candor(dir.path(), &["check", "one-line.md", "--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let report = json(&out);
+    let found = findings(&report, "one-line.md", &line);
+    assert_eq!(found.len(), expected);
+    assert!(found
+        .iter()
+        .all(|(_, text)| text == "We value your business"));
+    let last = report["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()["span"]
+        .clone();
+    assert_eq!(last["line"], 1);
+    assert_eq!(
+        last["column"].as_u64().unwrap() as usize,
+        line.rfind("We value").unwrap() + 1
+    );
+
+    // Human output does not quote the 2 MB line once per finding.
+    let out = candor(dir.path(), &["check", "one-line.md"]);
+    assert_eq!(code(&out), 0);
+    assert!(
+        out.stdout.len() < expected * 400,
+        "{} bytes of output for {expected} findings",
+        out.stdout.len()
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("at one-line.md:1:55: `We value your business` (line too long to quote)"));
+}
+
+/// Parses and lints `source` in-process, on the test's own (small) thread stack, checking every
+/// span; returns the number of findings.
+fn lint_in_process(source: &str, format: Format) -> usize {
+    let doc = Document::parse(source.to_string(), format);
+    harness::assert_document(&doc);
+    let path: Arc<str> = Arc::from("deep");
+    let n = check_document(harness::rules(), &path, &doc, &[])
+        .diagnostics
+        .len();
+    harness::markdown(source.as_bytes());
+    n
+}
+
+#[test]
+fn ten_thousand_deep_quotes_and_lists_do_not_overflow_the_stack() {
+    let depth = 10_000;
+    let cases = [
+        ("quotes.md", "> ".repeat(depth)),
+        ("bullets.md", "- ".repeat(depth)),
+        ("ordered.md", "1. ".repeat(depth)),
+        ("mixed.md", "> - ".repeat(depth / 2)),
+        (
+            "indented.md",
+            (0..depth)
+                .map(|i| format!("{}- x\n", " ".repeat(i % 64 * 2)))
+                .collect(),
+        ),
+        ("quotes.txt", ">".repeat(depth)),
+    ];
+    let dir = tmp();
+    for (name, prefix) in &cases {
+        let text = format!("{prefix}{FILLER}\n");
+        fs::write(dir.path().join(name), &text).unwrap();
+        let format = if name.ends_with(".md") {
+            Format::Markdown
+        } else {
+            Format::Text
+        };
+        lint_in_process(&text, format);
+        let out = candor(dir.path(), &["check", name, "--format", "json"]);
+        assert!(matches!(code(&out), 0 | 1), "{name}: {}", stderr(&out));
+        let found = findings(&json(&out), name, &text);
+        // Inside lists the filler is the writer's and is flagged; inside quotes it is the
+        // customer's and is not.
+        let in_quote = name.starts_with("quotes") || name.starts_with("mixed");
+        assert_eq!(found.len(), usize::from(!in_quote), "{name}: {found:?}");
+    }
+}
+
+#[test]
+fn pathological_markdown_finishes_with_valid_spans() {
+    let n = 20_000;
+    let cases: Vec<(&str, String)> = vec![
+        ("unclosed brackets", "[".repeat(n) + FILLER),
+        ("unclosed links", "[a](".repeat(n) + FILLER),
+        ("unclosed emphasis", "*_".repeat(n) + FILLER),
+        (
+            "emphasis runs",
+            format!("{}{FILLER}{}", "*".repeat(n), "_".repeat(n)),
+        ),
+        ("unclosed code span", "`".repeat(n) + FILLER),
+        ("alternating ticks", "`a``".repeat(n / 4) + FILLER),
+        ("unclosed fence", format!("```\n{}", "line\n".repeat(n))),
+        (
+            "unclosed html",
+            format!("<div\n{FILLER}\n<!-- {}", "x\n".repeat(n)),
+        ),
+        (
+            "unclosed front matter",
+            format!("---\n{}", "k: v\n".repeat(n)),
+        ),
+        (
+            "many references",
+            (0..n).map(|i| format!("[r{i}]: http://x/{i}\n")).collect(),
+        ),
+        (
+            "many reference uses",
+            format!("[r]: http://x\n\n{}", "[r] ".repeat(n)),
+        ),
+        (
+            "entities",
+            "&amp;&#1;&#x10FFFF;&#xD800;&bogus;".repeat(n / 8),
+        ),
+        (
+            "nested images",
+            "![".repeat(n / 4) + "alt" + &"](x)".repeat(n / 4),
+        ),
+        (
+            "footnotes",
+            (0..n / 10)
+                .map(|i| format!("[^{i}]: [^{i}] note\n"))
+                .collect(),
+        ),
+        (
+            "wide table",
+            format!(
+                "{}|\n{}|\n{}|\n",
+                "| h ".repeat(2000),
+                "|---".repeat(2000),
+                "| We value your business ".repeat(2000)
+            ),
+        ),
+        (
+            "long table",
+            format!(
+                "| a | b |\n|---|---|\n{}",
+                "| c | We value your business |\n".repeat(n / 4)
+            ),
+        ),
+        (
+            "ragged table",
+            format!("| a |\n|---|\n{}", "| b | c | d | e |\n".repeat(n / 4)),
+        ),
+        ("crlf and lone cr", "a\r\rb\r\n\r\n> q\r".repeat(n / 8)),
+    ];
+    for (what, text) in &cases {
+        for format in [Format::Markdown, Format::Text] {
+            // A panic names the case through the harness's messages; add ours.
+            let result = std::panic::catch_unwind(|| lint_in_process(text, format));
+            assert!(result.is_ok(), "{what} ({format:?}) panicked");
+        }
+    }
+    let wide = &cases.iter().find(|c| c.0 == "wide table").unwrap().1;
+    assert!(lint_in_process(wide, Format::Markdown) >= 2000);
+}
+
+fn write_rule(dir: &Path, name: &str, yaml: &str) -> PathBuf {
+    let pack = dir.join("styles/House");
+    fs::create_dir_all(&pack).unwrap();
+    let _ = fs::remove_dir_all(&pack);
+    fs::create_dir_all(&pack).unwrap();
+    fs::write(pack.join(name), yaml).unwrap();
+    pack
+}
+
+#[test]
+fn a_regex_that_backtracking_engines_explode_on_runs_in_linear_time() {
+    let dir = tmp();
+    let d = dir.path();
+    // Each pattern takes exponential time in a backtracking engine on a long run of `a` that
+    // ends in a mismatch; the regex crate's automata take one pass.
+    write_rule(
+        d,
+        "Explode.yml",
+        "extends: existence\nmessage: \"'%s'\"\nnonword: true\ntokens:\n  - '(a+)+$'\n  - '(a|aa)+c'\n  - '(?:a*)*b'\n  - '(.*a){12}z'\n",
+    );
+    let text = "a".repeat(100_000) + "!";
+    fs::write(d.join("aaa.md"), &text).unwrap();
+    let out = candor(
+        d,
+        &["check", "aaa.md", "--rules", "styles", "--format", "json"],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(findings(&json(&out), "aaa.md", &text).is_empty());
+
+    // And it still matches where it should.
+    fs::write(d.join("aab.md"), "aaab").unwrap();
+    let out = candor(
+        d,
+        &["check", "aab.md", "--rules", "styles", "--format", "json"],
+    );
+    assert_eq!(
+        findings(&json(&out), "aab.md", "aaab"),
+        [("House.Explode".to_string(), "aaab".to_string())]
+    );
+}
+
+#[test]
+fn a_regex_too_big_to_compile_is_an_error_not_an_allocation() {
+    let dir = tmp();
+    write_rule(
+        dir.path(),
+        "Huge.yml",
+        "extends: existence\nmessage: x\ntokens:\n  - 'x'\n  - 'a{1000}{1000}{100}'\n",
+    );
+    fs::write(dir.path().join("r.md"), "a").unwrap();
+    let out = candor(dir.path(), &["check", "r.md", "--rules", "styles"]);
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert!(err.contains("exceeds size limit"), "{err}");
+    assert!(err.contains("styles/House/Huge.yml:5:"), "{err}");
+}
+
+#[test]
+fn broken_rule_files_exit_2_naming_file_and_line() {
+    let cases = [
+        (
+            "not YAML",
+            "extends: existence\ntokens: [a\n  b: {\n",
+            3,
+            "did not find expected",
+        ),
+        ("a YAML scalar", "just some words\n", 1, "invalid type"),
+        ("a YAML list", "- extends\n- existence\n", 1, "invalid type"),
+        (
+            "tabs",
+            "extends: existence\n\ttokens: [a]\n",
+            2,
+            "tab character",
+        ),
+        (
+            "unknown key",
+            "extends: existence\nmessage: x\ncolour: red\ntokens: [a]\n",
+            3,
+            "unknown field `colour`",
+        ),
+        (
+            "wrong type",
+            "extends: existence\nlevel: [1, 2]\ntokens: [a]\n",
+            2,
+            "invalid type",
+        ),
+        (
+            "number for list",
+            "extends: existence\ntokens: 42\n",
+            2,
+            "invalid type",
+        ),
+        (
+            "empty tokens",
+            "extends: existence\nmessage: x\ntokens: []\n",
+            3,
+            "non-empty `tokens`",
+        ),
+        (
+            "empty token",
+            "extends: existence\ntokens:\n  - ''\n",
+            2,
+            "empty",
+        ),
+        (
+            "empty swap",
+            "extends: substitution\nswap: {}\n",
+            2,
+            "non-empty `swap`",
+        ),
+        (
+            "no extends",
+            "message: x\ntokens: [a]\n",
+            1,
+            "no `extends:`",
+        ),
+        (
+            "unknown type",
+            "extends: frobnicate\ntokens: [a]\n",
+            1,
+            "not a rule type",
+        ),
+        (
+            "bad level",
+            "extends: existence\nlevel: fatal\ntokens: [a]\n",
+            2,
+            "not one of",
+        ),
+        (
+            "bad scope",
+            "extends: existence\nscope: footer\ntokens: [a]\n",
+            2,
+            "is not a scope",
+        ),
+        (
+            "look-behind",
+            "extends: existence\ntokens:\n  - '(?<=a)b'\n",
+            3,
+            "look-around",
+        ),
+        (
+            "bad regex",
+            "extends: existence\ntokens:\n  - ok\n  - '(unclosed'\n",
+            4,
+            "does not compile",
+        ),
+        (
+            "negative max",
+            "extends: occurrence\ntoken: a\nmax: -1\n",
+            3,
+            "integer `-1`",
+        ),
+    ];
+    let dir = tmp();
+    fs::write(dir.path().join("r.md"), "Some reply.\n").unwrap();
+    for (what, yaml, line, message) in cases {
+        write_rule(dir.path(), "Broken.yml", yaml);
+        let out = candor(dir.path(), &["check", "r.md", "--rules", "styles"]);
+        let err = stderr(&out);
+        assert_eq!(code(&out), 2, "{what}: {err}");
+        assert!(err.contains(message), "{what}: {err}");
+        assert!(
+            err.contains(&format!("styles/House/Broken.yml:{line}:")),
+            "{what}: expected line {line}: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_rule_file_that_is_not_utf8_names_the_file_and_byte() {
+    let dir = tmp();
+    let pack = write_rule(dir.path(), "Latin.yml", "");
+    fs::write(
+        pack.join("Latin.yml"),
+        b"extends: existence\ntokens: [caf\xe9]\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("r.md"), "x").unwrap();
+    let out = candor(dir.path(), &["check", "r.md", "--rules", "styles"]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("styles/House/Latin.yml:1: rule file is not valid UTF-8 (byte 31)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_missing_rules_folder_is_an_error_naming_it() {
+    let dir = tmp();
+    fs::write(dir.path().join("r.md"), "x").unwrap();
+    let out = candor(dir.path(), &["check", "r.md", "--rules", "nowhere"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("nowhere"), "{}", stderr(&out));
+}
+
+/// Bytes and modification time of every file under `dir`.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>, SystemTime)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap().flatten() {
+            let meta = fs::symlink_metadata(e.path()).unwrap();
+            if meta.is_dir() {
+                stack.push(e.path());
+            } else if meta.is_file() {
+                out.push((
+                    e.path(),
+                    fs::read(e.path()).unwrap(),
+                    meta.modified().unwrap(),
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn linting_leaves_every_input_byte_and_mtime_untouched() {
+    let dir = tmp();
+    let d = dir.path();
+    fs::create_dir_all(d.join("docs/nested")).unwrap();
+    let files: &[(&str, &[u8])] = &[
+        (
+            "docs/reply.md",
+            b"# Hi\n\nWe apologize for any inconvenience. Utilize the form.\n",
+        ),
+        (
+            "docs/nested/macro.txt",
+            b"Dear valued customer,\r\nthe the form is here.\r\n",
+        ),
+        (
+            "docs/inbound.txt",
+            b"Where is my order? Can I get a refund?\n",
+        ),
+        ("docs/binary.md", b"\0\x01\x02"),
+        ("docs/latin1.txt", b"caf\xe9\n"),
+        ("docs/empty.md", b""),
+        (
+            "styles/House/Swap.yml",
+            b"extends: substitution\nmessage: \"Use '%s' not '%s'\"\nswap:\n  utilize: use\n",
+        ),
+        (
+            "styles/House/Twice.yml",
+            b"extends: repetition\nmessage: \"'%s' twice\"\ntokens: ['[^\\s]+']\n",
+        ),
+    ];
+    let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+    for (name, bytes) in files {
+        let path = d.join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, bytes).unwrap();
+        fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+    }
+    let before = snapshot(d);
+    assert_eq!(before.len(), files.len());
+
+    let mut findings_seen = false;
+    for format in ["human", "json", "line"] {
+        for extra in [
+            &[][..],
+            &["--inbound", "docs/inbound.txt"][..],
+            &["--quiet"][..],
+        ] {
+            let mut args = vec!["check", "docs", "--rules", "styles", "--format", format];
+            args.extend_from_slice(extra);
+            let out = candor(d, &args);
+            assert_eq!(
+                code(&out),
+                2,
+                "{format} {extra:?}: latin1.txt is an input error"
+            );
+            findings_seen |= String::from_utf8_lossy(&out.stdout).contains("Utilize");
+        }
+    }
+    assert!(
+        findings_seen,
+        "the run found nothing: the check proves little"
+    );
+    let after = snapshot(d);
+    assert_eq!(before.len(), after.len(), "files were added or removed");
+    for ((path, bytes, mtime), (_, bytes2, mtime2)) in before.iter().zip(&after) {
+        assert_eq!(bytes, bytes2, "{} changed", path.display());
+        assert_eq!(mtime, mtime2, "{} was written", path.display());
+        assert_eq!(*mtime, old);
+    }
+}

@@ -1,0 +1,232 @@
+//! What every fuzz target checks, shared by the targets in `fuzz/` and by `tests/regressions.rs`
+//! (which replays each saved crash input through the same code on every `cargo test`).
+//!
+//! Each function takes arbitrary bytes and panics only when Candor breaks a promise: a panic
+//! inside Candor, a span outside its file or inside a UTF-8 sequence, a report that does not
+//! render or does not parse back.
+
+#![allow(dead_code)]
+
+use std::ops::Range;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use candor::check::{check_document, Inbound};
+use candor::document::Document;
+use candor::report::{self, FileReport, OutputFormat, Report};
+use candor::rules::RuleSet;
+use candor::source::{self, Loaded};
+
+/// Extra rules of every supported type and scope, so the fuzzer reaches each rule type's code,
+/// not only the built-in pack's.
+const EXTRA_RULES: &[(&str, &str)] = &[
+    (
+        "Occurrence.yml",
+        "extends: occurrence\nmessage: '%s words'\nscope: sentence\nmax: 6\ntoken: '\\b\\w+\\b'\n",
+    ),
+    (
+        "WholeText.yml",
+        "extends: occurrence\nmessage: '%s'\nscope: text\nmax: 2\ntoken: '(?i)\\bwe\\b'\n",
+    ),
+    (
+        "Few.yml",
+        "extends: occurrence\nmessage: '%s'\nscope: paragraph\nmin: 2\ntoken: '[.!?]'\n",
+    ),
+    (
+        "Repeated.yml",
+        "extends: repetition\nmessage: '%s'\nalpha: true\nignorecase: true\ntokens: ['[^\\s]+']\n",
+    ),
+    (
+        "Swap.yml",
+        "extends: substitution\nmessage: \"Use '%s' not '%s'\"\nignorecase: true\nswap:\n  utili[sz]e: use\n  à peu près: roughly\n  naïve: naive|simple\n",
+    ),
+    (
+        "Raw.yml",
+        "extends: existence\nmessage: '%s'\nscope: raw\nnonword: true\ntokens: ['[*_`>#|\\[\\]]+', '&\\w+;']\n",
+    ),
+    (
+        "Parts.yml",
+        "extends: existence\nmessage: '%s'\nscope: [heading, list, table, blockquote, alt, ~heading.h6]\ntokens: ['\\w+']\n",
+    ),
+    (
+        "Sentence.yml",
+        "extends: existence\nmessage: '%s'\nscope: sentence\nignorecase: true\ntokens: ['é\\w*', 'our \\w+']\naction:\n  name: replace\n  params: ['x']\n",
+    ),
+];
+
+/// The built-in pack plus [`EXTRA_RULES`], compiled once.
+pub fn rules() -> &'static RuleSet {
+    static RULES: OnceLock<RuleSet> = OnceLock::new();
+    RULES.get_or_init(|| {
+        let mut set = RuleSet::builtin().expect("built-in pack loads");
+        for (file, text) in EXTRA_RULES {
+            set.add_file("Fuzz", file, file, text)
+                .unwrap_or_else(|e| panic!("harness rule {file}: {e}"));
+        }
+        set
+    })
+}
+
+/// Asserts that `span` slices `text` within bounds and on character boundaries.
+pub fn assert_span(text: &str, span: &Range<usize>, what: &str) {
+    assert!(
+        span.start <= span.end && span.end <= text.len(),
+        "{what}: span {span:?} outside a text of {} bytes",
+        text.len()
+    );
+    assert!(
+        text.is_char_boundary(span.start) && text.is_char_boundary(span.end),
+        "{what}: span {span:?} cuts a UTF-8 sequence"
+    );
+}
+
+/// Every block's offset map sends the block, each sentence and each word to valid spans.
+pub fn assert_document(doc: &Document) {
+    for (i, block) in doc.blocks.iter().enumerate() {
+        assert_eq!(
+            block.prose.len(),
+            block.map.prose_len(),
+            "block {i} map length"
+        );
+        assert_span(
+            &doc.source,
+            &block.map.source_extent(),
+            &format!("block {i} extent"),
+        );
+        assert_span(
+            &doc.source,
+            &block.to_source(0..block.prose.len()),
+            &format!("block {i}"),
+        );
+        for s in block.sentences() {
+            assert_span(&block.prose, s, &format!("block {i} sentence in prose"));
+            assert_span(
+                &doc.source,
+                &block.to_source(s.clone()),
+                &format!("block {i} sentence {s:?}"),
+            );
+        }
+        for (at, w) in candor::document::sentences::words(&block.prose) {
+            let r = at..at + w.len();
+            assert_span(
+                &doc.source,
+                &block.to_source(r.clone()),
+                &format!("block {i} word {r:?}"),
+            );
+        }
+    }
+}
+
+/// Every span in the report points into the text of the file it names.
+pub fn assert_report(report: &Report) {
+    for f in &report.files {
+        for d in &f.diagnostics {
+            assert_span(&f.text, &d.span, &d.rule);
+            if let Some(fix) = &d.fix {
+                assert_span(&f.text, &fix.span, &format!("{} fix", d.rule));
+            }
+            for r in &d.related {
+                let text = report
+                    .text_of(&r.path)
+                    .unwrap_or_else(|| panic!("{}: related path {} unknown", d.rule, r.path));
+                assert_span(text, &r.span, &format!("{} related", d.rule));
+            }
+        }
+        for q in &f.questions {
+            let text = report
+                .text_of(&q.path)
+                .unwrap_or_else(|| panic!("question path {} unknown", q.path));
+            assert_span(text, &q.span, "question");
+            if let Some(a) = &q.answer {
+                assert_span(&f.text, a, "answer");
+            }
+        }
+    }
+    for format in [OutputFormat::Human, OutputFormat::Line] {
+        let _ = report::render(report, format, false);
+    }
+    let json = report::render(report, OutputFormat::Json, false);
+    let value: serde_json::Value = serde_json::from_str(&json).expect("JSON report parses");
+    assert_eq!(value["version"], 1);
+}
+
+/// Lints one loaded document against `inbound` and checks everything about the result.
+pub fn lint_and_check(rules: &RuleSet, path: &str, doc: Document, inbound: &[Inbound]) {
+    assert_document(&doc);
+    for i in inbound {
+        assert_document(&i.doc);
+    }
+    let path: Arc<str> = Arc::from(path);
+    let findings = check_document(rules, &path, &doc, inbound);
+    let report = Report {
+        files: vec![FileReport {
+            path,
+            text: Arc::from(doc.source),
+            diagnostics: findings.diagnostics,
+            questions: findings.questions,
+        }],
+        related_sources: inbound
+            .iter()
+            .map(|i| report::RelatedSource {
+                path: i.path.clone(),
+                text: Arc::from(i.doc.source.as_str()),
+            })
+            .collect(),
+    };
+    assert_report(&report);
+}
+
+/// Reads `data` as a file named `name` (its extension picks the reader) and lints it.
+pub fn read_and_lint(name: &str, data: &[u8]) {
+    // Skipped files (binary) and read errors are fine: only what is read must lint cleanly.
+    if let Ok(Loaded::Input(input)) = source::open_bytes(Path::new(name), data.to_vec(), None) {
+        lint_and_check(rules(), &input.path, input.doc, &input.inbound);
+    }
+}
+
+/// Fuzz target `markdown`: the bytes as a Markdown file and as a plain-text file.
+pub fn markdown(data: &[u8]) {
+    read_and_lint("fuzz.md", data);
+    read_and_lint("fuzz.txt", data);
+}
+
+/// Fuzz target `rule_yaml`: the bytes up to the first NUL are a rule file; what follows (or a
+/// fixed sample) is linted with it when it compiles. Loading must return `Ok` or `Err`, and an
+/// error must point inside the rule file.
+pub fn rule_yaml(data: &[u8]) {
+    let (rule, doc) = match data.iter().position(|b| *b == 0) {
+        Some(i) => (&data[..i], &data[i + 1..]),
+        None => (data, SAMPLE.as_bytes()),
+    };
+    let Ok(rule) = std::str::from_utf8(rule) else {
+        return;
+    };
+    let mut set = RuleSet::default();
+    match set.add_file("Fuzz", "Rule.yml", "Fuzz/Rule.yml", rule) {
+        Err(e) => {
+            assert!(e.line >= 1, "error line is 1-based: {e}");
+            if let (Some(text), Some(span)) = (&e.source_text, &e.span) {
+                assert_span(text, span, "config error");
+            }
+            let _ = candor::cli::render_config_error(&e, false);
+        }
+        Ok(()) => {
+            let Ok(doc) = std::str::from_utf8(doc) else {
+                return;
+            };
+            for format in [
+                candor::document::Format::Markdown,
+                candor::document::Format::Text,
+            ] {
+                let doc = Document::parse(doc.to_string(), format);
+                lint_and_check(&set, "sample", doc, &[]);
+            }
+        }
+    }
+}
+
+/// Text the `rule_yaml` target lints when the input carries none.
+const SAMPLE: &str = "# Our update\n\nHi Sam,\n\nWe apologize for any inconvenience. We we value \
+your business at our company; utilize the form at https://example.com.\n\n> Where is my order? \
+Can I get a refund?\n\n- a list item with naïve café text\n\n| a | b |\n|---|---|\n| c | d |\n\n\
+![alt text](x.png) `code` and &amp; entities.\n";
