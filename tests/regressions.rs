@@ -31,6 +31,16 @@ fn markdown_inputs_that_once_broke_candor_lint_cleanly() {
 }
 
 #[test]
+fn macro_exports_that_once_broke_candor_read_cleanly() {
+    replay("tests/regressions", "macros", harness::macros);
+}
+
+#[test]
+fn reply_and_inbound_pairs_that_once_broke_candor_lint_cleanly() {
+    replay("tests/regressions", "inbound", harness::inbound);
+}
+
+#[test]
 fn rule_files_that_once_broke_candor_load_or_fail_cleanly() {
     replay("tests/regressions", "rule_yaml", harness::rule_yaml);
 }
@@ -41,6 +51,8 @@ fn fuzz_seed_corpora_pass_the_fuzz_checks() {
     for (target, run) in [
         ("markdown", harness::markdown as fn(&[u8])),
         ("rule_yaml", harness::rule_yaml),
+        ("macros", harness::macros),
+        ("inbound", harness::inbound),
     ] {
         let n = replay("fuzz/corpus", target, run);
         assert!(n > 0, "fuzz/corpus/{target}/ has no seeds");
@@ -54,7 +66,7 @@ fn every_regression_folder_has_a_replayer() {
         if entry.path().is_dir() {
             let name = entry.file_name().to_string_lossy().into_owned();
             assert!(
-                ["markdown", "rule_yaml"].contains(&name.as_str()),
+                ["markdown", "rule_yaml", "macros", "inbound"].contains(&name.as_str()),
                 "tests/regressions/{name}/ has no replay test in tests/regressions.rs"
             );
         }

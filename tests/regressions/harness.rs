@@ -150,8 +150,9 @@ pub fn assert_report(report: &Report) {
     assert_eq!(value["version"], 1);
 }
 
-/// Lints one loaded document against `inbound` and checks everything about the result.
-pub fn lint_and_check(rules: &RuleSet, path: &str, doc: Document, inbound: &[Inbound]) {
+/// Lints one loaded document against `inbound`, checks everything about the result and returns
+/// the number of findings.
+pub fn lint_and_check(rules: &RuleSet, path: &str, doc: Document, inbound: &[Inbound]) -> usize {
     assert_document(&doc);
     for i in inbound {
         assert_document(&i.doc);
@@ -165,6 +166,7 @@ pub fn lint_and_check(rules: &RuleSet, path: &str, doc: Document, inbound: &[Inb
             diagnostics: findings.diagnostics,
             questions: findings.questions,
         }],
+        rules: Vec::new(),
         related_sources: inbound
             .iter()
             .map(|i| report::RelatedSource {
@@ -174,6 +176,7 @@ pub fn lint_and_check(rules: &RuleSet, path: &str, doc: Document, inbound: &[Inb
             .collect(),
     };
     assert_report(&report);
+    report.files[0].diagnostics.len()
 }
 
 /// Reads `data` as a file named `name` (its extension picks the reader) and lints it.
@@ -188,6 +191,53 @@ pub fn read_and_lint(name: &str, data: &[u8]) {
 pub fn markdown(data: &[u8]) {
     read_and_lint("fuzz.md", data);
     read_and_lint("fuzz.txt", data);
+}
+
+/// Fuzz target `macros`: the first byte picks the kind of helpdesk export (JSON, YAML, CSV,
+/// HTML), the rest is the file, read both as named on the command line and as found in a
+/// folder (`only_exports`), then linted.
+pub fn macros(data: &[u8]) {
+    let Some((&pick, file)) = data.split_first() else {
+        return;
+    };
+    let name = ["export.json", "export.yaml", "export.csv", "page.html"][usize::from(pick % 4)];
+    for only_exports in [false, true] {
+        let opts = source::ReadOptions {
+            only_exports,
+            ..Default::default()
+        };
+        if let Ok(Loaded::Input(input)) =
+            source::open_bytes_with(Path::new(name), file.to_vec(), None, &opts)
+        {
+            lint_and_check(rules(), &input.path, input.doc, &input.inbound);
+        }
+    }
+}
+
+/// Fuzz target `inbound`: the bytes before the first NUL are the reply, the rest the
+/// customer's message (`--inbound`); the reply is linted against it as Markdown and as text,
+/// so the question and answer spans are checked in both files.
+pub fn inbound(data: &[u8]) {
+    let Some(split) = data.iter().position(|b| *b == 0) else {
+        return;
+    };
+    let (Ok(reply), Ok(message)) = (
+        std::str::from_utf8(&data[..split]),
+        std::str::from_utf8(&data[split + 1..]),
+    ) else {
+        return;
+    };
+    let inbound = [Inbound {
+        path: Arc::from("inbound.txt"),
+        doc: Document::parse(message.to_string(), candor::document::Format::Text),
+    }];
+    for format in [
+        candor::document::Format::Markdown,
+        candor::document::Format::Text,
+    ] {
+        let doc = Document::parse(reply.to_string(), format);
+        lint_and_check(rules(), "reply", doc, &inbound);
+    }
 }
 
 /// Fuzz target `rule_yaml`: the bytes up to the first NUL are a rule file; what follows (or a
