@@ -119,6 +119,8 @@ pub struct LineIndex {
 
 const CHECKPOINT: usize = 4096;
 
+const BOM: &str = "\u{feff}";
+
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
@@ -164,7 +166,11 @@ impl LineIndex {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line];
+        let mut start = self.line_starts[line];
+        // Editors hide a byte-order mark: the first visible character is column 1.
+        if start == 0 && offset >= BOM.len() && text.starts_with(BOM) {
+            start = BOM.len();
+        }
         LineCol {
             line: line + 1,
             column: self.chars_before(text, offset) - self.chars_before(text, start) + 1,
@@ -232,6 +238,17 @@ mod tests {
                 "offset {offset}"
             );
         }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_column() {
+        let text = "\u{feff}Dear customer,\r\nthanks";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 3), LineCol { line: 1, column: 1 });
+        assert_eq!(idx.line_col(text, 8), LineCol { line: 1, column: 6 });
+        assert_eq!(idx.line_col(text, 0), LineCol { line: 1, column: 1 });
+        let t = text.find("thanks").unwrap();
+        assert_eq!(idx.line_col(text, t), LineCol { line: 2, column: 1 });
     }
 
     #[test]

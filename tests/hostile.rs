@@ -717,3 +717,97 @@ fn linting_leaves_every_input_byte_and_mtime_untouched() {
         assert_eq!(*mtime, old);
     }
 }
+
+#[test]
+fn a_byte_order_mark_and_crlf_keep_spans_exact_and_columns_visible() {
+    let dir = tmp();
+    let text = "\u{feff}Dear valued customer,\r\n\r\nWe apologize for any inconvenience.\r\n";
+    let csv = "\u{feff}title,body\r\nRefund,\"Hi,\r\nWe apologize for any inconvenience.\"\r\n";
+    fs::write(dir.path().join("bom.md"), text).unwrap();
+    fs::write(dir.path().join("bom.csv"), csv).unwrap();
+    let out = candor(
+        dir.path(),
+        &["check", "bom.md", "bom.csv", "--format", "json"],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(
+        findings(&report, "bom.md", text),
+        [
+            (
+                "Candor.CannedFiller".to_string(),
+                "Dear valued customer".to_string()
+            ),
+            (
+                "Candor.CannedFiller".to_string(),
+                "We apologize for any inconvenience".to_string()
+            ),
+        ]
+    );
+    let md = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "bom.md")
+        .unwrap();
+    let first = &md["diagnostics"][0]["span"];
+    assert_eq!(
+        (first["start"].as_u64(), first["column"].as_u64()),
+        (Some(3), Some(1))
+    );
+    let second = &md["diagnostics"][1]["span"];
+    assert_eq!(
+        (second["line"].as_u64(), second["column"].as_u64()),
+        (Some(3), Some(1))
+    );
+    assert_eq!(
+        findings(&report, "bom.csv", csv),
+        [(
+            "Candor.CannedFiller".to_string(),
+            "We apologize for any inconvenience".to_string()
+        )]
+    );
+}
+
+#[test]
+fn enormous_json_and_csv_exports_are_read_whole() {
+    let dir = tmp();
+    let rows = 20_000;
+    let body = "Hi {{first_name}}, we apologize for any inconvenience \\u2014 refund sent.";
+    let export = format!(
+        "{{\"macros\":[{}]}}",
+        (0..rows)
+            .map(|i| format!("{{\"title\":\"M{i}\",\"actions\":[{{\"field\":\"comment_value\",\"value\":\"{body}\"}}]}}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let csv = format!(
+        "title,body\n{}",
+        (0..rows)
+            .map(|i| format!("M{i},\"Dear valued customer, \"\"quoted\"\" {i}.\"\n"))
+            .collect::<String>()
+    );
+    fs::write(dir.path().join("zendesk.json"), &export).unwrap();
+    fs::write(dir.path().join("macros.csv"), &csv).unwrap();
+    let out = candor(
+        dir.path(),
+        &["check", "zendesk.json", "macros.csv", "--format", "json"],
+    );
+    assert!(matches!(code(&out), 0 | 1), "{}", stderr(&out));
+    let report = json(&out);
+    let filler = |path: &str, text: &str| {
+        findings(&report, path, text)
+            .into_iter()
+            .filter(|(rule, _)| rule == "Candor.CannedFiller")
+            .map(|(_, t)| t)
+            .collect::<Vec<_>>()
+    };
+    let in_json = filler("zendesk.json", &export);
+    assert_eq!(in_json.len(), rows);
+    assert!(in_json
+        .iter()
+        .all(|t| t == "we apologize for any inconvenience"));
+    let in_csv = filler("macros.csv", &csv);
+    assert_eq!(in_csv.len(), rows);
+    assert!(in_csv.iter().all(|t| t == "Dear valued customer"));
+}
