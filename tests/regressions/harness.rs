@@ -193,14 +193,21 @@ pub fn markdown(data: &[u8]) {
     read_and_lint("fuzz.txt", data);
 }
 
-/// Fuzz target `macros`: the first byte picks the kind of helpdesk export (JSON, YAML, CSV,
-/// HTML), the rest is the file, read both as named on the command line and as found in a
+/// Fuzz target `macros`: the first byte picks the kind of file (`'0'` JSON, `'1'` YAML, `'2'`
+/// CSV, `'3'` HTML, `'4'` email; JSON includes conversation threads), the rest is the file, read both as named on the command line and as found in a
 /// folder (`only_exports`), then linted.
 pub fn macros(data: &[u8]) {
     let Some((&pick, file)) = data.split_first() else {
         return;
     };
-    let name = ["export.json", "export.yaml", "export.csv", "page.html"][usize::from(pick % 4)];
+    let names = [
+        "export.json",
+        "export.yaml",
+        "export.csv",
+        "page.html",
+        "reply.eml",
+    ];
+    let name = names[usize::from(pick.wrapping_sub(b'0')) % names.len()];
     for only_exports in [false, true] {
         let opts = source::ReadOptions {
             only_exports,
