@@ -1,8 +1,9 @@
 //! How time and memory grow on hostile-sized input (`cargo bench --bench hostile`): a single
-//! line of 12.5 to 100 MB, and a minified (one-line) helpdesk export with thousands of findings
-//! rendered as human output. Each size doubles; time and peak memory should roughly double
-//! too (linear), never quadruple. The tests in `tests/hostile.rs` check behaviour only; the
-//! figures belong here.
+//! line of 12.5 to 100 MB; a minified (one-line) helpdesk export with thousands of findings
+//! rendered as human output; pathological Markdown (unclosed brackets and links, emphasis runs,
+//! nested images, wide tables, long indented lists) at 1,000 to 16,000 repeats. Each size
+//! doubles; time and peak memory should roughly double too (linear), never quadruple. The tests
+//! in `tests/hostile.rs` check behaviour at small sizes only; the figures belong here.
 //!
 //! `CANDOR_BENCH_MAX_MB` caps the single-line sizes (default 100).
 
@@ -58,6 +59,9 @@ fn run(rules: &RuleSet, name: &str, bytes: Vec<u8>, formats: &[OutputFormat]) ->
     (n, times)
 }
 
+/// Builds a pathological document with `n` repeats of its construct.
+type MakeText = fn(usize) -> String;
+
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` would pass nothing useful either.
     let rules = RuleSet::builtin().expect("built-in pack");
@@ -90,6 +94,50 @@ fn main() {
             peak_mb()
         );
         mb *= 2.0;
+    }
+
+    println!("\npathological Markdown (tests/hostile.rs checks n = 1000 for panics and spans)");
+    println!(
+        "{:>20} {:>6} {:>8} {:>9} {:>8} {:>8}",
+        "case", "n", "KB", "findings", "read s", "lint s"
+    );
+    let cases: [(&str, MakeText); 6] = [
+        ("unclosed brackets", |n| {
+            "[".repeat(n) + "We value your business."
+        }),
+        ("unclosed links", |n| {
+            "[a](".repeat(n) + "We value your business."
+        }),
+        ("emphasis runs", |n| {
+            format!("{}We value your business.{}", "*".repeat(n), "_".repeat(n))
+        }),
+        ("nested images", |n| {
+            "![".repeat(n / 4) + "alt" + &"](x)".repeat(n / 4)
+        }),
+        ("wide table", |n| {
+            format!(
+                "{}|\n{}|\n{}|\n",
+                "| h ".repeat(n),
+                "|---".repeat(n),
+                "| We value your business ".repeat(n)
+            )
+        }),
+        ("indented list", |n| {
+            (0..n)
+                .map(|i| format!("{}- x\n", " ".repeat(i % 64 * 2)))
+                .collect()
+        }),
+    ];
+    for (what, make) in cases {
+        for n in [1000, 2000, 4000, 8000, 16000] {
+            let text = make(n);
+            let kb = text.len() / 1024;
+            let (found, t) = run(&rules, "pathological.md", text.into_bytes(), &[]);
+            println!(
+                "{what:>20} {n:>6} {kb:>8} {found:>9} {:>8.2} {:>8.2}",
+                t[0], t[1]
+            );
+        }
     }
 
     println!("\nminified helpdesk export (one line), human output");
