@@ -331,4 +331,24 @@ fn the_bundled_examples_show_readable_diagnostics() {
     let stdout = text(&out.stdout);
     assert!(stdout.contains("warning[Candor.CannedFiller]"), "{stdout}");
     assert!(stdout.contains("┌─ examples/reply.md:"), "{stdout}");
+    // The second example carries the customer's message as quoted lines: self-focus and an
+    // unanswered question show up, the answered one does not.
+    assert!(stdout.contains("warning[Candor.SelfFocus]"), "{stdout}");
+    assert!(
+        stdout.contains("warning[Candor.IgnoredQuestion]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("examples/ticket-reply.md: 1 of 2 questions answered"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("open: \"When does your Oslo store open on Sundays?\""),
+        "{stdout}"
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "warnings alone do not fail the run"
+    );
 }
