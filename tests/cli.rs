@@ -1,33 +1,17 @@
 //! End-to-end tests of the `candor` binary: exit codes, stdin, folder walking, the JSON report's
 //! shape, and the errors a user meets for bad input and bad rule files.
 
-use std::io::Write;
+mod common;
+use common::{run_candor, text};
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 const FILLER: &str = "Thanks for reaching out! Your refund went out today.\n";
 const CLEAN: &str = "Your refund went out today.\n";
 
 fn candor(args: &[&str], cwd: &Path, stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_candor"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        pipe.write_all(text.as_bytes()).unwrap();
-    }
-    drop(pipe);
-    child.wait_with_output().unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    run_candor(args, cwd, stdin)
 }
 
 fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) {

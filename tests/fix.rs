@@ -1,9 +1,11 @@
 //! `--fix` and `--diff`: exact rewrites, atomic writes that keep permissions, nothing written
 //! without `--fix`, standard input, and idempotence (a property test over random texts).
 
-use std::io::Write;
+mod common;
+use common::{run_candor, text};
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::sync::{Arc, LazyLock};
 
 use candor::check::check_document;
@@ -18,27 +20,14 @@ fn chain_pack() -> std::path::PathBuf {
 }
 
 fn candor(args: &[&str], cwd: &Path, stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_candor"))
-        .args(args)
-        .args(["--no-config", "--rules"])
-        .arg(chain_pack())
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        pipe.write_all(text.as_bytes()).unwrap();
-    }
-    drop(pipe);
-    child.wait_with_output().unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    // Every run uses only the test pack, whatever config sits above the temp dir.
+    let mut all: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
+    all.extend([
+        "--no-config".into(),
+        "--rules".into(),
+        chain_pack().into_os_string(),
+    ]);
+    run_candor(all, cwd, stdin)
 }
 
 const BEFORE: &str = "# Refund\r\n\nPlease utilize of the form `utilize` in order to\nget  your refund. Kindly wait.\n<!-- candor-disable-next-line -->\nAt this point in time, utilize it.\n\nAt this point in time it is done.";
@@ -246,19 +235,20 @@ fn fix_inside_a_macro_export_keeps_it_valid() {
     write_pack(dir.path());
     let json = r#"{"macros": [{"title": "Refund", "actions": [{"field": "comment_value", "value": "Please utilize the form.\nWe do not refund fees."}]}]}"#;
     std::fs::write(dir.path().join("macros.json"), json).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_candor"))
-        .args([
+    let out = run_candor(
+        [
             "check",
             "macros.json",
             "--fix",
             "--no-config",
             "--format",
             "line",
-        ])
-        .args(["--rules", "styles"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+            "--rules",
+            "styles",
+        ],
+        dir.path(),
+        None,
+    );
     let fixed = std::fs::read_to_string(dir.path().join("macros.json")).unwrap();
     // "utilize" -> "use" goes in as is; "don't" would need care inside a quoted export, so it is
     // left for the writer.
