@@ -62,8 +62,8 @@ pub fn open_with(
     open_bytes_with(path, bytes, format, opts)
 }
 
-/// Reads standard input to the end and parses it as `format`.
-pub fn open_stdin(shown: &str, format: Format) -> Result<Loaded, InputError> {
+/// All of standard input; an error names it as `shown`.
+fn read_stdin(shown: &str) -> Result<Vec<u8>, InputError> {
     let mut bytes = Vec::new();
     std::io::stdin()
         .read_to_end(&mut bytes)
@@ -71,6 +71,12 @@ pub fn open_stdin(shown: &str, format: Format) -> Result<Loaded, InputError> {
             path: PathBuf::from(shown),
             source,
         })?;
+    Ok(bytes)
+}
+
+/// Reads standard input to the end and parses it as `format`.
+pub fn open_stdin(shown: &str, format: Format) -> Result<Loaded, InputError> {
+    let bytes = read_stdin(shown)?;
     open_bytes(Path::new(shown), bytes, Some(format))
 }
 
@@ -85,13 +91,7 @@ pub fn open_stdin_with(
     if Format::for_path(name).is_some() || macros::FileKind::for_path(name).is_none() {
         return open_stdin(shown, format);
     }
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .read_to_end(&mut bytes)
-        .map_err(|source| InputError::Io {
-            path: PathBuf::from(shown),
-            source,
-        })?;
+    let bytes = read_stdin(shown)?;
     open_bytes_with(name, bytes, None, opts)
 }
 
