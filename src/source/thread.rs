@@ -13,6 +13,7 @@
 //! JSON of any other shape is not a thread: [`parse`] returns `None` and leaves it to other
 //! readers.
 
+use crate::diagnostic::LineIndex;
 use crate::document::{Document, Format, Part};
 
 use super::json_strings::{strings, JsonError, JsonString, Step};
@@ -125,11 +126,10 @@ fn part_of(s: &JsonString) -> Part {
 }
 
 fn problem(source: &str, offset: usize, message: &str) -> JsonError {
-    let before = &source[..offset];
-    let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+    let at = LineIndex::new(source).line_col(source, offset);
     JsonError {
-        line: before.matches('\n').count() + 1,
-        column: before[line_start..].chars().count() + 1,
+        line: at.line,
+        column: at.column,
         message: message.to_string(),
     }
 }

@@ -7,6 +7,7 @@
 use std::ops::Range;
 
 use super::TextField;
+use crate::diagnostic::LineIndex;
 use crate::document::OffsetMap;
 use crate::source::json_strings::Step;
 
@@ -114,11 +115,7 @@ fn record_start(text: &str, at: usize) -> usize {
 
 /// 1-based line of byte `at`.
 fn line_of(text: &str, at: usize) -> usize {
-    text.as_bytes()[..at.min(text.len())]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
+    LineIndex::new(text).line_col(text, at).line
 }
 
 /// Finds field `index` of the record starting at byte `start`, and maps `value` into it.
