@@ -33,6 +33,11 @@ impl LazyRegex {
         &self.pattern
     }
 
+    /// Whether [`LazyRegex::get`] has run (for tests of what a run compiles).
+    pub fn is_compiled(&self) -> bool {
+        self.compiled.get().is_some()
+    }
+
     /// The compiled regex. Since the pattern parsed at load, the only possible error is that it
     /// compiles to more than [`SIZE_LIMIT`].
     pub fn get(&self) -> Result<&Regex, &str> {

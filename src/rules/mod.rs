@@ -7,6 +7,7 @@
 
 pub mod lazy;
 pub mod load;
+pub mod phrases;
 pub mod prefilter;
 pub mod scope;
 pub mod spec;

@@ -85,7 +85,7 @@ impl Literals {
 /// Whether ASCII case-insensitive matching (plus the fold triggers) finds every string that
 /// Unicode case-insensitive matching of `bytes` would: true when each non-ASCII character in it
 /// has no other case form.
-fn ascii_fold_covers(bytes: &[u8]) -> bool {
+pub(crate) fn ascii_fold_covers(bytes: &[u8]) -> bool {
     if bytes.is_ascii() {
         return true;
     }
@@ -103,7 +103,7 @@ fn ascii_fold_covers(bytes: &[u8]) -> bool {
 /// The non-ASCII characters that Unicode simple case folding (what the regex crate's `(?i)`
 /// uses) equates with an ASCII letter: the Kelvin sign (`k`) and the long s (`s`). A test checks
 /// this against regex-syntax's own tables.
-const FOLD_TRIGGERS: [&str; 2] = ["\u{212A}", "\u{17F}"];
+pub(crate) const FOLD_TRIGGERS: [&str; 2] = ["\u{212A}", "\u{17F}"];
 
 /// What the automaton knows about one rule of the set it was built for.
 #[derive(Debug)]

@@ -87,7 +87,10 @@ impl Rule for BuriedAnswer {
         let mut first = None;
         let mut last = None;
         for block in cx.doc.blocks.iter().filter(|b| self.meta.scope.selects(b)) {
-            let verdicts = self.openers.scan(block);
+            let verdicts = match self.openers.scan(block) {
+                Ok(v) => v,
+                Err(e) => return out.push(crate::rules::lazy::not_compiled(&self.meta, e)),
+            };
             for s in block.sentences() {
                 let verdict = verdicts.iter().find(|v| v.sentence == *s && v.only_filler);
                 // A letter's salutation on its own line ("Hi Sam,") is how a reply starts, not

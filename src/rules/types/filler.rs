@@ -21,24 +21,25 @@
 //! Better: "Your refund of $40 went out today" instead of "Thank you for reaching out! We
 //! apologize for any inconvenience."
 //!
-//! All phrases are compiled into one case-insensitive alternation, so a block is scanned once;
-//! sentences are split only in blocks where a phrase matched. Which phrase a match is, is told
-//! by each phrase's own anchored regex, compiled the first time it is needed (a draft compiles
-//! a few small ones rather than a second copy of the whole catalogue). The alternation is
-//! leftmost-first: list a longer phrase before any phrase it begins with ("let us know if you
-//! have any questions" before "let us know").
+//! Phrases are found as by one case-insensitive alternation of the whole catalogue, but each
+//! phrase compiles on its own, and only once a block holds one of its literals (see
+//! [`PhraseSet`]): a draft compiles the two or three phrases it may hold, not the catalogue.
+//! Sentences are split only in blocks where a phrase matched. Which phrase a match is, is told
+//! by each phrase's own anchored regex, also compiled the first time it is needed. The
+//! alternation is leftmost-first: list a longer phrase before any phrase it begins with ("let
+//! us know if you have any questions" before "let us know").
 
 use std::collections::HashSet;
 use std::ops::Range;
 
-use regex::Regex;
 use serde::Deserialize;
 
 use crate::check::{CheckContext, Findings};
 use crate::document::sentences::words;
 use crate::document::Block;
 use crate::error::ConfigError;
-use crate::rules::lazy::LazyRegex;
+use crate::rules::lazy::{not_compiled, LazyRegex};
+use crate::rules::phrases::{matches_empty, PhraseSet};
 use crate::rules::types::parse_options;
 use crate::rules::{Rule, RuleMeta, RuleSource};
 
@@ -95,8 +96,8 @@ fn default_names() -> usize {
 #[derive(Debug)]
 pub struct Catalogue {
     entries: Vec<PhraseEntry>,
-    /// Every entry in one alternation.
-    any: Regex,
+    /// Every entry, searched as one alternation.
+    phrases: PhraseSet,
     /// Each entry anchored, to tell which one a match is (the first that matches it whole).
     which: Vec<LazyRegex>,
     glue: HashSet<String>,
@@ -151,18 +152,27 @@ impl Catalogue {
                 }
             })
             .collect();
-        // Each phrase parses (an error names its line); its anchored regex compiles on first use.
-        for e in &entries {
+        // Each phrase parses (an error names its line); its regexes compile on first use.
+        let mut hirs = Vec::with_capacity(entries.len());
+        for (e, w) in entries.iter().zip(&wrapped) {
             src.check_regex(&e.pattern, &e.pattern)?;
+            let hir = src.check_regex(w, &e.pattern)?;
+            if matches_empty(&hir) {
+                return Err(src.error_at(
+                    &e.pattern,
+                    format!("phrase `{}` can match empty text", e.pattern),
+                ));
+            }
+            hirs.push(hir);
         }
-        let any = src.regex(&format!("(?i){}", wrapped.join("|")), &entries[0].pattern)?;
+        let phrases = PhraseSet::new(&wrapped, &hirs);
         let which = wrapped
             .iter()
             .map(|w| LazyRegex::new(format!("(?i)^{w}$")))
             .collect();
         Ok(Catalogue {
             entries,
-            any,
+            phrases,
             which,
             glue: glue.iter().map(|g| g.to_lowercase()).collect(),
             max_names,
@@ -174,26 +184,25 @@ impl Catalogue {
     }
 
     /// Verdicts for the sentences of `block` that hold at least one phrase; the block is split
-    /// into sentences only when the one-pass scan found something.
-    pub fn scan(&self, block: &Block) -> Vec<SentenceVerdict> {
-        let mut hits = self.any.find_iter(&block.prose).filter(|m| !m.is_empty());
-        let Some(first) = hits.next() else {
-            return Vec::new();
-        };
-        let mut all = vec![first];
-        all.extend(hits);
+    /// into sentences only when the scan found something. Errs when a phrase does not compile.
+    pub fn scan(&self, block: &Block) -> Result<Vec<SentenceVerdict>, &str> {
+        let all = self.phrases.find_all(&block.prose)?;
+        if all.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut out = Vec::new();
         for s in block.sentences() {
             let inside: Vec<Hit> = all
                 .iter()
-                .filter(|m| m.start() >= s.start && m.end() <= s.end)
+                .filter(|m| m.start >= s.start && m.end <= s.end)
                 .filter_map(|m| {
-                    let entry = self
-                        .which
-                        .iter()
-                        .position(|w| w.get().is_ok_and(|r| r.is_match(m.as_str())))?;
+                    let text = &block.prose[m.clone()];
+                    let entry = (0..self.which.len()).find(|&i| {
+                        self.phrases.may_contain(i, text)
+                            && self.which[i].get().is_ok_and(|r| r.is_match(text))
+                    })?;
                     Some(Hit {
-                        range: m.range(),
+                        range: m.clone(),
                         entry,
                     })
                 })
@@ -208,7 +217,7 @@ impl Catalogue {
                 only_filler,
             });
         }
-        out
+        Ok(out)
     }
 
     /// Whether the sentence holds nothing but the hits, glue words, names and signatures.
@@ -291,7 +300,11 @@ impl Rule for Filler {
 
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
         for block in cx.doc.blocks.iter().filter(|b| self.meta.scope.selects(b)) {
-            for verdict in self.catalogue.scan(block) {
+            let verdicts = match self.catalogue.scan(block) {
+                Ok(v) => v,
+                Err(e) => return out.push(not_compiled(&self.meta, e)),
+            };
+            for verdict in verdicts {
                 let own_line = stands_on_own_line(&block.prose, verdict.sentence.clone());
                 let hits = || verdict.hits.iter().map(|h| self.catalogue.entry(h.entry));
                 if verdict.only_filler && hits().any(|e| e.own_line) && !own_line {

@@ -26,15 +26,16 @@
 //! are only issued within 30 days".
 
 use std::ops::Range;
-use std::sync::OnceLock;
 
-use regex::{Regex, RegexSet, RegexSetBuilder};
+use regex::Regex;
 use serde::Deserialize;
 
 use crate::check::{CheckContext, Findings};
 use crate::diagnostic::Severity;
 use crate::document::Block;
 use crate::error::ConfigError;
+use crate::rules::lazy::{not_compiled, LazyRegex};
+use crate::rules::phrases::PhraseSet;
 use crate::rules::types::parse_options;
 use crate::rules::{Rule, RuleMeta, RuleSource};
 
@@ -98,14 +99,12 @@ enum BalanceSetting {
 #[derive(Debug)]
 pub struct Framing {
     meta: RuleMeta,
-    any: Regex,
-    /// Each cue on its own, to tell which one a sentence holds: compiled the first time a block
-    /// matches `any` (most files and drafts never need it).
-    which: LazySet,
+    /// Every cue; a sentence is reported for the first one it holds.
+    cues: PhraseSet,
     why: Vec<String>,
-    exceptions: Option<Regex>,
+    exceptions: Option<LazyRegex>,
     balance: Option<Balance>,
-    pronouns: Regex,
+    pronouns: LazyRegex,
 }
 
 impl Framing {
@@ -129,24 +128,23 @@ impl Framing {
                 )
             })
             .collect();
-        for c in &opts.cues {
-            src.regex(&c.pattern, &c.pattern)?;
+        // Each cue parses (an error names its line); the regexes compile on first use.
+        let mut hirs = Vec::with_capacity(wrapped.len());
+        for (c, w) in opts.cues.iter().zip(&wrapped) {
+            src.check_regex(&c.pattern, &c.pattern)?;
+            hirs.push(src.check_regex(w, &c.pattern)?);
         }
-        let which = LazySet {
-            patterns: wrapped.iter().map(|w| format!("(?i){w}")).collect(),
-            compiled: OnceLock::new(),
-        };
-        let any = src.regex(&format!("(?i){}", wrapped.join("|")), &opts.cues[0].pattern)?;
+        let cues = PhraseSet::new(&wrapped, &hirs);
         let exceptions = if opts.exceptions.is_empty() {
             None
         } else {
             for e in &opts.exceptions {
-                src.regex(e, e)?;
+                src.check_regex(e, e)?;
             }
-            Some(src.regex(
-                &format!(r"(?i)(?-u:\b)(?:{})", opts.exceptions.join("|")),
-                &opts.exceptions[0],
-            )?)
+            Some(LazyRegex::new(format!(
+                r"(?i)(?-u:\b)(?:{})",
+                opts.exceptions.join("|")
+            )))
         };
         let balance = match opts.balance {
             None | Some(BalanceSetting::Off(false)) => None,
@@ -158,14 +156,12 @@ impl Framing {
                 Some(b)
             }
         };
-        let pronouns = src.regex(
-            r"(?i)(?-u:\b)(we|us|our|ours|ourselves|we're|we've|we'll|we'd|you|your|yours|yourself|yourselves|you're|you've|you'll|you'd)(?-u:\b)",
-            "pronouns",
-        )?;
+        let pronouns = LazyRegex::new(
+            r"(?i)(?-u:\b)(we|us|our|ours|ourselves|we're|we've|we'll|we'd|you|your|yours|yourself|yourselves|you're|you've|you'll|you'd)(?-u:\b)".to_string(),
+        );
         Ok(Framing {
             meta,
-            any,
-            which,
+            cues,
             why: opts.cues.into_iter().map(|c| c.why).collect(),
             exceptions,
             balance,
@@ -174,9 +170,9 @@ impl Framing {
     }
 
     /// (we-words, you-words) in `text`.
-    fn count(&self, text: &str) -> (usize, usize) {
+    fn count(pronouns: &Regex, text: &str) -> (usize, usize) {
         let (mut org, mut cust) = (0, 0);
-        for m in self.pronouns.find_iter(text) {
+        for m in pronouns.find_iter(text) {
             if m.as_str().as_bytes()[0].eq_ignore_ascii_case(&b'y') {
                 cust += 1;
             } else {
@@ -188,6 +184,10 @@ impl Framing {
 
     fn balance(&self, cx: &CheckContext<'_>, flagged: &[Range<usize>], out: &mut Findings) {
         let Some(b) = &self.balance else { return };
+        let pronouns = match self.pronouns.get() {
+            Ok(p) => p,
+            Err(e) => return out.push(not_compiled(&self.meta, e)),
+        };
         let blocks: Vec<&Block> = cx
             .doc
             .blocks
@@ -196,7 +196,7 @@ impl Framing {
             .collect();
         let (org, cust) = blocks
             .iter()
-            .map(|blk| self.count(&blk.prose))
+            .map(|blk| Self::count(pronouns, &blk.prose))
             .fold((0, 0), |a, c| (a.0 + c.0, a.1 + c.1));
         if org < b.min_org_words || (org as f64) <= b.ratio * cust.max(1) as f64 {
             return;
@@ -205,7 +205,7 @@ impl Framing {
         let mut best: Option<(usize, &Block, Range<usize>)> = None;
         for blk in &blocks {
             for s in blk.sentences() {
-                let (o, c) = self.count(&blk.prose[s.clone()]);
+                let (o, c) = Self::count(pronouns, &blk.prose[s.clone()]);
                 let lean = o.saturating_sub(c);
                 if lean > 0 && best.as_ref().is_none_or(|(l, ..)| lean > *l) {
                     best = Some((lean, blk, s.clone()));
@@ -228,28 +228,6 @@ impl Framing {
     }
 }
 
-/// A [`RegexSet`] compiled on first use.
-#[derive(Debug)]
-struct LazySet {
-    patterns: Vec<String>,
-    compiled: OnceLock<Result<RegexSet, String>>,
-}
-
-impl LazySet {
-    fn get(&self) -> Result<&RegexSet, &str> {
-        self.compiled
-            .get_or_init(|| {
-                RegexSetBuilder::new(&self.patterns)
-                    .size_limit(crate::rules::lazy::SIZE_LIMIT)
-                    .dfa_size_limit(crate::rules::lazy::DFA_SIZE_LIMIT)
-                    .build()
-                    .map_err(|e| e.to_string().replace('\n', " "))
-            })
-            .as_ref()
-            .map_err(String::as_str)
-    }
-}
-
 impl Rule for Framing {
     fn meta(&self) -> &RuleMeta {
         &self.meta
@@ -258,23 +236,20 @@ impl Rule for Framing {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
         let mut flagged = Vec::new();
         for block in cx.doc.blocks.iter().filter(|b| self.meta.scope.selects(b)) {
-            if !self.any.is_match(&block.prose) {
-                continue;
-            }
-            let which = match self.which.get() {
-                Ok(w) => w,
-                Err(e) => {
-                    out.push(crate::rules::lazy::not_compiled(&self.meta, e));
-                    return;
-                }
+            let which = match self.cues.matcher(&block.prose) {
+                Ok(Some(w)) => w,
+                Ok(None) => continue,
+                Err(e) => return out.push(not_compiled(&self.meta, e)),
             };
             for s in block.sentences() {
                 let text = &block.prose[s.clone()];
-                let Some(cue) = which.matches(text).iter().next() else {
+                let Some(cue) = which.first(text) else {
                     continue;
                 };
-                if self.exceptions.as_ref().is_some_and(|e| e.is_match(text)) {
-                    continue;
+                match self.exceptions.as_ref().map(LazyRegex::get) {
+                    Some(Ok(e)) if e.is_match(text) => continue,
+                    Some(Err(e)) => return out.push(not_compiled(&self.meta, e)),
+                    _ => {}
                 }
                 let span = block.to_source(s.clone());
                 flagged.push(span.clone());
