@@ -1,9 +1,16 @@
-//! Embeds every rule file under `rules/` in the binary, so `candor` works with no files around.
+//! Embeds every rule file under `rules/` in the binary, so `candor` works with no files around,
+//! and works out the built-in phrase catalogues' prefilter literals here rather than at every
+//! start (a one-draft run would otherwise spend milliseconds parsing a hundred patterns).
 use std::{env, fs, path::Path};
+
+#[allow(dead_code)]
+#[path = "src/rules/literals.rs"]
+mod literals;
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
     println!("cargo:rerun-if-changed={}", root.display());
+    println!("cargo:rerun-if-changed=src/rules/literals.rs");
     let mut entries = Vec::new();
     if let Ok(packs) = fs::read_dir(&root) {
         for pack in packs.flatten().filter(|e| e.path().is_dir()) {
@@ -19,20 +26,94 @@ fn main() {
                         .unwrap()
                         .to_string_lossy()
                         .replace('\\', "/");
-                    entries.push((rel, path.display().to_string()));
+                    entries.push((rel, path));
                 }
             }
         }
     }
     entries.sort();
+    let out_dir = env::var("OUT_DIR").unwrap();
     let mut out = String::from("/// (path under rules/, file text) of each built-in rule.\npub static EMBEDDED: &[(&str, &str)] = &[\n");
-    for (rel, abs) in entries {
-        out.push_str(&format!("    ({rel:?}, include_str!({abs:?})),\n"));
+    let mut phrases = Vec::new();
+    for (rel, abs) in &entries {
+        out.push_str(&format!(
+            "    ({rel:?}, include_str!({:?})),\n",
+            abs.display().to_string()
+        ));
+        if let Ok(text) = fs::read_to_string(abs) {
+            phrases.extend(catalogue_phrases(&text));
+        }
     }
     out.push_str("];\n");
+    fs::write(Path::new(&out_dir).join("embedded_rules.rs"), out).unwrap();
     fs::write(
-        Path::new(&env::var("OUT_DIR").unwrap()).join("embedded_rules.rs"),
-        out,
+        Path::new(&out_dir).join("phrase_literals.rs"),
+        literal_table(phrases),
     )
     .unwrap();
+}
+
+/// The wrapped patterns of a rule file's catalogue (`extends: filler` and `buried_answer`
+/// phrases, `extends: framing` cues). A file this does not understand gives none: its
+/// patterns are then parsed at start, as a user's would be.
+fn catalogue_phrases(text: &str) -> Vec<String> {
+    let Ok(doc) = serde_norway::from_str::<serde_norway::Value>(text) else {
+        return Vec::new();
+    };
+    let (key, can_be_nonword) = match doc.get("extends").and_then(|e| e.as_str()) {
+        Some("filler" | "buried_answer") => ("phrases", true),
+        Some("framing") => ("cues", false),
+        _ => return Vec::new(),
+    };
+    let Some(list) = doc
+        .get("options")
+        .and_then(|o| o.get(key))
+        .and_then(|l| l.as_sequence())
+    else {
+        return Vec::new();
+    };
+    list.iter()
+        .filter_map(|entry| {
+            let phrase = entry.get("match")?.as_str()?;
+            // As at start: a phrase that does not parse alone is left to report its error.
+            regex_syntax::ast::parse::Parser::new().parse(phrase).ok()?;
+            let nonword = can_be_nonword
+                && entry
+                    .get("nonword")
+                    .and_then(|n| n.as_bool())
+                    .unwrap_or(false);
+            Some(literals::wrap_phrase(phrase, nonword))
+        })
+        .collect()
+}
+
+/// `PHRASE_LITERALS`: (wrapped pattern, can match empty text, required literals), sorted by
+/// pattern, for each pattern that parses (and whose phrase parses alone).
+fn literal_table(mut patterns: Vec<String>) -> String {
+    patterns.sort();
+    patterns.dedup();
+    let mut out = String::from(
+        "/// (wrapped pattern, can match empty text, required literals) of each built-in catalogue\n/// pattern, sorted by pattern.\n#[allow(clippy::type_complexity)]\npub static PHRASE_LITERALS: &[(&str, bool, Option<&[&[u8]]>)] = &[\n",
+    );
+    for wrapped in patterns {
+        let Ok(hir) = regex_syntax::Parser::new().parse(&wrapped) else {
+            continue;
+        };
+        let lits = match literals::required_literals(&hir) {
+            Some(l) => format!(
+                "Some(&[{}])",
+                l.iter()
+                    .map(|s| format!("&{s:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            None => "None".to_string(),
+        };
+        out.push_str(&format!(
+            "    ({wrapped:?}, {}, {lits}),\n",
+            literals::matches_empty(&hir)
+        ));
+    }
+    out.push_str("];\n");
+    out
 }

@@ -23,25 +23,34 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use regex::{Regex, RegexSet, RegexSetBuilder};
-use regex_syntax::hir::Hir;
 
 use super::lazy::LazyRegex;
-use regex_syntax::hir::literal::{ExtractKind, Extractor};
-use regex_syntax::hir::HirKind;
 
-use super::prefilter::{ascii_fold_covers, FOLD_TRIGGERS};
+pub use super::literals::{matches_empty, required_literals, wrap_phrase};
+use super::prefilter::FOLD_TRIGGERS;
+use super::RuleSource;
+use crate::error::ConfigError;
 
-/// Literals shorter than this are in almost every text: a pattern whose best set has one is
-/// always a candidate.
-const MIN_LITERAL_LEN: usize = 3;
-/// Longer literals are cut to this many bytes (as good a filter, and extraction stays small).
-const MAX_LITERAL_LEN: usize = 16;
+mod precomputed {
+    include!(concat!(env!("OUT_DIR"), "/phrase_literals.rs"));
+}
+
+/// What `build.rs` worked out for a built-in catalogue pattern: its required literals and
+/// whether it can match empty text. `None` for any other pattern.
+fn built_in(wrapped: &str) -> Option<(Option<Vec<Vec<u8>>>, bool)> {
+    let table = precomputed::PHRASE_LITERALS;
+    let at = table.binary_search_by(|(p, ..)| (*p).cmp(wrapped)).ok()?;
+    let (_, empty, lits) = table[at];
+    Some((lits.map(|l| l.iter().map(|s| s.to_vec()).collect()), empty))
+}
 /// Bytes searched pattern by pattern before the whole catalogue is compiled as one.
 pub const BULK_AFTER: usize = 256 << 10;
 
 /// Case-insensitive patterns with a shared literal prefilter.
 #[derive(Debug)]
 pub struct PhraseSet {
+    /// Each pattern as wrapped, without the `(?i)` it compiles with.
+    patterns: Vec<String>,
     regexes: Vec<LazyRegex>,
     /// Each pattern's prefix literals, lower-cased; `None`: always a candidate.
     literals: Vec<Option<Vec<Vec<u8>>>>,
@@ -66,16 +75,54 @@ pub struct PhraseMatch {
 }
 
 impl PhraseSet {
-    /// A set of `patterns` (each already parsed by the caller into `hirs`, same order), matched
-    /// case-insensitively: each compiles as `(?i)pattern`.
-    pub fn new(patterns: &[String], hirs: &[Hir]) -> PhraseSet {
-        debug_assert_eq!(patterns.len(), hirs.len());
+    /// The catalogue of a rule: each of `phrases` (as written, and whether it is `nonword`) is
+    /// wrapped with [`wrap_phrase`] and must parse; with `reject_empty`, one that can match empty
+    /// text is an error too. Errors name the phrase's line. The built-in catalogues' literals
+    /// were worked out when Candor was built, so loading them parses nothing.
+    pub fn compile(
+        src: &RuleSource<'_>,
+        phrases: &[(&str, bool)],
+        reject_empty: bool,
+    ) -> Result<PhraseSet, ConfigError> {
+        let mut patterns = Vec::with_capacity(phrases.len());
+        let mut literals = Vec::with_capacity(phrases.len());
+        for &(phrase, nonword) in phrases {
+            let wrapped = wrap_phrase(phrase, nonword);
+            let (lits, empty) = match built_in(&wrapped) {
+                Some(known) => known,
+                None => {
+                    // The phrase must parse alone (so that `a)|(b` cannot break out of its
+                    // wrapping); on an error, show it as written rather than its wrapping.
+                    let alone = regex_syntax::ast::parse::Parser::new().parse(phrase);
+                    let hir = match (alone, regex_syntax::Parser::new().parse(&wrapped)) {
+                        (Ok(_), Ok(hir)) => hir,
+                        _ => {
+                            src.check_regex(phrase, phrase)?;
+                            src.check_regex(&wrapped, phrase)?
+                        }
+                    };
+                    (required_literals(&hir), matches_empty(&hir))
+                }
+            };
+            if reject_empty && empty {
+                return Err(src.error_at(phrase, format!("phrase `{phrase}` can match empty text")));
+            }
+            patterns.push(wrapped);
+            literals.push(lits);
+        }
+        Ok(PhraseSet::new(&patterns, literals))
+    }
+
+    /// A set of `patterns`, matched case-insensitively (each compiles as `(?i)pattern`), with
+    /// each one's required literals (`None`: always a candidate).
+    pub fn new(patterns: &[String], required: Vec<Option<Vec<Vec<u8>>>>) -> PhraseSet {
+        debug_assert_eq!(patterns.len(), required.len());
         let mut literals = Vec::with_capacity(patterns.len());
         let mut strings: Vec<Vec<u8>> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
         let mut always = Vec::new();
-        for (i, hir) in hirs.iter().enumerate() {
-            match required_literals(hir) {
+        for (i, lits) in required.into_iter().enumerate() {
+            match lits {
                 Some(lits) => {
                     let lower: Vec<Vec<u8>> = lits.iter().map(|s| s.to_ascii_lowercase()).collect();
                     for s in &lower {
@@ -104,7 +151,9 @@ impl PhraseSet {
             owners.push(Vec::new());
         }
         let automaton = AhoCorasickBuilder::new()
-            .kind(Some(AhoCorasickKind::DFA))
+            // Built for every run that lints anything, used only until the run goes bulk: the
+            // contiguous NFA builds in microseconds, a DFA in milliseconds.
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .match_kind(MatchKind::Standard)
             .ascii_case_insensitive(true)
             .build(&strings)
@@ -113,6 +162,7 @@ impl PhraseSet {
             always = (0..patterns.len()).collect();
         }
         PhraseSet {
+            patterns: patterns.to_vec(),
             regexes: patterns
                 .iter()
                 .map(|p| LazyRegex::new(format!("(?i){p}")))
@@ -223,6 +273,11 @@ impl Matcher<'_> {
 }
 
 impl PhraseSet {
+    /// The patterns, as wrapped (without `(?i)`).
+    pub fn patterns(&self) -> &[String] {
+        &self.patterns
+    }
+
     pub fn len(&self) -> usize {
         self.regexes.len()
     }
@@ -312,93 +367,17 @@ impl PhraseSet {
     }
 }
 
-/// Strings one of which occurs in every match of `hir` (ASCII case aside), chosen to filter
-/// well: the set whose shortest string is longest. `None` when there is no set whose strings
-/// all have at least [`MIN_LITERAL_LEN`] bytes.
-///
-/// Every match of a concatenation holds a match of each of its parts, so any part's set serves;
-/// every match of an alternation is a match of one branch, so the union of the branches' sets
-/// serves when every branch has one. Each candidate set is also compared with the pattern's
-/// own prefix literals (regex-syntax's extractor), which may join short parts ("we" + "'re").
-pub fn required_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    let prefixes = prefix_literals(hir);
-    let structural = match hir.kind() {
-        HirKind::Capture(c) => required_literals(&c.sub),
-        HirKind::Repetition(r) if r.min >= 1 => required_literals(&r.sub),
-        HirKind::Concat(parts) => parts
-            .iter()
-            .filter_map(required_literals)
-            .reduce(better),
-        HirKind::Alternation(branches) => {
-            let mut union: Vec<Vec<u8>> = Vec::new();
-            for b in branches {
-                for s in required_literals(b)? {
-                    if !union.contains(&s) {
-                        union.push(s);
-                    }
-                }
-            }
-            Some(union)
-        }
-        _ => None,
-    };
-    match (prefixes, structural) {
-        (Some(a), Some(b)) => Some(better(a, b)),
-        (a, b) => a.or(b),
-    }
-}
-
-/// The better filter of two literal sets: longer shortest string, then fewer strings.
-fn better(a: Vec<Vec<u8>>, b: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
-    let key = |s: &Vec<Vec<u8>>| {
-        let shortest = s.iter().map(Vec::len).min().unwrap_or(0);
-        (shortest, std::cmp::Reverse(s.len()))
-    };
-    if key(&b) > key(&a) {
-        b
-    } else {
-        a
-    }
-}
-
-/// The prefix literals of `hir`, when they all have [`MIN_LITERAL_LEN`] bytes and ASCII
-/// case-insensitive search finds every case form of them.
-fn prefix_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    let seq = Extractor::new()
-        .kind(ExtractKind::Prefix)
-        .limit_literal_len(MAX_LITERAL_LEN)
-        .extract(hir);
-    let mut out: Vec<Vec<u8>> = Vec::new();
-    for lit in seq.literals()? {
-        let bytes = lit.as_bytes();
-        if bytes.len() < MIN_LITERAL_LEN || !ascii_fold_covers(bytes) {
-            return None;
-        }
-        let lower = bytes.to_ascii_lowercase();
-        if !out.contains(&lower) {
-            out.push(lower);
-        }
-    }
-    (!out.is_empty()).then_some(out)
-}
-
-/// Whether a parsed pattern can match the empty string (which [`PhraseSet::find_iter`] does
-/// not support: an empty match says nothing and would stall the search).
-pub fn matches_empty(hir: &Hir) -> bool {
-    hir.properties().minimum_len() == Some(0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn set(patterns: &[&str]) -> PhraseSet {
         let patterns: Vec<String> = patterns.iter().map(|p| p.to_string()).collect();
-        let hirs: Vec<Hir> = patterns
+        let literals = patterns
             .iter()
-            .map(|p| regex_syntax::Parser::new().parse(p).unwrap())
+            .map(|p| required_literals(&regex_syntax::Parser::new().parse(p).unwrap()))
             .collect();
-        PhraseSet::new(&patterns, &hirs)
+        PhraseSet::new(&patterns, literals)
     }
 
     /// The reference: one leftmost-first alternation of every pattern.
@@ -478,6 +457,31 @@ mod tests {
             proptest::prop_assert_eq!(first(&few), expected);
             proptest::prop_assert_eq!(first(&bulk), expected);
         }
+    }
+
+    #[test]
+    fn build_time_literals_cover_the_built_in_catalogues_and_agree_with_run_time() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/rules/Candor");
+        let mut covered = 0;
+        for file in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
+            let doc: serde_norway::Value = serde_norway::from_str(&text).unwrap();
+            let key = match doc["extends"].as_str() {
+                Some("filler" | "buried_answer") => "phrases",
+                Some("framing") => "cues",
+                _ => continue,
+            };
+            for entry in doc["options"][key].as_sequence().unwrap() {
+                let nonword = key == "phrases" && entry["nonword"].as_bool() == Some(true);
+                let wrapped = wrap_phrase(entry["match"].as_str().unwrap(), nonword);
+                let (lits, empty) = built_in(&wrapped).expect("worked out by build.rs");
+                let hir = regex_syntax::Parser::new().parse(&wrapped).unwrap();
+                assert_eq!(lits, required_literals(&hir), "{wrapped}");
+                assert_eq!(empty, matches_empty(&hir), "{wrapped}");
+                covered += 1;
+            }
+        }
+        assert!(covered > 0);
     }
 
     #[test]

@@ -21,8 +21,9 @@ use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
-use regex_syntax::hir::{Hir, HirKind};
+use regex_syntax::hir::Hir;
 
+use super::literals::ascii_fold_covers;
 use super::Rule;
 use crate::document::Document;
 
@@ -80,24 +81,6 @@ impl Literals {
     pub fn strings(&self) -> &[Vec<u8>] {
         &self.strings
     }
-}
-
-/// Whether ASCII case-insensitive matching (plus the fold triggers) finds every string that
-/// Unicode case-insensitive matching of `bytes` would: true when each non-ASCII character in it
-/// has no other case form.
-pub(crate) fn ascii_fold_covers(bytes: &[u8]) -> bool {
-    if bytes.is_ascii() {
-        return true;
-    }
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        return false;
-    };
-    text.chars().filter(|c| !c.is_ascii()).all(|c| {
-        let folded = format!("(?i){}", regex_syntax::escape(c.encode_utf8(&mut [0; 4])));
-        regex_syntax::Parser::new()
-            .parse(&folded)
-            .is_ok_and(|hir| matches!(hir.kind(), HirKind::Literal(_)))
-    })
 }
 
 /// The non-ASCII characters that Unicode simple case folding (what the regex crate's `(?i)`
@@ -278,7 +261,7 @@ fn build(patterns: &[Vec<u8>], kind: AhoCorasickKind) -> Option<AhoCorasick> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use regex_syntax::hir::Class;
+    use regex_syntax::hir::{Class, HirKind};
 
     fn strings(l: &Literals) -> Vec<&str> {
         l.strings()

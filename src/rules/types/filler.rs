@@ -39,7 +39,7 @@ use crate::document::sentences::words;
 use crate::document::Block;
 use crate::error::ConfigError;
 use crate::rules::lazy::{not_compiled, LazyRegex};
-use crate::rules::phrases::{matches_empty, PhraseSet};
+use crate::rules::phrases::PhraseSet;
 use crate::rules::types::parse_options;
 use crate::rules::{Rule, RuleMeta, RuleSource};
 
@@ -139,34 +139,13 @@ impl Catalogue {
                 ),
             ));
         }
-        // A space in a phrase matches any run of white space, line breaks included (prose is
-        // often hard-wrapped).
-        let wrapped: Vec<String> = entries
+        let phrases: Vec<(&str, bool)> = entries
             .iter()
-            .map(|e| {
-                let p = e.pattern.replace(" ?", r"\s*").replace(' ', r"\s+");
-                if e.nonword {
-                    format!("(?:{p})")
-                } else {
-                    format!(r"(?-u:\b)(?:{p})(?-u:\b)")
-                }
-            })
+            .map(|e| (e.pattern.as_str(), e.nonword))
             .collect();
-        // Each phrase parses (an error names its line); its regexes compile on first use.
-        let mut hirs = Vec::with_capacity(entries.len());
-        for (e, w) in entries.iter().zip(&wrapped) {
-            src.check_regex(&e.pattern, &e.pattern)?;
-            let hir = src.check_regex(w, &e.pattern)?;
-            if matches_empty(&hir) {
-                return Err(src.error_at(
-                    &e.pattern,
-                    format!("phrase `{}` can match empty text", e.pattern),
-                ));
-            }
-            hirs.push(hir);
-        }
-        let phrases = PhraseSet::new(&wrapped, &hirs);
-        let which = wrapped
+        let phrases = PhraseSet::compile(src, &phrases, true)?;
+        let which = phrases
+            .patterns()
             .iter()
             .map(|w| LazyRegex::new(format!("(?i)^{w}$")))
             .collect();
@@ -354,5 +333,32 @@ impl Rule for Filler {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::RuleSet;
+
+    fn load(phrases: &str) -> Result<RuleSet, crate::error::ConfigError> {
+        let text = format!("extends: filler\nmessage: x\noptions:\n  phrases:\n{phrases}");
+        let mut set = RuleSet::default();
+        set.add_file("T", "F.yml", "F.yml", &text)?;
+        Ok(set)
+    }
+
+    #[test]
+    fn a_bad_phrase_is_reported_at_its_line() {
+        let err = load("    - match: 'thanks'\n    - match: 'a)|(b'\n").unwrap_err();
+        assert_eq!(err.line, 6, "{err:?}");
+        assert!(err.message.contains("a)|(b"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_phrase_that_matches_empty_text_is_an_error() {
+        let err = load("    - match: 'thanks'\n    - match: '(?:x)?'\n").unwrap_err();
+        assert_eq!(err.line, 6, "{err:?}");
+        assert!(err.message.contains("empty"), "{}", err.message);
+        assert!(load("    - match: 'thanks'\n").is_ok());
     }
 }

@@ -117,24 +117,12 @@ impl Framing {
                 "`extends: framing` needs a non-empty `options.cues` list",
             ));
         }
-        let wrapped: Vec<String> = opts
+        let phrases: Vec<(&str, bool)> = opts
             .cues
             .iter()
-            // A space matches any white space: prose is often hard-wrapped.
-            .map(|c| {
-                format!(
-                    r"(?-u:\b)(?:{})(?-u:\b)",
-                    c.pattern.replace(" ?", r"\s*").replace(' ', r"\s+")
-                )
-            })
+            .map(|c| (c.pattern.as_str(), false))
             .collect();
-        // Each cue parses (an error names its line); the regexes compile on first use.
-        let mut hirs = Vec::with_capacity(wrapped.len());
-        for (c, w) in opts.cues.iter().zip(&wrapped) {
-            src.check_regex(&c.pattern, &c.pattern)?;
-            hirs.push(src.check_regex(w, &c.pattern)?);
-        }
-        let cues = PhraseSet::new(&wrapped, &hirs);
+        let cues = PhraseSet::compile(src, &phrases, false)?;
         let exceptions = if opts.exceptions.is_empty() {
             None
         } else {
