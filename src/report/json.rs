@@ -7,26 +7,25 @@
 //! `{"start", "end", "line", "column", "end_line", "end_column"}` (bytes, end exclusive; lines
 //! and columns 1-based, columns in Unicode scalar values).
 
-use std::collections::HashMap;
-use std::ops::Range;
-
 use serde::Serialize;
 
-use super::{Position, Report, Summary};
-use crate::diagnostic::LineIndex;
+use super::{Position, Positions, Report, Summary};
+
+// The report borrows from [`Report`] rather than copying every message: on a run over a
+// whole docs repository the copies doubled the report's memory.
 
 #[derive(Serialize)]
-pub struct JsonReport {
+pub struct JsonReport<'a> {
     pub version: u32,
-    pub files: Vec<JsonFile>,
+    pub files: Vec<JsonFile<'a>>,
     pub summary: Summary,
 }
 
 #[derive(Serialize)]
-pub struct JsonFile {
-    pub path: String,
-    pub diagnostics: Vec<JsonDiagnostic>,
-    pub questions: Vec<JsonQuestion>,
+pub struct JsonFile<'a> {
+    pub path: &'a str,
+    pub diagnostics: Vec<JsonDiagnostic<'a>>,
+    pub questions: Vec<JsonQuestion<'a>>,
 }
 
 #[derive(Serialize)]
@@ -40,31 +39,31 @@ pub struct JsonSpan {
 }
 
 #[derive(Serialize)]
-pub struct JsonDiagnostic {
-    pub rule: String,
-    pub severity: String,
-    pub message: String,
+pub struct JsonDiagnostic<'a> {
+    pub rule: &'a str,
+    pub severity: &'static str,
+    pub message: &'a str,
     pub span: JsonSpan,
-    pub suggestions: Vec<String>,
-    pub related: Vec<JsonRelated>,
+    pub suggestions: &'a [String],
+    pub related: Vec<JsonRelated<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub link: Option<String>,
+    pub link: Option<&'a str>,
     /// The edit `--fix` would apply, when there is an unambiguous one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fix: Option<JsonFix>,
+    pub fix: Option<JsonFix<'a>>,
 }
 
 #[derive(Serialize)]
-pub struct JsonFix {
+pub struct JsonFix<'a> {
     pub span: JsonSpan,
-    pub replacement: String,
+    pub replacement: &'a str,
 }
 
 #[derive(Serialize)]
-pub struct JsonRelated {
-    pub path: String,
+pub struct JsonRelated<'a> {
+    pub path: &'a str,
     pub span: JsonSpan,
-    pub message: String,
+    pub message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -73,73 +72,55 @@ pub struct JsonAnswer {
 }
 
 #[derive(Serialize)]
-pub struct JsonQuestion {
-    pub path: String,
+pub struct JsonQuestion<'a> {
+    pub path: &'a str,
     pub span: JsonSpan,
-    pub text: String,
+    pub text: &'a str,
     pub addressed: bool,
     pub answer: Option<JsonAnswer>,
     pub score: f64,
 }
 
-/// Line indexes per file, built once each.
-struct Spans<'a> {
-    report: &'a Report,
-    indexes: HashMap<String, LineIndex>,
-}
-
-impl Spans<'_> {
-    fn span(&mut self, path: &str, range: &Range<usize>) -> JsonSpan {
-        let text: &str = self.report.text_of(path).map_or("", |t| t);
-        let index = self
-            .indexes
-            .entry(path.to_string())
-            .or_insert_with(|| LineIndex::new(text));
-        let p = Position::of(text, index, range);
-        JsonSpan {
-            start: p.start,
-            end: p.end,
-            line: p.line,
-            column: p.column,
-            end_line: p.end_line,
-            end_column: p.end_column,
-        }
+fn json_span(p: Position) -> JsonSpan {
+    JsonSpan {
+        start: p.start,
+        end: p.end,
+        line: p.line,
+        column: p.column,
+        end_line: p.end_line,
+        end_column: p.end_column,
     }
 }
 
 /// The report as a serialisable value.
-pub fn to_value(report: &Report) -> JsonReport {
-    let mut spans = Spans {
-        report,
-        indexes: HashMap::new(),
-    };
-    let files = report
-        .files
-        .iter()
-        .map(|f| JsonFile {
-            path: f.path.to_string(),
+pub fn to_value(report: &Report) -> JsonReport<'_> {
+    let mut spans = Positions::new(report);
+    let mut files = Vec::with_capacity(report.files.len());
+    for f in &report.files {
+        let file = JsonFile {
+            path: &f.path,
             diagnostics: f
                 .diagnostics
                 .iter()
                 .map(|d| JsonDiagnostic {
-                    rule: d.rule.to_string(),
-                    severity: d.severity.as_str().to_string(),
-                    message: d.message.clone(),
-                    span: spans.span(&f.path, &d.span),
-                    suggestions: d.suggestions.clone(),
+                    rule: &d.rule,
+                    severity: d.severity.as_str(),
+                    message: &d.message,
+                    span: json_span(spans.of(&f.path, &d.span)),
+                    suggestions: &d.suggestions,
                     related: d
                         .related
                         .iter()
                         .map(|r| JsonRelated {
-                            path: r.path.to_string(),
-                            span: spans.span(&r.path, &r.span),
-                            message: r.message.clone(),
+                            path: &r.path,
+                            span: json_span(spans.of(&r.path, &r.span)),
+                            message: &r.message,
                         })
                         .collect(),
-                    link: d.link.as_deref().map(str::to_string),
+                    link: d.link.as_deref(),
                     fix: d.fix.as_ref().map(|e| JsonFix {
-                        span: spans.span(&f.path, &e.span),
-                        replacement: e.replacement.clone(),
+                        span: json_span(spans.of(&f.path, &e.span)),
+                        replacement: &e.replacement,
                     }),
                 })
                 .collect(),
@@ -147,18 +128,20 @@ pub fn to_value(report: &Report) -> JsonReport {
                 .questions
                 .iter()
                 .map(|q| JsonQuestion {
-                    path: q.path.to_string(),
-                    span: spans.span(&q.path, &q.span),
-                    text: q.text.clone(),
+                    path: &q.path,
+                    span: json_span(spans.of(&q.path, &q.span)),
+                    text: &q.text,
                     addressed: q.addressed,
                     answer: q.answer.as_ref().map(|a| JsonAnswer {
-                        span: spans.span(&f.path, a),
+                        span: json_span(spans.of(&f.path, a)),
                     }),
                     score: (q.score * 1000.0).round() / 1000.0,
                 })
                 .collect(),
-        })
-        .collect();
+        };
+        spans.done_with(&f.path);
+        files.push(file);
+    }
     JsonReport {
         version: 1,
         files,

@@ -141,6 +141,46 @@ impl Position {
     }
 }
 
+/// Positions of spans in a report's files: each file's text found once (not by a search of
+/// every file per span) and its line index built once, while its spans are made.
+pub struct Positions<'a> {
+    texts: std::collections::HashMap<&'a str, &'a str>,
+    indexes: std::collections::HashMap<&'a str, LineIndex>,
+}
+
+impl<'a> Positions<'a> {
+    pub fn new(report: &'a Report) -> Positions<'a> {
+        let mut texts = std::collections::HashMap::new();
+        // As in [`Report::text_of`]: the first linted file of a name, then related sources.
+        for r in &report.related_sources {
+            texts.insert(&*r.path, &*r.text);
+        }
+        for f in report.files.iter().rev() {
+            texts.insert(&*f.path, &*f.text);
+        }
+        Positions {
+            texts,
+            indexes: std::collections::HashMap::new(),
+        }
+    }
+
+    /// Where `span` of the file at `path` is.
+    pub fn of(&mut self, path: &'a str, span: &std::ops::Range<usize>) -> Position {
+        let text: &str = self.texts.get(path).copied().unwrap_or("");
+        let index = self
+            .indexes
+            .entry(path)
+            .or_insert_with(|| LineIndex::new(text));
+        Position::of(text, index, span)
+    }
+
+    /// Forgets the line index of a file whose spans are all made (memory stays flat over a
+    /// run of thousands of files).
+    pub fn done_with(&mut self, path: &str) {
+        self.indexes.remove(path);
+    }
+}
+
 /// Output formats of `candor check --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {

@@ -10,14 +10,13 @@
 //!
 //! The output is checked against the official OASIS schema in `tests/ci_formats.rs`.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
 
-use super::{Position, Report, RuleDescriptor};
-use crate::diagnostic::{Diagnostic, LineIndex, Severity};
+use super::{Positions, Report, RuleDescriptor};
+use crate::diagnostic::{Diagnostic, Severity};
 
 /// The schema URI SARIF consumers expect in `$schema`.
 pub const SCHEMA_URI: &str =
@@ -256,20 +255,14 @@ fn rule_entry(d: &RuleDescriptor) -> Rule {
     }
 }
 
-/// Line indexes per file, built once each.
+/// Regions of spans in the report's files.
 struct Regions<'a> {
-    report: &'a Report,
-    indexes: HashMap<&'a str, LineIndex>,
+    positions: Positions<'a>,
 }
 
 impl<'a> Regions<'a> {
     fn region(&mut self, path: &'a str, span: &Range<usize>) -> Region {
-        let text: &str = self.report.text_of(path).map_or("", |t| t);
-        let index = self
-            .indexes
-            .entry(path)
-            .or_insert_with(|| LineIndex::new(text));
-        let p = Position::of(text, index, span);
+        let p = self.positions.of(path, span);
         Region {
             start_line: p.line,
             start_column: p.column,
@@ -375,8 +368,7 @@ fn result<'a>(
 pub fn to_log(report: &Report) -> Log {
     let rules = rule_list(report);
     let mut regions = Regions {
-        report,
-        indexes: HashMap::new(),
+        positions: Positions::new(report),
     };
     let mut results = Vec::new();
     for f in &report.files {
