@@ -27,7 +27,6 @@
 
 use std::ops::Range;
 
-use regex::Regex;
 use serde::Deserialize;
 
 use crate::check::{CheckContext, Findings};
@@ -104,6 +103,7 @@ pub struct Framing {
     why: Vec<String>,
     exceptions: Option<LazyRegex>,
     balance: Option<Balance>,
+    /// Only for text holding a long s (see [`Framing::count`]).
     pronouns: LazyRegex,
 }
 
@@ -144,9 +144,7 @@ impl Framing {
                 Some(b)
             }
         };
-        let pronouns = LazyRegex::new(
-            r"(?i)(?-u:\b)(we|us|our|ours|ourselves|we're|we've|we'll|we'd|you|your|yours|yourself|yourselves|you're|you've|you'll|you'd)(?-u:\b)".to_string(),
-        );
+        let pronouns = LazyRegex::new(format!(r"(?i)(?-u:\b)({})(?-u:\b)", PRONOUN_ALTERNATION));
         Ok(Framing {
             meta,
             cues,
@@ -157,14 +155,32 @@ impl Framing {
         })
     }
 
-    /// (we-words, you-words) in `text`.
-    fn count(pronouns: &Regex, text: &str) -> (usize, usize) {
+    /// (we-words, you-words) in `text`: whole ASCII words equal, case aside, to one of
+    /// [`PRONOUNS`] (what the `pronouns` regex finds: its contracted forms never win over the
+    /// bare pronoun, which matches first). The long s (`ſ`) case-folds to `s`, so a text holding
+    /// one is counted with the regex itself.
+    fn count(&self, text: &str) -> (usize, usize) {
         let (mut org, mut cust) = (0, 0);
-        for m in pronouns.find_iter(text) {
-            if m.as_str().as_bytes()[0].eq_ignore_ascii_case(&b'y') {
+        let mut tally = |word: &[u8]| {
+            if word[0].eq_ignore_ascii_case(&b'y') {
                 cust += 1;
             } else {
                 org += 1;
+            }
+        };
+        // (The pattern is a constant that compiles; were it not to, ASCII words are counted.)
+        if let (true, Ok(pronouns)) = (text.contains('\u{17F}'), self.pronouns.get()) {
+            for m in pronouns.find_iter(text) {
+                tally(m.as_str().as_bytes());
+            }
+            return (org, cust);
+        }
+        for word in ascii_words(text) {
+            if PRONOUNS
+                .iter()
+                .any(|p| p.as_bytes().eq_ignore_ascii_case(word))
+            {
+                tally(word);
             }
         }
         (org, cust)
@@ -172,10 +188,6 @@ impl Framing {
 
     fn balance(&self, cx: &CheckContext<'_>, flagged: &[Range<usize>], out: &mut Findings) {
         let Some(b) = &self.balance else { return };
-        let pronouns = match self.pronouns.get() {
-            Ok(p) => p,
-            Err(e) => return out.push(not_compiled(&self.meta, e)),
-        };
         let blocks: Vec<&Block> = cx
             .doc
             .blocks
@@ -184,7 +196,7 @@ impl Framing {
             .collect();
         let (org, cust) = blocks
             .iter()
-            .map(|blk| Self::count(pronouns, &blk.prose))
+            .map(|blk| self.count(&blk.prose))
             .fold((0, 0), |a, c| (a.0 + c.0, a.1 + c.1));
         if org < b.min_org_words || (org as f64) <= b.ratio * cust.max(1) as f64 {
             return;
@@ -193,7 +205,7 @@ impl Framing {
         let mut best: Option<(usize, &Block, Range<usize>)> = None;
         for blk in &blocks {
             for s in blk.sentences() {
-                let (o, c) = Self::count(pronouns, &blk.prose[s.clone()]);
+                let (o, c) = self.count(&blk.prose[s.clone()]);
                 let lean = o.saturating_sub(c);
                 if lean > 0 && best.as_ref().is_none_or(|(l, ..)| lean > *l) {
                     best = Some((lean, blk, s.clone()));
@@ -214,6 +226,35 @@ impl Framing {
         d.severity = Severity::Suggestion;
         out.push(d);
     }
+}
+
+/// The words the balance check counts (what [`PRONOUN_ALTERNATION`] can match as a whole word).
+const PRONOUNS: [&str; 10] = [
+    "we",
+    "us",
+    "our",
+    "ours",
+    "ourselves",
+    "you",
+    "your",
+    "yours",
+    "yourself",
+    "yourselves",
+];
+/// The balance check's pronouns as first written, contractions included ("we're" never
+/// matches as such: "we" comes first and ends at the apostrophe).
+const PRONOUN_ALTERNATION: &str = "we|us|our|ours|ourselves|we're|we've|we'll|we'd|you|your|yours|yourself|yourselves|you're|you've|you'll|you'd";
+
+/// An ASCII word byte, as `(?-u:\b)` sees it.
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// The maximal runs of ASCII word bytes in `text`.
+fn ascii_words(text: &str) -> impl Iterator<Item = &[u8]> {
+    text.as_bytes()
+        .split(|b| !is_word_byte(*b))
+        .filter(|w| !w.is_empty())
 }
 
 impl Rule for Framing {
@@ -248,5 +289,50 @@ impl Rule for Framing {
             }
         }
         self.balance(cx, &flagged, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::LazyLock;
+
+    static PRONOUN_REGEX: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(&format!(r"(?i)(?-u:\b)({PRONOUN_ALTERNATION})(?-u:\b)")).unwrap()
+    });
+
+    /// A framing rule as the built-in pack compiles it (for its `count`).
+    static FRAMING: LazyLock<Framing> = LazyLock::new(|| {
+        let src = RuleSource {
+            pack: "T",
+            name: "F",
+            path: "F.yml",
+            text: "",
+            spec: serde_norway::from_str(
+                "extends: framing\nmessage: x\noptions:\n  cues:\n    - {match: 'per our policy', why: policy}\n",
+            )
+            .unwrap(),
+        };
+        Framing::compile(&src).unwrap()
+    });
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_word_count_is_what_the_pronoun_regex_finds(
+            words in proptest::collection::vec(proptest::sample::select(vec![
+                "we", "We", "WE", "we're", "you'd", "Your", "yours", "ourselves", "us", "use",
+                "well", "you_", "our2", "é", "ü", "'", " ", "\n", ",", "x", "ſ",
+            ]), 0..30),
+        ) {
+            let text = words.concat();
+            let expected = PRONOUN_REGEX.find_iter(&text).fold((0, 0), |(o, c), m| {
+                if m.as_str().as_bytes()[0].eq_ignore_ascii_case(&b'y') {
+                    (o, c + 1)
+                } else {
+                    (o + 1, c)
+                }
+            });
+            proptest::prop_assert_eq!(FRAMING.count(&text), expected);
+        }
     }
 }
