@@ -232,7 +232,10 @@ impl Document {
 /// and would only trip rules) by replacing each with one space.
 pub(crate) fn push_prose(prose: &mut String, map: &mut OffsetMap, text: &str, source_start: usize) {
     let mut last = 0;
-    for url in find_urls(text) {
+    // This runs for every text event, and most hold no URL: the pre-check is far cheaper than
+    // a regex search.
+    let urls = may_hold_url(text).then(|| find_urls(text));
+    for url in urls.into_iter().flatten() {
         prose.push_str(&text[last..url.start]);
         map.push_verbatim(source_start + last, url.start - last);
         prose.push(' ');
@@ -243,11 +246,12 @@ pub(crate) fn push_prose(prose: &mut String, map: &mut OffsetMap, text: &str, so
     map.push_verbatim(source_start + last, text.len() - last);
 }
 
-/// Byte ranges of bare URLs (`http://`, `https://`, `www.`) in `text`.
+/// A bare URL: `http://`, `https://` or `www.` and what follows up to white space or a tag.
+static URL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:https?://|www\.)[^\s<>]+").expect("valid URL regex"));
+
+/// Byte ranges of bare URLs in `text`.
 fn find_urls(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    static URL: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(?:https?://|www\.)[^\s<>]+").expect("valid URL regex")
-    });
     URL.find_iter(text).filter_map(|m| {
         // Trailing punctuation belongs to the sentence, not the URL.
         let url = m
@@ -255,6 +259,16 @@ fn find_urls(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
             .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"', '\'']);
         (!url.is_empty()).then(|| m.start()..m.start() + url.len())
     })
+}
+
+/// Whether `text` may hold a URL [`find_urls`] looks for: each contains `://` or `www.` (in
+/// any case; `w` has no other case-folded form).
+fn may_hold_url(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    text.contains("://")
+        || text
+            .match_indices('.')
+            .any(|(dot, _)| dot >= 3 && bytes[dot - 3..dot].eq_ignore_ascii_case(b"www"))
 }
 
 #[cfg(test)]
@@ -271,5 +285,31 @@ mod tests {
         assert_eq!(map.to_source(0..3), 100..103);
         let dot = prose.find('.').unwrap();
         assert_eq!(&text[map.to_source(dot..dot + 1).start - 100..][..1], ".");
+    }
+
+    #[test]
+    fn urls_in_any_case_pass_the_pre_check() {
+        for text in [
+            "WWW.Example.com today",
+            "HTTPS://X.IO",
+            "see Www.x.org",
+            "httpſ://x.io",
+        ] {
+            assert!(may_hold_url(text), "{text}");
+            assert_eq!(find_urls(text).count(), 1, "{text}");
+        }
+        for text in ["No link here.", "ww.x", "www", "http:/x", "a.b.c"] {
+            assert!(!may_hold_url(text), "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The pre-check only skips texts the URL pattern cannot match.
+        #[test]
+        fn pre_check_never_hides_a_url(text in "[wWhHtTpPsſ:/. <>a-c\\n]{0,24}") {
+            if URL.is_match(&text) {
+                proptest::prop_assert!(may_hold_url(&text));
+            }
+        }
     }
 }
