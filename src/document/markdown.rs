@@ -7,11 +7,12 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 
-use super::{push_prose, Block, BlockKind, OffsetMap};
+use super::{push_prose, Block, BlockKind, Markup, OffsetMap};
 
-fn options() -> Options {
+/// The extensions the reader parses with.
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -120,9 +121,18 @@ impl State {
 
 /// Prose blocks of a Markdown source, in document order (alt text after its paragraph).
 pub fn blocks(source: &str) -> Vec<Block> {
+    read(source).0
+}
+
+/// Prose blocks of a Markdown source (as [`blocks`]) and, from the same parse, where its code
+/// and HTML comments are.
+pub fn read(source: &str) -> (Vec<Block>, Markup) {
     let mut st = State::default();
     let mut pending_alt: Vec<Block> = Vec::new();
+    let mut markup = Markup::default();
+    let mut fence_start: Option<usize> = None;
     for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+        markup.note(&event, &range, &mut fence_start);
         match event {
             Event::Start(tag) => match tag {
                 Tag::Paragraph if st.skip_depth == 0 => st.start(BlockKind::Paragraph),
@@ -243,7 +253,29 @@ pub fn blocks(source: &str) -> Vec<Block> {
     }
     st.flush();
     st.blocks.append(&mut pending_alt);
-    st.blocks
+    (st.blocks, markup)
+}
+
+impl Markup {
+    /// Records `event` if it is code or an HTML comment. A fenced code block is recorded at its
+    /// end, from the start its opening fence left in `fence_start`.
+    fn note(&mut self, event: &Event<'_>, range: &Range<usize>, fence_start: &mut Option<usize>) {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => {
+                *fence_start = Some(range.start)
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(start) = fence_start.take() {
+                    self.fenced_code.push(start..range.end);
+                }
+            }
+            Event::Code(_) => self.code_spans.push(range.clone()),
+            Event::Html(h) | Event::InlineHtml(h) if h.trim_start().starts_with("<!--") => {
+                self.comments.push(range.clone())
+            }
+            _ => {}
+        }
+    }
 }
 
 #[cfg(test)]

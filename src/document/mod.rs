@@ -138,6 +138,19 @@ pub enum TemplateKind {
     Csv,
 }
 
+/// Where a Markdown file's code and HTML comments are, as the Markdown reader's own parse found
+/// them (byte ranges in the source, in file order), so rules that scan the raw source can skip
+/// them without parsing the file again.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Markup {
+    /// Fenced code blocks, fences included (indented code is not recorded).
+    pub fenced_code: Vec<Range<usize>>,
+    /// Inline code spans, backticks included.
+    pub code_spans: Vec<Range<usize>>,
+    /// HTML (a line of an HTML block, or inline HTML) that starts with `<!--`.
+    pub comments: Vec<Range<usize>>,
+}
+
 /// A source file read as prose.
 #[derive(Debug)]
 pub struct Document {
@@ -149,22 +162,29 @@ pub struct Document {
     pub origin: Origin,
     /// For a document read from parts of a file (macro bodies in an export): the byte range
     /// of each part in `source`, in file order. Suppression comments apply within their part.
-    /// Empty when the whole file is one text.
-    pub part_extents: Vec<Range<usize>>,
+    /// Empty when the whole file is one text. (Boxed slices keep `Document` small to move.)
+    pub part_extents: Box<[Range<usize>]>,
+    /// For a Markdown file read whole ([`Document::parse`]): its code and HTML comments, parsed
+    /// with [`markdown::options`]. `None` for other documents.
+    pub markup: Option<Box<Markup>>,
 }
 
 impl Document {
     pub fn parse(source: String, format: Format) -> Document {
-        let blocks = match format {
-            Format::Markdown => markdown::blocks(&source),
-            Format::Text => text::blocks(&source),
+        let (blocks, markup) = match format {
+            Format::Markdown => {
+                let (blocks, markup) = markdown::read(&source);
+                (blocks, Some(Box::new(markup)))
+            }
+            Format::Text => (text::blocks(&source), None),
         };
         Document {
             format,
             source,
             blocks,
             origin: Origin::Prose,
-            part_extents: Vec::new(),
+            part_extents: Box::default(),
+            markup,
         }
     }
 
@@ -196,13 +216,14 @@ impl Document {
             blocks,
             origin: Origin::Prose,
             part_extents,
+            markup: None,
         }
     }
 
     /// The same document with the parts' byte ranges given by the reader: a part's text map
     /// may start after markup the reader dropped (an HTML comment), which still belongs to it.
     pub fn with_part_extents(mut self, extents: Vec<Range<usize>>) -> Document {
-        self.part_extents = extents;
+        self.part_extents = extents.into_boxed_slice();
         self
     }
 

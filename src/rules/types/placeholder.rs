@@ -22,13 +22,15 @@
 //! templates like replies.
 
 use std::ops::Range;
+use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use pulldown_cmark::{CodeBlockKind, Event, Options as MdOptions, Parser, Tag};
 use regex::Regex;
 use serde::Deserialize;
 
 use crate::check::{CheckContext, Findings};
-use crate::document::Format;
+use crate::document::{markdown, Document, Format};
 use crate::error::ConfigError;
 use crate::rules::types::parse_options;
 use crate::rules::{Rule, RuleMeta, RuleSource};
@@ -134,6 +136,31 @@ impl Placeholder {
     }
 }
 
+/// The ellipses of [`ELLIPSIS_ITEM`] list items. A match never spans lines and holds `...`
+/// or `…`, so the pattern runs only on the lines that have one (with `(?m)`, `^` and `$`
+/// match at a line slice's ends just as they do in the whole text).
+fn ellipsis_items(items: &Regex, source: &str) -> Vec<Range<usize>> {
+    static MARKS: LazyLock<AhoCorasick> =
+        LazyLock::new(|| AhoCorasick::new(["...", "…"]).expect("two literal needles"));
+    let mut out = Vec::new();
+    let mut scanned_to = 0;
+    for mark in MARKS.find_iter(source) {
+        if mark.start() < scanned_to {
+            continue;
+        }
+        let start = source[..mark.start()].rfind('\n').map_or(0, |i| i + 1);
+        let end = source[mark.start()..]
+            .find('\n')
+            .map_or(source.len(), |i| mark.start() + i);
+        for c in items.captures_iter(&source[start..end]) {
+            let m = c.get(1).expect("group 1 always takes part");
+            out.push(start + m.start()..start + m.end());
+        }
+        scanned_to = end;
+    }
+    out
+}
+
 /// `[text]` followed by `(`, `[` or `:` is a Markdown link or reference, not a placeholder.
 fn is_link_text(source: &str, range: Range<usize>) -> bool {
     let text = &source[range.clone()];
@@ -143,49 +170,81 @@ fn is_link_text(source: &str, range: Range<usize>) -> bool {
 }
 
 /// Byte ranges the scan must skip: code and HTML comments (Markdown), backtick code (text).
-fn skipped_ranges(source: &str, format: Format) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    match format {
-        Format::Markdown => {
-            let opts = MdOptions::ENABLE_TABLES
-                | MdOptions::ENABLE_FOOTNOTES
-                | MdOptions::ENABLE_YAML_STYLE_METADATA_BLOCKS;
-            let mut in_code: Option<usize> = None;
-            for (ev, range) in Parser::new_ext(source, opts).into_offset_iter() {
-                match ev {
-                    // Indented "code" in a macro is usually just an indented line of the
-                    // letter, so only fenced code is skipped.
-                    Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => {
-                        in_code = Some(range.start)
-                    }
-                    Event::End(pulldown_cmark::TagEnd::CodeBlock) => {
-                        if let Some(s) = in_code.take() {
-                            out.push(s..range.end);
-                        }
-                    }
-                    Event::Code(_) => out.push(range),
-                    Event::Html(h) | Event::InlineHtml(h) if h.trim_start().starts_with("<!--") => {
-                        out.push(range)
-                    }
-                    _ => {}
-                }
-            }
+fn skipped_ranges(doc: &Document) -> Vec<Range<usize>> {
+    let source = doc.source.as_str();
+    match (doc.format, &doc.markup) {
+        (Format::Markdown, Some(m)) if reader_parses_alike(source) => {
+            let ranges = m.fenced_code.iter().chain(&m.code_spans).chain(&m.comments);
+            ranges.cloned().collect()
         }
-        Format::Text => {
-            let mut rest = 0;
-            while let Some(open) = source[rest..].find('`') {
-                let start = rest + open;
-                let ticks = source[start..].bytes().take_while(|b| *b == b'`').count();
-                let fence = &source[start..start + ticks];
-                match source[start + ticks..].find(fence) {
-                    Some(close) => {
-                        let end = start + ticks + close + ticks;
-                        out.push(start..end);
-                        rest = end;
-                    }
-                    None => break,
+        (Format::Markdown, _) => markdown_skipped_ranges(source),
+        (Format::Text, _) => text_skipped_ranges(source),
+    }
+}
+
+/// The extensions this rule parses Markdown with.
+fn markdown_options() -> MdOptions {
+    MdOptions::ENABLE_TABLES
+        | MdOptions::ENABLE_FOOTNOTES
+        | MdOptions::ENABLE_YAML_STYLE_METADATA_BLOCKS
+}
+
+/// Whether the Markdown reader's parse (the document's [`Markup`](crate::document::Markup))
+/// finds code and comments where [`markdown_options`] would. It enables three more extensions:
+/// strikethrough only pairs `~` runs, which never moves code or HTML, but a task-list box
+/// (`[ ]`, `[x]`) is not link text to it and a `+++` line may open front matter, so a file that
+/// may hold either is parsed again with this rule's own options.
+fn reader_parses_alike(source: &str) -> bool {
+    debug_assert!(markdown::options().contains(markdown_options()));
+    let bytes = source.as_bytes();
+    let task_box = source.match_indices('[').any(|(i, _)| {
+        matches!(
+            bytes.get(i + 1),
+            Some(b' ' | b'\t' | 0x0b | 0x0c | b'x' | b'X')
+        ) && bytes.get(i + 2) == Some(&b']')
+    });
+    !task_box && !source.contains("+++")
+}
+
+/// Fenced code, inline code and HTML comments, from a parse with [`markdown_options`].
+fn markdown_skipped_ranges(source: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut in_code: Option<usize> = None;
+    for (ev, range) in Parser::new_ext(source, markdown_options()).into_offset_iter() {
+        match ev {
+            // Indented "code" in a macro is usually just an indented line of the letter, so
+            // only fenced code is skipped.
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => in_code = Some(range.start),
+            Event::End(pulldown_cmark::TagEnd::CodeBlock) => {
+                if let Some(s) = in_code.take() {
+                    out.push(s..range.end);
                 }
             }
+            Event::Code(_) => out.push(range),
+            Event::Html(h) | Event::InlineHtml(h) if h.trim_start().starts_with("<!--") => {
+                out.push(range)
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Backtick-quoted code in plain text.
+fn text_skipped_ranges(source: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut rest = 0;
+    while let Some(open) = source[rest..].find('`') {
+        let start = rest + open;
+        let ticks = source[start..].bytes().take_while(|b| *b == b'`').count();
+        let fence = &source[start..start + ticks];
+        match source[start + ticks..].find(fence) {
+            Some(close) => {
+                let end = start + ticks + close + ticks;
+                out.push(start..end);
+                rest = end;
+            }
+            None => break,
         }
     }
     out
@@ -207,10 +266,9 @@ impl Rule for Placeholder {
                 }
                 found.push((m.range(), self.meta.format(&[m.as_str()])));
             }
-            for c in self.ellipsis.captures_iter(source) {
-                let m = c.get(1).expect("group 1 always takes part");
+            for range in ellipsis_items(&self.ellipsis, source) {
                 found.push((
-                    m.range(),
+                    range,
                     "A list item that is only '…' is a stand-in: write the item or remove it."
                         .to_string(),
                 ));
@@ -237,7 +295,11 @@ impl Rule for Placeholder {
                 }
             }
         }
-        for m in self.malformed.find_iter(source) {
+        // Every malformed form has a `{`; most files have none.
+        let malformed = source
+            .contains('{')
+            .then(|| self.malformed.find_iter(source));
+        for m in malformed.into_iter().flatten() {
             // Trim the context character the pattern needed on either side.
             let s = m.as_str();
             let start = m.start() + s.find('{').or_else(|| s.find('%')).unwrap_or(0);
@@ -263,7 +325,7 @@ impl Rule for Placeholder {
         let skip = if template {
             Vec::new()
         } else {
-            skipped_ranges(source, cx.doc.format)
+            skipped_ranges(cx.doc)
         };
         found.sort_by_key(|(r, _)| (r.start, r.end));
         let mut last_end = 0;
@@ -282,6 +344,103 @@ impl Rule for Placeholder {
             }
             last_end = span.end;
             self.report(source, span, message, out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from_reader(source: &str) -> Vec<Range<usize>> {
+        let doc = Document::parse(source.to_string(), Format::Markdown);
+        let mut ranges = skipped_ranges(&doc);
+        ranges.sort_by_key(|r| (r.start, r.end));
+        ranges
+    }
+
+    fn own_parse(source: &str) -> Vec<Range<usize>> {
+        let mut ranges = markdown_skipped_ranges(source);
+        ranges.sort_by_key(|r| (r.start, r.end));
+        ranges
+    }
+
+    #[test]
+    fn code_and_comments_come_from_the_reader_parse() {
+        let src = "Hi `{{a}}` there.\n\n```\n{{b}}\n```\n\n<!-- {{c}} -->\n\nok <!-- d --> ~~e~~\n";
+        let doc = Document::parse(src.to_string(), Format::Markdown);
+        assert!(reader_parses_alike(src));
+        let got: Vec<&str> = from_reader(src).into_iter().map(|r| &src[r]).collect();
+        assert_eq!(
+            got,
+            [
+                "`{{a}}`",
+                "```\n{{b}}\n```",
+                "<!-- {{c}} -->\n",
+                "<!-- d -->"
+            ]
+        );
+        assert_eq!(from_reader(src), own_parse(src));
+        assert!(doc.markup.is_some());
+    }
+
+    #[test]
+    fn task_boxes_and_plus_front_matter_are_parsed_again() {
+        // After a task box and a blank line the item is over, so to the reader the indented
+        // line is code but not a code span; to this rule's parse it is a code span in the item.
+        let task = "- [x]\n\n     `{{a}}`\n";
+        let front = "+++\ntitle = \"`{{x}}`\"\n+++\n";
+        for src in [task, front] {
+            assert!(!reader_parses_alike(src), "{src}");
+            let doc = Document::parse(src.to_string(), Format::Markdown);
+            let markup = doc.markup.as_ref().unwrap();
+            let mut shared: Vec<_> = (markup.code_spans.iter().chain(&markup.comments))
+                .cloned()
+                .collect();
+            shared.sort_by_key(|r| (r.start, r.end));
+            assert_ne!(shared, own_parse(src), "{src}");
+            assert_eq!(from_reader(src), own_parse(src), "{src}");
+        }
+    }
+
+    #[test]
+    fn ellipsis_items_are_found_line_by_line_as_in_the_whole_text() {
+        let items = Regex::new(ELLIPSIS_ITEM).unwrap();
+        let whole = |src: &str| -> Vec<Range<usize>> {
+            items
+                .captures_iter(src)
+                .map(|c| c.get(1).unwrap().range())
+                .collect()
+        };
+        for src in [
+            "- ...",
+            "Intro...\n\n1. ...\n2) …  \n- done\n* ... and more\n+\t...\r\n- ...",
+            "text ... text\n - ...\n\n٣. ...\n",
+            "",
+        ] {
+            assert_eq!(ellipsis_items(&items, src), whole(src), "{src:?}");
+        }
+        assert_eq!(ellipsis_items(&items, "a\n- …\n").len(), 1);
+    }
+
+    proptest::proptest! {
+        /// Taking code and comments from the reader's parse skips exactly what a parse with this
+        /// rule's own options would.
+        #[test]
+        fn reader_markup_matches_own_parse(parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "`", "``", "```", "~", "~~", "~~~", "*", "_", "[", "]", "(", ")", "<", ">",
+                "<!--", "-->", "<b>", "</b>", "<div>", "!", "-", "+", "+++", "x", "a", " ",
+                "    ", "\t", "\n", "\n\n", "|", "---", "#", ":", "\\", "&amp;", "[ ]", "[x]",
+                "- ", "1. ", "> ", "{{n}}", "[^1]", "[^1]: ", "http://a.b", "+++\n", "\n+++\n",
+                "- [x]\n\n", "     `a`", "~~`a`~~",
+            ]),
+            0..40,
+        )) {
+            let src: String = parts.concat();
+            if reader_parses_alike(&src) {
+                proptest::prop_assert_eq!(from_reader(&src), own_parse(&src));
+            }
         }
     }
 }
