@@ -96,9 +96,13 @@ impl State {
         }
     }
 
-    fn start(&mut self, kind: BlockKind) {
+    /// Opens a block whose source is `source_len` bytes long: its prose is rarely longer, so
+    /// reserving that much saves growing the buffer event by event.
+    fn start(&mut self, kind: BlockKind, source_len: usize) {
         self.flush();
-        self.open = Some(Open::new(kind, self.quote_depth > 0, self.list_depth > 0));
+        let mut open = Open::new(kind, self.quote_depth > 0, self.list_depth > 0);
+        open.prose.reserve(source_len);
+        self.open = Some(open);
     }
 
     fn end_link(&mut self) {
@@ -135,17 +139,22 @@ pub fn read(source: &str) -> (Vec<Block>, Markup) {
         markup.note(&event, &range, &mut fence_start);
         match event {
             Event::Start(tag) => match tag {
-                Tag::Paragraph if st.skip_depth == 0 => st.start(BlockKind::Paragraph),
-                Tag::Heading { level, .. } => st.start(BlockKind::Heading(level as u8)),
+                Tag::Paragraph if st.skip_depth == 0 => st.start(BlockKind::Paragraph, range.len()),
+                Tag::Heading { level, .. } => {
+                    st.start(BlockKind::Heading(level as u8), range.len())
+                }
                 Tag::TableHead => {
                     st.flush();
                     st.in_table_head = true;
                 }
-                Tag::TableCell => st.start(if st.in_table_head {
-                    BlockKind::TableHeader
-                } else {
-                    BlockKind::TableCell
-                }),
+                Tag::TableCell => {
+                    let kind = if st.in_table_head {
+                        BlockKind::TableHeader
+                    } else {
+                        BlockKind::TableCell
+                    };
+                    st.start(kind, range.len())
+                }
                 Tag::BlockQuote(_) => {
                     st.flush();
                     st.quote_depth += 1;
