@@ -286,10 +286,10 @@ fn find_urls(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 /// any case; `w` has no other case-folded form).
 fn may_hold_url(text: &str) -> bool {
     let bytes = text.as_bytes();
-    text.contains("://")
-        || text
-            .match_indices('.')
-            .any(|(dot, _)| dot >= 3 && bytes[dot - 3..dot].eq_ignore_ascii_case(b"www"))
+    memchr::memchr2_iter(b':', b'.', bytes).any(|i| match bytes[i] {
+        b':' => bytes[i + 1..].starts_with(b"//"),
+        _ => i >= 3 && bytes[i - 3..i].eq_ignore_ascii_case(b"www"),
+    })
 }
 
 #[cfg(test)]
