@@ -30,8 +30,10 @@ use regex::Regex;
 use serde::Deserialize;
 
 use crate::check::{CheckContext, Findings};
+use crate::diagnostic::Diagnostic;
 use crate::document::{markdown, Document, Format};
 use crate::error::ConfigError;
+use crate::rules::lazy::{not_compiled, LazyRegex};
 use crate::rules::types::parse_options;
 use crate::rules::{Rule, RuleMeta, RuleSource};
 
@@ -101,32 +103,36 @@ const MALFORMED: &str = r"(?x)
 #[derive(Debug)]
 pub struct Placeholder {
     meta: RuleMeta,
-    placeholder: Regex,
-    ellipsis: Regex,
-    malformed: Regex,
+    // Compiled on first use: a draft without a placeholder candidate never needs `name`, and
+    // compiling all four at every start cost a draft milliseconds.
+    placeholder: LazyRegex,
+    ellipsis: LazyRegex,
+    malformed: LazyRegex,
     /// Cheap test for any candidate at all, so most files cost one scan.
     allow: bool,
     templates: bool,
     known: Vec<String>,
-    name: Regex,
+    name: LazyRegex,
 }
 
 impl Placeholder {
     pub fn compile(src: &RuleSource<'_>) -> Result<Self, ConfigError> {
         let meta = src.meta("'%s' is an unfilled placeholder: fill it in before sending.")?;
         let opts: Options = parse_options(src)?;
+        let malformed = format!("(?m){MALFORMED}");
+        let name = r"[A-Za-z_][A-Za-z0-9_]*(?:[.\->]+[A-Za-z_][A-Za-z0-9_]*)*";
+        for pattern in [PLACEHOLDER, ELLIPSIS_ITEM, &malformed, name] {
+            src.check_regex(pattern, "placeholder")?;
+        }
         Ok(Placeholder {
             meta,
-            placeholder: src.regex(PLACEHOLDER, "placeholder")?,
-            ellipsis: src.regex(ELLIPSIS_ITEM, "placeholder")?,
-            malformed: src.regex(&format!("(?m){MALFORMED}"), "placeholder")?,
+            placeholder: LazyRegex::new(PLACEHOLDER.to_string()),
+            ellipsis: LazyRegex::new(ELLIPSIS_ITEM.to_string()),
+            malformed: LazyRegex::new(malformed),
             allow: opts.allow,
             templates: opts.templates,
             known: opts.known,
-            name: src.regex(
-                r"[A-Za-z_][A-Za-z0-9_]*(?:[.\->]+[A-Za-z_][A-Za-z0-9_]*)*",
-                "name",
-            )?,
+            name: LazyRegex::new(name.to_string()),
         })
     }
 
@@ -259,14 +265,25 @@ impl Rule for Placeholder {
         let source = cx.doc.source.as_str();
         let template = cx.doc.is_template();
         let mut found: Vec<(Range<usize>, String)> = Vec::new();
+        fn get<'r>(r: &'r LazyRegex, meta: &RuleMeta) -> Result<&'r Regex, Diagnostic> {
+            r.get().map_err(|e| not_compiled(meta, e))
+        }
+        let placeholder = match get(&self.placeholder, &self.meta) {
+            Ok(r) => r,
+            Err(d) => return out.push(d),
+        };
         if !(self.allow || (self.templates && template)) {
-            for m in self.placeholder.find_iter(source) {
+            let ellipsis = match get(&self.ellipsis, &self.meta) {
+                Ok(r) => r,
+                Err(d) => return out.push(d),
+            };
+            for m in placeholder.find_iter(source) {
                 if is_link_text(source, m.range()) {
                     continue;
                 }
                 found.push((m.range(), self.meta.format(&[m.as_str()])));
             }
-            for range in ellipsis_items(&self.ellipsis, source) {
+            for range in ellipsis_items(ellipsis, source) {
                 found.push((
                     range,
                     "A list item that is only '…' is a stand-in: write the item or remove it."
@@ -274,12 +291,16 @@ impl Rule for Placeholder {
                 ));
             }
         } else if !self.known.is_empty() {
-            for m in self.placeholder.find_iter(source) {
+            let name_pattern = match get(&self.name, &self.meta) {
+                Ok(r) => r,
+                Err(d) => return out.push(d),
+            };
+            for m in placeholder.find_iter(source) {
                 let text = m.as_str();
                 if !text.starts_with(['{', '%', '$', '@', '*']) {
                     continue;
                 }
-                let Some(name) = self.name.find(text) else {
+                let Some(name) = name_pattern.find(text) else {
                     continue;
                 };
                 let name = name.as_str();
@@ -296,9 +317,14 @@ impl Rule for Placeholder {
             }
         }
         // Every malformed form has a `{`; most files have none.
-        let malformed = source
+        let malformed = match source
             .contains('{')
-            .then(|| self.malformed.find_iter(source));
+            .then(|| get(&self.malformed, &self.meta))
+        {
+            Some(Ok(r)) => Some(r.find_iter(source)),
+            Some(Err(d)) => return out.push(d),
+            None => None,
+        };
         for m in malformed.into_iter().flatten() {
             // Trim the context character the pattern needed on either side.
             let s = m.as_str();
