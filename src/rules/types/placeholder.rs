@@ -30,7 +30,6 @@ use regex::Regex;
 use serde::Deserialize;
 
 use crate::check::{CheckContext, Findings};
-use crate::diagnostic::Diagnostic;
 use crate::document::{markdown, Document, Format};
 use crate::error::ConfigError;
 use crate::rules::lazy::{not_compiled, LazyRegex};
@@ -265,17 +264,14 @@ impl Rule for Placeholder {
         let source = cx.doc.source.as_str();
         let template = cx.doc.is_template();
         let mut found: Vec<(Range<usize>, String)> = Vec::new();
-        fn get<'r>(r: &'r LazyRegex, meta: &RuleMeta) -> Result<&'r Regex, Diagnostic> {
-            r.get().map_err(|e| not_compiled(meta, e))
-        }
-        let placeholder = match get(&self.placeholder, &self.meta) {
+        let placeholder = match self.placeholder.get() {
             Ok(r) => r,
-            Err(d) => return out.push(d),
+            Err(e) => return out.push(not_compiled(&self.meta, e)),
         };
         if !(self.allow || (self.templates && template)) {
-            let ellipsis = match get(&self.ellipsis, &self.meta) {
+            let ellipsis = match self.ellipsis.get() {
                 Ok(r) => r,
-                Err(d) => return out.push(d),
+                Err(e) => return out.push(not_compiled(&self.meta, e)),
             };
             for m in placeholder.find_iter(source) {
                 if is_link_text(source, m.range()) {
@@ -291,9 +287,9 @@ impl Rule for Placeholder {
                 ));
             }
         } else if !self.known.is_empty() {
-            let name_pattern = match get(&self.name, &self.meta) {
+            let name_pattern = match self.name.get() {
                 Ok(r) => r,
-                Err(d) => return out.push(d),
+                Err(e) => return out.push(not_compiled(&self.meta, e)),
             };
             for m in placeholder.find_iter(source) {
                 let text = m.as_str();
@@ -317,12 +313,9 @@ impl Rule for Placeholder {
             }
         }
         // Every malformed form has a `{`; most files have none.
-        let malformed = match source
-            .contains('{')
-            .then(|| get(&self.malformed, &self.meta))
-        {
+        let malformed = match source.contains('{').then(|| self.malformed.get()) {
             Some(Ok(r)) => Some(r.find_iter(source)),
-            Some(Err(d)) => return out.push(d),
+            Some(Err(e)) => return out.push(not_compiled(&self.meta, e)),
             None => None,
         };
         for m in malformed.into_iter().flatten() {
