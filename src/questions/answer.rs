@@ -12,7 +12,7 @@
 //! and sympathy ("Please DM us", "Sorry to hear that") engages nothing. Linear in reply size.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -217,39 +217,43 @@ static DOCS_POINTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?ix)\b(?:readme|documentation|docs|faq|disclaimer|guide|wiki|code\s+of\s+conduct|terms\s+of\s+(?:service|use)|help\s+(?:article|page|cent(?:er|re)))\b").unwrap()
 });
 
-/// A sentence of the reply, prepared once for all questions.
+/// A sentence of the reply, prepared once for all questions, and only as far as some question
+/// needs: its key terms when it is first scored, each answer form when a question asks for it.
 #[derive(Debug)]
 pub struct ReplySentence {
     /// Source range in the reply file.
     pub span: Range<usize>,
-    pub text: String,
-    terms: HashSet<String>,
+    /// The sentence as written.
+    raw: String,
+    /// The sentence without a sign-off glued to its end.
+    bare: OnceCell<String>,
+    terms: OnceCell<foldhash::HashSet<String>>,
+    /// How many of its terms name the topic rather than a channel.
+    specific: OnceCell<usize>,
     /// Offers only contact, sympathy or thanks, and names little of its own.
-    generic: bool,
-    /// Asks the customer something about their case ("Which iOS version are you on?").
-    probes: bool,
+    generic: OnceCell<bool>,
     /// Only sympathy or thanks.
-    sympathy: bool,
+    sympathy: OnceCell<bool>,
     /// Only an offer of help, however much of the topic it repeats.
-    offer: bool,
-    /// Which answer forms the sentence has, found once for all questions.
+    offer: OnceCell<bool>,
+    /// Which answer forms the sentence has, each found once for all questions.
     forms: Forms,
     /// Letters and digits only, lower-cased: to tell a reply quoting the question back.
-    echo_key: String,
+    echo_key: OnceCell<String>,
 }
 
-/// The answer forms of one reply sentence.
+/// The answer forms of one reply sentence, each decided when first asked for.
 #[derive(Debug, Default)]
 struct Forms {
-    initial_yes_no: bool,
-    no_info: bool,
-    time: bool,
-    number: bool,
-    steps: bool,
-    cause: bool,
-    docs: bool,
-    pointer: bool,
-    redirect: bool,
+    initial_yes_no: OnceCell<bool>,
+    no_info: OnceCell<bool>,
+    time: OnceCell<bool>,
+    number: OnceCell<bool>,
+    steps: OnceCell<bool>,
+    cause: OnceCell<bool>,
+    docs: OnceCell<bool>,
+    pointer: OnceCell<bool>,
+    redirect: OnceCell<bool>,
 }
 
 /// A sign-off glued to the end of a sentence: "^CB", "-Becky", "*Erika".
@@ -258,36 +262,109 @@ static SIGNATURE: LazyLock<Regex> =
 
 impl ReplySentence {
     pub fn new(span: Range<usize>, text: &str) -> Self {
-        let bare = SIGNATURE.replace(text, "");
-        let terms: HashSet<String> = terms(&bare).into_iter().collect();
-        let specific = terms.iter().filter(|t| !is_channel(t)).count();
-        let offer = OFFER.is_match(&bare);
-        let generic =
-            (GENERIC.is_match(&bare) && specific <= 2 || offer) && !NO_INFO.is_match(&bare);
-        let probes = bare.trim_end().ends_with('?') && !generic;
-        let sympathy = SYMPATHY.is_match(&bare) && !bare.contains('?') && specific <= 2;
-        let forms = Forms {
-            initial_yes_no: YES_NO_ANSWER.is_match(bare.trim_start()),
-            no_info: NO_INFO.is_match(&bare),
-            time: TIME.is_match(&bare),
-            number: NUMBER.is_match(&bare),
-            steps: STEPS.is_match(&bare),
-            cause: CAUSE.is_match(&bare),
-            docs: DOCS_POINTER.is_match(&bare),
-            pointer: POINTER.is_match(&bare),
-            redirect: REDIRECT.is_match(&bare),
-        };
         ReplySentence {
             span,
-            echo_key: echo_key(&bare),
-            text: bare.into_owned(),
-            terms,
-            generic,
-            probes,
-            sympathy,
-            offer,
-            forms,
+            raw: text.to_string(),
+            bare: OnceCell::new(),
+            terms: OnceCell::new(),
+            specific: OnceCell::new(),
+            generic: OnceCell::new(),
+            sympathy: OnceCell::new(),
+            offer: OnceCell::new(),
+            forms: Forms::default(),
+            echo_key: OnceCell::new(),
         }
+    }
+
+    /// The sentence without a trailing sign-off.
+    pub fn text(&self) -> &str {
+        self.bare
+            .get_or_init(|| SIGNATURE.replace(&self.raw, "").into_owned())
+    }
+
+    fn terms(&self) -> &foldhash::HashSet<String> {
+        self.terms
+            .get_or_init(|| terms(self.text()).into_iter().collect())
+    }
+
+    fn has_term(&self, term: &str) -> bool {
+        self.terms().contains(term)
+    }
+
+    fn specific(&self) -> usize {
+        *self
+            .specific
+            .get_or_init(|| self.terms().iter().filter(|t| !is_channel(t)).count())
+    }
+
+    fn offer(&self) -> bool {
+        *self.offer.get_or_init(|| OFFER.is_match(self.text()))
+    }
+
+    fn generic(&self) -> bool {
+        *self.generic.get_or_init(|| {
+            (GENERIC.is_match(self.text()) && self.specific() <= 2 || self.offer())
+                && !self.no_info()
+        })
+    }
+
+    /// Asks the customer something about their case ("Which iOS version are you on?").
+    fn probes(&self) -> bool {
+        self.text().trim_end().ends_with('?') && !self.generic()
+    }
+
+    fn sympathy(&self) -> bool {
+        *self.sympathy.get_or_init(|| {
+            let bare = self.text();
+            SYMPATHY.is_match(bare) && !bare.contains('?') && self.specific() <= 2
+        })
+    }
+
+    fn echo_key(&self) -> &str {
+        self.echo_key.get_or_init(|| echo_key(self.text()))
+    }
+
+    fn form(&self, cell: &OnceCell<bool>, re: &Regex) -> bool {
+        *cell.get_or_init(|| re.is_match(self.text()))
+    }
+
+    fn initial_yes_no(&self) -> bool {
+        *self
+            .forms
+            .initial_yes_no
+            .get_or_init(|| YES_NO_ANSWER.is_match(self.text().trim_start()))
+    }
+
+    fn no_info(&self) -> bool {
+        self.form(&self.forms.no_info, &NO_INFO)
+    }
+
+    fn time(&self) -> bool {
+        self.form(&self.forms.time, &TIME)
+    }
+
+    fn number(&self) -> bool {
+        self.form(&self.forms.number, &NUMBER)
+    }
+
+    fn steps(&self) -> bool {
+        self.form(&self.forms.steps, &STEPS)
+    }
+
+    fn cause(&self) -> bool {
+        self.form(&self.forms.cause, &CAUSE)
+    }
+
+    fn docs(&self) -> bool {
+        self.form(&self.forms.docs, &DOCS_POINTER)
+    }
+
+    fn pointer(&self) -> bool {
+        self.form(&self.forms.pointer, &POINTER)
+    }
+
+    fn redirect(&self) -> bool {
+        self.form(&self.forms.redirect, &REDIRECT)
     }
 }
 
@@ -300,7 +377,7 @@ fn is_channel(term: &str) -> bool {
 pub struct MessageTerms {
     sentences: Vec<Vec<String>>,
     /// In how many sentences each term appears, and its weight.
-    count: HashMap<String, (usize, f64)>,
+    count: foldhash::HashMap<String, (usize, f64)>,
 }
 
 impl MessageTerms {
@@ -492,58 +569,80 @@ pub fn assess(
     let blank = q.own.is_empty() && !q.has_context();
     let question_key = echo_key(question);
     let asks_contact = matches!(q.asks, Asks::How | Asks::Other) && ASKS_CONTACT.is_match(question);
+    // The message's terms that count as this question's context, with their weights.
+    let context: foldhash::HashMap<&str, f64> = q
+        .message
+        .count
+        .keys()
+        .filter_map(|t| Some((t.as_str(), q.context_weight(t)?)))
+        .collect();
     let mut best: Option<(usize, f64)> = None;
     for (i, s) in reply.iter().enumerate() {
+        // Nothing can beat a full score (ties keep the first), and only a comparison needs to
+        // see every sentence: the rest of the reply need not be read.
+        if q.options.is_none() && best.is_some_and(|(_, b)| b >= 1.0) {
+            break;
+        }
         // The reply quoting the question back is not an answer to it.
-        if is_echo(&question_key, &s.echo_key) {
+        if !question_key.is_empty() && is_echo(&question_key, s.echo_key()) {
             continue;
         }
         let m_own: f64 = q
             .own
             .iter()
-            .filter(|(t, _)| s.terms.contains(t))
+            .filter(|(t, _)| s.has_term(t))
             .map(|(_, w)| w)
             .sum();
-        let m_ctx: f64 = s.terms.iter().filter_map(|t| q.context_weight(t)).sum();
+        let m_ctx: f64 = if context.is_empty() {
+            0.0
+        } else {
+            s.terms()
+                .iter()
+                .filter_map(|t| context.get(t.as_str()))
+                .sum()
+        };
         // The first shared term says the sentence is on topic; more make it surer.
         let mut overlap = 0.45 * m_own.min(1.0)
             + 0.3 * (m_own - 1.0).max(0.0)
             + ctx_factor * (m_ctx.min(1.0) + 0.25 * (m_ctx - 1.0).max(0.0));
-        if s.offer {
-            overlap *= 0.2;
-        } else if (s.generic && !vague) || s.sympathy {
-            overlap *= 0.5;
-        }
-        if !q.focus.is_empty() && !q.focus.iter().any(|t| s.terms.contains(t)) {
-            overlap = overlap.min(ANSWERED - 0.1);
+        // Only weighing a shared term needs to know what kind of sentence it is.
+        if overlap > 0.0 {
+            if s.offer() {
+                overlap *= 0.2;
+            } else if (s.generic() && !vague) || s.sympathy() {
+                overlap *= 0.5;
+            }
+            if !q.focus.is_empty() && !q.focus.iter().any(|t| s.has_term(t)) {
+                overlap = overlap.min(ANSWERED - 0.1);
+            }
         }
         let mut score = overlap;
         let engaged = overlap > 0.0 || vague || alone;
-        let form = cue(q.asks, &s.forms);
+        let form = cue(q.asks, s);
         // "When" wants a time and "how much" a number: being on topic is not enough.
         if matches!(q.asks, Asks::When | Asks::HowMuch) && matches!(form, Cue::None) {
             score = score.min(ANSWERED - 0.05);
         }
         match form {
             Cue::Direct => score += 0.5,
-            Cue::Form if engaged && !s.generic => score += 0.5,
-            Cue::Form if !s.generic => score += 0.2,
+            Cue::Form if engaged && !s.generic() => score += 0.5,
+            Cue::Form if !s.generic() => score += 0.2,
             _ => {}
         }
-        if s.probes {
+        if s.probes() {
             score += 0.5;
         }
         // Nothing to match ("Like, any?"): any reply that says something engages it.
-        if blank && !s.generic && !s.sympathy {
+        if blank && !s.generic() && !s.sympathy() {
             score = score.max(ANSWERED);
         }
-        if asks_contact && s.forms.pointer {
+        if asks_contact && s.pointer() {
             score += 0.5;
         }
-        if (alone || vague) && s.forms.redirect {
+        if (alone || vague) && s.redirect() {
             score += 0.5;
         }
-        if s.forms.no_info {
+        if s.no_info() {
             score += 0.5;
         }
         let score: f64 = score.min(1.0);
@@ -557,7 +656,7 @@ pub fn assess(
     };
     // A comparison is answered only by a reply that names both sides.
     if let Some((a, b)) = &q.options {
-        let named = |t: &String| reply.iter().any(|s| s.terms.contains(t));
+        let named = |t: &String| reply.iter().any(|s| s.has_term(t));
         if !(named(a) && named(b)) {
             score = score.min(ANSWERED - 0.05);
         }
@@ -579,19 +678,19 @@ enum Cue {
     None,
 }
 
-fn cue(asks: Asks, f: &Forms) -> Cue {
-    if f.docs {
+fn cue(asks: Asks, s: &ReplySentence) -> Cue {
+    if s.docs() {
         return Cue::Form;
     }
     let form = match asks {
-        Asks::YesNo if f.initial_yes_no => return Cue::Direct,
-        Asks::YesNo => f.no_info,
-        Asks::When if f.time => return Cue::Direct,
-        Asks::HowMuch if f.number => return Cue::Direct,
+        Asks::YesNo if s.initial_yes_no() => return Cue::Direct,
+        Asks::YesNo => s.no_info(),
+        Asks::When if s.time() => return Cue::Direct,
+        Asks::HowMuch if s.number() => return Cue::Direct,
         Asks::When | Asks::HowMuch => false,
-        Asks::How => f.steps,
-        Asks::Why => f.cause,
-        Asks::Which | Asks::Other => f.initial_yes_no || f.steps,
+        Asks::How => s.steps(),
+        Asks::Why => s.cause(),
+        Asks::Which | Asks::Other => s.initial_yes_no() || s.steps(),
     };
     if form {
         Cue::Form

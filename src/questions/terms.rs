@@ -2,6 +2,7 @@
 //! table and stemmed (Snowball English, `rust-stemmers`), so "refunded" in a question meets
 //! "refund" in a reply and "parcel" meets "package".
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
@@ -624,17 +625,55 @@ pub fn term(word: &str) -> Option<String> {
     (!is_stop(&stem)).then_some(stem)
 }
 
+/// How many words each thread's [`term`] memo holds before it starts afresh: enough for the
+/// vocabulary of a large document, small enough to stay a few hundred KB.
+const MEMO_LIMIT: usize = 1 << 14;
+
+thread_local! {
+    /// Word (as written) -> its key term. Stemming and the synonym table dominate the cost of
+    /// [`terms`], and prose repeats its words: each distinct word is looked up once.
+    static TERM_OF: RefCell<foldhash::HashMap<Box<str>, Option<Box<str>>>> =
+        RefCell::new(foldhash::HashMap::default());
+}
+
+/// [`term`], remembered per thread.
+fn memo_term(word: &str) -> Option<String> {
+    TERM_OF.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if let Some(known) = memo.get(word) {
+            return known.as_deref().map(str::to_string);
+        }
+        let found = term(word);
+        if memo.len() >= MEMO_LIMIT {
+            memo.clear();
+        }
+        memo.insert(word.into(), found.as_deref().map(Box::from));
+        found
+    })
+}
+
 /// Key terms of `text`, in order, duplicates removed.
 pub fn terms(text: &str) -> Vec<String> {
-    let mut seen = HashSet::new();
-    let mut out = Vec::new();
+    // Most sentences have a handful of terms: a linear scan beats hashing until there are many.
+    const SCAN_LIMIT: usize = 24;
+    let mut seen: foldhash::HashSet<String> = foldhash::HashSet::default();
+    let mut out: Vec<String> = Vec::new();
     for (_, w) in words(text) {
         // "@handles" and "#tags" still name things ("#ps4"): keep the word inside.
         let w = w.trim_start_matches(['@', '#']);
-        if let Some(t) = term(w) {
-            if seen.insert(t.clone()) {
-                out.push(t);
+        let Some(t) = memo_term(w) else {
+            continue;
+        };
+        let new = if out.len() < SCAN_LIMIT {
+            !out.contains(&t)
+        } else {
+            if seen.is_empty() {
+                seen.extend(out.iter().cloned());
             }
+            seen.insert(t.clone())
+        };
+        if new {
+            out.push(t);
         }
     }
     out
