@@ -298,3 +298,51 @@ mod render {
         bencher.bench(|| report::sarif::render(r));
     }
 }
+
+mod questions {
+    use super::*;
+    use candor::check::Inbound;
+
+    /// A customer's message of `n` questions and a reply of `n` sentences, each on its own
+    /// topic: every question is scored against every sentence.
+    fn exchange(n: usize) -> (Document, Vec<Inbound>) {
+        const TOPICS: &[&str] = &[
+            "booking", "invoice", "router", "parcel", "seat", "licence", "refund", "password",
+        ];
+        let asked: String = (0..n)
+            .map(|i| {
+                let t = TOPICS[i % TOPICS.len()];
+                format!("Can you move my {t} number {i} to the Friday slot?\n\n")
+            })
+            .collect();
+        let reply: String = (0..n)
+            .map(|i| {
+                let t = TOPICS[(i * 3) % TOPICS.len()];
+                format!("Your {t} reference {i} stays on the Monday list for now. ")
+            })
+            .collect();
+        let inbound = Inbound {
+            path: Arc::from("inbound.md"),
+            doc: Document::parse(asked, Format::Markdown),
+        };
+        (Document::parse(reply, Format::Markdown), vec![inbound])
+    }
+
+    /// Questions x reply sentences: should grow with the product, not worse.
+    #[divan::bench(args = [50, 200, 800])]
+    fn questions_by_sentences(bencher: Bencher, n: usize) {
+        let (reply, inbound) = exchange(n);
+        let path: Arc<str> = Arc::from("reply.md");
+        bencher.bench(|| candor::questions::analyse(&path, &reply, &inbound));
+    }
+
+    /// The question check alone over the corpus sample (mostly documents with no question).
+    #[divan::bench]
+    fn analyse_corpus(bencher: Bencher) {
+        bencher.counter(corpus_bytes()).bench(|| {
+            for (path, doc) in DOCS.iter() {
+                black_box(candor::questions::analyse(path, doc, &[]));
+            }
+        });
+    }
+}

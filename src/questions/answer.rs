@@ -715,6 +715,13 @@ pub fn is_english(text: &str) -> bool {
 
 /// Letters and digits only, lower-cased.
 fn echo_key(text: &str) -> String {
+    if text.is_ascii() {
+        return text
+            .bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|c| char::from(c.to_ascii_lowercase()))
+            .collect();
+    }
     text.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
