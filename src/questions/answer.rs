@@ -16,6 +16,7 @@ use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use memchr::memmem::Finder;
 use regex::Regex;
 
 use super::terms::terms;
@@ -568,6 +569,8 @@ pub fn assess(
     let ctx_factor = if vague { 0.45 } else { 0.2 };
     let blank = q.own.is_empty() && !q.has_context();
     let question_key = echo_key(question);
+    // Built once: the question is looked for in every reply sentence.
+    let echo_finder = (question_key.len() > 20).then(|| Finder::new(question_key.as_bytes()));
     let asks_contact = matches!(q.asks, Asks::How | Asks::Other) && ASKS_CONTACT.is_match(question);
     // The message's terms that count as this question's context, with their weights.
     let context: foldhash::HashMap<&str, f64> = q
@@ -584,7 +587,7 @@ pub fn assess(
             break;
         }
         // The reply quoting the question back is not an answer to it.
-        if !question_key.is_empty() && is_echo(&question_key, s.echo_key()) {
+        if !question_key.is_empty() && is_echo(&question_key, echo_finder.as_ref(), s.echo_key()) {
             continue;
         }
         let m_own: f64 = q
@@ -729,11 +732,12 @@ fn echo_key(text: &str) -> String {
 }
 
 /// Whether a reply sentence repeats the question (replies that quote each question before
-/// answering it); both as [`echo_key`]s.
-fn is_echo(question: &str, reply_sentence: &str) -> bool {
+/// answering it); both as [`echo_key`]s, `finder` searching for the question.
+fn is_echo(question: &str, finder: Option<&Finder<'_>>, reply_sentence: &str) -> bool {
     !question.is_empty()
         && (reply_sentence == question
-            || (question.len() > 20 && reply_sentence.contains(question)))
+            || (question.len() > 20
+                && finder.is_some_and(|f| f.find(reply_sentence.as_bytes()).is_some())))
 }
 
 #[cfg(test)]
