@@ -524,6 +524,8 @@ pub struct Resolver {
     /// Rule set of each config with its packs, before overrides.
     base: HashMap<Option<usize>, RuleSet>,
     effective: HashMap<(Option<usize>, Vec<usize>), Arc<Effective>>,
+    /// Each folder of a linted file, made absolute once (see [`Resolver::absolute`]).
+    absolute_dirs: HashMap<PathBuf, PathBuf>,
 }
 
 impl Resolver {
@@ -537,6 +539,7 @@ impl Resolver {
             by_dir: HashMap::new(),
             base: HashMap::new(),
             effective: HashMap::new(),
+            absolute_dirs: HashMap::new(),
         };
         if let ConfigChoice::File(path) = &choice {
             r.configs.push(Config::load(path)?);
@@ -555,6 +558,7 @@ impl Resolver {
             by_dir: HashMap::new(),
             base: HashMap::new(),
             effective: HashMap::new(),
+            absolute_dirs: HashMap::new(),
         };
         r.effective.insert(
             (None, Vec::new()),
@@ -596,7 +600,7 @@ impl Resolver {
     pub fn resolve(&mut self, path: &Path) -> Result<Resolved, ConfigError> {
         let abs = match self.choice {
             ConfigChoice::Disabled => PathBuf::new(),
-            _ => absolute(path),
+            _ => self.absolute(path),
         };
         let config = match &self.choice {
             ConfigChoice::Disabled => None,
@@ -624,6 +628,29 @@ impl Resolver {
         let effective = Arc::new(self.build(config, &key.1)?);
         self.effective.insert(key, effective.clone());
         Ok(Resolved::Lint(effective))
+    }
+
+    /// [`absolute`] of a file, with its folder resolved once per folder rather than once per
+    /// file (a run over thousands of files spent a serial tenth of its time in `canonicalize`).
+    /// The same path: a file that is not a symbolic link resolves to its resolved folder joined
+    /// with its name; a link, or anything else, is resolved whole.
+    fn absolute(&mut self, path: &Path) -> PathBuf {
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+            return absolute(path);
+        };
+        if !path.symlink_metadata().is_ok_and(|m| m.is_file()) {
+            return absolute(path);
+        }
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let resolved = self
+            .absolute_dirs
+            .entry(dir.to_path_buf())
+            .or_insert_with(|| absolute(dir));
+        resolved.join(name)
     }
 
     /// Every rule a configuration for `path` may name: built in, its packs and `--rules`,

@@ -401,3 +401,34 @@ fn sarif_lists_the_rules_of_the_configuration() {
         "{listed:?}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_linked_file_or_folder_takes_the_config_of_where_it_really_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "quiet/.candor.yaml",
+        "rules:\n  Candor.CannedFiller: off\n",
+    );
+    write(d, "quiet/real.md", FILLER);
+    write(d, "loud/own.md", FILLER);
+    std::os::unix::fs::symlink(d.join("quiet/real.md"), d.join("loud/link.md")).unwrap();
+    std::os::unix::fs::symlink(d.join("quiet"), d.join("loud/quiet-dir")).unwrap();
+    let mut resolver = Resolver::new(&[], ConfigChoice::Discover).unwrap();
+    let fires = |resolver: &mut Resolver, p: &str| match resolver.resolve(&d.join(p)).unwrap() {
+        Resolved::Lint(e) => e
+            .rules
+            .iter()
+            .any(|r| &*r.meta().id == "Candor.CannedFiller"),
+        Resolved::Ignored => panic!("{p} ignored"),
+    };
+    assert!(fires(&mut resolver, "loud/own.md"));
+    assert!(
+        !fires(&mut resolver, "loud/link.md"),
+        "a link resolves to quiet/"
+    );
+    assert!(!fires(&mut resolver, "loud/quiet-dir/real.md"));
+    assert!(!fires(&mut resolver, "quiet/real.md"));
+}
