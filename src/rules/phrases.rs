@@ -22,7 +22,6 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
-use regex::{RegexSet, RegexSetBuilder};
 use regex_automata::{meta, Input};
 
 use super::lazy::LazyRegex;
@@ -53,8 +52,6 @@ pub struct PhraseSet {
     /// Each pattern as wrapped, without the `(?i)` it compiles with.
     patterns: Vec<String>,
     regexes: Vec<LeanRegex>,
-    /// Each pattern's prefix literals, lower-cased; `None`: always a candidate.
-    literals: Vec<Option<Vec<Vec<u8>>>>,
     automaton: Option<AhoCorasick>,
     /// For each automaton pattern, the phrases it belongs to (empty: a case-fold trigger).
     owners: Vec<Vec<usize>>,
@@ -62,8 +59,6 @@ pub struct PhraseSet {
     always: Vec<usize>,
     /// Every pattern in one leftmost-first alternation, for large runs.
     alternation: LazyRegex,
-    /// Every pattern in one set (which ones match), for large runs.
-    set: OnceLock<Result<RegexSet, String>>,
     scanned: AtomicUsize,
     bulk_after: usize,
 }
@@ -159,33 +154,27 @@ impl PhraseSet {
     /// each one's required literals (`None`: always a candidate).
     pub fn new(patterns: &[String], required: Vec<Option<Vec<Vec<u8>>>>) -> PhraseSet {
         debug_assert_eq!(patterns.len(), required.len());
-        let mut literals = Vec::with_capacity(patterns.len());
         let mut strings: Vec<Vec<u8>> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
         let mut always = Vec::new();
         for (i, lits) in required.into_iter().enumerate() {
             match lits {
                 Some(lits) => {
-                    let lower: Vec<Vec<u8>> = lits.iter().map(|s| s.to_ascii_lowercase()).collect();
-                    for s in &lower {
-                        match strings.iter().position(|t| t == s) {
+                    for s in lits.iter().map(|s| s.to_ascii_lowercase()) {
+                        match strings.iter().position(|t| *t == s) {
                             Some(at) => {
                                 if owners[at].last() != Some(&i) {
                                     owners[at].push(i);
                                 }
                             }
                             None => {
-                                strings.push(s.clone());
+                                strings.push(s);
                                 owners.push(vec![i]);
                             }
                         }
                     }
-                    literals.push(Some(lower));
                 }
-                None => {
-                    always.push(i);
-                    literals.push(None);
-                }
+                None => always.push(i),
             }
         }
         for t in FOLD_TRIGGERS {
@@ -209,12 +198,10 @@ impl PhraseSet {
                 .iter()
                 .map(|p| LeanRegex::new(format!("(?i){p}")))
                 .collect(),
-            literals,
             automaton,
             owners,
             always,
             alternation: LazyRegex::new(format!("(?i){}", patterns.join("|"))),
-            set: OnceLock::new(),
             scanned: AtomicUsize::new(0),
             bulk_after: BULK_AFTER,
         }
@@ -231,19 +218,6 @@ impl PhraseSet {
     fn bulk(&self, text: &str) -> bool {
         let before = self.scanned.fetch_add(text.len(), Ordering::Relaxed);
         before.saturating_add(text.len()) > self.bulk_after
-    }
-
-    fn regex_set(&self) -> Result<&RegexSet, &str> {
-        self.set
-            .get_or_init(|| {
-                RegexSetBuilder::new(self.regexes.iter().map(|r| r.pattern.as_str()))
-                    .size_limit(super::lazy::SIZE_LIMIT)
-                    .dfa_size_limit(super::lazy::DFA_SIZE_LIMIT)
-                    .build()
-                    .map_err(|e| e.to_string().replace('\n', " "))
-            })
-            .as_ref()
-            .map_err(String::as_str)
     }
 
     /// The non-overlapping leftmost-first matches in `text` of the alternation of every
@@ -269,13 +243,13 @@ impl PhraseSet {
     }
 
     /// What to test the parts of `text` (its sentences) with, or `None` when no pattern can
-    /// match anywhere in it.
+    /// match anywhere in it. Either way the parts are tested with the patterns whose literals
+    /// `text` holds, each alone (a set of every pattern, tested part by part, cost more time and
+    /// memory); what tells whether any matches at all is, in large runs, the alternation.
     pub fn matcher(&self, text: &str) -> Result<Option<Matcher<'_>>, &str> {
-        if self.bulk(text) {
-            if !self.alternation.get()?.is_match(text) {
-                return Ok(None);
-            }
-            return Ok(Some(Matcher::All(self.regex_set()?)));
+        let bulk = self.bulk(text);
+        if bulk && !self.alternation.get()?.is_match(text) {
+            return Ok(None);
         }
         let candidates = self.candidates(text);
         if candidates.is_empty() {
@@ -285,32 +259,27 @@ impl PhraseSet {
             .iter()
             .map(|&i| self.regex(i).map(|r| (i, r)))
             .collect::<Result<Vec<_>, _>>()?;
-        if !regexes.iter().any(|(_, r)| r.is_match(text)) {
+        if !bulk && !regexes.iter().any(|(_, r)| r.is_match(text)) {
             return Ok(None);
         }
-        Ok(Some(Matcher::Few(regexes)))
+        Ok(Some(Matcher { regexes }))
     }
 }
 
 /// Tests parts of a text for the patterns of a [`PhraseSet`] (see [`PhraseSet::matcher`]).
 #[derive(Debug)]
-pub enum Matcher<'a> {
+pub struct Matcher<'a> {
     /// The patterns that may match, each compiled alone.
-    Few(Vec<(usize, &'a meta::Regex)>),
-    /// The whole catalogue.
-    All(&'a RegexSet),
+    regexes: Vec<(usize, &'a meta::Regex)>,
 }
 
 impl Matcher<'_> {
     /// The lowest-numbered pattern that matches somewhere in `part`.
     pub fn first(&self, part: &str) -> Option<usize> {
-        match self {
-            Matcher::Few(regexes) => regexes
-                .iter()
-                .find(|(_, r)| r.is_match(part))
-                .map(|(i, _)| *i),
-            Matcher::All(set) => set.matches(part).iter().next(),
-        }
+        self.regexes
+            .iter()
+            .find(|(_, r)| r.is_match(part))
+            .map(|(i, _)| *i)
     }
 }
 
@@ -353,18 +322,6 @@ impl PhraseSet {
             }
         }
         (0..self.len()).filter(|&i| hit[i]).collect()
-    }
-
-    /// Whether pattern `i` may match `text` whole or in part: `text` holds one of its literals
-    /// (case aside). A quick test before running an anchored form of the pattern on a match.
-    pub fn may_contain(&self, i: usize, text: &str) -> bool {
-        let Some(lits) = &self.literals[i] else {
-            return true;
-        };
-        let bytes = text.as_bytes();
-        lits.iter()
-            .any(|l| bytes.windows(l.len()).any(|w| w.eq_ignore_ascii_case(l)))
-            || FOLD_TRIGGERS.iter().any(|t| text.contains(t))
     }
 
     /// The non-overlapping leftmost-first matches in `text` of the alternation of `candidates`
@@ -544,14 +501,6 @@ mod tests {
         found(&s, "thank you");
         assert!(s.regexes[0].is_compiled());
         assert!(!s.regexes[1].is_compiled());
-    }
-
-    #[test]
-    fn may_contain_looks_for_the_literals_anywhere() {
-        let s = set(&[r"\bthank you\b", r"\b\w+ly\b"]);
-        assert!(s.may_contain(0, "oh THANK you"));
-        assert!(!s.may_contain(0, "thanks"));
-        assert!(s.may_contain(1, "anything"));
     }
 
     fn required(p: &str) -> Option<Vec<String>> {

@@ -176,10 +176,12 @@ impl Catalogue {
                 .filter(|m| m.start >= s.start && m.end <= s.end)
                 .filter_map(|m| {
                     let text = &block.prose[m.clone()];
-                    let entry = (0..self.which.len()).find(|&i| {
-                        self.phrases.may_contain(i, text)
-                            && self.which[i].get().is_ok_and(|r| r.is_match(text))
-                    })?;
+                    // Only a phrase with a literal in the match can match it whole.
+                    let entry = self
+                        .phrases
+                        .candidates(text)
+                        .into_iter()
+                        .find(|&i| self.which[i].get().is_ok_and(|r| r.is_match(text)))?;
                     Some(Hit {
                         range: m.clone(),
                         entry,

@@ -176,6 +176,11 @@ impl Framing {
             return (org, cust);
         }
         for word in ascii_words(text) {
+            // Every pronoun starts with w, u, o or y and has 2 to 10 letters.
+            let first = word[0].to_ascii_lowercase();
+            if !(2..=10).contains(&word.len()) || !matches!(first, b'w' | b'u' | b'o' | b'y') {
+                continue;
+            }
             if PRONOUNS
                 .iter()
                 .any(|p| p.as_bytes().eq_ignore_ascii_case(word))
