@@ -62,7 +62,9 @@ files_of() { sizes_of "$1" | wc -l; }
 # Peak RSS in KiB of one run of the command.
 peak_rss_kib() {
   if [[ $have_time == 0 ]]; then echo 0; return; fi
-  /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident set size/ { print $2 }'
+  # candor exits 1 when it reports errors (the corpus has some): that is not a failed run.
+  { /usr/bin/time -v "$@" 2>&1 >/dev/null || true; } |
+    awk -F': ' '/Maximum resident set size/ { print $2 }'
 }
 
 # Median wall seconds, then CPU seconds (user + system; hyperfine gives the mean), of `runs`
@@ -78,7 +80,7 @@ median_seconds() {
   else
     local i
     for ((i = 0; i < runs; i++)); do
-      /usr/bin/time -f '%e %U %S' "$@" 2>&1 >/dev/null | tail -n 1
+      { /usr/bin/time -f '%e %U %S' "$@" 2>&1 >/dev/null || true; } | tail -n 1
     done | awk '{ print $1, $2 + $3 }' | sort -g | awk '{ w[NR] = $1; c[NR] = $2 } END {
       m = (NR + 1) / 2; print w[int(m)], c[int(m)] }'
   fi
