@@ -44,6 +44,8 @@ pub struct RuleSet {
     pub skipped: Vec<Skipped>,
     /// Every loaded rule file (compiled or skipped) by id.
     stored: BTreeMap<String, Arc<StoredRule>>,
+    /// Ids of rules added with [`RuleSet::push`] (they have no stored file).
+    pushed: std::collections::HashSet<Arc<str>>,
     /// Built on first use; shared by clones, and still right for a subset after `retain`.
     prefilter: OnceLock<Arc<Prefilter>>,
 }
@@ -137,18 +139,24 @@ impl RuleSet {
     ) -> Result<(), ConfigError> {
         let name = file.trim_end_matches(".yml").trim_end_matches(".yaml");
         let id = format!("{pack}.{name}");
-        let head: Head =
-            serde_norway::from_str(text).map_err(|e| ConfigError::from_yaml(shown, text, &e))?;
-        if head.extends.is_none() {
-            return Err(ConfigError::at_line(
-                shown,
-                text,
-                1,
-                "rule file has no `extends:` key (the rule type)",
-            ));
-        }
-        let spec: RuleSpec =
-            serde_norway::from_str(text).map_err(|e| ConfigError::from_yaml(shown, text, &e))?;
+        // One YAML parse for a good file; a bad one is read again only to say what is wrong
+        // (a missing `extends:` before the keys the rule type does not know).
+        let spec: RuleSpec = match serde_norway::from_str(text) {
+            Ok(spec) => spec,
+            Err(spec_error) => {
+                let head: Head = serde_norway::from_str(text)
+                    .map_err(|e| ConfigError::from_yaml(shown, text, &e))?;
+                if head.extends.is_none() {
+                    return Err(ConfigError::at_line(
+                        shown,
+                        text,
+                        1,
+                        "rule file has no `extends:` key (the rule type)",
+                    ));
+                }
+                return Err(ConfigError::from_yaml(shown, text, &spec_error));
+            }
+        };
         let src = RuleSource {
             pack,
             name,
@@ -156,8 +164,12 @@ impl RuleSet {
             text,
             spec,
         };
-        self.rules.retain(|r| *r.meta().id != *id);
-        self.skipped.retain(|s| s.id != id);
+        // Only a rule loaded before under the same id is replaced (not a scan of every rule for
+        // every file: a pack of a thousand rules loaded in quadratic time).
+        if self.stored.contains_key(&id) || self.pushed.contains(id.as_str()) {
+            self.rules.retain(|r| *r.meta().id != *id);
+            self.skipped.retain(|s| s.id != id);
+        }
         self.stored.insert(
             id.clone(),
             Arc::new(StoredRule {
@@ -216,6 +228,7 @@ impl RuleSet {
     /// Adds an already compiled rule (for tests and embedding).
     pub fn push(&mut self, rule: Arc<dyn Rule>) {
         self.rules.retain(|r| r.meta().id != rule.meta().id);
+        self.pushed.insert(rule.meta().id.clone());
         self.rules.push(rule);
         self.prefilter = OnceLock::new();
         self.sort();
@@ -264,4 +277,45 @@ fn read_dir_sorted(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
         .collect();
     v.sort();
     Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAY: &str = "extends: existence\nmessage: x\ntokens: [kindly]\n";
+    const SAY_OTHER: &str = "extends: existence\nmessage: y\ntokens: [kindly]\n";
+
+    #[test]
+    fn a_later_rule_with_the_same_id_replaces_the_earlier_one() {
+        let mut set = RuleSet::default();
+        set.add_file("P", "A.yml", "A.yml", SAY).unwrap();
+        set.add_file("P", "B.yml", "B.yml", SAY).unwrap();
+        set.add_file("P", "A.yml", "A.yml", SAY_OTHER).unwrap();
+        let ids: Vec<(String, String)> = set
+            .iter()
+            .map(|r| (r.meta().id.to_string(), r.meta().message.clone()))
+            .collect();
+        assert_eq!(ids.len(), 2, "{ids:?}");
+        assert!(ids.contains(&("P.A".to_string(), "y".to_string())));
+        // A pushed rule is replaced by a file of the same id too.
+        let pushed = set.iter().find(|r| &*r.meta().id == "P.B").unwrap().clone();
+        let mut other = RuleSet::default();
+        other.push(pushed);
+        other.add_file("P", "B.yml", "B.yml", SAY_OTHER).unwrap();
+        assert_eq!(other.iter().count(), 1);
+    }
+
+    #[test]
+    fn a_file_without_extends_says_so_and_bad_keys_are_named() {
+        let mut set = RuleSet::default();
+        let err = set
+            .add_file("P", "A.yml", "A.yml", "message: x\nbogus: 1\n")
+            .unwrap_err();
+        assert!(err.message.contains("no `extends:`"), "{}", err.message);
+        let err = set
+            .add_file("P", "A.yml", "A.yml", "extends: existence\nbogus: 1\n")
+            .unwrap_err();
+        assert!(err.message.contains("bogus"), "{}", err.message);
+    }
 }
