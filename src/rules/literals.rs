@@ -34,7 +34,7 @@ pub fn wrap_phrase(phrase: &str, nonword: bool) -> String {
 /// serves when every branch has one. Each candidate set is also compared with the pattern's
 /// own prefix literals (regex-syntax's extractor), which may join short parts ("we" + "'re").
 pub fn required_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    let prefixes = prefix_literals(hir);
+    let prefixes = lowered_prefix_literals(hir);
     let structural = match hir.kind() {
         HirKind::Capture(c) => required_literals(&c.sub),
         HirKind::Repetition(r) if r.min >= 1 => required_literals(&r.sub),
@@ -71,9 +71,10 @@ fn better(a: Vec<Vec<u8>>, b: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
     }
 }
 
-/// The prefix literals of `hir`, when they all have [`MIN_LITERAL_LEN`] bytes and ASCII
-/// case-insensitive search finds every case form of them.
-fn prefix_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+/// The prefix literals of `hir` (strings one of which starts every match), as written, when
+/// they all have [`MIN_LITERAL_LEN`] bytes and, if case is ignored, ASCII case-insensitive search
+/// finds every case form of them. Shared by the phrase-rule prefilter and [`required_literals`].
+pub fn prefix_literals(hir: &Hir, ignorecase: bool) -> Option<Vec<Vec<u8>>> {
     let seq = Extractor::new()
         .kind(ExtractKind::Prefix)
         .limit_literal_len(MAX_LITERAL_LEN)
@@ -81,15 +82,28 @@ fn prefix_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     let mut out: Vec<Vec<u8>> = Vec::new();
     for lit in seq.literals()? {
         let bytes = lit.as_bytes();
-        if bytes.len() < MIN_LITERAL_LEN || !ascii_fold_covers(bytes) {
+        if bytes.len() < MIN_LITERAL_LEN || (ignorecase && !ascii_fold_covers(bytes)) {
             return None;
         }
-        let lower = bytes.to_ascii_lowercase();
+        if !out.iter().any(|s| s == bytes) {
+            out.push(bytes.to_vec());
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// [`prefix_literals`] of a case-insensitive pattern, lower-cased (as the catalogues keep them).
+fn lowered_prefix_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let mut out: Vec<Vec<u8>> = Vec::new();
+    for lower in prefix_literals(hir, true)?
+        .iter()
+        .map(|s| s.to_ascii_lowercase())
+    {
         if !out.contains(&lower) {
             out.push(lower);
         }
     }
-    (!out.is_empty()).then_some(out)
+    Some(out)
 }
 
 /// Whether a parsed pattern can match the empty string (which [`PhraseSet::find_iter`] does

@@ -20,18 +20,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::Hir;
 
-use super::literals::ascii_fold_covers;
+use super::literals::prefix_literals;
 use super::Rule;
 use crate::document::Document;
 
-/// Literals shorter than this make a poor filter (they occur everywhere); such rules always run.
-const MIN_LITERAL_LEN: usize = 3;
-/// Longer literals are cut to this many bytes: as good a filter, and extraction stops early
-/// instead of spelling out every variant of a long phrase.
-const MAX_LITERAL_LEN: usize = 16;
 /// Bytes of prose scanned with the NFA before the DFA is built: a draft or a handful of files
 /// never wait for it, a folder of docs soon runs on it.
 pub const DFA_AFTER: usize = 1 << 20;
@@ -55,25 +49,8 @@ impl Literals {
 
     /// [`Literals::of_pattern`] for a pattern already parsed.
     pub fn of_hir(hir: &Hir, ignorecase: bool) -> Option<Literals> {
-        let seq = Extractor::new()
-            .kind(ExtractKind::Prefix)
-            .limit_literal_len(MAX_LITERAL_LEN)
-            .extract(hir);
-        let mut strings = Vec::new();
-        for lit in seq.literals()? {
-            let bytes = lit.as_bytes();
-            if bytes.len() < MIN_LITERAL_LEN || (ignorecase && !ascii_fold_covers(bytes)) {
-                return None;
-            }
-            if !strings.iter().any(|s: &Vec<u8>| s == bytes) {
-                strings.push(bytes.to_vec());
-            }
-        }
-        if strings.is_empty() {
-            return None;
-        }
         Some(Literals {
-            strings,
+            strings: prefix_literals(hir, ignorecase)?,
             ignorecase,
         })
     }
