@@ -132,6 +132,19 @@ struct Job {
     read: ReadOptions,
 }
 
+impl Job {
+    /// A file found on disk, read with `read`.
+    fn file(input: Input, effective: &Arc<Effective>, path: &Path, read: ReadOptions) -> Job {
+        Job {
+            input,
+            effective: effective.clone(),
+            file: Some(path.to_path_buf()),
+            format: None,
+            read,
+        }
+    }
+}
+
 /// Lints everything `opts` names, each file with the configuration `resolver` finds for it.
 /// A bad configuration file stops the run.
 pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, ConfigError> {
@@ -190,24 +203,19 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
         p.extension()
             .is_some_and(|e| e.to_string_lossy().eq_ignore_ascii_case("eml"))
     };
+    // How a walked file is read: as a macro export only if it looks like one, unless `--macros`.
+    let read_options = |path: &Path| ReadOptions {
+        only_exports: !opts.all_structured && walked.only_if_export.contains(path),
+        ..opts.read.clone()
+    };
     let mut keyed: Vec<(usize, Job)> = jobs.into_iter().map(|j| (0, j)).collect();
     for (i, (path, effective)) in to_lint.iter().enumerate() {
         if !is_email(path) {
             continue;
         }
-        let read = ReadOptions {
-            only_exports: !opts.all_structured && walked.only_if_export.contains(*path),
-            ..opts.read.clone()
-        };
+        let read = read_options(path);
         if let Some(input) = out.load(source::open_with(path, None, &read)) {
-            let job = Job {
-                input,
-                effective: effective.clone(),
-                file: Some(path.to_path_buf()),
-                format: None,
-                read,
-            };
-            keyed.push((i + 1, job));
+            keyed.push((i + 1, Job::file(input, effective, path, read)));
         }
     }
     let keyed = source::email::pair_by(keyed, |(_, j)| &mut j.input, |(_, j)| j.input);
@@ -220,19 +228,10 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
         })
         .collect();
     let lint_path = |(i, (path, effective)): (usize, &(&PathBuf, Arc<Effective>))| {
-        let read = ReadOptions {
-            only_exports: !opts.all_structured && walked.only_if_export.contains(*path),
-            ..opts.read.clone()
-        };
+        let read = read_options(path);
         let result = source::open_with(path, None, &read).map(|loaded| match loaded {
             Loaded::Input(input) => {
-                let job = Job {
-                    input,
-                    effective: effective.clone(),
-                    file: Some(path.to_path_buf()),
-                    format: None,
-                    read,
-                };
+                let job = Job::file(input, effective, path, read);
                 let mut own_related = Vec::new();
                 let (file, fixed) = lint_job(job, &inbound, opts, &mut own_related);
                 Ok((file, fixed, own_related))
