@@ -54,6 +54,19 @@ impl LazyRegex {
     }
 }
 
+/// The value of `result`, or `None` after reporting [`not_compiled`] for `meta`'s rule: what a
+/// rule's `check` does with each regex it compiles on first use.
+/// ```text
+/// let Some(pattern) = compiled(self.pattern.get(), &self.meta, out) else { return };
+/// ```
+pub fn compiled<T>(
+    result: Result<T, &str>,
+    meta: &super::RuleMeta,
+    out: &mut crate::check::Findings,
+) -> Option<T> {
+    result.map_err(|e| out.push(not_compiled(meta, e))).ok()
+}
+
 /// The finding a rule reports instead of its own when its regex cannot be compiled: an error at
 /// the start of the file, so the run fails loudly rather than passing silently.
 pub fn not_compiled(meta: &super::RuleMeta, err: &str) -> crate::diagnostic::Diagnostic {

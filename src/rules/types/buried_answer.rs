@@ -16,6 +16,7 @@ use serde::Deserialize;
 
 use crate::check::{CheckContext, Findings};
 use crate::error::ConfigError;
+use crate::rules::lazy::compiled;
 use crate::rules::types::filler::{stands_on_own_line, Catalogue, PhraseEntry};
 use crate::rules::types::parse_options;
 use crate::rules::{Rule, RuleMeta, RuleSource};
@@ -87,9 +88,8 @@ impl Rule for BuriedAnswer {
         let mut first = None;
         let mut last = None;
         for block in cx.doc.blocks.iter().filter(|b| self.meta.scope.selects(b)) {
-            let verdicts = match self.openers.scan(block) {
-                Ok(v) => v,
-                Err(e) => return out.push(crate::rules::lazy::not_compiled(&self.meta, e)),
+            let Some(verdicts) = compiled(self.openers.scan(block), &self.meta, out) else {
+                return;
             };
             for s in block.sentences() {
                 let verdict = verdicts.iter().find(|v| v.sentence == *s && v.only_filler);

@@ -38,7 +38,7 @@ use crate::check::{CheckContext, Findings};
 use crate::document::sentences::words;
 use crate::document::Block;
 use crate::error::ConfigError;
-use crate::rules::lazy::{not_compiled, LazyRegex};
+use crate::rules::lazy::{compiled, LazyRegex};
 use crate::rules::phrases::PhraseSet;
 use crate::rules::types::parse_options;
 use crate::rules::{Rule, RuleMeta, RuleSource};
@@ -281,9 +281,8 @@ impl Rule for Filler {
 
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
         for block in cx.doc.blocks.iter().filter(|b| self.meta.scope.selects(b)) {
-            let verdicts = match self.catalogue.scan(block) {
-                Ok(v) => v,
-                Err(e) => return out.push(not_compiled(&self.meta, e)),
+            let Some(verdicts) = compiled(self.catalogue.scan(block), &self.meta, out) else {
+                return;
             };
             for verdict in verdicts {
                 let own_line = stands_on_own_line(&block.prose, verdict.sentence.clone());

@@ -33,7 +33,7 @@ use crate::check::{CheckContext, Findings};
 use crate::diagnostic::Severity;
 use crate::document::Block;
 use crate::error::ConfigError;
-use crate::rules::lazy::{not_compiled, LazyRegex};
+use crate::rules::lazy::{compiled, LazyRegex};
 use crate::rules::phrases::PhraseSet;
 use crate::rules::types::parse_options;
 use crate::rules::{Rule, RuleMeta, RuleSource};
@@ -270,20 +270,21 @@ impl Rule for Framing {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
         let mut flagged = Vec::new();
         for block in cx.doc.blocks.iter().filter(|b| self.meta.scope.selects(b)) {
-            let which = match self.cues.matcher(&block.prose) {
-                Ok(Some(w)) => w,
-                Ok(None) => continue,
-                Err(e) => return out.push(not_compiled(&self.meta, e)),
+            let Some(which) = compiled(self.cues.matcher(&block.prose), &self.meta, out) else {
+                return;
             };
+            let Some(which) = which else { continue };
             for s in block.sentences() {
                 let text = &block.prose[s.clone()];
                 let Some(cue) = which.first(text) else {
                     continue;
                 };
-                match self.exceptions.as_ref().map(LazyRegex::get) {
-                    Some(Ok(e)) if e.is_match(text) => continue,
-                    Some(Err(e)) => return out.push(not_compiled(&self.meta, e)),
-                    _ => {}
+                let exceptions = self.exceptions.as_ref().map(LazyRegex::get).transpose();
+                let Some(exceptions) = compiled(exceptions, &self.meta, out) else {
+                    return;
+                };
+                if exceptions.is_some_and(|e| e.is_match(text)) {
+                    continue;
                 }
                 let span = block.to_source(s.clone());
                 flagged.push(span.clone());

@@ -32,7 +32,7 @@ use serde::Deserialize;
 use crate::check::{CheckContext, Findings};
 use crate::document::{markdown, Document, Format};
 use crate::error::ConfigError;
-use crate::rules::lazy::{not_compiled, LazyRegex};
+use crate::rules::lazy::{compiled, LazyRegex};
 use crate::rules::types::parse_options;
 use crate::rules::{Rule, RuleMeta, RuleSource};
 
@@ -280,19 +280,16 @@ impl Rule for Placeholder {
         let mut found: Vec<(Range<usize>, String)> = Vec::new();
         // Most replies hold no placeholder candidate at all: then the big pattern is not even
         // compiled (it costs a draft milliseconds).
-        let placeholder = match may_hold_placeholder(source).then(|| self.placeholder.get()) {
-            Some(Ok(r)) => Some(r),
-            Some(Err(e)) => return out.push(not_compiled(&self.meta, e)),
-            None => None,
+        let placeholder = may_hold_placeholder(source).then(|| self.placeholder.get());
+        let Some(placeholder) = compiled(placeholder.transpose(), &self.meta, out) else {
+            return;
         };
         let placeholders = || placeholder.into_iter().flat_map(|r| r.find_iter(source));
         if !(self.allow || (self.templates && template)) {
-            let ellipsis = match (source.contains("...") || source.contains('…'))
-                .then(|| self.ellipsis.get())
-            {
-                Some(Ok(r)) => Some(r),
-                Some(Err(e)) => return out.push(not_compiled(&self.meta, e)),
-                None => None,
+            let ellipsis =
+                (source.contains("...") || source.contains('…')).then(|| self.ellipsis.get());
+            let Some(ellipsis) = compiled(ellipsis.transpose(), &self.meta, out) else {
+                return;
             };
             for m in placeholders() {
                 if is_link_text(source, m.range()) {
@@ -308,9 +305,8 @@ impl Rule for Placeholder {
                 ));
             }
         } else if !self.known.is_empty() {
-            let name_pattern = match self.name.get() {
-                Ok(r) => r,
-                Err(e) => return out.push(not_compiled(&self.meta, e)),
+            let Some(name_pattern) = compiled(self.name.get(), &self.meta, out) else {
+                return;
             };
             for m in placeholders() {
                 let text = m.as_str();
@@ -334,11 +330,11 @@ impl Rule for Placeholder {
             }
         }
         // Every malformed form has a `{`; most files have none.
-        let malformed = match source.contains('{').then(|| self.malformed.get()) {
-            Some(Ok(r)) => Some(r.find_iter(source)),
-            Some(Err(e)) => return out.push(not_compiled(&self.meta, e)),
-            None => None,
+        let malformed = source.contains('{').then(|| self.malformed.get());
+        let Some(malformed) = compiled(malformed.transpose(), &self.meta, out) else {
+            return;
         };
+        let malformed = malformed.map(|r| r.find_iter(source));
         for m in malformed.into_iter().flatten() {
             // Trim the context character the pattern needed on either side.
             let s = m.as_str();

@@ -17,7 +17,7 @@
 use crate::check::{CheckContext, Findings};
 use crate::diagnostic::Edit;
 use crate::error::ConfigError;
-use crate::rules::lazy::{not_compiled, LazyRegex};
+use crate::rules::lazy::{compiled, not_compiled, LazyRegex};
 use crate::rules::prefilter::Literals;
 use crate::rules::types::existence::{check_each, exceptions_regex};
 use crate::rules::types::token_pattern;
@@ -100,13 +100,12 @@ impl Rule for Substitution {
     }
 
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
-        let pattern = match self.pattern.get() {
-            Ok(p) => p,
-            Err(e) => return out.push(not_compiled(&self.meta, e)),
+        let Some(pattern) = compiled(self.pattern.get(), &self.meta, out) else {
+            return;
         };
-        let exceptions = match self.exceptions.as_ref().map(LazyRegex::get).transpose() {
-            Ok(e) => e,
-            Err(e) => return out.push(not_compiled(&self.meta, e)),
+        let exceptions = self.exceptions.as_ref().map(LazyRegex::get).transpose();
+        let Some(exceptions) = compiled(exceptions, &self.meta, out) else {
+            return;
         };
         for unit in units(cx.doc, &self.meta.scope) {
             for m in pattern.find_iter(unit.text) {
