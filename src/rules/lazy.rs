@@ -14,17 +14,30 @@ pub const SIZE_LIMIT: usize = 64 << 20;
 /// falls back to the PikeVM, about 100 times slower. The cache only grows as states are needed.
 pub const DFA_SIZE_LIMIT: usize = 8 << 20;
 
+/// A regex (of type `R`) compiled from its pattern the first time it is needed.
 #[derive(Debug)]
-pub struct LazyRegex {
+pub struct Lazy<R> {
     pattern: String,
-    compiled: OnceLock<Result<Regex, String>>,
+    build: fn(&str) -> Result<R, String>,
+    compiled: OnceLock<Result<R, String>>,
 }
+
+/// A rule's regex, built with [`build_regex`].
+pub type LazyRegex = Lazy<Regex>;
 
 impl LazyRegex {
     /// A regex for `pattern`, which the caller has checked parses.
     pub fn new(pattern: String) -> LazyRegex {
-        LazyRegex {
+        Lazy::with(pattern, build_regex)
+    }
+}
+
+impl<R> Lazy<R> {
+    /// `pattern`, to be compiled with `build`.
+    pub fn with(pattern: String, build: fn(&str) -> Result<R, String>) -> Lazy<R> {
+        Lazy {
             pattern,
+            build,
             compiled: OnceLock::new(),
         }
     }
@@ -33,25 +46,28 @@ impl LazyRegex {
         &self.pattern
     }
 
-    /// Whether [`LazyRegex::get`] has run (for tests of what a run compiles).
+    /// Whether [`Lazy::get`] has run (for tests of what a run compiles).
     pub fn is_compiled(&self) -> bool {
         self.compiled.get().is_some()
     }
 
     /// The compiled regex. Since the pattern parsed at load, the only possible error is that it
     /// compiles to more than [`SIZE_LIMIT`].
-    pub fn get(&self) -> Result<&Regex, &str> {
+    pub fn get(&self) -> Result<&R, &str> {
         self.compiled
-            .get_or_init(|| {
-                regex::RegexBuilder::new(&self.pattern)
-                    .size_limit(SIZE_LIMIT)
-                    .dfa_size_limit(DFA_SIZE_LIMIT)
-                    .build()
-                    .map_err(|e| e.to_string().replace('\n', " "))
-            })
+            .get_or_init(|| (self.build)(&self.pattern))
             .as_ref()
             .map_err(String::as_str)
     }
+}
+
+/// `pattern` as a rule's regex: the size limits above, the error on one line.
+pub fn build_regex(pattern: &str) -> Result<Regex, String> {
+    regex::RegexBuilder::new(pattern)
+        .size_limit(SIZE_LIMIT)
+        .dfa_size_limit(DFA_SIZE_LIMIT)
+        .build()
+        .map_err(|e| e.to_string().replace('\n', " "))
 }
 
 /// The value of `result`, or `None` after reporting [`not_compiled`] for `meta`'s rule: what a

@@ -177,11 +177,7 @@ impl RuleSource<'_> {
     /// Compiles a regular expression written in this rule, with an error that names the line
     /// and says what the `regex` crate does not support (look-around, back-references).
     pub fn regex(&self, pattern: &str, shown: &str) -> Result<regex::Regex, ConfigError> {
-        regex::RegexBuilder::new(pattern)
-            .size_limit(lazy::SIZE_LIMIT)
-            .dfa_size_limit(lazy::DFA_SIZE_LIMIT)
-            .build()
-            .map_err(|e| self.error_at(shown, regex_error(shown, &e)))
+        lazy::build_regex(pattern).map_err(|e| self.error_at(shown, regex_error(shown, &e)))
     }
 
     /// Checks that a regular expression parses (the same errors as [`Self::regex`]) without

@@ -20,11 +20,10 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
 
 use regex_automata::{meta, Input};
 
-use super::lazy::LazyRegex;
+use super::lazy::{Lazy, LazyRegex};
 
 pub use super::literals::{matches_empty, required_literals, wrap_phrase};
 use super::prefilter::FOLD_TRIGGERS;
@@ -51,7 +50,7 @@ pub const BULK_AFTER: usize = 256 << 10;
 pub struct PhraseSet {
     /// Each pattern as wrapped, without the `(?i)` it compiles with.
     patterns: Vec<String>,
-    regexes: Vec<LeanRegex>,
+    regexes: Vec<Lazy<meta::Regex>>,
     automaton: Option<AhoCorasick>,
     /// For each automaton pattern, the phrases it belongs to (empty: a case-fold trigger).
     owners: Vec<Vec<usize>>,
@@ -63,45 +62,20 @@ pub struct PhraseSet {
     bulk_after: usize,
 }
 
-/// One pattern of a set, compiled on first use with only the engines a phrase search needs
-/// (no one-pass DFA, backtracker or literal prefilter): about half the compile time of a
-/// `regex::Regex`, which matters to a draft that compiles a dozen patterns. Same matches.
-#[derive(Debug)]
-struct LeanRegex {
-    pattern: String,
-    compiled: OnceLock<Result<meta::Regex, String>>,
-}
-
-impl LeanRegex {
-    fn new(pattern: String) -> LeanRegex {
-        LeanRegex {
-            pattern,
-            compiled: OnceLock::new(),
-        }
-    }
-
-    fn get(&self) -> Result<&meta::Regex, &str> {
-        self.compiled
-            .get_or_init(|| {
-                let config = meta::Config::new()
-                    .nfa_size_limit(Some(super::lazy::SIZE_LIMIT))
-                    .hybrid_cache_capacity(super::lazy::DFA_SIZE_LIMIT)
-                    .onepass(false)
-                    .backtrack(false)
-                    .auto_prefilter(false);
-                meta::Builder::new()
-                    .configure(config)
-                    .build(&self.pattern)
-                    .map_err(|e| e.to_string().replace('\n', " "))
-            })
-            .as_ref()
-            .map_err(String::as_str)
-    }
-
-    #[cfg(test)]
-    fn is_compiled(&self) -> bool {
-        self.compiled.get().is_some()
-    }
+/// `pattern` compiled with only the engines a phrase search needs (no one-pass DFA,
+/// backtracker or literal prefilter): about half the compile time of a `regex::Regex`, which
+/// matters to a draft that compiles a dozen patterns. Same matches.
+fn lean(pattern: &str) -> Result<meta::Regex, String> {
+    let config = meta::Config::new()
+        .nfa_size_limit(Some(super::lazy::SIZE_LIMIT))
+        .hybrid_cache_capacity(super::lazy::DFA_SIZE_LIMIT)
+        .onepass(false)
+        .backtrack(false)
+        .auto_prefilter(false);
+    meta::Builder::new()
+        .configure(config)
+        .build(pattern)
+        .map_err(|e| e.to_string().replace('\n', " "))
 }
 
 /// One match of a [`PhraseSet`]: which pattern, and where.
@@ -196,7 +170,7 @@ impl PhraseSet {
             patterns: patterns.to_vec(),
             regexes: patterns
                 .iter()
-                .map(|p| LeanRegex::new(format!("(?i){p}")))
+                .map(|p| Lazy::with(format!("(?i){p}"), lean))
                 .collect(),
             automaton,
             owners,
