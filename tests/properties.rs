@@ -127,6 +127,16 @@ fn lint(text: &str, format: Format) -> Report {
     }
 }
 
+/// The text each `Prop.Word` finding's span slices out of `text`.
+fn flagged_words<'t>(report: &Report, text: &'t str) -> Vec<&'t str> {
+    report.files[0]
+        .diagnostics
+        .iter()
+        .filter(|d| &*d.rule == "Prop.Word")
+        .map(|d| &text[d.span.clone()])
+        .collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -136,12 +146,7 @@ proptest! {
     fn spans_slice_out_exactly_the_flagged_text((text, expected) in document()) {
         let report = lint(&text, Format::Markdown);
         harness::assert_report(&report);
-        let flagged: Vec<&str> = report.files[0]
-            .diagnostics
-            .iter()
-            .filter(|d| &*d.rule == "Prop.Word")
-            .map(|d| &text[d.span.clone()])
-            .collect();
+        let flagged = flagged_words(&report, &text);
         for slice in &flagged {
             prop_assert!(
                 WORDS.iter().any(|w| w.to_lowercase() == slice.to_lowercase()),
@@ -157,12 +162,7 @@ proptest! {
     fn plain_text_spans_are_exact((text, _) in document()) {
         let report = lint(&text, Format::Text);
         harness::assert_report(&report);
-        let flagged: Vec<&str> = report.files[0]
-            .diagnostics
-            .iter()
-            .filter(|d| &*d.rule == "Prop.Word")
-            .map(|d| &text[d.span.clone()])
-            .collect();
+        let flagged = flagged_words(&report, &text);
         prop_assert!(flagged.iter().all(|s| WORDS.iter().any(|w| w.to_lowercase() == s.to_lowercase())));
         let lower = text.to_lowercase();
         let standalone = WORDS
