@@ -87,28 +87,27 @@ fn catalogue_phrases(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// `PHRASE_LITERALS`: (wrapped pattern, can match empty text, required literals), sorted by
+/// `PHRASE_LITERALS`: (wrapped pattern, can match empty text, required literal sets), sorted by
 /// pattern, for each pattern that parses (and whose phrase parses alone).
 fn literal_table(mut patterns: Vec<String>) -> String {
     patterns.sort();
     patterns.dedup();
     let mut out = String::from(
-        "/// (wrapped pattern, can match empty text, required literals) of each built-in catalogue\n/// pattern, sorted by pattern.\n#[allow(clippy::type_complexity)]\npub static PHRASE_LITERALS: &[(&str, bool, Option<&[&[u8]]>)] = &[\n",
+        "/// (wrapped pattern, can match empty text, required literal sets) of each built-in catalogue\n/// pattern, sorted by pattern.\n#[allow(clippy::type_complexity)]\npub static PHRASE_LITERALS: &[(&str, bool, &[&[&[u8]]])] = &[\n",
     );
     for wrapped in patterns {
         let Ok(hir) = regex_syntax::Parser::new().parse(&wrapped) else {
             continue;
         };
-        let lits = match literals::required_literals(&hir) {
-            Some(l) => format!(
-                "Some(&[{}])",
-                l.iter()
-                    .map(|s| format!("&{s:?}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            None => "None".to_string(),
-        };
+        let sets = literals::required_literal_sets(&hir)
+            .iter()
+            .map(|set| {
+                let strings: Vec<String> = set.iter().map(|s| format!("&{s:?}")).collect();
+                format!("&[{}]", strings.join(", "))
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let lits = format!("&[{sets}]");
         out.push_str(&format!(
             "    ({wrapped:?}, {}, {lits}),\n",
             literals::matches_empty(&hir)

@@ -25,55 +25,90 @@ pub fn wrap_phrase(phrase: &str, nonword: bool) -> String {
     }
 }
 
-/// Strings one of which occurs in every match of `hir` (ASCII case aside), chosen to filter
-/// well: the set whose shortest string is longest. `None` when there is no set whose strings
-/// all have at least [`MIN_LITERAL_LEN`] bytes.
+/// Sets of strings such that every match of a pattern holds a string of each set (ASCII case
+/// aside): a conjunction of alternatives. A pattern none of whose sets is empty of hits in a
+/// text may match it; one with a set without a hit cannot.
+pub type LiteralSets = Vec<Vec<Vec<u8>>>;
+
+/// At most this many sets are kept per pattern (the best ones): more filter little better.
+pub const MAX_LITERAL_SETS: usize = 8;
+
+/// The [`LiteralSets`] of `hir`, lower-cased, best filter first; each string has at least
+/// [`MIN_LITERAL_LEN`] bytes. Empty when there is none (the pattern is then always a candidate).
 ///
-/// Every match of a concatenation holds a match of each of its parts, so any part's set serves;
-/// every match of an alternation is a match of one branch, so the union of the branches' sets
-/// serves when every branch has one. Each candidate set is also compared with the pattern's
-/// own prefix literals (regex-syntax's extractor), which may join short parts ("we" + "'re").
-pub fn required_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    let prefixes = lowered_prefix_literals(hir);
-    let structural = match hir.kind() {
-        HirKind::Capture(c) => required_literals(&c.sub),
-        HirKind::Repetition(r) if r.min >= 1 => required_literals(&r.sub),
-        HirKind::Concat(parts) => parts.iter().filter_map(required_literals).reduce(better),
+/// Every match of a concatenation holds a match of each of its parts, so every part's sets hold
+/// for the whole; every match of an alternation is a match of one branch, so the union of the
+/// branches' best sets is a set when every branch has one. Each node's own prefix literals
+/// (regex-syntax's extractor) are a set too, and may join short parts ("we" + "'re").
+///
+/// "Thank you for your patience": `thanks?\s+for\s+your\s+(?:patience|time)` needs "thank"
+/// and one of "patience", "time" ("for" and "your" too): a draft that only says "thanks for
+/// reaching out" rules it out without compiling it.
+pub fn required_literal_sets(hir: &Hir) -> LiteralSets {
+    let mut sets: LiteralSets = Vec::new();
+    if let Some(prefixes) = lowered_prefix_literals(hir) {
+        sets.push(prefixes);
+    }
+    match hir.kind() {
+        HirKind::Capture(c) => sets.extend(required_literal_sets(&c.sub)),
+        HirKind::Repetition(r) if r.min >= 1 => sets.extend(required_literal_sets(&r.sub)),
+        HirKind::Concat(parts) => {
+            for part in parts {
+                sets.extend(required_literal_sets(part));
+            }
+        }
         HirKind::Alternation(branches) => {
             let mut union: Vec<Vec<u8>> = Vec::new();
-            for b in branches {
-                for s in required_literals(b)? {
+            let every_branch = branches.iter().all(|b| {
+                let Some(best) = required_literal_sets(b).into_iter().next() else {
+                    return false;
+                };
+                for s in best {
                     if !union.contains(&s) {
                         union.push(s);
                     }
                 }
+                true
+            });
+            if every_branch {
+                sets.push(union);
             }
-            Some(union)
         }
-        _ => None,
-    };
-    match (prefixes, structural) {
-        (Some(a), Some(b)) => Some(better(a, b)),
-        (a, b) => a.or(b),
+        _ => {}
     }
+    for set in &mut sets {
+        set.sort();
+    }
+    // Best first: longest shortest string, then fewest strings; then a stable order.
+    sets.sort_by(|a, b| quality(b).cmp(&quality(a)).then_with(|| a.cmp(b)));
+    // A set is redundant when a better one implies it: each string of that one holds one of
+    // its strings ("thank" implies {"thank", "thanks"}).
+    let mut kept: LiteralSets = Vec::new();
+    for set in sets {
+        let implied = kept
+            .iter()
+            .any(|k| k.iter().all(|a| set.iter().any(|b| contains(a, b))));
+        if !implied {
+            kept.push(set);
+        }
+    }
+    kept.truncate(MAX_LITERAL_SETS);
+    kept
 }
 
-/// The better filter of two literal sets: longer shortest string, then fewer strings.
-fn better(a: Vec<Vec<u8>>, b: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
-    let key = |s: &Vec<Vec<u8>>| {
-        let shortest = s.iter().map(Vec::len).min().unwrap_or(0);
-        (shortest, std::cmp::Reverse(s.len()))
-    };
-    if key(&b) > key(&a) {
-        b
-    } else {
-        a
-    }
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// How well a set filters: its shortest string's length, then how few strings it has.
+fn quality(set: &[Vec<u8>]) -> (usize, std::cmp::Reverse<usize>) {
+    let shortest = set.iter().map(Vec::len).min().unwrap_or(0);
+    (shortest, std::cmp::Reverse(set.len()))
 }
 
 /// The prefix literals of `hir` (strings one of which starts every match), as written, when
 /// they all have [`MIN_LITERAL_LEN`] bytes and, if case is ignored, ASCII case-insensitive search
-/// finds every case form of them. Shared by the phrase-rule prefilter and [`required_literals`].
+/// finds every case form of them. Shared by the phrase-rule prefilter and [`required_literal_sets`].
 pub fn prefix_literals(hir: &Hir, ignorecase: bool) -> Option<Vec<Vec<u8>>> {
     let seq = Extractor::new()
         .kind(ExtractKind::Prefix)

@@ -3,9 +3,9 @@
 //!
 //! Small runs (a draft, a handful of files): each pattern compiles on its own the first time a
 //! text may hold it, and one Aho-Corasick pass over a text tells which patterns may: every
-//! match of a pattern holds one of its required literals (see [`required_literals`]), so a
-//! pattern none of whose literals occur in a text cannot match it. A pattern without usable
-//! literals is always a candidate.
+//! match of a pattern holds a string of each of its required literal sets (see
+//! [`required_literal_sets`]), so a pattern with a set none of whose strings occur in a text
+//! cannot match it. A pattern without usable literals is always a candidate.
 //! Large runs: once [`BULK_AFTER`] bytes have been searched, the whole catalogue is compiled as
 //! one alternation (and one [`RegexSet`]), whose lazy DFA then scans each text once, faster per
 //! byte than several patterns each scanning it.
@@ -21,11 +21,11 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use regex_automata::{meta, Input};
+use regex_automata::{meta, util::syntax, Input};
 
 use super::lazy::{Lazy, LazyRegex};
 
-pub use super::literals::{matches_empty, required_literals, wrap_phrase};
+pub use super::literals::{matches_empty, required_literal_sets, wrap_phrase, LiteralSets};
 use super::prefilter::FOLD_TRIGGERS;
 use super::RuleSource;
 use crate::error::ConfigError;
@@ -34,13 +34,17 @@ mod precomputed {
     include!(concat!(env!("OUT_DIR"), "/phrase_literals.rs"));
 }
 
-/// What `build.rs` worked out for a built-in catalogue pattern: its required literals and
+/// What `build.rs` worked out for a built-in catalogue pattern: its required literal sets and
 /// whether it can match empty text. `None` for any other pattern.
-fn built_in(wrapped: &str) -> Option<(Option<Vec<Vec<u8>>>, bool)> {
+fn built_in(wrapped: &str) -> Option<(LiteralSets, bool)> {
     let table = precomputed::PHRASE_LITERALS;
     let at = table.binary_search_by(|(p, ..)| (*p).cmp(wrapped)).ok()?;
-    let (_, empty, lits) = table[at];
-    Some((lits.map(|l| l.iter().map(|s| s.to_vec()).collect()), empty))
+    let (_, empty, sets) = table[at];
+    let sets = sets
+        .iter()
+        .map(|set| set.iter().map(|s| s.to_vec()).collect())
+        .collect();
+    Some((sets, empty))
 }
 /// Bytes searched pattern by pattern before the whole catalogue is compiled as one.
 pub const BULK_AFTER: usize = 256 << 10;
@@ -50,12 +54,13 @@ pub const BULK_AFTER: usize = 256 << 10;
 pub struct PhraseSet {
     /// Each pattern as wrapped, without the `(?i)` it compiles with.
     patterns: Vec<String>,
-    regexes: Vec<Lazy<meta::Regex>>,
+    regexes: Vec<PhraseRegex>,
     automaton: Option<AhoCorasick>,
-    /// For each automaton pattern, the phrases it belongs to (empty: a case-fold trigger).
-    owners: Vec<Vec<usize>>,
-    /// Phrases without literals.
-    always: Vec<usize>,
+    /// For each automaton string, the (phrase, bit of its literal set) it belongs to (empty: a
+    /// case-fold trigger).
+    owners: Vec<Vec<(usize, u32)>>,
+    /// For each phrase, the bits of all its literal sets (0: always a candidate).
+    all_sets: Vec<u32>,
     /// Every pattern in one leftmost-first alternation, for large runs.
     alternation: LazyRegex,
     scanned: AtomicUsize,
@@ -66,6 +71,20 @@ pub struct PhraseSet {
 /// backtracker or literal prefilter): about half the compile time of a `regex::Regex`, which
 /// matters to a draft that compiles a dozen patterns. Same matches.
 fn lean(pattern: &str) -> Result<meta::Regex, String> {
+    lean_with(pattern, syntax::Config::new().case_insensitive(true))
+}
+
+/// [`lean`] in ASCII mode: classes, case folding and `.` know only ASCII, and the pattern
+/// works on bytes. Fails on a pattern that names a Unicode class or a non-ASCII letter.
+fn lean_ascii(pattern: &str) -> Result<meta::Regex, String> {
+    let ascii = syntax::Config::new()
+        .case_insensitive(true)
+        .unicode(false)
+        .utf8(false);
+    lean_with(pattern, ascii)
+}
+
+fn lean_with(pattern: &str, syntax: syntax::Config) -> Result<meta::Regex, String> {
     let config = meta::Config::new()
         .nfa_size_limit(Some(super::lazy::SIZE_LIMIT))
         .hybrid_cache_capacity(super::lazy::DFA_SIZE_LIMIT)
@@ -74,8 +93,48 @@ fn lean(pattern: &str) -> Result<meta::Regex, String> {
         .auto_prefilter(false);
     meta::Builder::new()
         .configure(config)
+        .syntax(syntax)
         .build(pattern)
         .map_err(|e| e.to_string().replace('\n', " "))
+}
+
+/// A catalogue pattern matched case-insensitively, compiled the first time a text needs it:
+/// in ASCII mode for a text that is all ASCII, with Unicode otherwise.
+///
+/// Why: an ASCII-mode pattern has no Unicode case folds or classes to build and compiles in
+/// about a third of the time, and most drafts are plain ASCII. On ASCII text the two give the
+/// same matches: every Unicode class, case fold and `.` agrees with its ASCII form on ASCII
+/// characters, and the catalogues' `\b` is the ASCII one in both (see [`wrap_phrase`]).
+/// A pattern that cannot compile in ASCII mode (`\p{...}`, `[üu]`) uses Unicode for all text.
+#[derive(Debug)]
+pub struct PhraseRegex {
+    unicode: Lazy<meta::Regex>,
+    ascii: Lazy<meta::Regex>,
+}
+
+impl PhraseRegex {
+    /// `pattern` (without a `(?i)` flag), which the caller has checked parses.
+    pub fn new(pattern: &str) -> PhraseRegex {
+        PhraseRegex {
+            unicode: Lazy::with(pattern.to_string(), lean),
+            ascii: Lazy::with(pattern.to_string(), lean_ascii),
+        }
+    }
+
+    /// The pattern compiled to search `text` (or parts of it).
+    pub fn for_text(&self, text: &str) -> Result<&meta::Regex, &str> {
+        if text.is_ascii() {
+            if let Ok(ascii) = self.ascii.get() {
+                return Ok(ascii);
+            }
+        }
+        self.unicode.get()
+    }
+
+    /// Whether either form has been compiled (for tests of what a run compiles).
+    pub fn is_compiled(&self) -> bool {
+        self.unicode.is_compiled() || self.ascii.is_compiled()
+    }
 }
 
 /// One match of a [`PhraseSet`]: which pattern, and where.
@@ -112,7 +171,7 @@ impl PhraseSet {
                             src.check_regex(&wrapped, phrase)?
                         }
                     };
-                    (required_literals(&hir), matches_empty(&hir))
+                    (required_literal_sets(&hir), matches_empty(&hir))
                 }
             };
             if reject_empty && empty {
@@ -125,30 +184,31 @@ impl PhraseSet {
     }
 
     /// A set of `patterns`, matched case-insensitively (each compiles as `(?i)pattern`), with
-    /// each one's required literals (`None`: always a candidate).
-    pub fn new(patterns: &[String], required: Vec<Option<Vec<Vec<u8>>>>) -> PhraseSet {
+    /// each one's required literal sets (none: always a candidate).
+    pub fn new(patterns: &[String], required: Vec<LiteralSets>) -> PhraseSet {
         debug_assert_eq!(patterns.len(), required.len());
         let mut strings: Vec<Vec<u8>> = Vec::new();
-        let mut owners: Vec<Vec<usize>> = Vec::new();
-        let mut always = Vec::new();
-        for (i, lits) in required.into_iter().enumerate() {
-            match lits {
-                Some(lits) => {
-                    for s in lits.iter().map(|s| s.to_ascii_lowercase()) {
-                        match strings.iter().position(|t| *t == s) {
-                            Some(at) => {
-                                if owners[at].last() != Some(&i) {
-                                    owners[at].push(i);
-                                }
-                            }
-                            None => {
-                                strings.push(s);
-                                owners.push(vec![i]);
-                            }
-                        }
+        let mut index: std::collections::HashMap<Vec<u8>, usize> = Default::default();
+        let mut owners: Vec<Vec<(usize, u32)>> = Vec::new();
+        let mut all_sets = vec![0u32; patterns.len()];
+        for (i, sets) in required.into_iter().enumerate() {
+            for (k, set) in sets
+                .iter()
+                .take(super::literals::MAX_LITERAL_SETS)
+                .enumerate()
+            {
+                let bit = 1u32 << k;
+                all_sets[i] |= bit;
+                for s in set.iter().map(|s| s.to_ascii_lowercase()) {
+                    let at = *index.entry(s.clone()).or_insert_with(|| {
+                        strings.push(s);
+                        owners.push(Vec::new());
+                        owners.len() - 1
+                    });
+                    if !owners[at].contains(&(i, bit)) {
+                        owners[at].push((i, bit));
                     }
                 }
-                None => always.push(i),
             }
         }
         for t in FOLD_TRIGGERS {
@@ -164,17 +224,14 @@ impl PhraseSet {
             .build(&strings)
             .ok();
         if automaton.is_none() {
-            always = (0..patterns.len()).collect();
+            all_sets = vec![0; patterns.len()];
         }
         PhraseSet {
             patterns: patterns.to_vec(),
-            regexes: patterns
-                .iter()
-                .map(|p| Lazy::with(format!("(?i){p}"), lean))
-                .collect(),
+            regexes: patterns.iter().map(|p| PhraseRegex::new(p)).collect(),
             automaton,
             owners,
-            always,
+            all_sets,
             alternation: LazyRegex::new(format!("(?i){}", patterns.join("|"))),
             scanned: AtomicUsize::new(0),
             bulk_after: BULK_AFTER,
@@ -231,7 +288,7 @@ impl PhraseSet {
         }
         let regexes = candidates
             .iter()
-            .map(|&i| self.regex(i).map(|r| (i, r)))
+            .map(|&i| self.regex(i, text).map(|r| (i, r)))
             .collect::<Result<Vec<_>, _>>()?;
         if !bulk && !regexes.iter().any(|(_, r)| r.is_match(text)) {
             return Ok(None);
@@ -271,31 +328,31 @@ impl PhraseSet {
         self.regexes.is_empty()
     }
 
-    /// Pattern `i`, compiled on first use.
-    pub fn regex(&self, i: usize) -> Result<&meta::Regex, &str> {
-        self.regexes[i].get()
+    /// Pattern `i`, compiled (on first use) to search `text` or parts of it.
+    pub fn regex(&self, i: usize, text: &str) -> Result<&meta::Regex, &str> {
+        self.regexes[i].for_text(text)
     }
 
-    /// The patterns that may match somewhere in `text`, in ascending order.
+    /// The patterns that may match somewhere in `text` (each of whose literal sets has a string
+    /// in it), in ascending order.
     pub fn candidates(&self, text: &str) -> Vec<usize> {
-        let Some(automaton) = &self.automaton else {
-            return self.always.clone();
-        };
-        let mut hit = vec![false; self.len()];
-        for &i in &self.always {
-            hit[i] = true;
-        }
-        for m in automaton.find_overlapping_iter(text) {
-            let owners = &self.owners[m.pattern().as_usize()];
-            if owners.is_empty() {
-                // A non-ASCII character that case-folds to an ASCII letter: any pattern may match.
-                return (0..self.len()).collect();
-            }
-            for &i in owners {
-                hit[i] = true;
+        let mut hit = vec![0u32; self.len()];
+        if let Some(automaton) = &self.automaton {
+            for m in automaton.find_overlapping_iter(text) {
+                let owners = &self.owners[m.pattern().as_usize()];
+                if owners.is_empty() {
+                    // A non-ASCII character that case-folds to an ASCII letter: any pattern may
+                    // match.
+                    return (0..self.len()).collect();
+                }
+                for &(i, bit) in owners {
+                    hit[i] |= bit;
+                }
             }
         }
-        (0..self.len()).filter(|&i| hit[i]).collect()
+        (0..self.len())
+            .filter(|&i| hit[i] == self.all_sets[i])
+            .collect()
     }
 
     /// The non-overlapping leftmost-first matches in `text` of the alternation of `candidates`
@@ -304,7 +361,7 @@ impl PhraseSet {
     pub fn find_iter(&self, text: &str, candidates: &[usize]) -> Result<Vec<PhraseMatch>, &str> {
         let regexes = candidates
             .iter()
-            .map(|&i| self.regex(i))
+            .map(|&i| self.regex(i, text))
             .collect::<Result<Vec<_>, _>>()?;
         // Each candidate's next match at or after `pos`: still its leftmost one for any later
         // `pos` up to the match's start, so each pattern searches again only once passed.
@@ -350,7 +407,7 @@ mod tests {
         let patterns: Vec<String> = patterns.iter().map(|p| p.to_string()).collect();
         let literals = patterns
             .iter()
-            .map(|p| required_literals(&regex_syntax::Parser::new().parse(p).unwrap()))
+            .map(|p| required_literal_sets(&regex_syntax::Parser::new().parse(p).unwrap()))
             .collect();
         PhraseSet::new(&patterns, literals)
     }
@@ -396,7 +453,7 @@ mod tests {
         }
     }
 
-    const OVERLAPPING: [&str; 7] = [
+    const OVERLAPPING: [&str; 8] = [
         r"\bthank you for reaching out\b",
         r"\b(?:we|i)\s+(?:sincerely\s+)?apologi[sz]e(?:\s+for\s+the\s+delay)?\b",
         r"\bthanks?(?:\s+you)?\b",
@@ -404,6 +461,7 @@ mod tests {
         r"\bfor\s+the\b",
         r"(?::-?\)|<3)",
         r"\bsorry\b",
+        r"\bsorry\s+for\s+the\s+(?:delay|wait)\b",
     ];
 
     proptest::proptest! {
@@ -436,8 +494,20 @@ mod tests {
 
     #[test]
     fn build_time_literals_cover_the_built_in_catalogues_and_agree_with_run_time() {
+        let patterns = built_in_patterns();
+        assert!(!patterns.is_empty());
+        for wrapped in patterns {
+            let (sets, empty) = built_in(&wrapped).expect("worked out by build.rs");
+            let hir = regex_syntax::Parser::new().parse(&wrapped).unwrap();
+            assert_eq!(sets, required_literal_sets(&hir), "{wrapped}");
+            assert_eq!(empty, matches_empty(&hir), "{wrapped}");
+        }
+    }
+
+    /// Every built-in catalogue pattern, as wrapped.
+    fn built_in_patterns() -> Vec<String> {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/rules/Candor");
-        let mut covered = 0;
+        let mut out = Vec::new();
         for file in std::fs::read_dir(dir).unwrap() {
             let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
             let doc: serde_norway::Value = serde_norway::from_str(&text).unwrap();
@@ -448,15 +518,62 @@ mod tests {
             };
             for entry in doc["options"][key].as_sequence().unwrap() {
                 let nonword = key == "phrases" && entry["nonword"].as_bool() == Some(true);
-                let wrapped = wrap_phrase(entry["match"].as_str().unwrap(), nonword);
-                let (lits, empty) = built_in(&wrapped).expect("worked out by build.rs");
-                let hir = regex_syntax::Parser::new().parse(&wrapped).unwrap();
-                assert_eq!(lits, required_literals(&hir), "{wrapped}");
-                assert_eq!(empty, matches_empty(&hir), "{wrapped}");
-                covered += 1;
+                out.push(wrap_phrase(entry["match"].as_str().unwrap(), nonword));
             }
         }
-        assert!(covered > 0);
+        out
+    }
+
+    /// The ASCII texts of every built-in rule's examples, and some of their own.
+    fn ascii_example_texts() -> Vec<String> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/rules/Candor");
+        let mut out = Vec::new();
+        for file in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
+            let doc: serde_norway::Value = serde_norway::from_str(&text).unwrap();
+            for kind in ["bad", "good"] {
+                for example in doc["examples"][kind].as_sequence().into_iter().flatten() {
+                    out.extend(example.as_str().map(str::to_string));
+                }
+            }
+        }
+        out.push("THANK YOU for your patience!! We are SORRY for the inconvenience.".into());
+        out.push("we\tapologize\nfor any trouble_ it may have caused you :) ;-P <3".into());
+        out.retain(|t| t.is_ascii());
+        out
+    }
+
+    #[test]
+    fn ascii_mode_finds_what_unicode_finds_in_ascii_text() {
+        let texts = ascii_example_texts();
+        assert!(texts.len() > 20);
+        let (mut compared, mut hits) = (0, 0);
+        for pattern in built_in_patterns() {
+            let Ok(ascii) = lean_ascii(&pattern) else {
+                continue;
+            };
+            let unicode = lean(&pattern).unwrap();
+            for text in &texts {
+                let a: Vec<_> = ascii.find_iter(text.as_str()).map(|m| m.range()).collect();
+                let u: Vec<_> = unicode
+                    .find_iter(text.as_str())
+                    .map(|m| m.range())
+                    .collect();
+                assert_eq!(a, u, "{pattern} on {text:?}");
+                hits += u.len();
+            }
+            compared += 1;
+        }
+        // Most patterns compile in ASCII mode, and the examples exercise them.
+        assert!(compared > 90, "{compared}");
+        assert!(hits > 50, "{hits}");
+    }
+
+    #[test]
+    fn a_pattern_that_needs_unicode_still_serves_ascii_text() {
+        let r = PhraseRegex::new(r"(?:f[üu]r|\p{Extended_Pictographic})");
+        assert!(r.for_text("fur").unwrap().is_match("FUR"));
+        assert!(r.for_text("für").unwrap().is_match("FÜR"));
     }
 
     #[test]
@@ -477,31 +594,57 @@ mod tests {
         assert!(!s.regexes[1].is_compiled());
     }
 
-    fn required(p: &str) -> Option<Vec<String>> {
+    fn required(p: &str) -> Vec<Vec<&'static str>> {
         let hir = regex_syntax::Parser::new().parse(p).unwrap();
-        required_literals(&hir).map(|v| {
-            v.into_iter()
-                .map(|s| String::from_utf8(s).unwrap())
-                .collect()
-        })
+        required_literal_sets(&hir)
+            .into_iter()
+            .map(|set| {
+                set.into_iter()
+                    .map(|s| &*String::from_utf8(s).unwrap().leak())
+                    .collect()
+            })
+            .collect()
     }
 
     #[test]
-    fn required_literals_come_from_the_part_that_filters_best() {
-        // "we"/"i" are too short; "apologi" is in every match.
+    fn required_literal_sets_come_from_every_part_best_first() {
+        // "we"/"i" are too short; "apologi" and "e for" are in every match.
         assert_eq!(
             required(r"\b(?:we|i)\s+(?:sincerely\s+)?apologi[sz]e for\b"),
-            Some(vec!["apologi".to_string()])
+            [vec!["apologi"], vec!["e for"]]
         );
         // Each branch gives its own; optional parts give none.
         assert_eq!(
             required(r"(?:we\s+hope|sorry)(?:\s+truly)?"),
-            Some(vec!["hope".to_string(), "sorry".to_string()])
+            [vec!["hope", "sorry"]]
         );
-        assert_eq!(required(r"\b(?:hi|hey)\b"), None);
-        assert_eq!(required(r"(?:hello)?\s+x"), None);
+        // Each part of a concatenation is a set of its own.
+        assert_eq!(
+            required(r"thanks?\s+for\s+your\s+(?:patience|time)"),
+            [
+                vec!["thank"],
+                vec!["your"],
+                vec!["patience", "time"],
+                vec!["for"]
+            ]
+        );
+        assert!(required(r"\b(?:hi|hey)\b").is_empty());
+        assert!(required(r"(?:hello)?\s+x").is_empty());
         // Letters with other case forms outside ASCII cannot be searched ASCII-insensitively.
-        assert_eq!(required("ça va"), None);
+        assert!(required("ça va").is_empty());
+    }
+
+    #[test]
+    fn a_pattern_is_a_candidate_only_when_each_of_its_sets_has_a_hit() {
+        let s = set(&[
+            r"\bthanks?\s+for\s+your\s+(?:patience|time)\b",
+            r"\bthanks?\s+for\s+reaching\s+out\b",
+        ]);
+        assert_eq!(s.candidates("Thanks for reaching out!"), [1]);
+        assert_eq!(s.candidates("Thanks for your time"), [0]);
+        // Every set hit, in any order: a candidate, though it does not match.
+        assert_eq!(s.candidates("time for your thanks"), [0]);
+        assert!(found(&s, "time for your thanks").is_empty());
     }
 
     #[test]
