@@ -67,7 +67,7 @@ pub struct PhraseSet {
     bulk_after: usize,
 }
 
-/// `pattern` compiled with only the engines a phrase search needs (no one-pass DFA,
+/// `pattern` compiled with only the engines a phrase search needs (no full or one-pass DFA,
 /// backtracker or literal prefilter): about half the compile time of a `regex::Regex`, which
 /// matters to a draft that compiles a dozen patterns. Same matches.
 fn lean(pattern: &str) -> Result<meta::Regex, String> {
@@ -88,6 +88,7 @@ fn lean_with(pattern: &str, syntax: syntax::Config) -> Result<meta::Regex, Strin
     let config = meta::Config::new()
         .nfa_size_limit(Some(super::lazy::SIZE_LIMIT))
         .hybrid_cache_capacity(super::lazy::DFA_SIZE_LIMIT)
+        .dfa(false)
         .onepass(false)
         .backtrack(false)
         .auto_prefilter(false);

@@ -38,8 +38,8 @@ use crate::check::{CheckContext, Findings};
 use crate::document::sentences::words;
 use crate::document::Block;
 use crate::error::ConfigError;
-use crate::rules::lazy::{compiled, LazyRegex};
-use crate::rules::phrases::PhraseSet;
+use crate::rules::lazy::compiled;
+use crate::rules::phrases::{PhraseRegex, PhraseSet};
 use crate::rules::types::parse_options;
 use crate::rules::{Rule, RuleMeta, RuleSource};
 
@@ -99,7 +99,7 @@ pub struct Catalogue {
     /// Every entry, searched as one alternation.
     phrases: PhraseSet,
     /// Each entry anchored, to tell which one a match is (the first that matches it whole).
-    which: Vec<LazyRegex>,
+    which: Vec<PhraseRegex>,
     glue: HashSet<String>,
     max_names: usize,
 }
@@ -147,7 +147,7 @@ impl Catalogue {
         let which = phrases
             .patterns()
             .iter()
-            .map(|w| LazyRegex::new(format!("(?i)^{w}$")))
+            .map(|w| PhraseRegex::new(&format!("^{w}$")))
             .collect();
         Ok(Catalogue {
             entries,
@@ -171,23 +171,21 @@ impl Catalogue {
         }
         let mut out = Vec::new();
         for s in block.sentences() {
-            let inside: Vec<Hit> = all
-                .iter()
-                .filter(|m| m.start >= s.start && m.end <= s.end)
-                .filter_map(|m| {
-                    let text = &block.prose[m.clone()];
-                    // Only a phrase with a literal in the match can match it whole.
-                    let entry = self
-                        .phrases
-                        .candidates(text)
-                        .into_iter()
-                        .find(|&i| self.which[i].get().is_ok_and(|r| r.is_match(text)))?;
-                    Some(Hit {
-                        range: m.clone(),
-                        entry,
+            let inside: Vec<Hit> =
+                all.iter()
+                    .filter(|m| m.start >= s.start && m.end <= s.end)
+                    .filter_map(|m| {
+                        let text = &block.prose[m.clone()];
+                        // Only a phrase with a literal in the match can match it whole.
+                        let entry = self.phrases.candidates(text).into_iter().find(|&i| {
+                            self.which[i].for_text(text).is_ok_and(|r| r.is_match(text))
+                        })?;
+                        Some(Hit {
+                            range: m.clone(),
+                            entry,
+                        })
                     })
-                })
-                .collect();
+                    .collect();
             if inside.is_empty() {
                 continue;
             }
