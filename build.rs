@@ -47,11 +47,75 @@ fn main() {
     }
     out.push_str("];\n");
     fs::write(Path::new(&out_dir).join("embedded_rules.rs"), out).unwrap();
+    let (table, blob) = dfa_table(&phrases);
+    fs::write(Path::new(&out_dir).join("phrase_dfas.rs"), table).unwrap();
+    fs::write(Path::new(&out_dir).join("phrase_dfas.bin"), blob).unwrap();
     fs::write(
         Path::new(&out_dir).join("phrase_literals.rs"),
         literal_table(phrases),
     )
     .unwrap();
+}
+
+/// Serialized forward and reverse DFAs larger than this are not stored: the pattern then
+/// compiles at start, when a text needs it.
+const MAX_PREBUILT_BYTES: usize = 128 << 10;
+
+/// `PHRASE_DFAS` and the bytes it points into: for each built-in catalogue pattern, as searched
+/// (`p`) and as matched whole (`^p$`), the ASCII-mode sparse DFAs of a `regex_automata::dfa`
+/// regex, forward then reverse, in the target's byte order. A draft then compiles no pattern
+/// at all. Patterns whose DFAs are large or fail to build are left out.
+fn dfa_table(patterns: &[String]) -> (String, Vec<u8>) {
+    use regex_automata::dfa::{dense, regex::Regex};
+    let big_endian = env::var("CARGO_CFG_TARGET_ENDIAN").as_deref() == Ok("big");
+    let mut keys: Vec<String> = patterns
+        .iter()
+        .flat_map(|p| [p.clone(), format!("^{p}$")])
+        .collect();
+    keys.sort();
+    keys.dedup();
+    let mut blob = Vec::new();
+    let mut out = String::from(
+        "/// (pattern, byte offsets of its forward DFA, reverse DFA and end) for each built-in\n/// catalogue pattern with a prebuilt DFA, sorted by pattern.\npub static PHRASE_DFAS: &[(&str, [usize; 3])] = &[\n",
+    );
+    for key in keys {
+        let limits = dense::Config::new()
+            .minimize(false)
+            .dfa_size_limit(Some(4 * MAX_PREBUILT_BYTES))
+            .determinize_size_limit(Some(16 * MAX_PREBUILT_BYTES));
+        let Ok(regex) = Regex::builder()
+            .syntax(literals::ascii_syntax())
+            .dense(limits)
+            .build(&key)
+        else {
+            continue;
+        };
+        let (Ok(forward), Ok(reverse)) = (regex.forward().to_sparse(), regex.reverse().to_sparse())
+        else {
+            continue;
+        };
+        let bytes = |dfa: &regex_automata::dfa::sparse::DFA<Vec<u8>>| {
+            if big_endian {
+                dfa.to_bytes_big_endian()
+            } else {
+                dfa.to_bytes_little_endian()
+            }
+        };
+        let (forward, reverse) = (bytes(&forward), bytes(&reverse));
+        if forward.len() + reverse.len() > MAX_PREBUILT_BYTES {
+            continue;
+        }
+        let start = blob.len();
+        blob.extend_from_slice(&forward);
+        let middle = blob.len();
+        blob.extend_from_slice(&reverse);
+        out.push_str(&format!(
+            "    ({key:?}, [{start}, {middle}, {}]),\n",
+            blob.len()
+        ));
+    }
+    out.push_str("];\n");
+    (out, blob)
 }
 
 /// A rule file's YAML as JSON, which loads several times faster at start (the built-in pack's

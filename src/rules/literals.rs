@@ -1,11 +1,21 @@
 //! Literal strings that every match of a pattern holds, for prefilters; and the wrapping that
 //! turns a catalogue phrase into its pattern.
 //!
-//! Self-contained (only `regex-syntax`): `build.rs` includes this file too, to work out the
-//! built-in catalogues' literals when Candor is built instead of at every start.
+//! Self-contained (only `regex-syntax` and `regex-automata`): `build.rs` includes this file
+//! too, to work out the built-in catalogues' literals and DFAs when Candor is built instead of
+//! at every start.
 
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, HirKind};
+
+/// How a catalogue pattern is parsed to search ASCII text: case-insensitive, with ASCII-only
+/// classes and case folding, over bytes. On ASCII text it finds what the Unicode pattern does.
+pub fn ascii_syntax() -> regex_automata::util::syntax::Config {
+    regex_automata::util::syntax::Config::new()
+        .case_insensitive(true)
+        .unicode(false)
+        .utf8(false)
+}
 
 /// Literals shorter than this are in almost every text: a pattern whose best set has one is
 /// always a candidate.

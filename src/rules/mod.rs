@@ -9,6 +9,7 @@ pub mod lazy;
 pub mod literals;
 pub mod load;
 pub mod phrases;
+pub mod prebuilt;
 pub mod prefilter;
 pub mod scope;
 pub mod spec;

@@ -20,10 +20,13 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
+use regex_automata::dfa::Automaton;
 use regex_automata::{meta, util::syntax, Input};
 
 use super::lazy::{Lazy, LazyRegex};
+use super::prebuilt::{self, PrebuiltRegex};
 
 pub use super::literals::{matches_empty, required_literal_sets, wrap_phrase, LiteralSets};
 use super::prefilter::FOLD_TRIGGERS;
@@ -77,11 +80,7 @@ fn lean(pattern: &str) -> Result<meta::Regex, String> {
 /// [`lean`] in ASCII mode: classes, case folding and `.` know only ASCII, and the pattern
 /// works on bytes. Fails on a pattern that names a Unicode class or a non-ASCII letter.
 fn lean_ascii(pattern: &str) -> Result<meta::Regex, String> {
-    let ascii = syntax::Config::new()
-        .case_insensitive(true)
-        .unicode(false)
-        .utf8(false);
-    lean_with(pattern, ascii)
+    lean_with(pattern, super::literals::ascii_syntax())
 }
 
 fn lean_with(pattern: &str, syntax: syntax::Config) -> Result<meta::Regex, String> {
@@ -100,7 +99,8 @@ fn lean_with(pattern: &str, syntax: syntax::Config) -> Result<meta::Regex, Strin
 }
 
 /// A catalogue pattern matched case-insensitively, compiled the first time a text needs it:
-/// in ASCII mode for a text that is all ASCII, with Unicode otherwise.
+/// in ASCII mode for a text that is all ASCII, with Unicode otherwise. A built-in pattern
+/// searching ASCII text needs no compiling: `build.rs` stored its DFAs (see [`prebuilt`]).
 ///
 /// Why: an ASCII-mode pattern has no Unicode case folds or classes to build and compiles in
 /// about a third of the time, and most drafts are plain ASCII. On ASCII text the two give the
@@ -111,6 +111,14 @@ fn lean_with(pattern: &str, syntax: syntax::Config) -> Result<meta::Regex, Strin
 pub struct PhraseRegex {
     unicode: Lazy<meta::Regex>,
     ascii: Lazy<meta::Regex>,
+    prebuilt: OnceLock<Option<PrebuiltRegex>>,
+}
+
+/// A [`PhraseRegex`] ready to search one text (or parts of it).
+#[derive(Debug, Clone, Copy)]
+pub enum Searcher<'a> {
+    Compiled(&'a meta::Regex),
+    Prebuilt(&'a PrebuiltRegex, &'a PhraseRegex),
 }
 
 impl PhraseRegex {
@@ -119,22 +127,54 @@ impl PhraseRegex {
         PhraseRegex {
             unicode: Lazy::with(pattern.to_string(), lean),
             ascii: Lazy::with(pattern.to_string(), lean_ascii),
+            prebuilt: OnceLock::new(),
         }
     }
 
-    /// The pattern compiled to search `text` (or parts of it).
-    pub fn for_text(&self, text: &str) -> Result<&meta::Regex, &str> {
+    /// The pattern ready to search `text` (or parts of it).
+    pub fn for_text(&self, text: &str) -> Result<Searcher<'_>, &str> {
         if text.is_ascii() {
+            let pattern = self.ascii.pattern();
+            if let Some(prebuilt) = self.prebuilt.get_or_init(|| prebuilt::lookup(pattern)) {
+                return Ok(Searcher::Prebuilt(prebuilt, self));
+            }
             if let Ok(ascii) = self.ascii.get() {
-                return Ok(ascii);
+                return Ok(Searcher::Compiled(ascii));
             }
         }
-        self.unicode.get()
+        self.unicode.get().map(Searcher::Compiled)
     }
 
-    /// Whether either form has been compiled (for tests of what a run compiles).
+    /// Whether a compiled form has been built (for tests of what a run compiles).
     pub fn is_compiled(&self) -> bool {
         self.unicode.is_compiled() || self.ascii.is_compiled()
+    }
+}
+
+impl Searcher<'_> {
+    /// The leftmost-first match in `input`'s span.
+    pub fn find(&self, input: Input<'_>) -> Option<Range<usize>> {
+        match self {
+            Searcher::Compiled(regex) => regex.find(input).map(|m| m.range()),
+            Searcher::Prebuilt(regex, pattern) => match regex.try_search(&input) {
+                Ok(found) => found.map(|m| m.range()),
+                // Not expected (no quit bytes, no Unicode word boundary): search as compiled.
+                Err(_) => pattern.unicode.get().ok()?.find(input).map(|m| m.range()),
+            },
+        }
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        match self {
+            Searcher::Compiled(regex) => regex.is_match(text),
+            Searcher::Prebuilt(regex, pattern) => {
+                let earliest = Input::new(text).earliest(true);
+                match regex.forward().try_search_fwd(&earliest) {
+                    Ok(found) => found.is_some(),
+                    Err(_) => pattern.unicode.get().is_ok_and(|r| r.is_match(text)),
+                }
+            }
+        }
     }
 }
 
@@ -302,7 +342,7 @@ impl PhraseSet {
 #[derive(Debug)]
 pub struct Matcher<'a> {
     /// The patterns that may match, each compiled alone.
-    regexes: Vec<(usize, &'a meta::Regex)>,
+    regexes: Vec<(usize, Searcher<'a>)>,
 }
 
 impl Matcher<'_> {
@@ -330,7 +370,7 @@ impl PhraseSet {
     }
 
     /// Pattern `i`, compiled (on first use) to search `text` or parts of it.
-    pub fn regex(&self, i: usize, text: &str) -> Result<&meta::Regex, &str> {
+    pub fn regex(&self, i: usize, text: &str) -> Result<Searcher<'_>, &str> {
         self.regexes[i].for_text(text)
     }
 
@@ -379,7 +419,7 @@ impl PhraseSet {
                 };
                 if stale {
                     let from = Input::new(text).span(pos..text.len());
-                    next[k] = Some(re.find(from).map(|m| m.range()));
+                    next[k] = Some(re.find(from));
                 }
                 if let Some(Some(r)) = &next[k] {
                     // Strictly earlier only: on a tie the earlier pattern (lower k) wins.
@@ -568,6 +608,47 @@ mod tests {
         // Most patterns compile in ASCII mode, and the examples exercise them.
         assert!(compared > 90, "{compared}");
         assert!(hits > 50, "{hits}");
+    }
+
+    #[test]
+    fn prebuilt_dfas_find_what_the_unicode_patterns_find_in_ascii_text() {
+        let texts = ascii_example_texts();
+        let (mut compared, mut wholes) = (0, 0);
+        for pattern in built_in_patterns() {
+            let unicode = lean(&pattern).unwrap();
+            let whole = format!("^{pattern}$");
+            let unicode_whole = lean(&whole).unwrap();
+            let prebuilt = PhraseRegex::new(&pattern);
+            let prebuilt_whole = PhraseRegex::new(&whole);
+            for text in &texts {
+                let Ok(searcher @ Searcher::Prebuilt(..)) = prebuilt.for_text(text) else {
+                    continue;
+                };
+                let mut found = Vec::new();
+                let mut at = 0;
+                while let Some(m) = searcher.find(Input::new(text.as_str()).span(at..text.len())) {
+                    at = m.end;
+                    found.push(m);
+                }
+                let expected: Vec<_> = unicode
+                    .find_iter(text.as_str())
+                    .map(|m| m.range())
+                    .collect();
+                assert_eq!(found, expected, "{pattern} on {text:?}");
+                assert_eq!(searcher.is_match(text), unicode.is_match(text.as_str()));
+                // Telling which entry a match is: the whole-match form, on the match itself.
+                for m in &expected {
+                    let part = &text[m.clone()];
+                    let whole = prebuilt_whole.for_text(part).unwrap();
+                    assert!(matches!(whole, Searcher::Prebuilt(..)), "{pattern}");
+                    assert_eq!(whole.is_match(part), unicode_whole.is_match(part), "{part}");
+                    wholes += 1;
+                }
+                compared += 1;
+            }
+        }
+        assert!(compared > 1000, "{compared}");
+        assert!(wholes > 50, "{wholes}");
     }
 
     #[test]
