@@ -49,6 +49,11 @@ fn built_in(wrapped: &str) -> Option<(LiteralSets, bool)> {
         .collect();
     Some((sets, empty))
 }
+/// Bytes in which the literal strings are looked for one by one, before they are compiled into
+/// one automaton: a draft's few hundred bytes take microseconds that way, and building the
+/// automaton of a catalogue's hundreds of strings takes a millisecond or two.
+pub const SCAN_DIRECTLY: usize = 8 << 10;
+
 /// Bytes searched pattern by pattern before the whole catalogue is compiled as one.
 pub const BULK_AFTER: usize = 256 << 10;
 
@@ -58,8 +63,15 @@ pub struct PhraseSet {
     /// Each pattern as wrapped, without the `(?i)` it compiles with.
     patterns: Vec<String>,
     regexes: Vec<PhraseRegex>,
-    automaton: Option<AhoCorasick>,
-    /// For each automaton string, the (phrase, bit of its literal set) it belongs to (empty: a
+    /// Every literal string of the patterns' sets (lower-case), then the case-fold triggers.
+    strings: Vec<Vec<u8>>,
+    /// One Aho-Corasick automaton over `strings`, built once [`SCAN_DIRECTLY`] bytes have been
+    /// scanned string by string (`None`: it could not be built).
+    automaton: OnceLock<Option<AhoCorasick>>,
+    /// Bytes scanned string by string so far, and up to how many.
+    scanned_directly: AtomicUsize,
+    scan_directly: usize,
+    /// For each of `strings`, the (phrase, bit of its literal set) it belongs to (empty: a
     /// case-fold trigger).
     owners: Vec<Vec<(usize, u32)>>,
     /// For each phrase, the bits of all its literal sets (0: always a candidate).
@@ -256,21 +268,13 @@ impl PhraseSet {
             strings.push(t.as_bytes().to_vec());
             owners.push(Vec::new());
         }
-        let automaton = AhoCorasickBuilder::new()
-            // Built for every run that lints anything, used only until the run goes bulk: the
-            // contiguous NFA builds in microseconds, a DFA in milliseconds.
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .match_kind(MatchKind::Standard)
-            .ascii_case_insensitive(true)
-            .build(&strings)
-            .ok();
-        if automaton.is_none() {
-            all_sets = vec![0; patterns.len()];
-        }
         PhraseSet {
             patterns: patterns.to_vec(),
             regexes: patterns.iter().map(|p| PhraseRegex::new(p)).collect(),
-            automaton,
+            strings,
+            automaton: OnceLock::new(),
+            scanned_directly: AtomicUsize::new(0),
+            scan_directly: SCAN_DIRECTLY,
             owners,
             all_sets,
             alternation: LazyRegex::new(format!("(?i){}", patterns.join("|"))),
@@ -283,6 +287,13 @@ impl PhraseSet {
     /// [`BULK_AFTER`] (0: at once; `usize::MAX`: never). For tests and benchmarks.
     pub fn with_bulk_after(mut self, bytes: usize) -> PhraseSet {
         self.bulk_after = bytes;
+        self
+    }
+
+    /// This set, looking for its literal strings one by one in the first `bytes` bytes instead
+    /// of [`SCAN_DIRECTLY`] (0: with the automaton at once). For tests.
+    pub fn with_scan_directly(mut self, bytes: usize) -> PhraseSet {
+        self.scan_directly = bytes;
         self
     }
 
@@ -378,22 +389,49 @@ impl PhraseSet {
     /// in it), in ascending order.
     pub fn candidates(&self, text: &str) -> Vec<usize> {
         let mut hit = vec![0u32; self.len()];
-        if let Some(automaton) = &self.automaton {
-            for m in automaton.find_overlapping_iter(text) {
-                let owners = &self.owners[m.pattern().as_usize()];
-                if owners.is_empty() {
-                    // A non-ASCII character that case-folds to an ASCII letter: any pattern may
-                    // match.
-                    return (0..self.len()).collect();
+        // Marks the sets string `k` belongs to; false for a case-fold trigger (a non-ASCII
+        // character that case-folds to an ASCII letter: any pattern may match).
+        let mut mark = |k: usize| {
+            for &(i, bit) in &self.owners[k] {
+                hit[i] |= bit;
+            }
+            !self.owners[k].is_empty()
+        };
+        let all = || (0..self.len()).collect();
+        let before = self
+            .scanned_directly
+            .fetch_add(text.len(), Ordering::Relaxed);
+        if before.saturating_add(text.len()) <= self.scan_directly {
+            let lower = text.to_ascii_lowercase();
+            for (k, s) in self.strings.iter().enumerate() {
+                if memchr::memmem::find(lower.as_bytes(), s).is_some() && !mark(k) {
+                    return all();
                 }
-                for &(i, bit) in owners {
-                    hit[i] |= bit;
+            }
+        } else {
+            let Some(automaton) = self.automaton.get_or_init(|| self.build_automaton()) else {
+                return all();
+            };
+            for m in automaton.find_overlapping_iter(text) {
+                if !mark(m.pattern().as_usize()) {
+                    return all();
                 }
             }
         }
         (0..self.len())
             .filter(|&i| hit[i] == self.all_sets[i])
             .collect()
+    }
+
+    fn build_automaton(&self) -> Option<AhoCorasick> {
+        AhoCorasickBuilder::new()
+            // Used only until the run goes bulk: the contiguous NFA builds in a millisecond or
+            // two, a DFA in several.
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(true)
+            .build(&self.strings)
+            .ok()
     }
 
     /// The non-overlapping leftmost-first matches in `text` of the alternation of `candidates`
@@ -530,6 +568,10 @@ mod tests {
             });
             proptest::prop_assert_eq!(first(&few), expected);
             proptest::prop_assert_eq!(first(&bulk), expected);
+            // Literals looked for one by one or with the automaton: the same candidates.
+            let direct = set(&OVERLAPPING).with_scan_directly(usize::MAX);
+            let automaton = set(&OVERLAPPING).with_scan_directly(0);
+            proptest::prop_assert_eq!(direct.candidates(&text), automaton.candidates(&text));
         }
     }
 
