@@ -27,12 +27,13 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use pulldown_cmark::{CodeBlockKind, Event, Options as MdOptions, Parser, Tag};
 use regex::Regex;
+use regex_automata::{meta, Anchored, Input};
 use serde::Deserialize;
 
 use crate::check::{CheckContext, Findings};
 use crate::document::{markdown, Document, Format};
 use crate::error::ConfigError;
-use crate::rules::lazy::{compiled, LazyRegex};
+use crate::rules::lazy::{compiled, Lazy, LazyRegex};
 use crate::rules::types::parse_options;
 use crate::rules::{Rule, RuleMeta, RuleSource};
 
@@ -64,32 +65,183 @@ impl Default for Options {
     }
 }
 
-/// Every placeholder form, one alternation; the order matters (longest forms first).
-const PLACEHOLDER: &str = r"(?x)
-    \{\{[^{}\n]{0,200}\}\}                 # {{ first_name }}  {{ a | default: 'x' }}
-  | \{%[^%\n]{0,200}%\}                    # {% if x %}
-  | [%$@]\{[^{}\n]{1,120}\}                # %{name}  ${name}  @{issue-author}
-  | \{\s?\$[^{}\n]{1,120}\}                # {$Ticket->Subject}
-  | \{[A-Za-z_][A-Za-z0-9_.\-]{0,60}\}     # {customer_name}
-  | \*\|[A-Z0-9_:]{2,40}\|\*               # *|FNAME|*
-  | \[\[[^\[\]\n]{1,80}\]\]                # [[at-mention]]
-  | <\#?[A-Za-z]+(?:[_\-][A-Za-z]+)+>      # <ISSUE_NUMBER>  <first_name>
-  | <\#[A-Za-z_]+>                         # <#number>
-  | <[A-Z][A-Z0-9]{2,}>                    # <NAME>
-  | <(?:your|customer|agent|insert|user)[\ A-Za-z0-9_]{0,40}>
-  | \[[A-Z][A-Z0-9_]*(?:[\ _/\-][A-Z0-9]+)*\]  # [CUSTOMER NAME]
-  | \$[A-Z][A-Z0-9_]{2,40}(?-u:\b)               # $FIRSTNAME
-  | (?-u:\b)X{3,}(?-u:\b)                              # XXX
-  | \#[A-Z][A-Z_]{2,}(?-u:\b)                    # #NUMBER
-  | (?-u:\b)[A-Z]{2,}(?:NAME|NUMBER|URL|EMAIL|ID)(?-u:\b)  # REPONAME
-  | (?-u:\b)(?:FIRST|LAST|FULL|USER|CUSTOMER|AGENT|COMPANY|ORDER|TICKET|ISSUE|ACCOUNT)_[A-Z_]{2,}(?-u:\b)
-  | (?-u:\B)@(?:username|user|handle|author|someone|mention|your[-_]?name)(?-u:\b)
-  | \[[^\[\]\n]{0,60}?(?-u:\b)(?:(?i:url|link|name|e-?mail|number|date|phone|address|insert|placeholder))(?-u:\b)[^\[\]\n]{0,60}\]
-";
+/// Where the branches of a [`GROUPS`] entry can start a match.
+#[derive(Debug, Clone, Copy)]
+enum Start {
+    /// At one of these bytes (never a capital letter).
+    // Read by the test that checks each group starts only where it says.
+    #[cfg_attr(not(test), allow(dead_code))]
+    Bytes(&'static [u8]),
+    /// At the start of an ASCII word whose first two letters are capitals ("XXX", "REPONAME").
+    CapitalWord,
+}
 
-/// Whether `source` may hold a match of [`PLACEHOLDER`]: every branch of it has a `{`, `<`,
-/// `[`, `@` or `*|`, a `$` or `#` before a capital, or two capitals in a row (`XXX`,
-/// `REPONAME`, `FIRST_NAME`).
+/// Every placeholder form, one alternation per group, each group's branches in order of
+/// preference (longest forms first). Branches of different groups never start at the same byte,
+/// so scanning group by group and taking the leftmost match finds what one alternation of them
+/// all would; each group's own pattern starts with a literal byte and runs behind its fast
+/// prefilter, where the whole alternation could not use one.
+const GROUPS: &[(Start, &str)] = &[
+    (
+        Start::Bytes(b"{"),
+        r"(?x)
+            \{\{[^{}\n]{0,200}\}\}                 # {{ first_name }}  {{ a | default: 'x' }}
+          | \{%[^%\n]{0,200}%\}                    # {% if x %}
+          | \{\s?\$[^{}\n]{1,120}\}                # {$Ticket->Subject}
+          | \{[A-Za-z_][A-Za-z0-9_.\-]{0,60}\}     # {customer_name}
+        ",
+    ),
+    (
+        Start::Bytes(b"%$@"),
+        r"(?x)
+            [%$@]\{[^{}\n]{1,120}\}                # %{name}  ${name}  @{issue-author}
+          | \$[A-Z][A-Z0-9_]{2,40}(?-u:\b)         # $FIRSTNAME
+          | (?-u:\B)@(?:username|user|handle|author|someone|mention|your[-_]?name)(?-u:\b)
+        ",
+    ),
+    (
+        Start::Bytes(b"*"),
+        r"(?x) \*\|[A-Z0-9_:]{2,40}\|\*            # *|FNAME|*
+        ",
+    ),
+    (
+        Start::Bytes(b"["),
+        r"(?x)
+            \[\[[^\[\]\n]{1,80}\]\]                # [[at-mention]]
+          | \[[A-Z][A-Z0-9_]*(?:[\ _/\-][A-Z0-9]+)*\]  # [CUSTOMER NAME]
+          | \[[^\[\]\n]{0,60}?(?-u:\b)(?:(?i:url|link|name|e-?mail|number|date|phone|address|insert|placeholder))(?-u:\b)[^\[\]\n]{0,60}\]
+        ",
+    ),
+    (
+        Start::Bytes(b"<"),
+        r"(?x)
+            <\#?[A-Za-z]+(?:[_\-][A-Za-z]+)+>      # <ISSUE_NUMBER>  <first_name>
+          | <\#[A-Za-z_]+>                         # <#number>
+          | <[A-Z][A-Z0-9]{2,}>                    # <NAME>
+          | <(?:your|customer|agent|insert|user)[\ A-Za-z0-9_]{0,40}>
+        ",
+    ),
+    (
+        Start::Bytes(b"#"),
+        r"(?x) \#[A-Z][A-Z_]{2,}(?-u:\b)           # #NUMBER
+        ",
+    ),
+    (
+        Start::CapitalWord,
+        r"(?x)
+            (?-u:\b)X{3,}(?-u:\b)                  # XXX
+          | (?-u:\b)[A-Z]{2,}(?:NAME|NUMBER|URL|EMAIL|ID)(?-u:\b)  # REPONAME
+          | (?-u:\b)(?:FIRST|LAST|FULL|USER|CUSTOMER|AGENT|COMPANY|ORDER|TICKET|ISSUE|ACCOUNT)_[A-Z_]{2,}(?-u:\b)
+        ",
+    ),
+];
+
+/// The compiled [`GROUPS`].
+#[derive(Debug)]
+struct Placeholders {
+    /// The groups that start at given bytes: found with their own search.
+    by_byte: Vec<meta::Regex>,
+    /// The capital-word group: tried (anchored) only where [`capital_word_starts`] says.
+    capital_words: Vec<meta::Regex>,
+}
+
+impl Placeholders {
+    fn build(_: &str) -> Result<Placeholders, String> {
+        let compile = |pattern: &str| meta::Regex::new(pattern).map_err(|e| e.to_string());
+        let (mut by_byte, mut capital_words) = (Vec::new(), Vec::new());
+        for (start, pattern) in GROUPS {
+            match start {
+                Start::Bytes(_) => by_byte.push(compile(pattern)?),
+                Start::CapitalWord => capital_words.push(compile(pattern)?),
+            }
+        }
+        Ok(Placeholders {
+            by_byte,
+            capital_words,
+        })
+    }
+
+    /// The matches one alternation of every group would find, left to right, never
+    /// overlapping.
+    fn find_all(&self, source: &str) -> Vec<Range<usize>> {
+        let search_from = |re: &meta::Regex, at: usize| re.find(Input::new(source).range(at..));
+        let mut next: Vec<Option<Range<usize>>> = (self.by_byte.iter())
+            .map(|re| search_from(re, 0).map(|m| m.range()))
+            .collect();
+        let capitals = if self.capital_words.is_empty() {
+            Vec::new()
+        } else {
+            capital_word_starts(source.as_bytes())
+        };
+        let mut capitals = capitals.into_iter().peekable();
+        let mut out = Vec::new();
+        let mut at = 0;
+        loop {
+            // A group's next match stays its leftmost one while it starts at or after `at`.
+            for (re, m) in self.by_byte.iter().zip(&mut next) {
+                if m.as_ref().is_some_and(|m| m.start < at) {
+                    *m = search_from(re, at).map(|m| m.range());
+                }
+            }
+            let leftmost = next.iter().flatten().min_by_key(|m| m.start).cloned();
+            let before = leftmost.as_ref().map_or(usize::MAX, |m| m.start);
+            let mut found = None;
+            while let Some(start) = capitals.next_if(|&s| s < before) {
+                if start < at {
+                    continue;
+                }
+                let anchored = Input::new(source).range(start..).anchored(Anchored::Yes);
+                found = self
+                    .capital_words
+                    .iter()
+                    .find_map(|re| re.find(anchored.clone()));
+                if found.is_some() {
+                    break;
+                }
+            }
+            let Some(m) = found.map(|m| m.range()).or(leftmost) else {
+                return out;
+            };
+            at = m.end;
+            out.push(m);
+        }
+    }
+}
+
+/// Where an ASCII word starts with two capitals: a capital pair not preceded by a letter, digit
+/// or `_`. Runs of text with no two capitals in a row (most prose) are passed over a block at a
+/// time with one test the compiler vectorises.
+fn capital_word_starts(b: &[u8]) -> Vec<usize> {
+    const BLOCK: usize = 64;
+    let capital = |c: u8| c.is_ascii_uppercase();
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at + 1 < b.len() {
+        let end = (at + BLOCK).min(b.len() - 1);
+        if let Ok(block) = <&[u8; BLOCK + 1]>::try_from(&b[at..=end]) {
+            let mut pair = false;
+            for i in 0..BLOCK {
+                pair |= capital(block[i]) & capital(block[i + 1]);
+            }
+            if !pair {
+                at = end;
+                continue;
+            }
+        }
+        for i in at..end {
+            let word_before = i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
+            if capital(b[i]) && capital(b[i + 1]) && !word_before {
+                out.push(i);
+            }
+        }
+        at = end;
+    }
+    out
+}
+
+/// Whether `source` may hold a placeholder: every branch of [`GROUPS`] has a `{`, `<`, `[`,
+/// `@` or `*|`, a `$` or `#` before a capital, or two capitals in a row (`XXX`, `REPONAME`,
+/// `FIRST_NAME`).
 fn may_hold_placeholder(source: &str) -> bool {
     let b = source.as_bytes();
     memchr::memchr3(b'{', b'<', b'[', b).is_some()
@@ -118,9 +270,9 @@ pub struct Placeholder {
     meta: RuleMeta,
     // Compiled on first use: a draft without a placeholder candidate never needs `name`, and
     // compiling all four at every start cost a draft milliseconds.
-    placeholder: LazyRegex,
+    placeholder: Lazy<Placeholders>,
     ellipsis: LazyRegex,
-    malformed: LazyRegex,
+    malformed: Lazy<meta::Regex>,
     /// Cheap test for any candidate at all, so most files cost one scan.
     allow: bool,
     templates: bool,
@@ -134,14 +286,17 @@ impl Placeholder {
         let opts: Options = parse_options(src)?;
         let malformed = format!("(?m){MALFORMED}");
         let name = r"[A-Za-z_][A-Za-z0-9_]*(?:[.\->]+[A-Za-z_][A-Za-z0-9_]*)*";
-        for pattern in [PLACEHOLDER, ELLIPSIS_ITEM, &malformed, name] {
+        let groups = GROUPS.iter().map(|(_, pattern)| *pattern);
+        for pattern in groups.chain([ELLIPSIS_ITEM, &malformed, name]) {
             src.check_regex(pattern, "placeholder")?;
         }
         Ok(Placeholder {
             meta,
-            placeholder: LazyRegex::new(PLACEHOLDER.to_string()),
+            placeholder: Lazy::with(String::new(), Placeholders::build),
             ellipsis: LazyRegex::new(ELLIPSIS_ITEM.to_string()),
-            malformed: LazyRegex::new(malformed),
+            malformed: Lazy::with(malformed, |p| {
+                meta::Regex::new(p).map_err(|e| e.to_string())
+            }),
             allow: opts.allow,
             templates: opts.templates,
             known: opts.known,
@@ -153,6 +308,35 @@ impl Placeholder {
         debug_assert!(source.get(span.clone()).is_some());
         out.push(self.meta.diagnostic(span, message));
     }
+}
+
+/// The matches of [`MALFORMED`] (compiled as `malformed`), as its own search would find them.
+/// Every match has a `{` at its start or one character in (`%{`, `x{name}}`), so the pattern
+/// runs anchored at those two places around each `{`, in order, rather than over the whole text
+/// (its counted repetitions make an unanchored search slow).
+fn malformed_matches(malformed: &meta::Regex, source: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    'braces: while let Some(i) = memchr::memchr(b'{', &source.as_bytes()[at..]) {
+        let brace = at + i;
+        let before = source[..brace]
+            .chars()
+            .next_back()
+            .map_or(0, char::len_utf8);
+        for start in [brace - before, brace] {
+            if start < at {
+                continue;
+            }
+            let input = Input::new(source).range(start..).anchored(Anchored::Yes);
+            if let Some(m) = malformed.find(input) {
+                at = m.end();
+                out.push(m.range());
+                continue 'braces;
+            }
+        }
+        at = brace + 1;
+    }
+    out
 }
 
 /// The ellipses of [`ELLIPSIS_ITEM`] list items. A match never spans lines and holds `...`
@@ -284,18 +468,19 @@ impl Rule for Placeholder {
         let Some(placeholder) = compiled(placeholder.transpose(), &self.meta, out) else {
             return;
         };
-        let placeholders = || placeholder.into_iter().flat_map(|r| r.find_iter(source));
+        let placeholders = placeholder.map_or_else(Vec::new, |p| p.find_all(source));
         if !(self.allow || (self.templates && template)) {
             let ellipsis =
                 (source.contains("...") || source.contains('…')).then(|| self.ellipsis.get());
             let Some(ellipsis) = compiled(ellipsis.transpose(), &self.meta, out) else {
                 return;
             };
-            for m in placeholders() {
-                if is_link_text(source, m.range()) {
+            for m in placeholders {
+                if is_link_text(source, m.clone()) {
                     continue;
                 }
-                found.push((m.range(), self.meta.format(&[m.as_str()])));
+                let text = &source[m.clone()];
+                found.push((m, self.meta.format(&[text])));
             }
             for range in ellipsis.map_or_else(Vec::new, |e| ellipsis_items(e, source)) {
                 found.push((
@@ -308,8 +493,8 @@ impl Rule for Placeholder {
             let Some(name_pattern) = compiled(self.name.get(), &self.meta, out) else {
                 return;
             };
-            for m in placeholders() {
-                let text = m.as_str();
+            for m in placeholders {
+                let text = &source[m.clone()];
                 if !text.starts_with(['{', '%', '$', '@', '*']) {
                     continue;
                 }
@@ -320,7 +505,7 @@ impl Rule for Placeholder {
                 let base = name.split(['.', '-', '>']).next().unwrap_or(name);
                 if !self.known.iter().any(|k| k == name || k == base) {
                     found.push((
-                        m.range(),
+                        m,
                         format!(
                             "'{text}' uses `{name}`, which is not one of the known placeholders ({}).",
                             self.known.join(", ")
@@ -334,13 +519,13 @@ impl Rule for Placeholder {
         let Some(malformed) = compiled(malformed.transpose(), &self.meta, out) else {
             return;
         };
-        let malformed = malformed.map(|r| r.find_iter(source));
-        for m in malformed.into_iter().flatten() {
+        let malformed = malformed.map_or_else(Vec::new, |r| malformed_matches(r, source));
+        for m in malformed {
             // Trim the context character the pattern needed on either side.
-            let s = m.as_str();
-            let start = m.start() + s.find('{').or_else(|| s.find('%')).unwrap_or(0);
-            let end = m.start() + s.rfind('}').map_or(s.len(), |i| i + 1);
-            let end = end.max(start + 1).min(m.end());
+            let s = &source[m.clone()];
+            let start = m.start + s.find('{').or_else(|| s.find('%')).unwrap_or(0);
+            let end = m.start + s.rfind('}').map_or(s.len(), |i| i + 1);
+            let end = end.max(start + 1).min(m.end);
             found.push((
                 start..end,
                 format!(
@@ -388,22 +573,147 @@ impl Rule for Placeholder {
 mod tests {
     use super::*;
 
-    static PATTERN: std::sync::LazyLock<Regex> =
-        std::sync::LazyLock::new(|| Regex::new(PLACEHOLDER).unwrap());
+    /// One alternation of every group, in order: what [`Placeholders::find_all`] must find.
+    static PATTERN: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
+        let groups = GROUPS.iter().map(|(_, p)| format!("(?:{p})"));
+        Regex::new(&groups.collect::<Vec<_>>().join("|")).unwrap()
+    });
+
+    static SCANNER: std::sync::LazyLock<Placeholders> =
+        std::sync::LazyLock::new(|| Placeholders::build("").unwrap());
+
+    static MALFORMED_RE: std::sync::LazyLock<(Regex, meta::Regex)> =
+        std::sync::LazyLock::new(|| {
+            let pattern = format!("(?m){MALFORMED}");
+            (
+                Regex::new(&pattern).unwrap(),
+                meta::Regex::new(&pattern).unwrap(),
+            )
+        });
+
+    const TOKENS: &[&str] = &[
+        "{", "}", "{{", "}}", "%", "$", "@", "*", "|", "[", "]", "<", ">", "#", "X", "XX", "A",
+        "NAME", "FIRST", "_", "-", "x", "name", "url", " ", "\n", "user", "Ticket", "é", "ID", "(",
+        ":", "{%", "%}", "*|", "|*", "[[", "]]", "AB", "USER_", "username", "\t",
+    ];
+
+    fn text_of(parts: Vec<&str>) -> String {
+        parts.concat()
+    }
 
     proptest::proptest! {
         #[test]
         fn the_pre_check_passes_every_text_the_pattern_matches(
-            parts in proptest::collection::vec(proptest::sample::select(vec![
-                "{", "}", "{{", "}}", "%", "$", "@", "*", "|", "[", "]", "<", ">", "#", "X", "XX",
-                "A", "NAME", "FIRST", "_", "-", "x", "name", "url", " ", "\n", "user", "Ticket",
-            ]), 0..12),
+            parts in proptest::collection::vec(proptest::sample::select(TOKENS), 0..12),
         ) {
-            let text = parts.concat();
+            let text = text_of(parts);
             if PATTERN.is_match(&text) {
                 proptest::prop_assert!(may_hold_placeholder(&text), "{text:?}");
             }
         }
+
+        /// Scanning group by group finds exactly what one alternation of all of them finds.
+        #[test]
+        fn the_groups_find_what_one_alternation_finds(
+            parts in proptest::collection::vec(proptest::sample::select(TOKENS), 0..60),
+        ) {
+            let text = text_of(parts);
+            let whole: Vec<_> = PATTERN.find_iter(&text).map(|m| m.range()).collect();
+            proptest::prop_assert_eq!(SCANNER.find_all(&text), whole, "{:?}", text);
+        }
+
+        /// Anchored tries around each `{` find what a search of the whole text finds.
+        #[test]
+        fn malformed_tries_find_what_a_whole_search_finds(
+            parts in proptest::collection::vec(proptest::sample::select(TOKENS), 0..40),
+        ) {
+            let text = text_of(parts);
+            let (whole, anchored) = &*MALFORMED_RE;
+            let want: Vec<_> = whole.find_iter(&text).map(|m| m.range()).collect();
+            proptest::prop_assert_eq!(malformed_matches(anchored, &text), want, "{:?}", text);
+        }
+
+        /// The block test never hides a capital-word start, wherever it falls in a block.
+        #[test]
+        fn capital_word_starts_are_every_word_starting_with_two_capitals(
+            text in "[a-zA-Z_ .é]{0,300}",
+        ) {
+            let b = text.as_bytes();
+            let naive: Vec<usize> = (0..b.len().saturating_sub(1))
+                .filter(|&i| {
+                    b[i].is_ascii_uppercase()
+                        && b[i + 1].is_ascii_uppercase()
+                        && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'))
+                })
+                .collect();
+            proptest::prop_assert_eq!(capital_word_starts(b), naive);
+        }
+    }
+
+    #[test]
+    fn each_group_starts_only_where_it_says() {
+        use regex_syntax::hir::literal::{ExtractKind, Extractor};
+        let mut claimed: Vec<u8> = Vec::new();
+        for (start, pattern) in GROUPS {
+            let hir = regex_syntax::Parser::new().parse(pattern).unwrap();
+            let mut extractor = Extractor::new();
+            extractor
+                .kind(ExtractKind::Prefix)
+                .limit_literal_len(2)
+                .limit_class(64)
+                .limit_total(10_000);
+            let prefixes = extractor.extract(&hir);
+            let prefixes = prefixes.literals().expect("a finite set of prefixes");
+            for prefix in prefixes {
+                let bytes = prefix.as_bytes();
+                match start {
+                    Start::Bytes(set) => assert!(set.contains(&bytes[0]), "{pattern}: {bytes:?}"),
+                    Start::CapitalWord => assert!(
+                        bytes.len() == 2 && bytes.iter().all(u8::is_ascii_uppercase),
+                        "{pattern}: {bytes:?}"
+                    ),
+                }
+            }
+            if let Start::Bytes(set) = start {
+                assert!(set
+                    .iter()
+                    .all(|b| !b.is_ascii_uppercase() && !claimed.contains(b)));
+                claimed.extend(*set);
+            }
+        }
+    }
+
+    #[test]
+    fn scanning_finds_every_form_in_file_order() {
+        let text = "Hi {{first_name}} [CUSTOMER NAME] $FIRSTNAME, see XXX or REPONAME at \
+                    <ISSUE_NUMBER> *|FNAME|* #NUMBER FIRST_NAME @username [link] %{x} {a}}";
+        let found: Vec<&str> = SCANNER
+            .find_all(text)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "{{first_name}}",
+                "[CUSTOMER NAME]",
+                "$FIRSTNAME",
+                "XXX",
+                "REPONAME",
+                "<ISSUE_NUMBER>",
+                "*|FNAME|*",
+                "#NUMBER",
+                "FIRST_NAME",
+                "@username",
+                "[link]",
+                "%{x}",
+                "{a}",
+            ]
+        );
+        let (whole, anchored) = &*MALFORMED_RE;
+        let want: Vec<_> = whole.find_iter(text).map(|m| m.range()).collect();
+        assert_eq!(malformed_matches(anchored, text), want);
+        assert_eq!(want.len(), 1);
     }
 
     #[test]
