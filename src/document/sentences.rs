@@ -11,8 +11,13 @@ use unicode_segmentation::UnicodeSegmentation;
 /// Sentence ranges of `prose`, trimmed of surrounding white space, never empty.
 pub fn split(prose: &str) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = Vec::new();
-    for (start, piece) in prose.split_sentence_bound_indices() {
-        let Some(range) = trim(prose, start..start + piece.len()) else {
+    let pieces: Vec<Range<usize>> = if prose.is_ascii() {
+        ascii_sentence_pieces(prose.as_bytes())
+    } else {
+        unicode_sentence_pieces(prose).collect()
+    };
+    for piece in pieces {
+        let Some(range) = trim(prose, piece) else {
             continue;
         };
         if let Some(last) = out.last_mut() {
@@ -24,6 +29,124 @@ pub fn split(prose: &str) -> Vec<Range<usize>> {
         out.push(range);
     }
     out
+}
+
+/// The reference: UAX #29 sentence boundaries, as the pieces between them.
+fn unicode_sentence_pieces(prose: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    prose
+        .split_sentence_bound_indices()
+        .map(|(start, piece)| start..start + piece.len())
+}
+
+/// What UAX #29 (sentence boundaries) makes of an ASCII byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SentenceClass {
+    Cr,
+    Lf,
+    Sp,
+    Lower,
+    Upper,
+    Numeric,
+    /// `.`
+    ATerm,
+    /// `!` and `?`
+    STerm,
+    SContinue,
+    Close,
+    Other,
+}
+
+fn sentence_class(b: u8) -> SentenceClass {
+    use SentenceClass::*;
+    match b {
+        b'\r' => Cr,
+        b'\n' => Lf,
+        b'\t' | 0x0b | 0x0c | b' ' => Sp,
+        b'a'..=b'z' => Lower,
+        b'A'..=b'Z' => Upper,
+        b'0'..=b'9' => Numeric,
+        b'.' => ATerm,
+        b'!' | b'?' => STerm,
+        b',' | b'-' | b':' | b';' => SContinue,
+        b'"' | b'\'' | b'(' | b')' | b'[' | b']' | b'{' | b'}' => Close,
+        _ => Other,
+    }
+}
+
+/// The same pieces as [`unicode_sentence_pieces`] for ASCII text, without the Unicode tables.
+/// A sentence ends only after a line break (SB4) or after a terminator (`.`, `!`, `?`) with
+/// the closing punctuation, spaces and one line break that follow it (SB9-SB11), unless what
+/// comes next keeps the sentence going: `3.5` (SB6), `U.S.` (SB7), a lower-case word after
+/// `.` (SB8), or a comma, colon or another terminator (SB8a).
+fn ascii_sentence_pieces(b: &[u8]) -> Vec<Range<usize>> {
+    use SentenceClass::*;
+    let class = |i: usize| b.get(i).copied().map(sentence_class);
+    let mut ends = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match sentence_class(b[i]) {
+            Cr | Lf => {
+                i += if class(i) == Some(Cr) && class(i + 1) == Some(Lf) {
+                    2
+                } else {
+                    1
+                };
+                ends.push(i);
+            }
+            term @ (ATerm | STerm) => {
+                let mut j = i + 1;
+                if term == ATerm
+                    && (class(j) == Some(Numeric)
+                        || class(j) == Some(Upper)
+                            && i > 0
+                            && matches!(class(i - 1), Some(Upper | Lower)))
+                {
+                    i = j;
+                    continue;
+                }
+                while class(j) == Some(Close) {
+                    j += 1;
+                }
+                while class(j) == Some(Sp) {
+                    j += 1;
+                }
+                let lower_ahead = || {
+                    let stop = b[j..]
+                        .iter()
+                        .map(|&c| sentence_class(c))
+                        .find(|c| matches!(c, Upper | Lower | Cr | Lf | ATerm | STerm));
+                    stop == Some(Lower)
+                };
+                if matches!(class(j), Some(SContinue | ATerm | STerm))
+                    || term == ATerm && lower_ahead()
+                {
+                    i = j;
+                    continue;
+                }
+                match class(j) {
+                    Some(Cr) if class(j + 1) == Some(Lf) => j += 2,
+                    Some(Cr | Lf) => j += 1,
+                    _ => {}
+                }
+                if j < b.len() {
+                    ends.push(j);
+                }
+                i = j;
+            }
+            _ => i += 1,
+        }
+    }
+    if !b.is_empty() && ends.last() != Some(&b.len()) {
+        ends.push(b.len());
+    }
+    let mut start = 0;
+    ends.into_iter()
+        .map(|end| {
+            let piece = start..end;
+            start = end;
+            piece
+        })
+        .collect()
 }
 
 fn trim(prose: &str, range: Range<usize>) -> Option<Range<usize>> {
@@ -163,7 +286,35 @@ mod tests {
         );
     }
 
+    fn reference_pieces(text: &str) -> Vec<Range<usize>> {
+        unicode_sentence_pieces(text).collect()
+    }
+
     proptest::proptest! {
+        #[test]
+        fn ascii_sentences_match_the_unicode_reference(
+            text in "[aAbZ0-9 .!?,;:\"'()\n\r\t-]{0,60}",
+        ) {
+            proptest::prop_assert_eq!(ascii_sentence_pieces(text.as_bytes()), reference_pieces(&text));
+        }
+
+        #[test]
+        fn ascii_sentences_match_on_any_ascii(text in "[\\x00-\\x7f]{0,60}") {
+            proptest::prop_assert_eq!(ascii_sentence_pieces(text.as_bytes()), reference_pieces(&text));
+        }
+
+        #[test]
+        fn ascii_sentences_match_on_prose_like_text(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "Hi", "we", "U", "S", "e", "g", "3", "5", ".", "..", "...", "!", "?", "?!", ",",
+                ":", ";", "-", ")", "(", "\"", "'", "[", "]", " ", "  ", "\n", "\r\n", "\r",
+                "\t", "#", "*", "_", "/", "Mr", "etc",
+            ]), 0..30),
+        ) {
+            let text = parts.concat();
+            proptest::prop_assert_eq!(ascii_sentence_pieces(text.as_bytes()), reference_pieces(&text));
+        }
+
         #[test]
         fn ascii_words_match_the_unicode_reference(text in "[a-zA-Z0-9_ .,:;'\"!?()\n\r\t-]{0,60}") {
             let fast: Vec<_> = words(&text).collect();
