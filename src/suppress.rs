@@ -149,8 +149,10 @@ impl Suppressions {
                 .build(["\\u003c!--"])
                 .expect("one literal needle")
         });
-        if !(source.contains("candor-") || source.contains("vale"))
-            || !(source.contains("<!--") || ESCAPED_OPEN.is_match(source.as_str()))
+        // memmem's vectorised search: `str::contains` with a `&str` is several times slower.
+        let has = |needle: &[u8]| memchr::memmem::find(source.as_bytes(), needle).is_some();
+        if !(has(b"candor-") || has(b"vale"))
+            || !(has(b"<!--") || ESCAPED_OPEN.is_match(source.as_str()))
         {
             return Suppressions::default();
         }

@@ -261,6 +261,16 @@ struct Forms {
 static SIGNATURE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:(?:^|\s+)[\^*~\-–—]\s*\w+)+\s*$").unwrap());
 
+/// `text` without a trailing sign-off ([`SIGNATURE`]). Every sign-off has one of its marks, so
+/// a sentence without any (most of them) skips the regex.
+fn strip_signature(text: &str) -> String {
+    if text.contains(['^', '*', '~', '-', '–', '—']) {
+        SIGNATURE.replace(text, "").into_owned()
+    } else {
+        text.to_string()
+    }
+}
+
 impl ReplySentence {
     pub fn new(span: Range<usize>, text: &str) -> Self {
         ReplySentence {
@@ -279,8 +289,7 @@ impl ReplySentence {
 
     /// The sentence without a trailing sign-off.
     pub fn text(&self) -> &str {
-        self.bare
-            .get_or_init(|| SIGNATURE.replace(&self.raw, "").into_owned())
+        self.bare.get_or_init(|| strip_signature(&self.raw))
     }
 
     fn terms(&self) -> &foldhash::HashSet<String> {
@@ -743,6 +752,25 @@ fn is_echo(question: &str, finder: Option<&Finder<'_>>, reply_sentence: &str) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The mark pre-check never changes what the sign-off pattern strips.
+        #[test]
+        fn stripping_a_sign_off_matches_the_pattern(text in "[a-zA-Z ^*~\\-–—é\n.,?]{0,40}") {
+            let want = SIGNATURE.replace(&text, "").into_owned();
+            proptest::prop_assert_eq!(strip_signature(&text), want);
+        }
+    }
+
+    #[test]
+    fn sign_offs_are_stripped() {
+        assert_eq!(strip_signature("Thanks! -Dana"), "Thanks!");
+        assert_eq!(strip_signature("Thanks — Dana"), "Thanks");
+        assert_eq!(
+            strip_signature("Your refund went out today."),
+            "Your refund went out today."
+        );
+    }
 
     fn verdict(question: &str, context: &str, reply: &[&str]) -> Verdict {
         let sentences: Vec<_> = reply

@@ -228,9 +228,10 @@ fn capital_word_starts(b: &[u8]) -> Vec<usize> {
                 continue;
             }
         }
+        let word_before =
+            |i: usize| i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
         for i in at..end {
-            let word_before = i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
-            if capital(b[i]) && capital(b[i + 1]) && !word_before {
+            if capital(b[i]) && capital(b[i + 1]) && !word_before(i) {
                 out.push(i);
             }
         }
@@ -406,7 +407,7 @@ fn reader_parses_alike(source: &str) -> bool {
             Some(b' ' | b'\t' | 0x0b | 0x0c | b'x' | b'X')
         ) && bytes.get(i + 2) == Some(&b']')
     });
-    !task_box && !source.contains("+++")
+    !task_box && memchr::memmem::find(bytes, b"+++").is_none()
 }
 
 /// Fenced code, inline code and HTML comments, from a parse with [`markdown_options`].
@@ -470,8 +471,8 @@ impl Rule for Placeholder {
         };
         let placeholders = placeholder.map_or_else(Vec::new, |p| p.find_all(source));
         if !(self.allow || (self.templates && template)) {
-            let ellipsis =
-                (source.contains("...") || source.contains('…')).then(|| self.ellipsis.get());
+            let dots = memchr::memmem::find(source.as_bytes(), b"...").is_some();
+            let ellipsis = (dots || source.contains('…')).then(|| self.ellipsis.get());
             let Some(ellipsis) = compiled(ellipsis.transpose(), &self.meta, out) else {
                 return;
             };
