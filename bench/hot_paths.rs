@@ -268,6 +268,7 @@ mod render {
                     text: Arc::from(NOISY),
                     diagnostics: found.diagnostics,
                     questions: found.questions,
+                    positions: None,
                 }
             })
             .collect();

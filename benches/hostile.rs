@@ -46,6 +46,7 @@ fn run(rules: &RuleSet, name: &str, bytes: Vec<u8>, formats: &[OutputFormat]) ->
             text: Arc::from(input.doc.source),
             diagnostics: findings.diagnostics,
             questions: findings.questions,
+            positions: None,
         }],
         rules: Vec::new(),
         related_sources: Vec::new(),

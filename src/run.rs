@@ -12,7 +12,7 @@ use crate::diagnostic::Severity;
 use crate::document::Format;
 use crate::error::{ConfigError, InputError};
 use crate::fix;
-use crate::report::{FileReport, RelatedSource, Report};
+use crate::report::{FileReport, KnownPositions, RelatedSource, Report};
 use crate::rules::RuleSet;
 use crate::source::macros::FileKind;
 use crate::source::{self, walk, Input, Loaded, ReadOptions};
@@ -36,6 +36,10 @@ pub struct Options {
     pub all_structured: bool,
     /// Apply the findings' unambiguous fixes (in memory: see [`Outcome::fixed`]).
     pub fix: bool,
+    /// Keep the text of each file with findings in the report, for snippets (human output).
+    /// Without it a file keeps only the line and column of its findings' offsets
+    /// ([`FileReport::forget_text`]), all other formats need.
+    pub keep_text: bool,
 }
 
 /// What a run produced.
@@ -295,7 +299,12 @@ fn lint_job(
     } = job;
     let findings = lint_findings(&effective, &input, shared_inbound, opts.min_level);
     if !opts.fix {
-        return (finish_input(input, findings, related, false), None);
+        let keep = if opts.keep_text {
+            Keep::WithFindings
+        } else {
+            Keep::Positions
+        };
+        return (finish_input(input, findings, related, keep), None);
     }
     let original = input.doc.source.clone();
     let first = fix::Pass {
@@ -333,7 +342,7 @@ fn lint_job(
         diagnostics,
         questions,
     };
-    (finish_input(input, findings, related, true), fixed)
+    (finish_input(input, findings, related, Keep::Always), fixed)
 }
 
 /// Checks one input with its configuration: rules, then suppression comments, accepted terms
@@ -356,13 +365,24 @@ fn lint_findings(
     findings
 }
 
-/// The report of one input; its own inbound messages become related sources. Its text is kept
-/// when there are findings to show or `keep_text` (`--fix` prints fixed standard input).
+/// How much of a file's text its report keeps.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    /// The text (`--fix` prints fixed standard input).
+    Always,
+    /// The text of a file with findings, for snippets.
+    WithFindings,
+    /// Only the positions of the findings' offsets.
+    Positions,
+}
+
+/// The report of one input; its own inbound messages become related sources. A file with
+/// nothing to report keeps no text unless `keep` is [`Keep::Always`].
 fn finish_input(
     input: Input,
     findings: Findings,
     related: &mut Vec<RelatedSource>,
-    keep_text: bool,
+    keep: Keep,
 ) -> FileReport {
     for i in input.inbound {
         related.push(RelatedSource {
@@ -370,16 +390,22 @@ fn finish_input(
             text: Arc::from(i.doc.source),
         });
     }
-    // A file with nothing to report needs no text: dropping it keeps memory flat on big runs.
-    let text = if !keep_text && findings.diagnostics.is_empty() && findings.questions.is_empty() {
-        Arc::from("")
-    } else {
-        Arc::from(input.doc.source)
-    };
-    FileReport {
+    // Dropping texts keeps memory flat on big runs.
+    let nothing = findings.diagnostics.is_empty() && findings.questions.is_empty();
+    let mut file = FileReport {
         path: input.path,
-        text,
+        text: Arc::from(""),
         diagnostics: findings.diagnostics,
         questions: findings.questions,
+        positions: None,
+    };
+    match keep {
+        Keep::Always => file.text = Arc::from(input.doc.source),
+        _ if nothing => {}
+        Keep::WithFindings => file.text = Arc::from(input.doc.source),
+        Keep::Positions => {
+            file.positions = Some(KnownPositions::of(&file, &input.doc.source));
+        }
     }
+    file
 }

@@ -244,6 +244,7 @@ fn sarif_related_locations_point_into_the_customer_message() {
         read: Default::default(),
         all_structured: false,
         fix: false,
+        keep_text: false,
     };
     let mut outcome = run::run(&rules, &opts);
     let report = &mut outcome.report;

@@ -121,6 +121,7 @@ fn lint(text: &str, format: Format) -> Report {
             text: Arc::from(text),
             diagnostics: findings.diagnostics,
             questions: findings.questions,
+            positions: None,
         }],
         rules: Vec::new(),
         related_sources: Vec::new(),
@@ -237,6 +238,7 @@ fn run_json(paths: Vec<PathBuf>) -> Value {
         read: Default::default(),
         all_structured: false,
         fix: false,
+        keep_text: false,
     };
     let outcome = run::run(&RULES, &opts);
     assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);

@@ -36,6 +36,7 @@ fn lint(name: &str) -> Report {
             text: Arc::from(doc.source),
             diagnostics: findings.diagnostics,
             questions: findings.questions,
+            positions: None,
         }],
         related_sources: Vec::new(),
         rules: Vec::new(),

@@ -156,6 +156,7 @@ fn run_check(args: &CheckArgs) -> u8 {
         },
         all_structured: args.macros || !args.fields.is_empty() || args.column.is_some(),
         fix: args.fix || args.diff,
+        keep_text: args.format == report::OutputFormat::Human,
     };
     let mut outcome = match run::run_with(&mut resolver, &opts) {
         Ok(o) => o,

@@ -11,8 +11,8 @@
 
 use std::fmt::Write;
 
-use super::{Position, Report};
-use crate::diagnostic::{LineIndex, Severity};
+use super::Report;
+use crate::diagnostic::Severity;
 
 /// The workflow command for a severity.
 pub fn command(s: Severity) -> &'static str {
@@ -38,10 +38,10 @@ pub fn escape_property(s: &str) -> String {
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     for file in &report.files {
-        let index = LineIndex::new(&file.text);
+        let lines = file.lines();
         let path = escape_property(&file.path);
         for d in &file.diagnostics {
-            let p = Position::of(&file.text, &index, &d.span);
+            let p = lines.position(&d.span);
             let mut message = d.message.clone();
             match d.suggestions.as_slice() {
                 [] => {}

@@ -4,14 +4,13 @@
 use std::fmt::Write;
 
 use super::Report;
-use crate::diagnostic::LineIndex;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     for file in &report.files {
-        let index = LineIndex::new(&file.text);
+        let lines = file.lines();
         for d in &file.diagnostics {
-            let at = index.line_col(&file.text, d.span.start);
+            let at = lines.line_col(d.span.start);
             let _ = writeln!(
                 out,
                 "{}:{}:{}: {} {}: {}",

@@ -12,7 +12,7 @@ pub mod sarif;
 use std::sync::Arc;
 
 use crate::check::Question;
-use crate::diagnostic::{Diagnostic, LineIndex, Severity};
+use crate::diagnostic::{Diagnostic, LineCol, LineIndex, Severity};
 use crate::rules::{RuleMeta, RuleSet};
 
 /// Findings for one linted file, with its text (for line numbers and snippets).
@@ -22,6 +22,132 @@ pub struct FileReport {
     pub text: Arc<str>,
     pub diagnostics: Vec<Diagnostic>,
     pub questions: Vec<Question>,
+    /// Set by [`FileReport::forget_text`]: where the findings' offsets are, in place of the text.
+    pub positions: Option<KnownPositions>,
+}
+
+impl FileReport {
+    /// Drops the file's text, keeping the line and column of every offset its findings use:
+    /// all that reporters without snippets (every format but human) need. On a run over
+    /// thousands of files the texts were the largest part of the report.
+    pub fn forget_text(&mut self) {
+        if self.positions.is_none() {
+            self.positions = Some(KnownPositions::of(self, &self.text));
+            self.text = Arc::from("");
+        }
+    }
+
+    /// Line and column lookups in this file.
+    pub fn lines(&self) -> FileLines<'_> {
+        match &self.positions {
+            Some(known) => FileLines::Known(known),
+            None => FileLines::Text {
+                text: &self.text,
+                index: LineIndex::new(&self.text),
+            },
+        }
+    }
+
+    /// Offsets (in this file) that the findings' spans start or end at.
+    fn offsets(&self) -> Vec<usize> {
+        let own = |path: &str| path == &*self.path;
+        let mut at = Vec::new();
+        for d in &self.diagnostics {
+            at.extend([d.span.start, d.span.end]);
+            if let Some(fix) = &d.fix {
+                at.extend([fix.span.start, fix.span.end]);
+            }
+            for r in d.related.iter().filter(|r| own(&r.path)) {
+                at.extend([r.span.start, r.span.end]);
+            }
+        }
+        for q in &self.questions {
+            if own(&q.path) {
+                at.extend([q.span.start, q.span.end]);
+            }
+            if let Some(answer) = &q.answer {
+                at.extend([answer.start, answer.end]);
+            }
+        }
+        at.sort_unstable();
+        at.dedup();
+        at
+    }
+}
+
+/// Where some offsets of a text are, worked out while the text was at hand.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KnownPositions {
+    /// (byte offset, its line and column, its 1-based column in UTF-8 bytes), by offset.
+    at: Vec<(usize, LineCol, usize)>,
+}
+
+impl KnownPositions {
+    /// The positions of the offsets `file`'s findings use, in `text` (the file's text).
+    pub fn of(file: &FileReport, text: &str) -> KnownPositions {
+        let lines = FileLines::Text {
+            text,
+            index: LineIndex::new(text),
+        };
+        KnownPositions {
+            at: file
+                .offsets()
+                .into_iter()
+                .map(|o| (o, lines.line_col(o), lines.byte_column(o)))
+                .collect(),
+        }
+    }
+
+    fn get(&self, offset: usize) -> Option<(LineCol, usize)> {
+        let i = self.at.binary_search_by_key(&offset, |(o, _, _)| *o).ok()?;
+        Some((self.at[i].1, self.at[i].2))
+    }
+}
+
+/// Line and column lookups in one file: from its text, or from the positions kept when the text
+/// was dropped ([`FileReport::forget_text`]).
+pub enum FileLines<'a> {
+    Text { text: &'a str, index: LineIndex },
+    Known(&'a KnownPositions),
+}
+
+/// Where an offset no finding uses is said to be once the text is gone: where an empty text's
+/// offsets are.
+const UNKNOWN: (LineCol, usize) = (LineCol { line: 1, column: 1 }, 1);
+
+impl FileLines<'_> {
+    /// Line and column (in Unicode scalar values) of `offset`.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        match self {
+            FileLines::Text { text, index } => index.line_col(text, offset),
+            FileLines::Known(known) => known.get(offset).unwrap_or(UNKNOWN).0,
+        }
+    }
+
+    /// 1-based column of `offset` in UTF-8 bytes.
+    pub fn byte_column(&self, offset: usize) -> usize {
+        match self {
+            FileLines::Text { text, index } => {
+                let line = index.line_col(text, offset).line;
+                let start = index.line_start(line).unwrap_or(0);
+                offset.min(text.len()).saturating_sub(start) + 1
+            }
+            FileLines::Known(known) => known.get(offset).unwrap_or(UNKNOWN).1,
+        }
+    }
+
+    /// Where `span` is.
+    pub fn position(&self, span: &std::ops::Range<usize>) -> Position {
+        let (a, b) = (self.line_col(span.start), self.line_col(span.end));
+        Position {
+            start: span.start,
+            end: span.end,
+            line: a.line,
+            column: a.column,
+            end_line: b.line,
+            end_column: b.column,
+        }
+    }
 }
 
 /// A file read only to explain findings (the customer's message).
@@ -144,29 +270,62 @@ impl Position {
 /// Positions of spans in a report's files: each file's text found once (not by a search of
 /// every file per span) and its line index built once, while its spans are made.
 pub struct Positions<'a> {
-    texts: std::collections::HashMap<&'a str, &'a str>,
+    files: std::collections::HashMap<&'a str, Source<'a>>,
+    /// Related sources' texts, for spans into a file whose text was dropped that its own
+    /// findings do not use (the same file named as `--inbound`).
+    related: std::collections::HashMap<&'a str, &'a str>,
     indexes: std::collections::HashMap<&'a str, LineIndex>,
+}
+
+/// Where a file's positions come from.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    Text(&'a str),
+    Known(&'a KnownPositions),
 }
 
 impl<'a> Positions<'a> {
     pub fn new(report: &'a Report) -> Positions<'a> {
-        let mut texts = std::collections::HashMap::new();
+        let mut files = std::collections::HashMap::new();
+        let mut related = std::collections::HashMap::new();
         // As in [`Report::text_of`]: the first linted file of a name, then related sources.
         for r in &report.related_sources {
-            texts.insert(&*r.path, &*r.text);
+            files.insert(&*r.path, Source::Text(&r.text));
+            related.insert(&*r.path, &*r.text);
         }
         for f in report.files.iter().rev() {
-            texts.insert(&*f.path, &*f.text);
+            let source = match &f.positions {
+                Some(known) => Source::Known(known),
+                None => Source::Text(&f.text),
+            };
+            files.insert(&*f.path, source);
         }
         Positions {
-            texts,
+            files,
+            related,
             indexes: std::collections::HashMap::new(),
         }
     }
 
     /// Where `span` of the file at `path` is.
     pub fn of(&mut self, path: &'a str, span: &std::ops::Range<usize>) -> Position {
-        let text: &str = self.texts.get(path).copied().unwrap_or("");
+        let text = match self.files.get(path).copied() {
+            Some(Source::Known(known)) => match (known.get(span.start), known.get(span.end)) {
+                (Some((a, _)), Some((b, _))) => {
+                    return Position {
+                        start: span.start,
+                        end: span.end,
+                        line: a.line,
+                        column: a.column,
+                        end_line: b.line,
+                        end_column: b.column,
+                    }
+                }
+                _ => self.related.get(path).copied().unwrap_or(""),
+            },
+            Some(Source::Text(text)) => text,
+            None => "",
+        };
         let index = self
             .indexes
             .entry(path)
@@ -207,5 +366,117 @@ pub fn render(report: &Report, format: OutputFormat, color: bool) -> String {
         OutputFormat::Sarif => sarif::render(report),
         OutputFormat::Github => github::render(report),
         OutputFormat::Rdjson => rdjson::render(report),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Edit, Related};
+    use proptest::prelude::*;
+
+    const FORMATS: [OutputFormat; 5] = [
+        OutputFormat::Json,
+        OutputFormat::Line,
+        OutputFormat::Sarif,
+        OutputFormat::Github,
+        OutputFormat::Rdjson,
+    ];
+
+    /// A file of `text` with a finding at each of `spans` (offsets may be past the end or
+    /// inside a character), some with a fix, a related span into the file itself and a
+    /// question it answers.
+    fn file(path: &str, text: &str, spans: &[(usize, usize)]) -> FileReport {
+        let path: Arc<str> = Arc::from(path);
+        let mut diagnostics = Vec::new();
+        let mut questions = Vec::new();
+        for (i, &(a, b)) in spans.iter().enumerate() {
+            let span = a.min(b)..a.max(b);
+            let mut d = Diagnostic::new(
+                Arc::from("Test.Rule"),
+                Severity::Warning,
+                format!("finding {i}"),
+                span.clone(),
+            );
+            if i % 2 == 0 {
+                d.fix = Some(Edit {
+                    span: span.start..span.start + i,
+                    replacement: String::new(),
+                });
+            }
+            if i % 3 == 0 {
+                d.related.push(Related {
+                    path: path.clone(),
+                    span: b / 2..a + 1,
+                    message: "here too".to_string(),
+                });
+                d.related.push(Related {
+                    path: Arc::from("customer.txt"),
+                    span: b..a + b,
+                    message: "asked here".to_string(),
+                });
+            }
+            diagnostics.push(d);
+            questions.push(Question {
+                path: path.clone(),
+                span: a / 3..b + 2,
+                text: "Why?".to_string(),
+                addressed: i % 2 == 1,
+                answer: (i % 2 == 1).then_some(b..a + b),
+                score: 0.5,
+            });
+        }
+        FileReport {
+            path,
+            text: Arc::from(text),
+            diagnostics,
+            questions,
+            positions: None,
+        }
+    }
+
+    fn render_all(report: &Report) -> Vec<String> {
+        FORMATS.iter().map(|f| render(report, *f, false)).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Every format but human says the same from the positions kept at lint time as from
+        /// the text, whatever the characters, line breaks and offsets.
+        #[test]
+        fn positions_kept_without_the_text_give_the_same_reports(
+            pieces in prop::collection::vec(
+                prop::sample::select(vec!["a", "bc ", "é", "🙂", "\n", "\r\n", "\u{feff}", "日本"]),
+                0..80,
+            ),
+            spans in prop::collection::vec((0..260usize, 0..260usize), 1..6),
+            other in prop::collection::vec((0..260usize, 0..260usize), 1..3),
+        ) {
+            let text = pieces.concat();
+            let half = (0..=text.len() / 2).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+            let mut second = file("b.md", &text[..half], &other);
+            // A span from another file into the first one, which its own findings do not use:
+            // found in the related source of the same name (`--inbound` naming a linted file).
+            second.diagnostics[0].related.push(Related {
+                path: Arc::from("a.md"),
+                span: 1..text.len() + 3,
+                message: "in a.md".to_string(),
+            });
+            let mut report = Report {
+                files: vec![file("a.md", &text, &spans), second],
+                related_sources: vec![
+                    RelatedSource { path: Arc::from("customer.txt"), text: Arc::from(text.as_str()) },
+                    RelatedSource { path: Arc::from("a.md"), text: Arc::from(text.as_str()) },
+                ],
+                rules: Vec::new(),
+            };
+            let before = render_all(&report);
+            for f in &mut report.files {
+                f.forget_text();
+                prop_assert!(f.text.is_empty());
+            }
+            prop_assert_eq!(render_all(&report), before);
+        }
     }
 }

@@ -10,8 +10,8 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use super::Report;
-use crate::diagnostic::{LineIndex, Severity};
+use super::{FileLines, Report};
+use crate::diagnostic::Severity;
 
 #[derive(Serialize)]
 pub struct DiagnosticResult {
@@ -74,38 +74,35 @@ pub fn severity(s: Severity) -> &'static str {
 }
 
 /// Line and UTF-8 byte column (both 1-based) of `offset`.
-fn position(text: &str, index: &LineIndex, offset: usize) -> RdPosition {
-    let line = index.line_col(text, offset).line;
-    let start = index.line_start(line).unwrap_or(0);
+fn position(lines: &FileLines, offset: usize) -> RdPosition {
     RdPosition {
-        line,
-        column: offset.min(text.len()).saturating_sub(start) + 1,
+        line: lines.line_col(offset).line,
+        column: lines.byte_column(offset),
     }
 }
 
-fn range(text: &str, index: &LineIndex, span: &Range<usize>) -> RdRange {
+fn range(lines: &FileLines, span: &Range<usize>) -> RdRange {
     RdRange {
-        start: position(text, index, span.start),
-        end: position(text, index, span.end),
+        start: position(lines, span.start),
+        end: position(lines, span.end),
     }
 }
 
 pub fn to_value(report: &Report) -> DiagnosticResult {
     let mut diagnostics = Vec::new();
     for file in &report.files {
-        let text: &str = &file.text;
-        let index = LineIndex::new(text);
+        let lines = file.lines();
         for d in &file.diagnostics {
             let suggestions = match &d.fix {
                 Some(edit) => vec![Suggestion {
-                    range: range(text, &index, &edit.span),
+                    range: range(&lines, &edit.span),
                     text: edit.replacement.clone(),
                 }],
                 None => d
                     .suggestions
                     .iter()
                     .map(|s| Suggestion {
-                        range: range(text, &index, &d.span),
+                        range: range(&lines, &d.span),
                         text: s.clone(),
                     })
                     .collect(),
@@ -114,7 +111,7 @@ pub fn to_value(report: &Report) -> DiagnosticResult {
                 message: d.message.clone(),
                 location: Location {
                     path: file.path.to_string(),
-                    range: range(text, &index, &d.span),
+                    range: range(&lines, &d.span),
                 },
                 severity: severity(d.severity),
                 code: Code {
@@ -145,9 +142,12 @@ mod tests {
     fn columns_count_utf8_bytes() {
         // reviewdog's own example: in 'a𐐀b', b is at column 6.
         let text = "x\na𐐀b";
-        let index = LineIndex::new(text);
+        let lines = FileLines::Text {
+            text,
+            index: crate::diagnostic::LineIndex::new(text),
+        };
         let b = text.find('b').unwrap();
-        assert_eq!(position(text, &index, b), RdPosition { line: 2, column: 6 });
-        assert_eq!(position(text, &index, 0), RdPosition { line: 1, column: 1 });
+        assert_eq!(position(&lines, b), RdPosition { line: 2, column: 6 });
+        assert_eq!(position(&lines, 0), RdPosition { line: 1, column: 1 });
     }
 }

@@ -165,6 +165,7 @@ pub fn lint_and_check(rules: &RuleSet, path: &str, doc: Document, inbound: &[Inb
             text: Arc::from(doc.source),
             diagnostics: findings.diagnostics,
             questions: findings.questions,
+            positions: None,
         }],
         rules: Vec::new(),
         related_sources: inbound
