@@ -59,6 +59,13 @@ fn print_stdout(text: &str) {
     let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
 }
 
+/// Streams the JSON report to stdout (a big run's report is never held as one string); a
+/// closed pipe ends quietly.
+fn print_json_stdout(report: &report::Report) {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let _ = report::json::write(report, &mut out).and_then(|_| out.flush());
+}
+
 fn error_line(msg: impl std::fmt::Display) {
     eprintln!("candor: error: {msg}");
 }
@@ -192,17 +199,10 @@ fn run_check(args: &CheckArgs) -> u8 {
     } else {
         use_color(args.color, std::io::stdout().is_terminal())
     };
-    let mut text = report::render(report, args.format, color);
-    if args.quiet && args.format == report::OutputFormat::Human {
-        let summary = report::human::summary_line(report);
-        if text.ends_with(&summary) {
-            text.truncate(text.len() - summary.len());
-        }
-    }
-    if stdin_fixed.is_some() {
-        eprint!("{text}");
+    if args.format == report::OutputFormat::Json && stdin_fixed.is_none() {
+        print_json_stdout(report);
     } else {
-        print_stdout(&text);
+        print_report(report, args, color, stdin_fixed.is_some());
     }
 
     if !outcome.errors.is_empty() || write_failed {
@@ -214,6 +214,22 @@ fn run_check(args: &CheckArgs) -> u8 {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
+    }
+}
+
+/// Renders the report in `args.format` and prints it: on stderr when stdout carries fixed text.
+fn print_report(report: &report::Report, args: &CheckArgs, color: bool, to_stderr: bool) {
+    let mut text = report::render(report, args.format, color);
+    if args.quiet && args.format == report::OutputFormat::Human {
+        let summary = report::human::summary_line(report);
+        if text.ends_with(&summary) {
+            text.truncate(text.len() - summary.len());
+        }
+    }
+    if to_stderr {
+        eprint!("{text}");
+    } else {
+        print_stdout(&text);
     }
 }
 

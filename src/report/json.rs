@@ -7,9 +7,13 @@
 //! `{"start", "end", "line", "column", "end_line", "end_column"}` (bytes, end exclusive; lines
 //! and columns 1-based, columns in Unicode scalar values).
 
+use std::cell::RefCell;
+use std::io::Write;
+
+use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
 use serde::Serialize;
 
-use super::{Position, Positions, Report, Summary};
+use super::{FileReport, Position, Positions, Report, Summary};
 
 // The report borrows from [`Report`] rather than copying every message: on a run over a
 // whole docs repository the copies doubled the report's memory.
@@ -92,65 +96,110 @@ fn json_span(p: Position) -> JsonSpan {
     }
 }
 
+/// One file's findings as a serialisable value.
+fn json_file<'a>(f: &'a FileReport, spans: &mut Positions<'a>) -> JsonFile<'a> {
+    let file = JsonFile {
+        path: &f.path,
+        diagnostics: f
+            .diagnostics
+            .iter()
+            .map(|d| JsonDiagnostic {
+                rule: &d.rule,
+                severity: d.severity.as_str(),
+                message: &d.message,
+                span: json_span(spans.of(&f.path, &d.span)),
+                suggestions: &d.suggestions,
+                related: d
+                    .related
+                    .iter()
+                    .map(|r| JsonRelated {
+                        path: &r.path,
+                        span: json_span(spans.of(&r.path, &r.span)),
+                        message: &r.message,
+                    })
+                    .collect(),
+                link: d.link.as_deref(),
+                fix: d.fix.as_ref().map(|e| JsonFix {
+                    span: json_span(spans.of(&f.path, &e.span)),
+                    replacement: &e.replacement,
+                }),
+            })
+            .collect(),
+        questions: f
+            .questions
+            .iter()
+            .map(|q| JsonQuestion {
+                path: &q.path,
+                span: json_span(spans.of(&q.path, &q.span)),
+                text: &q.text,
+                addressed: q.addressed,
+                answer: q.answer.as_ref().map(|a| JsonAnswer {
+                    span: json_span(spans.of(&f.path, a)),
+                }),
+                score: (q.score * 1000.0).round() / 1000.0,
+            })
+            .collect(),
+    };
+    spans.done_with(&f.path);
+    file
+}
+
 /// The report as a serialisable value.
 pub fn to_value(report: &Report) -> JsonReport<'_> {
     let mut spans = Positions::new(report);
-    let mut files = Vec::with_capacity(report.files.len());
-    for f in &report.files {
-        let file = JsonFile {
-            path: &f.path,
-            diagnostics: f
-                .diagnostics
-                .iter()
-                .map(|d| JsonDiagnostic {
-                    rule: &d.rule,
-                    severity: d.severity.as_str(),
-                    message: &d.message,
-                    span: json_span(spans.of(&f.path, &d.span)),
-                    suggestions: &d.suggestions,
-                    related: d
-                        .related
-                        .iter()
-                        .map(|r| JsonRelated {
-                            path: &r.path,
-                            span: json_span(spans.of(&r.path, &r.span)),
-                            message: &r.message,
-                        })
-                        .collect(),
-                    link: d.link.as_deref(),
-                    fix: d.fix.as_ref().map(|e| JsonFix {
-                        span: json_span(spans.of(&f.path, &e.span)),
-                        replacement: &e.replacement,
-                    }),
-                })
-                .collect(),
-            questions: f
-                .questions
-                .iter()
-                .map(|q| JsonQuestion {
-                    path: &q.path,
-                    span: json_span(spans.of(&q.path, &q.span)),
-                    text: &q.text,
-                    addressed: q.addressed,
-                    answer: q.answer.as_ref().map(|a| JsonAnswer {
-                        span: json_span(spans.of(&f.path, a)),
-                    }),
-                    score: (q.score * 1000.0).round() / 1000.0,
-                })
-                .collect(),
-        };
-        spans.done_with(&f.path);
-        files.push(file);
-    }
     JsonReport {
         version: 1,
-        files,
+        files: report
+            .files
+            .iter()
+            .map(|f| json_file(f, &mut spans))
+            .collect(),
         summary: report.summary(),
     }
 }
 
+/// The same report as [`to_value`], made one file at a time as it is written: a run over
+/// thousands of files never holds the whole serialised report.
+struct Streamed<'a> {
+    report: &'a Report,
+    spans: RefCell<Positions<'a>>,
+}
+
+impl Serialize for Streamed<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut out = s.serialize_struct("JsonReport", 3)?;
+        out.serialize_field("version", &1u32)?;
+        out.serialize_field("files", &StreamedFiles(self))?;
+        out.serialize_field("summary", &self.report.summary())?;
+        out.end()
+    }
+}
+
+struct StreamedFiles<'s, 'a>(&'s Streamed<'a>);
+
+impl Serialize for StreamedFiles<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let Streamed { report, spans } = self.0;
+        let mut seq = s.serialize_seq(Some(report.files.len()))?;
+        for f in &report.files {
+            seq.serialize_element(&json_file(f, &mut spans.borrow_mut()))?;
+        }
+        seq.end()
+    }
+}
+
+/// Writes the report to `out`, as [`render`] returns it.
+pub fn write(report: &Report, mut out: impl Write) -> std::io::Result<()> {
+    let streamed = Streamed {
+        report,
+        spans: RefCell::new(Positions::new(report)),
+    };
+    serde_json::to_writer_pretty(&mut out, &streamed)?;
+    out.write_all(b"\n")
+}
+
 pub fn render(report: &Report) -> String {
-    let mut s = serde_json::to_string_pretty(&to_value(report)).expect("report serialises");
-    s.push('\n');
-    s
+    let mut out = Vec::new();
+    write(report, &mut out).expect("report serialises");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
 }
