@@ -13,6 +13,22 @@ pub const SIZE_LIMIT: usize = 64 << 20;
 /// case-insensitive catalogue (CannedFiller) cannot get a lazy DFA at all and every search
 /// falls back to the PikeVM, about 100 times slower. The cache only grows as states are needed.
 pub const DFA_SIZE_LIMIT: usize = 8 << 20;
+/// Cache limit of a short pattern's lazy DFA: the `regex` crate's default. Each thread keeps a
+/// full cache per regex, and short patterns with counted repetitions (Placeholder's
+/// `[^{}\n]{0,200}`) fill all they are given: at [`DFA_SIZE_LIMIT`] they held 10 MB of a corpus
+/// run's 60 MB heap, with no gain in speed.
+pub const SMALL_DFA_SIZE_LIMIT: usize = 2 << 20;
+/// Cache bytes per pattern byte above [`SMALL_DFA_SIZE_LIMIT`]: a catalogue alternation's NFA,
+/// and so the room its lazy DFA needs, grows with the pattern (the built-in CannedFiller
+/// catalogue, 18 kB, slows down below about 1.5 MiB).
+const DFA_BYTES_PER_PATTERN_BYTE: usize = 512;
+
+/// Cache limit of `pattern`'s lazy DFA: from [`SMALL_DFA_SIZE_LIMIT`] for short patterns to
+/// [`DFA_SIZE_LIMIT`] for big catalogues.
+pub fn dfa_size_limit(pattern: &str) -> usize {
+    (pattern.len().saturating_mul(DFA_BYTES_PER_PATTERN_BYTE))
+        .clamp(SMALL_DFA_SIZE_LIMIT, DFA_SIZE_LIMIT)
+}
 
 /// A regex (of type `R`) compiled from its pattern the first time it is needed.
 #[derive(Debug)]
@@ -65,7 +81,7 @@ impl<R> Lazy<R> {
 pub fn build_regex(pattern: &str) -> Result<Regex, String> {
     regex::RegexBuilder::new(pattern)
         .size_limit(SIZE_LIMIT)
-        .dfa_size_limit(DFA_SIZE_LIMIT)
+        .dfa_size_limit(dfa_size_limit(pattern))
         .build()
         .map_err(|e| e.to_string().replace('\n', " "))
 }
@@ -107,5 +123,29 @@ mod tests {
         assert!(r.compiled.get().is_none());
         assert!(r.get().unwrap().is_match("Say HELLO"));
         assert!(std::ptr::eq(r.get().unwrap(), r.get().unwrap()));
+    }
+
+    #[test]
+    fn long_alternations_get_bigger_lazy_dfa_caches_up_to_the_limit() {
+        assert_eq!(
+            dfa_size_limit(r"\{\{[^{}\n]{0,200}\}\}"),
+            SMALL_DFA_SIZE_LIMIT
+        );
+        let catalogue = |n: usize| {
+            (0..n)
+                .map(|i| format!("phrase number {i}"))
+                .collect::<Vec<_>>()
+                .join("|")
+        };
+        let medium = catalogue(500);
+        assert!(dfa_size_limit(&medium) > SMALL_DFA_SIZE_LIMIT);
+        assert!(dfa_size_limit(&medium) < DFA_SIZE_LIMIT);
+        assert_eq!(dfa_size_limit(&catalogue(5000)), DFA_SIZE_LIMIT);
+        // A catalogue given the limit compiles and matches.
+        let big = build_regex(&format!("(?i){}", catalogue(5000))).unwrap();
+        assert_eq!(
+            big.find("say PHRASE NUMBER 4321 now").map(|m| m.start()),
+            Some(4)
+        );
     }
 }
