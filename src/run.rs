@@ -228,7 +228,7 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
         .map(|(key, job)| {
             let mut own_related = Vec::new();
             let (file, fixed) = lint_job(job, &inbound, opts, &mut own_related);
-            (key, Ok(Ok((file, fixed, own_related))))
+            (key, Ok(Ok((file, fixed.map(Box::new), own_related))))
         })
         .collect();
     let lint_path = |(i, (path, effective)): (usize, &(&PathBuf, Arc<Effective>))| {
@@ -238,7 +238,7 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
                 let job = Job::file(input, effective, path, read);
                 let mut own_related = Vec::new();
                 let (file, fixed) = lint_job(job, &inbound, opts, &mut own_related);
-                Ok((file, fixed, own_related))
+                Ok((file, fixed.map(Box::new), own_related))
             }
             skipped => Err(skipped),
         });
@@ -251,17 +251,19 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
     // One file (the usual draft) needs no thread pool: starting one costs more than the lint.
     if to_lint.len() > 1 {
         let others: Vec<_> = others.collect();
-        linted.extend(others.into_par_iter().map(lint_path).collect::<Vec<_>>());
+        // Written in place: a second copy of thousands of results would only raise the peak.
+        linted.par_extend(others.into_par_iter().map(lint_path));
     } else {
         linted.extend(others.map(lint_path));
     }
     linted.sort_by_key(|(key, _)| *key);
     let mut related: Vec<RelatedSource> = Vec::new();
+    out.report.files.reserve_exact(linted.len());
     for (_, result) in linted {
         match result {
             Ok(Ok((file, fixed, own_related))) => {
                 out.report.files.push(file);
-                out.fixed.extend(fixed);
+                out.fixed.extend(fixed.map(|f| *f));
                 related.extend(own_related);
             }
             Ok(Err(skipped)) => {
@@ -279,9 +281,10 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
 }
 
 /// What reading and linting one file gave: its report, its fix and the related sources it
-/// brought, or why it was skipped, or why it could not be read.
+/// brought, or why it was skipped, or why it could not be read. (The rare fix is boxed: the
+/// thousands of results of a big run are held until all are done.)
 type Linted =
-    Result<Result<(FileReport, Option<FixedFile>, Vec<RelatedSource>), Loaded>, InputError>;
+    Result<Result<(FileReport, Option<Box<FixedFile>>, Vec<RelatedSource>), Loaded>, InputError>;
 
 /// Lints one input (fixing it first when asked) and returns its report.
 fn lint_job(
