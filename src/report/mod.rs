@@ -138,15 +138,7 @@ impl FileLines<'_> {
 
     /// Where `span` is.
     pub fn position(&self, span: &std::ops::Range<usize>) -> Position {
-        let (a, b) = (self.line_col(span.start), self.line_col(span.end));
-        Position {
-            start: span.start,
-            end: span.end,
-            line: a.line,
-            column: a.column,
-            end_line: b.line,
-            end_column: b.column,
-        }
+        Position::at(span, self.line_col(span.start), self.line_col(span.end))
     }
 }
 
@@ -254,8 +246,12 @@ pub struct Position {
 
 impl Position {
     pub fn of(text: &str, index: &LineIndex, span: &std::ops::Range<usize>) -> Position {
-        let a = index.line_col(text, span.start);
-        let b = index.line_col(text, span.end);
+        let (start, end) = (span.start, span.end);
+        Position::at(span, index.line_col(text, start), index.line_col(text, end))
+    }
+
+    /// `span`, which starts at `a` and ends at `b`.
+    fn at(span: &std::ops::Range<usize>, a: LineCol, b: LineCol) -> Position {
         Position {
             start: span.start,
             end: span.end,
