@@ -54,8 +54,13 @@ fn built_in(wrapped: &str) -> Option<(LiteralSets, bool)> {
 /// automaton of a catalogue's hundreds of strings takes a millisecond or two.
 pub const SCAN_DIRECTLY: usize = 8 << 10;
 
+/// Bytes searched with the prebuilt DFAs (see [`PhraseRegex`]) before the patterns a text may
+/// hold are compiled instead: a draft compiles nothing, a run of many files stops paying the
+/// sparse DFAs' slower scan.
+pub const PREBUILT_UNTIL: usize = 32 << 10;
+
 /// Bytes searched pattern by pattern before the whole catalogue is compiled as one.
-pub const BULK_AFTER: usize = 256 << 10;
+pub const BULK_AFTER: usize = 64 << 10;
 
 /// Case-insensitive patterns with a shared literal prefilter.
 #[derive(Debug)]
@@ -145,9 +150,18 @@ impl PhraseRegex {
 
     /// The pattern ready to search `text` (or parts of it).
     pub fn for_text(&self, text: &str) -> Result<Searcher<'_>, &str> {
+        self.searcher(text, true)
+    }
+
+    /// The same, using the prebuilt DFAs only if `prebuilt`: a sparse DFA needs no compiling
+    /// but scans several times slower than a compiled pattern's lazy DFA, so once a run has
+    /// much text the pattern is better compiled.
+    fn searcher(&self, text: &str, prebuilt: bool) -> Result<Searcher<'_>, &str> {
         if text.is_ascii() {
             let pattern = self.ascii.pattern();
-            if let Some(prebuilt) = self.prebuilt.get_or_init(|| prebuilt::lookup(pattern)) {
+            let stored =
+                || prebuilt.then(|| self.prebuilt.get_or_init(|| prebuilt::lookup(pattern)));
+            if let Some(Some(prebuilt)) = stored() {
                 return Ok(Searcher::Prebuilt(prebuilt, self));
             }
             if let Ok(ascii) = self.ascii.get() {
@@ -382,7 +396,8 @@ impl PhraseSet {
 
     /// Pattern `i`, compiled (on first use) to search `text` or parts of it.
     pub fn regex(&self, i: usize, text: &str) -> Result<Searcher<'_>, &str> {
-        self.regexes[i].for_text(text)
+        let early = self.scanned.load(Ordering::Relaxed) <= PREBUILT_UNTIL;
+        self.regexes[i].searcher(text, early)
     }
 
     /// The patterns that may match somewhere in `text` (each of whose literal sets has a string
