@@ -307,16 +307,7 @@ impl<'a> Positions<'a> {
     pub fn of(&mut self, path: &'a str, span: &std::ops::Range<usize>) -> Position {
         let text = match self.files.get(path).copied() {
             Some(Source::Known(known)) => match (known.get(span.start), known.get(span.end)) {
-                (Some((a, _)), Some((b, _))) => {
-                    return Position {
-                        start: span.start,
-                        end: span.end,
-                        line: a.line,
-                        column: a.column,
-                        end_line: b.line,
-                        end_column: b.column,
-                    }
-                }
+                (Some((a, _)), Some((b, _))) => return Position::at(span, a, b),
                 _ => self.related.get(path).copied().unwrap_or(""),
             },
             Some(Source::Text(text)) => text,
