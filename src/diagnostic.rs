@@ -109,7 +109,7 @@ pub struct LineCol {
 ///
 /// Columns count characters, which on a long line (a minified JSON export) would make each
 /// lookup walk the line from its start. Character counts are kept at checkpoints every
-/// [`CHECKPOINT`] bytes, so a lookup walks at most that far.
+/// `CHECKPOINT` bytes, so a lookup walks at most that far.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     line_starts: Vec<usize>,

@@ -151,7 +151,7 @@ fn lowered_prefix_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     Some(out)
 }
 
-/// Whether a parsed pattern can match the empty string (which [`PhraseSet::find_iter`] does
+/// Whether a parsed pattern can match the empty string (which `PhraseSet::find_iter` does
 /// not support: an empty match says nothing and would stall the search).
 pub fn matches_empty(hir: &Hir) -> bool {
     hir.properties().minimum_len() == Some(0)

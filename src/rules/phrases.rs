@@ -1,14 +1,16 @@
 //! A catalogue of patterns (the phrases of `extends: filler`, the cues of `extends: framing`)
 //! searched without compiling the catalogue as a whole until a run has much text to search.
 //!
-//! Small runs (a draft, a handful of files): each pattern compiles on its own the first time a
-//! text may hold it, and one Aho-Corasick pass over a text tells which patterns may: every
-//! match of a pattern holds a string of each of its required literal sets (see
-//! [`required_literal_sets`]), so a pattern with a set none of whose strings occur in a text
-//! cannot match it. A pattern without usable literals is always a candidate.
+//! Small runs (a draft, a handful of files): a search of the patterns' literal strings tells
+//! which patterns a text may hold: every match of a pattern holds a string of each of its
+//! required literal sets (see [`required_literal_sets`]), so a pattern with a set none of whose
+//! strings occur in a text cannot match it (a pattern without usable literals is always a
+//! candidate). Only candidates are searched, each on its own: with the DFAs `build.rs` stored
+//! for a built-in pattern and ASCII text (see [`prebuilt`]), else compiled the first time.
 //! Large runs: once [`BULK_AFTER`] bytes have been searched, the whole catalogue is compiled as
-//! one alternation (and one [`RegexSet`]), whose lazy DFA then scans each text once, faster per
-//! byte than several patterns each scanning it.
+//! one alternation, whose lazy DFA then scans each text once, faster per byte than several
+//! patterns each scanning it (ASCII texts with an ASCII-mode alternation, others pattern by
+//! pattern until a run has many of them).
 //! Why: one alternation of a large case-insensitive catalogue takes tens of milliseconds to
 //! compile; a draft needs two or three of its patterns.
 //!
