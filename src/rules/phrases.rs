@@ -689,13 +689,22 @@ mod tests {
         }
     }
 
+    /// Each built-in rule file, parsed.
+    fn built_in_rule_files() -> Vec<serde_norway::Value> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/rules/Candor");
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|file| {
+                let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
+                serde_norway::from_str(&text).unwrap()
+            })
+            .collect()
+    }
+
     /// Every built-in catalogue pattern, as wrapped.
     fn built_in_patterns() -> Vec<String> {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/rules/Candor");
         let mut out = Vec::new();
-        for file in std::fs::read_dir(dir).unwrap() {
-            let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
-            let doc: serde_norway::Value = serde_norway::from_str(&text).unwrap();
+        for doc in built_in_rule_files() {
             let key = match doc["extends"].as_str() {
                 Some("filler" | "buried_answer") => "phrases",
                 Some("framing") => "cues",
@@ -709,13 +718,15 @@ mod tests {
         out
     }
 
+    /// The ranges of `regex`'s matches in `text`.
+    fn ranges(regex: &meta::Regex, text: &str) -> Vec<Range<usize>> {
+        regex.find_iter(text).map(|m| m.range()).collect()
+    }
+
     /// The ASCII texts of every built-in rule's examples, and some of their own.
     fn ascii_example_texts() -> Vec<String> {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/rules/Candor");
         let mut out = Vec::new();
-        for file in std::fs::read_dir(dir).unwrap() {
-            let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
-            let doc: serde_norway::Value = serde_norway::from_str(&text).unwrap();
+        for doc in built_in_rule_files() {
             for kind in ["bad", "good"] {
                 for example in doc["examples"][kind].as_sequence().into_iter().flatten() {
                     out.extend(example.as_str().map(str::to_string));
@@ -739,12 +750,8 @@ mod tests {
             };
             let unicode = lean(&pattern).unwrap();
             for text in &texts {
-                let a: Vec<_> = ascii.find_iter(text.as_str()).map(|m| m.range()).collect();
-                let u: Vec<_> = unicode
-                    .find_iter(text.as_str())
-                    .map(|m| m.range())
-                    .collect();
-                assert_eq!(a, u, "{pattern} on {text:?}");
+                let u = ranges(&unicode, text);
+                assert_eq!(ranges(&ascii, text), u, "{pattern} on {text:?}");
                 hits += u.len();
             }
             compared += 1;
@@ -774,10 +781,7 @@ mod tests {
                     at = m.end;
                     found.push(m);
                 }
-                let expected: Vec<_> = unicode
-                    .find_iter(text.as_str())
-                    .map(|m| m.range())
-                    .collect();
+                let expected = ranges(&unicode, text);
                 assert_eq!(found, expected, "{pattern} on {text:?}");
                 assert_eq!(searcher.is_match(text), unicode.is_match(text.as_str()));
                 // Telling which entry a match is: the whole-match form, on the match itself.
