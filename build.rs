@@ -36,6 +36,7 @@ fn main() {
     let out_dir = env::var("OUT_DIR").unwrap();
     let mut out = String::from("/// (path under rules/, file text, the file as JSON) of each built-in rule.\n#[allow(clippy::type_complexity)]\npub static EMBEDDED: &[(&str, &str, Option<&str>)] = &[\n");
     let mut phrases = Vec::new();
+    let mut token_rules = Vec::new();
     for (rel, abs) in &entries {
         let text = fs::read_to_string(abs).unwrap_or_default();
         out.push_str(&format!(
@@ -44,12 +45,18 @@ fn main() {
             as_json(&text)
         ));
         phrases.extend(catalogue_phrases(&text));
+        token_rules.extend(token_rule(&text));
     }
     out.push_str("];\n");
     fs::write(Path::new(&out_dir).join("embedded_rules.rs"), out).unwrap();
     let (table, blob) = dfa_table(&phrases);
     fs::write(Path::new(&out_dir).join("phrase_dfas.rs"), table).unwrap();
     fs::write(Path::new(&out_dir).join("phrase_dfas.bin"), blob).unwrap();
+    fs::write(
+        Path::new(&out_dir).join("token_literals.rs"),
+        token_literal_table(&token_rules),
+    )
+    .unwrap();
     fs::write(
         Path::new(&out_dir).join("phrase_literals.rs"),
         literal_table(phrases),
@@ -184,6 +191,64 @@ fn literal_table(mut patterns: Vec<String>) -> String {
         out.push_str(&format!(
             "    ({wrapped:?}, {}, {lits}),\n",
             literals::matches_empty(&hir)
+        ));
+    }
+    out.push_str("];\n");
+    out
+}
+
+/// A built-in `existence` (tokens only) or `substitution` rule: (tokens or swap keys in the
+/// order the rule joins them, nonword, ignorecase). `None` for other files, and for one whose
+/// tokens do not each parse alone (it reports its error at start).
+fn token_rule(text: &str) -> Option<(Vec<String>, bool, bool)> {
+    let doc = serde_norway::from_str::<serde_norway::Value>(text).ok()?;
+    let flag = |key: &str| doc.get(key).and_then(|v| v.as_bool()).unwrap_or(false);
+    let tokens: Vec<String> = match doc.get("extends")?.as_str()? {
+        "existence" if doc.get("raw").is_none() => doc
+            .get("tokens")?
+            .as_sequence()?
+            .iter()
+            .map(|t| t.as_str().map(str::to_string))
+            .collect::<Option<_>>()?,
+        "substitution" => {
+            // As the rule reads them: a sorted map.
+            let swap = doc.get("swap")?.as_mapping()?;
+            let mut keys: Vec<String> = swap
+                .keys()
+                .map(|k| k.as_str().map(str::to_string))
+                .collect::<Option<_>>()?;
+            keys.sort();
+            keys
+        }
+        _ => return None,
+    };
+    let parses = |p: &str| regex_syntax::Parser::new().parse(p).is_ok();
+    if tokens.is_empty() || tokens.iter().any(|t| t.is_empty() || !parses(t)) {
+        return None;
+    }
+    Some((tokens, flag("nonword"), flag("ignorecase")))
+}
+
+/// `TOKEN_LITERALS`: for each built-in token rule whose pattern parses, (tokens, nonword,
+/// ignorecase, its prefilter literals).
+fn token_literal_table(rules: &[(Vec<String>, bool, bool)]) -> String {
+    let mut out = String::from(
+        "/// (tokens, nonword, ignorecase, prefilter literals) of each built-in `existence` and\n/// `substitution` rule whose tokens parse.\n#[allow(clippy::type_complexity)]\npub static TOKEN_LITERALS: &[(&[&str], bool, bool, Option<&[&[u8]]>)] = &[\n",
+    );
+    for (tokens, nonword, ignorecase) in rules {
+        let pattern = literals::token_pattern(tokens, false, *nonword);
+        let Ok(hir) = regex_syntax::Parser::new().parse(&pattern) else {
+            continue;
+        };
+        let strings = match literals::rule_literals(&hir, *ignorecase) {
+            Some(set) => {
+                let set: Vec<String> = set.iter().map(|s| format!("&{s:?}")).collect();
+                format!("Some(&[{}])", set.join(", "))
+            }
+            None => "None".to_string(),
+        };
+        out.push_str(&format!(
+            "    (&{tokens:?}, {nonword}, {ignorecase}, {strings}),\n"
         ));
     }
     out.push_str("];\n");

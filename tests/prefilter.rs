@@ -48,6 +48,10 @@ const RULES: &[(&str, &str)] = &[
         "extends: existence\nmessage: \"'%s'\"\nscope: sentence\nignorecase: true\ntokens:\n  - as soon as possible\n",
     ),
     (
+        "Greeting.yml",
+        "extends: substitution\nmessage: \"Use '%s' instead of '%s'.\"\nignorecase: true\nswap:\n  '(?:hi|hello)\\W+(?:customer|client)s?': Hi\n",
+    ),
+    (
         "Curly.yml",
         "extends: existence\nmessage: \"'%s'\"\nignorecase: true\ntokens:\n  - don’t worry\n",
     ),
@@ -132,6 +136,10 @@ const PIECES: &[&str] = &[
     "Hi [NAME],",
     "Your refund went out today.",
     "Can I change my plan?",
+    "hi customer",
+    "Hello, CLIENTS",
+    "this shell",
+    "customer",
 ];
 
 fn text() -> impl Strategy<Value = String> {
@@ -154,7 +162,10 @@ static PLAIN: LazyLock<RuleSet> = LazyLock::new(|| without_prefilter(&FILTERED))
 static BUILTIN: LazyLock<RuleSet> =
     LazyLock::new(|| RuleSet::builtin().expect("built-in pack loads"));
 static BUILTIN_PLAIN: LazyLock<RuleSet> = LazyLock::new(|| without_prefilter(&BUILTIN));
-/// The test pack's prefilter scanning with its NFA only, and with its DFA from the first byte.
+/// The test pack's prefilter searching string by string only, with its NFA only, and with its
+/// DFA from the first byte.
+static DIRECT_ONLY: LazyLock<Prefilter> =
+    LazyLock::new(|| Prefilter::new(FILTERED.iter()).with_scan_directly(usize::MAX));
 static NFA_ONLY: LazyLock<Prefilter> =
     LazyLock::new(|| Prefilter::new(FILTERED.iter()).with_dfa_after(usize::MAX));
 static DFA_AT_ONCE: LazyLock<Prefilter> =
@@ -178,13 +189,12 @@ proptest! {
     }
 
     #[test]
-    fn the_nfa_and_the_dfa_select_the_same_rules(text in text()) {
+    fn every_way_of_searching_selects_the_same_rules(text in text()) {
         for format in [Format::Text, Format::Markdown] {
             let doc = Document::parse(text.clone(), format);
-            prop_assert_eq!(
-                NFA_ONLY.select(FILTERED.iter(), &doc),
-                DFA_AT_ONCE.select(FILTERED.iter(), &doc)
-            );
+            let nfa = NFA_ONLY.select(FILTERED.iter(), &doc);
+            prop_assert_eq!(&nfa, &DFA_AT_ONCE.select(FILTERED.iter(), &doc));
+            prop_assert_eq!(&nfa, &DIRECT_ONLY.select(FILTERED.iter(), &doc));
         }
     }
 }

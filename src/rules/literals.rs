@@ -35,6 +35,31 @@ pub fn wrap_phrase(phrase: &str, nonword: bool) -> String {
     }
 }
 
+/// Builds Vale's combined token pattern: case flag, word boundaries unless `nonword`.
+pub fn token_pattern(tokens: &[String], ignorecase: bool, nonword: bool) -> String {
+    let body = tokens.join("|");
+    let flags = if ignorecase { "(?i)" } else { "" };
+    if nonword {
+        format!("{flags}(?:{body})")
+    } else {
+        format!(r"{flags}\b(?:{body})\b")
+    }
+}
+
+/// The strings a rule's prefilter looks for (one of which every match holds): the prefix
+/// literals of `hir` ([`prefix_literals`]), or its best required literal set when that filters
+/// better (a longer shortest string, then fewer strings); on a tie, the prefixes as written.
+/// For `(?:hi|hello)\W+customer`, "customer": "hi" is in "this" and "ship".
+pub fn rule_literals(hir: &Hir, ignorecase: bool) -> Option<Vec<Vec<u8>>> {
+    let prefixes = prefix_literals(hir, ignorecase);
+    let required = required_literal_sets(hir).into_iter().next();
+    match (prefixes, required) {
+        (Some(p), Some(r)) if literal_set_quality(&r) > literal_set_quality(&p) => Some(r),
+        (Some(p), _) => Some(p),
+        (None, r) => r,
+    }
+}
+
 /// Sets of strings such that every match of a pattern holds a string of each set (ASCII case
 /// aside): a conjunction of alternatives. A pattern none of whose sets is empty of hits in a
 /// text may match it; one with a set without a hit cannot.
@@ -90,7 +115,11 @@ pub fn required_literal_sets(hir: &Hir) -> LiteralSets {
         set.sort();
     }
     // Best first: longest shortest string, then fewest strings; then a stable order.
-    sets.sort_by(|a, b| quality(b).cmp(&quality(a)).then_with(|| a.cmp(b)));
+    sets.sort_by(|a, b| {
+        literal_set_quality(b)
+            .cmp(&literal_set_quality(a))
+            .then_with(|| a.cmp(b))
+    });
     // A set is redundant when a better one implies it: each string of that one holds one of
     // its strings ("thank" implies {"thank", "thanks"}).
     let mut kept: LiteralSets = Vec::new();
@@ -111,7 +140,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 /// How well a set filters: its shortest string's length, then how few strings it has.
-fn quality(set: &[Vec<u8>]) -> (usize, std::cmp::Reverse<usize>) {
+pub fn literal_set_quality(set: &[Vec<u8>]) -> (usize, std::cmp::Reverse<usize>) {
     let shortest = set.iter().map(Vec::len).min().unwrap_or(0);
     (shortest, std::cmp::Reverse(set.len()))
 }

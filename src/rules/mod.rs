@@ -6,6 +6,7 @@
 //! implements [`Rule`].
 
 pub mod lazy;
+pub mod literal_scan;
 pub mod literals;
 pub mod load;
 pub mod phrases;

@@ -19,7 +19,6 @@
 //! empty string (see [`matches_empty`]), and for [`Matcher::first`] the lowest-numbered pattern
 //! that matches.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
@@ -28,6 +27,7 @@ use regex_automata::dfa::Automaton;
 use regex_automata::{meta, util::syntax, Input};
 
 use super::lazy::{Lazy, LazyRegex};
+use super::literal_scan::LiteralScan;
 use super::prebuilt::{self, PrebuiltRegex};
 
 pub use super::literals::{matches_empty, required_literal_sets, wrap_phrase, LiteralSets};
@@ -51,10 +51,6 @@ fn built_in(wrapped: &str) -> Option<(LiteralSets, bool)> {
         .collect();
     Some((sets, empty))
 }
-/// Bytes in which the literal strings are looked for one by one, before they are compiled into
-/// one automaton: a draft's few hundred bytes take microseconds that way, and building the
-/// automaton of a catalogue's hundreds of strings takes a millisecond or two.
-pub const SCAN_DIRECTLY: usize = 8 << 10;
 
 /// Bytes searched with the prebuilt DFAs (see [`PhraseRegex`]) before the patterns a text may
 /// hold are compiled instead: a draft compiles nothing, a run of many files stops paying the
@@ -76,13 +72,8 @@ pub struct PhraseSet {
     patterns: Vec<String>,
     regexes: Vec<PhraseRegex>,
     /// Every literal string of the patterns' sets (lower-case), then the case-fold triggers.
-    strings: Vec<Vec<u8>>,
-    /// One Aho-Corasick automaton over `strings`, built once [`SCAN_DIRECTLY`] bytes have been
-    /// scanned string by string (`None`: it could not be built).
-    automaton: OnceLock<Option<AhoCorasick>>,
-    /// Bytes scanned string by string so far, and up to how many.
-    scanned_directly: AtomicUsize,
-    scan_directly: usize,
+    /// Used only until the run goes bulk, so it never switches to a DFA.
+    strings: LiteralScan,
     /// For each of `strings`, the (phrase, bit of its literal set) it belongs to (empty: a
     /// case-fold trigger).
     owners: Vec<Vec<(usize, u32)>>,
@@ -322,10 +313,7 @@ impl PhraseSet {
         PhraseSet {
             patterns: patterns.to_vec(),
             regexes: patterns.iter().map(|p| PhraseRegex::new(p)).collect(),
-            strings,
-            automaton: OnceLock::new(),
-            scanned_directly: AtomicUsize::new(0),
-            scan_directly: SCAN_DIRECTLY,
+            strings: LiteralScan::new(strings, usize::MAX),
             owners,
             all_sets,
             alternation: LazyRegex::new(format!("(?i){}", patterns.join("|"))),
@@ -344,9 +332,9 @@ impl PhraseSet {
     }
 
     /// This set, looking for its literal strings one by one in the first `bytes` bytes instead
-    /// of [`SCAN_DIRECTLY`] (0: with the automaton at once). For tests.
+    /// of [`SCAN_DIRECTLY`](super::literal_scan::SCAN_DIRECTLY) (0: with the automaton at once). For tests.
     pub fn with_scan_directly(mut self, bytes: usize) -> PhraseSet {
-        self.scan_directly = bytes;
+        self.strings = self.strings.with_scan_directly(bytes);
         self
     }
 
@@ -493,41 +481,17 @@ impl PhraseSet {
             }
             !self.owners[k].is_empty()
         };
-        let all = || (0..self.len()).collect();
-        let before = self
-            .scanned_directly
-            .fetch_add(text.len(), Ordering::Relaxed);
-        if before.saturating_add(text.len()) <= self.scan_directly {
-            let lower = text.to_ascii_lowercase();
-            for (k, s) in self.strings.iter().enumerate() {
-                if memchr::memmem::find(lower.as_bytes(), s).is_some() && !mark(k) {
-                    return all();
-                }
-            }
-        } else {
-            let Some(automaton) = self.automaton.get_or_init(|| self.build_automaton()) else {
-                return all();
-            };
-            for m in automaton.find_overlapping_iter(text) {
-                if !mark(m.pattern().as_usize()) {
-                    return all();
-                }
-            }
+        let mut folded = false;
+        let scanned = self.strings.scan(text, |k| {
+            folded = !mark(k);
+            !folded
+        });
+        if folded || !scanned {
+            return (0..self.len()).collect();
         }
         (0..self.len())
             .filter(|&i| hit[i] == self.all_sets[i])
             .collect()
-    }
-
-    fn build_automaton(&self) -> Option<AhoCorasick> {
-        AhoCorasickBuilder::new()
-            // Used only until the run goes bulk: the contiguous NFA builds in a millisecond or
-            // two, a DFA in several.
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .match_kind(MatchKind::Standard)
-            .ascii_case_insensitive(true)
-            .build(&self.strings)
-            .ok()
     }
 
     /// The non-overlapping leftmost-first matches in `text` of the alternation of `candidates`

@@ -1,7 +1,9 @@
 //! One pass over a file's prose that tells which phrase rules can match it at all.
 //!
-//! A rule may declare [`Literals`]: strings such that every match of its pattern starts with one
-//! of them (found with regex-syntax's literal extractor). All rules' literals go into one
+//! A rule may declare [`Literals`]: strings such that every match of its pattern holds one of
+//! them: the prefixes regex-syntax's literal extractor finds, or a better set of
+//! [`required_literal_sets`](super::literals::required_literal_sets) (for
+//! "(hi|hello), customer", "customer" rather than "hi", which is in "this" and "ship"). All rules' literals go into one
 //! Aho-Corasick automaton, built once per rule set. A rule none of whose literals occur in any
 //! block of a file cannot match there, so it is not run; a rule without literals always runs.
 //! Findings are the same as without the prefilter; a pack of a thousand phrase rules then costs
@@ -11,18 +13,22 @@
 //! a few other characters match ASCII letters too (the Kelvin sign `K` matches `k`); they are in
 //! the automaton as well, and a file containing one runs every case-insensitive rule.
 //!
-//! Speed: the automaton starts as a contiguous NFA, which builds in microseconds even for a
-//! thousand rules (a one-draft run pays nothing). Once a run has scanned [`DFA_AFTER`] bytes it
-//! is worth building the DFA, several times faster per byte; both report the same matches.
+//! Speed: see [`LiteralScan`]: a draft's few hundred bytes are searched string by string, with
+//! no automaton built; a run of many files switches to the contiguous NFA, and after
+//! [`DFA_AFTER`] bytes to the DFA. All report the same strings.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex_syntax::hir::Hir;
 
-use super::literals::prefix_literals;
+use super::literal_scan::LiteralScan;
+
+use super::literals::rule_literals;
+
+mod precomputed {
+    include!(concat!(env!("OUT_DIR"), "/token_literals.rs"));
+}
 use super::Rule;
 use crate::document::Document;
 
@@ -30,7 +36,7 @@ use crate::document::Document;
 /// never wait for it, a folder of docs soon runs on it.
 pub const DFA_AFTER: usize = 1 << 20;
 
-/// Strings one of which starts every match of a rule's pattern.
+/// Strings one of which every match of a rule's pattern holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Literals {
     strings: Vec<Vec<u8>>,
@@ -47,12 +53,31 @@ impl Literals {
         Literals::of_hir(&hir, ignorecase)
     }
 
-    /// [`Literals::of_pattern`] for a pattern already parsed.
+    /// [`Literals::of_pattern`] for a pattern already parsed (see [`rule_literals`]).
     pub fn of_hir(hir: &Hir, ignorecase: bool) -> Option<Literals> {
         Some(Literals {
-            strings: prefix_literals(hir, ignorecase)?,
+            strings: rule_literals(hir, ignorecase)?,
             ignorecase,
         })
+    }
+
+    /// What `build.rs` worked out for a built-in Vale-type rule whose tokens (or swap keys) are
+    /// `tokens`: `Some(literals)` when such a rule is built in (its tokens each parse alone, and
+    /// their pattern parses), `None` for any other.
+    pub fn built_in(
+        tokens: &[String],
+        nonword: bool,
+        ignorecase: bool,
+    ) -> Option<Option<Literals>> {
+        let (.., strings) = precomputed::TOKEN_LITERALS.iter().find(|(t, w, i, _)| {
+            *w == nonword
+                && *i == ignorecase
+                && t.iter().copied().eq(tokens.iter().map(String::as_str))
+        })?;
+        Some(strings.map(|strings| Literals {
+            strings: strings.iter().map(|s| s.to_vec()).collect(),
+            ignorecase,
+        }))
     }
 
     pub fn strings(&self) -> &[Vec<u8>] {
@@ -74,17 +99,12 @@ struct Slot {
     ignorecase: bool,
 }
 
-/// The automaton over every rule's literals, built once per rule set.
+/// The search for every rule's literals, made once per rule set.
 #[derive(Debug)]
 pub struct Prefilter {
-    /// Contiguous NFA: cheap to build, used first.
-    automaton: Option<AhoCorasick>,
-    /// The same patterns as a DFA, built once [`DFA_AFTER`] bytes have been scanned.
-    dfa: OnceLock<Option<AhoCorasick>>,
-    patterns: Vec<Vec<u8>>,
-    scanned: AtomicUsize,
-    dfa_after: usize,
-    /// For each automaton pattern, the slots of the rules it belongs to (empty: a fold trigger).
+    /// Every rule's literals, then the case-fold triggers.
+    scan: LiteralScan,
+    /// For each string of `scan`, the slots of the rules it belongs to (empty: a fold trigger).
     owners: Vec<Vec<usize>>,
     slots: Vec<Slot>,
     by_address: HashMap<usize, usize>,
@@ -129,23 +149,13 @@ impl Prefilter {
                 owners.push(Vec::new());
             }
         }
-        let automaton = build(&patterns, AhoCorasickKind::ContiguousNFA);
-        if automaton.is_none() {
-            for s in &mut slots {
-                s.filtered = false;
-            }
-        }
         let by_address = slots
             .iter()
             .enumerate()
             .map(|(i, s)| (address(&s.rule), i))
             .collect();
         Prefilter {
-            automaton,
-            dfa: OnceLock::new(),
-            patterns,
-            scanned: AtomicUsize::new(0),
-            dfa_after: DFA_AFTER,
+            scan: LiteralScan::new(patterns, DFA_AFTER),
             owners,
             slots,
             by_address,
@@ -153,25 +163,17 @@ impl Prefilter {
     }
 
     /// This prefilter, switching to the DFA after `bytes` scanned bytes instead of
-    /// [`DFA_AFTER`] (0: at once; `usize::MAX`: never). For tests and benchmarks.
+    /// [`DFA_AFTER`] (0: at once; `usize::MAX`: never), and to an automaton at once. For tests
+    /// and benchmarks.
     pub fn with_dfa_after(mut self, bytes: usize) -> Prefilter {
-        self.dfa_after = bytes;
+        self.scan = self.scan.with_dfa_after(bytes).with_scan_directly(0);
         self
     }
 
-    /// Which automaton scans next: the DFA once enough bytes went through the NFA.
-    fn automaton_for(&self, bytes: usize) -> Option<&AhoCorasick> {
-        if let Some(dfa) = self.dfa.get() {
-            return dfa.as_ref().or(self.automaton.as_ref());
-        }
-        let scanned = self.scanned.fetch_add(bytes, Ordering::Relaxed);
-        if scanned.saturating_add(bytes) > self.dfa_after {
-            let dfa = self
-                .dfa
-                .get_or_init(|| build(&self.patterns, AhoCorasickKind::DFA));
-            return dfa.as_ref().or(self.automaton.as_ref());
-        }
-        self.automaton.as_ref()
+    /// This prefilter, searching string by string for the first `bytes` bytes. For tests.
+    pub fn with_scan_directly(mut self, bytes: usize) -> Prefilter {
+        self.scan = self.scan.with_scan_directly(bytes);
+        self
     }
 
     /// For each of `rules` in order, whether it may match `doc` and so must run. Rules this
@@ -182,24 +184,24 @@ impl Prefilter {
         doc: &Document,
     ) -> Vec<bool> {
         let rules = rules.into_iter();
-        if self.automaton.is_none() {
+        if self.scan.is_empty() {
             return rules.map(|_| true).collect();
         }
-        let bytes = doc.blocks.iter().map(|b| b.prose.len()).sum();
-        let Some(automaton) = self.automaton_for(bytes) else {
-            return rules.map(|_| true).collect();
-        };
         let mut hit = vec![false; self.slots.len()];
         let mut folded = false;
         for block in &doc.blocks {
-            for m in automaton.find_overlapping_iter(&block.prose) {
-                let owners = &self.owners[m.pattern().as_usize()];
+            let scanned = self.scan.scan(&block.prose, |k| {
+                let owners = &self.owners[k];
                 if owners.is_empty() {
                     folded = true;
                 }
                 for &slot in owners {
                     hit[slot] = true;
                 }
+                true
+            });
+            if !scanned {
+                return rules.map(|_| true).collect();
             }
         }
         rules
@@ -219,20 +221,6 @@ impl Prefilter {
             })
             .collect()
     }
-}
-
-/// The automaton over `patterns`, with standard semantics so that overlapping search reports
-/// every occurrence of every literal: a rule's literal is never hidden behind another rule's.
-fn build(patterns: &[Vec<u8>], kind: AhoCorasickKind) -> Option<AhoCorasick> {
-    if patterns.is_empty() {
-        return None;
-    }
-    AhoCorasickBuilder::new()
-        .kind(Some(kind))
-        .match_kind(MatchKind::Standard)
-        .ascii_case_insensitive(true)
-        .build(patterns)
-        .ok()
 }
 
 #[cfg(test)]
@@ -265,6 +253,17 @@ mod tests {
         assert_eq!(Literals::of_pattern(r"\b\w+ly\b", false), None);
         assert_eq!(Literals::of_pattern(r"\b(?:a|an)\b", false), None);
         assert_eq!(Literals::of_pattern(r"(?:foo)?", false), None);
+    }
+
+    #[test]
+    fn a_required_set_serves_when_it_filters_better_than_the_prefixes() {
+        // Every match starts with "hi" or "hello" ("this", "shell"): too short a prefix to
+        // filter; every match holds "customer" or "client" too.
+        let l = Literals::of_pattern(r"\b(?:hi|hello)\W+(?:customer|client)s?\b", true).unwrap();
+        assert_eq!(strings(&l), ["client", "customer"]);
+        // A tie keeps the prefixes as written.
+        let l = Literals::of_pattern(r"\bKind Regards\b", false).unwrap();
+        assert_eq!(strings(&l), ["Kind Regards"]);
     }
 
     #[test]
@@ -305,12 +304,9 @@ mod tests {
         );
         let pre = Prefilter::new(set.iter()).with_dfa_after(20);
         assert_eq!(pre.select(set.iter(), &doc), [true]);
-        assert!(pre.dfa.get().is_none(), "17 bytes scanned, under 20");
+        assert!(!pre.scan.has_dfa(), "17 bytes scanned, under 20");
         assert_eq!(pre.select(set.iter(), &doc), [true]);
-        assert!(
-            pre.dfa.get().is_some_and(|d| d.is_some()),
-            "34 bytes scanned"
-        );
+        assert!(pre.scan.has_dfa(), "34 bytes scanned");
         let other = Document::parse("Best, Sam".to_string(), crate::document::Format::Text);
         assert_eq!(pre.select(set.iter(), &other), [false]);
     }

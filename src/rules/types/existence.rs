@@ -40,17 +40,26 @@ impl Existence {
                 "`extends: existence` needs a non-empty `tokens` (or `raw`) list",
             ));
         }
-        check_each(src, &tokens)?;
-        check_each(src, &raw)?;
         let mut pattern = raw.join("");
         if !tokens.is_empty() {
             pattern.push_str(&token_pattern(&tokens, false, spec.nonword));
         }
-        let shown = tokens.first().or(raw.first()).cloned().unwrap_or_default();
-        let parsed = src.check_regex(&pattern, &shown)?;
-        let literals = (!meta.scope.is_raw())
-            .then(|| Literals::of_hir(&parsed, spec.ignorecase))
+        // A built-in rule's tokens were checked, and its literals worked out, by build.rs.
+        let known = raw
+            .is_empty()
+            .then(|| Literals::built_in(&tokens, spec.nonword, spec.ignorecase))
             .flatten();
+        let literals = match known {
+            Some(known) => known,
+            None => {
+                check_each(src, &tokens)?;
+                check_each(src, &raw)?;
+                let shown = tokens.first().or(raw.first()).cloned().unwrap_or_default();
+                let parsed = src.check_regex(&pattern, &shown)?;
+                Literals::of_hir(&parsed, spec.ignorecase)
+            }
+        };
+        let literals = literals.filter(|_| !meta.scope.is_raw());
         if spec.ignorecase {
             pattern = format!("(?i){pattern}");
         }

@@ -66,16 +66,7 @@ pub fn compile(src: &RuleSource<'_>) -> Result<Option<Box<dyn Rule>>, ConfigErro
     }))
 }
 
-/// Builds Vale's combined token pattern: case flag, word boundaries unless `nonword`.
-pub fn token_pattern(tokens: &[String], ignorecase: bool, nonword: bool) -> String {
-    let body = tokens.join("|");
-    let flags = if ignorecase { "(?i)" } else { "" };
-    if nonword {
-        format!("{flags}(?:{body})")
-    } else {
-        format!(r"{flags}\b(?:{body})\b")
-    }
-}
+pub use crate::rules::literals::token_pattern;
 
 /// Reads a Candor type's `options:` map into `T` (a struct with `deny_unknown_fields`), with an
 /// error that names the rule file and the line of the offending key.

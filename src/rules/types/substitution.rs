@@ -46,13 +46,18 @@ impl Substitution {
             )
         })?;
         let keys: Vec<String> = swap.keys().cloned().collect();
-        check_each(src, &keys)?;
+        // A built-in rule's keys were checked, and its literals worked out, by build.rs.
+        let literals = match Literals::built_in(&keys, spec.nonword, spec.ignorecase) {
+            Some(known) => known,
+            None => {
+                check_each(src, &keys)?;
+                let pattern = token_pattern(&keys, false, spec.nonword);
+                let parsed = src.check_regex(&pattern, &keys[0])?;
+                Literals::of_hir(&parsed, spec.ignorecase)
+            }
+        };
+        let literals = literals.filter(|_| !meta.scope.is_raw());
         let flags = if spec.ignorecase { "(?i)" } else { "" };
-        let pattern = token_pattern(&keys, false, spec.nonword);
-        let parsed = src.check_regex(&pattern, &keys[0])?;
-        let literals = (!meta.scope.is_raw())
-            .then(|| Literals::of_hir(&parsed, spec.ignorecase))
-            .flatten();
         let pattern = LazyRegex::new(token_pattern(&keys, spec.ignorecase, spec.nonword));
         let keys = swap
             .iter()
