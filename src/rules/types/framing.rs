@@ -178,15 +178,7 @@ impl Framing {
             return (org, cust);
         }
         for word in ascii_words(text) {
-            // Every pronoun starts with w, u, o or y and has 2 to 10 letters.
-            let first = word[0].to_ascii_lowercase();
-            if !(2..=10).contains(&word.len()) || !matches!(first, b'w' | b'u' | b'o' | b'y') {
-                continue;
-            }
-            if PRONOUNS
-                .iter()
-                .any(|p| p.as_bytes().eq_ignore_ascii_case(word))
-            {
+            if is_pronoun(word) {
                 tally(word);
             }
         }
@@ -252,16 +244,43 @@ const PRONOUNS: [&str; 10] = [
 /// matches as such: "we" comes first and ends at the apostrophe).
 const PRONOUN_ALTERNATION: &str = "we|us|our|ours|ourselves|we're|we've|we'll|we'd|you|your|yours|yourself|yourselves|you're|you've|you'll|you'd";
 
-/// An ASCII word byte, as `(?-u:\b)` sees it.
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+/// Which bytes are ASCII word bytes, as `(?-u:\b)` sees them.
+static WORD_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    table
+};
+
+/// Whether `word` is one of [`PRONOUNS`], case aside. Every pronoun starts with w, u, o or y
+/// and has 2 to 10 letters: most words are ruled out by their first byte.
+fn is_pronoun(word: &[u8]) -> bool {
+    (2..=10).contains(&word.len())
+        && matches!(word[0] | 0x20, b'w' | b'u' | b'o' | b'y')
+        && PRONOUNS
+            .iter()
+            .any(|p| p.as_bytes().eq_ignore_ascii_case(word))
 }
 
-/// The maximal runs of ASCII word bytes in `text`.
+/// The maximal runs of ASCII word bytes in `text` (a table lookup per byte: the balance check
+/// reads every byte of every reply).
 fn ascii_words(text: &str) -> impl Iterator<Item = &[u8]> {
-    text.as_bytes()
-        .split(|b| !is_word_byte(*b))
-        .filter(|w| !w.is_empty())
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < bytes.len() && !WORD_BYTE[usize::from(bytes[at])] {
+            at += 1;
+        }
+        let start = at;
+        while at < bytes.len() && WORD_BYTE[usize::from(bytes[at])] {
+            at += 1;
+        }
+        (start < at).then(|| &bytes[start..at])
+    })
 }
 
 impl Rule for Framing {
