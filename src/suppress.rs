@@ -77,7 +77,7 @@ struct Directive {
 }
 
 /// Which rules are off at one point of the file.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 struct State {
     /// Every rule off (except `except`).
     all: bool,
@@ -128,7 +128,7 @@ impl State {
 }
 
 /// The suppression comments of one document.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Suppressions {
     /// Range directives in file order, each with the state right after it.
     states: Vec<(usize, State)>,
@@ -141,21 +141,15 @@ pub struct Suppressions {
 impl Suppressions {
     /// Reads the directives of `doc`.
     pub fn of(doc: &Document) -> Suppressions {
-        let source = &doc.source;
-        // Most files have none: skip the work (the cheap tests first; no lower-cased copy).
-        static ESCAPED_OPEN: LazyLock<AhoCorasick> = LazyLock::new(|| {
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .build(["\\u003c!--"])
-                .expect("one literal needle")
-        });
-        // memmem's vectorised search: `str::contains` with a `&str` is several times slower.
-        let has = |needle: &[u8]| memchr::memmem::find(source.as_bytes(), needle).is_some();
-        if !(has(b"candor-") || has(b"vale"))
-            || !(has(b"<!--") || ESCAPED_OPEN.is_match(source.as_str()))
-        {
+        if !may_hold_directives(&doc.source) {
             return Suppressions::default();
         }
+        Suppressions::read(doc)
+    }
+
+    /// [`Suppressions::of`] without its pre-check.
+    fn read(doc: &Document) -> Suppressions {
+        let source = &doc.source;
         if !doc.part_extents.is_empty() {
             return Suppressions::of_parts(source, &doc.part_extents);
         }
@@ -343,6 +337,27 @@ fn markdown_directives(source: &str) -> Vec<Directive> {
         .collect()
 }
 
+/// Whether `source` may hold a directive: a comment opening (`<!--`, or `\u003c!--` in JSON)
+/// followed by `candor-`, or by `vale` and white space. Most files hold none, and reading them
+/// parses a Markdown file again: the cheap tests come first, and a docs page with comments
+/// that says "equivalent" (which holds "vale") stops at the last one.
+fn may_hold_directives(source: &str) -> bool {
+    static ESCAPED_OPEN: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(["\\u003c!--"])
+            .expect("one literal needle")
+    });
+    static OPENING: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:<|\\u003[cC])!--\s*(?:candor-|vale\s)").expect("valid opening regex")
+    });
+    // memmem's vectorised search: `str::contains` with a `&str` is several times slower.
+    let has = |needle: &[u8]| memchr::memmem::find(source.as_bytes(), needle).is_some();
+    (has(b"candor-") || has(b"vale"))
+        && (has(b"<!--") || ESCAPED_OPEN.is_match(source))
+        && OPENING.is_match(source)
+}
+
 /// Directives in comments that stand alone on a line.
 fn own_line_directives(source: &str) -> Vec<Directive> {
     let mut out = Vec::new();
@@ -450,6 +465,53 @@ mod tests {
             target: t.to_string(),
             matches: None,
         }
+    }
+
+    const PIECES: &[&str] = &[
+        "<!--",
+        "-->",
+        "\\u003c!--",
+        "\\u003C!--",
+        "\\u003e",
+        " ",
+        "\t",
+        "\u{a0}",
+        "\n",
+        "vale",
+        "vale off",
+        " vale on ",
+        "Candor.SelfFocus = NO",
+        "candor-disable",
+        "candor-enable",
+        "candor-disable-next-line Candor.CannedFiller",
+        "equivalent",
+        "Hi there.",
+        "```\n",
+    ];
+
+    proptest::proptest! {
+        /// The pre-check never skips a file that holds a directive.
+        #[test]
+        fn the_pre_check_never_changes_what_is_read(
+            pieces in proptest::collection::vec(proptest::sample::select(PIECES), 0..14),
+            markdown: bool,
+        ) {
+            let format = if markdown { Format::Markdown } else { Format::Text };
+            let doc = Document::parse(pieces.concat(), format);
+            proptest::prop_assert_eq!(Suppressions::of(&doc), Suppressions::read(&doc));
+        }
+    }
+
+    #[test]
+    fn a_comment_saying_equivalent_is_no_directive() {
+        let doc = Document::parse(
+            "<!-- the equivalent of candor -->\n\nText.".to_string(),
+            Format::Markdown,
+        );
+        assert!(!may_hold_directives(&doc.source));
+        let doc = Document::parse("<!--\tvale off -->\n\nText.".to_string(), Format::Markdown);
+        assert!(may_hold_directives(&doc.source));
+        assert_ne!(Suppressions::of(&doc), Suppressions::default());
     }
 
     #[test]
