@@ -24,15 +24,58 @@ pub const MIN_LITERAL_LEN: usize = 3;
 pub const MAX_LITERAL_LEN: usize = 16;
 
 /// The pattern of a catalogue phrase: a space matches any run of white space, line breaks
-/// included (prose is often hard-wrapped), `" ?"` any white space or none; unless `nonword`,
-/// the phrase must start and end at word boundaries (ASCII ones: `\b` is then a byte test).
+/// included (prose is often hard-wrapped), `" ?"` any white space or none, and a space in a
+/// class (`[a-z ]`) one white-space character; unless `nonword`, the phrase must start and end
+/// at word boundaries (ASCII ones: `\b` is then a byte test).
 pub fn wrap_phrase(phrase: &str, nonword: bool) -> String {
-    let p = phrase.replace(" ?", r"\s*").replace(' ', r"\s+");
+    let p = spaces_as_white_space(phrase);
     if nonword {
         format!("(?:{p})")
     } else {
         format!(r"(?-u:\b)(?:{p})(?-u:\b)")
     }
+}
+
+/// `phrase` with its spaces written as white space (see [`wrap_phrase`]). Escaped characters
+/// are kept as they are. A class is tracked so that `[a-z ]` becomes `[a-z\s]`: `\s+` there
+/// would also let the class match `+`.
+fn spaces_as_white_space(phrase: &str) -> String {
+    let mut out = String::with_capacity(phrase.len() + 8);
+    // Open classes (an unescaped `[` in a class opens a nested one), and whether the last
+    // character opened one: a `]` right there is a literal `]`.
+    let mut depth = 0usize;
+    let mut just_opened = false;
+    let mut chars = phrase.chars().peekable();
+    while let Some(c) = chars.next() {
+        let opened = just_opened;
+        just_opened = false;
+        match c {
+            '\\' => {
+                out.push(c);
+                out.extend(chars.next());
+            }
+            '[' => {
+                depth += 1;
+                out.push(c);
+                if chars.peek() == Some(&'^') {
+                    out.extend(chars.next());
+                }
+                just_opened = true;
+            }
+            ']' if depth > 0 && !opened => {
+                depth -= 1;
+                out.push(c);
+            }
+            ' ' if depth > 0 => out.push_str(r"\s"),
+            ' ' if chars.peek() == Some(&'?') => {
+                chars.next();
+                out.push_str(r"\s*");
+            }
+            ' ' => out.push_str(r"\s+"),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Builds Vale's combined token pattern: case flag, word boundaries unless `nonword`.

@@ -860,6 +860,30 @@ mod tests {
     }
 
     #[test]
+    fn spaces_are_white_space_and_one_white_space_character_in_a_class() {
+        assert_eq!(wrap_phrase("thank you", true), r"(?:thank\s+you)");
+        assert_eq!(wrap_phrase("log ?in", true), r"(?:log\s*in)");
+        assert_eq!(
+            wrap_phrase("your [a-z ]{1,3} plan", true),
+            r"(?:your\s+[a-z\s]{1,3}\s+plan)"
+        );
+        // A `]` that opens a class is literal; escapes and nested classes are kept.
+        assert_eq!(
+            wrap_phrase(r"[] ] x\ y[^ ?]", true),
+            r"(?:[]\s]\s+x\ y[^\s?])"
+        );
+        assert_eq!(
+            wrap_phrase("[[:alpha:] ]x y", true),
+            r"(?:[[:alpha:]\s]x\s+y)"
+        );
+        // `\s+` in the class would have let it match `+`.
+        let wrapped = wrap_phrase("take your [a-z ]{1,30}? seriously", false);
+        let re = Regex::new(&format!("(?i){wrapped}")).unwrap();
+        assert!(re.is_match("We take your data privacy seriously"));
+        assert!(!re.is_match("take your C++ seriously"));
+    }
+
+    #[test]
     fn empty_matching_patterns_are_recognised() {
         let parse = |p: &str| regex_syntax::Parser::new().parse(p).unwrap();
         assert!(matches_empty(&parse(r"\b(?:x)?\b")));
