@@ -8,10 +8,14 @@ use std::{env, fs, path::Path};
 #[path = "src/rules/literals.rs"]
 mod literals;
 
+#[path = "src/questions/patterns.rs"]
+mod question_patterns;
+
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
     println!("cargo:rerun-if-changed={}", root.display());
     println!("cargo:rerun-if-changed=src/rules/literals.rs");
+    println!("cargo:rerun-if-changed=src/questions/patterns.rs");
     let mut entries = Vec::new();
     if let Ok(packs) = fs::read_dir(&root) {
         for pack in packs.flatten().filter(|e| e.path().is_dir()) {
@@ -49,9 +53,30 @@ fn main() {
     }
     out.push_str("];\n");
     fs::write(Path::new(&out_dir).join("embedded_rules.rs"), out).unwrap();
-    let (table, blob) = dfa_table(&phrases);
+    // Each catalogue pattern as searched and as matched whole, case-insensitive like the
+    // catalogues; the question checks' patterns as written (their flags are inline).
+    let keys = phrases
+        .iter()
+        .flat_map(|p| [p.clone(), format!("^{p}$")])
+        .collect();
+    let (table, blob) = dfa_table(
+        keys,
+        literals::ascii_syntax(),
+        "PHRASE_DFAS",
+        MAX_PREBUILT_BYTES,
+    );
     fs::write(Path::new(&out_dir).join("phrase_dfas.rs"), table).unwrap();
     fs::write(Path::new(&out_dir).join("phrase_dfas.bin"), blob).unwrap();
+    let fixed = question_patterns::ALL
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    let ascii = regex_automata::util::syntax::Config::new()
+        .unicode(false)
+        .utf8(false);
+    let (table, blob) = dfa_table(fixed, ascii, "FIXED_DFAS", MAX_FIXED_BYTES);
+    fs::write(Path::new(&out_dir).join("fixed_dfas.rs"), table).unwrap();
+    fs::write(Path::new(&out_dir).join("fixed_dfas.bin"), blob).unwrap();
     fs::write(
         Path::new(&out_dir).join("token_literals.rs"),
         token_literal_table(&token_rules),
@@ -67,34 +92,34 @@ fn main() {
 /// Serialized forward and reverse DFAs larger than this are not stored: the pattern then
 /// compiles at start, when a text needs it.
 const MAX_PREBUILT_BYTES: usize = 128 << 10;
+/// The same for the question checks' fixed patterns: fewer, and each one a draft with a question
+/// would otherwise compile.
+const MAX_FIXED_BYTES: usize = 512 << 10;
 
-/// `PHRASE_DFAS` and the bytes it points into: for each built-in catalogue pattern, as searched
-/// (`p`) and as matched whole (`^p$`), the ASCII-mode sparse DFAs of a `regex_automata::dfa`
-/// regex, forward then reverse, in the target's byte order. A draft then compiles no pattern
-/// at all. Patterns whose DFAs are large or fail to build are left out.
-fn dfa_table(patterns: &[String]) -> (String, Vec<u8>) {
+/// A table named `name` and the bytes it points into: for each of `keys` (patterns parsed with
+/// `syntax`), the ASCII-mode sparse DFAs of a `regex_automata::dfa` regex, forward then reverse,
+/// in the target's byte order. Patterns whose DFAs are large or fail to build are left out:
+/// they compile at start, when a text needs them.
+fn dfa_table(
+    mut keys: Vec<String>,
+    syntax: regex_automata::util::syntax::Config,
+    name: &str,
+    max_bytes: usize,
+) -> (String, Vec<u8>) {
     use regex_automata::dfa::{dense, regex::Regex};
     let big_endian = env::var("CARGO_CFG_TARGET_ENDIAN").as_deref() == Ok("big");
-    let mut keys: Vec<String> = patterns
-        .iter()
-        .flat_map(|p| [p.clone(), format!("^{p}$")])
-        .collect();
     keys.sort();
     keys.dedup();
     let mut blob = Vec::new();
-    let mut out = String::from(
-        "/// (pattern, byte offsets of its forward DFA, reverse DFA and end) for each built-in\n/// catalogue pattern with a prebuilt DFA, sorted by pattern.\npub static PHRASE_DFAS: &[(&str, [usize; 3])] = &[\n",
+    let mut out = format!(
+        "/// (pattern, byte offsets of its forward DFA, reverse DFA and end) for each pattern with\n/// a prebuilt DFA, sorted by pattern.\npub static {name}: &[(&str, [usize; 3])] = &[\n",
     );
     for key in keys {
         let limits = dense::Config::new()
             .minimize(false)
-            .dfa_size_limit(Some(4 * MAX_PREBUILT_BYTES))
-            .determinize_size_limit(Some(16 * MAX_PREBUILT_BYTES));
-        let Ok(regex) = Regex::builder()
-            .syntax(literals::ascii_syntax())
-            .dense(limits)
-            .build(&key)
-        else {
+            .dfa_size_limit(Some(4 * max_bytes))
+            .determinize_size_limit(Some(16 * max_bytes));
+        let Ok(regex) = Regex::builder().syntax(syntax).dense(limits).build(&key) else {
             continue;
         };
         let (Ok(forward), Ok(reverse)) = (regex.forward().to_sparse(), regex.reverse().to_sparse())
@@ -109,7 +134,7 @@ fn dfa_table(patterns: &[String]) -> (String, Vec<u8>) {
             }
         };
         let (forward, reverse) = (bytes(&forward), bytes(&reverse));
-        if forward.len() + reverse.len() > MAX_PREBUILT_BYTES {
+        if forward.len() + reverse.len() > max_bytes {
             continue;
         }
         let start = blob.len();

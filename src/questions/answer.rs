@@ -19,6 +19,9 @@ use std::sync::LazyLock;
 use memchr::memmem::Finder;
 use regex::Regex;
 
+use super::patterns;
+use crate::rules::prebuilt::BuiltInRegex;
+
 use super::terms::terms;
 
 /// Score from which a question counts as answered: one shared key term in a sentence that is
@@ -39,34 +42,15 @@ pub enum Asks {
 
 /// Classifies a question by what kind of answer it calls for.
 pub fn asks(question: &str) -> Asks {
-    static WHEN: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?:^\W*when\b|\bwhen\s+(?:will|would|does|do|did|is|are|can|could|should|was|were|shall)\b|\b(?:what\s+time|how\s+long|how\s+soon|eta|timeframe|time\s*frame|until\s+when|what\s+date)\b)").unwrap()
-    });
-    static HOW_MUCH: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?ix)\b(?:how\s+much|how\s+many
-            | what(?:'s|\s+is|\s+are|\s+was|\s+would\s+be|\s+will\s+be)\s+(?:the\s+|your\s+)?(?:\w+\s+)?(?:price|cost|fee|charge|rate)s?
-            | (?:does|do|would|will|did)\s+(?:it|this|that|they|\w+)\s+cost
-            | (?:price|cost)\s+(?:of|for)
-            | will\s+(?:i|we)\s+be\s+charged)\b").unwrap()
-    });
-    static WHICH: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(?:which|differen(?:t|ce)|compare[ds]?|versus|vs\.?)\b").unwrap()
-    });
-    static HOW: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(?:how\s+(?:do|can|could|should|would|to|does)|what\s+(?:can|should|do|could|would)\s+\w+\s+do|what\s+are\s+my\s+options|where\s+(?:can|do|is|are))\b").unwrap()
-    });
-    static WHY: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(?:why|how\s+come|what\s+happened|what'?s\s+(?:going\s+on|up\s+with|the\s+story|wrong)|what\s+gives|reason)\b").unwrap()
-    });
-    static YES_NO: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?ix)(?:^|[,;:.\-]\s*|\b(?:so|and|but|also|btw|hi|hey|hello)\s+)(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have|am|may|shall|isn'?t|aren'?t|don'?t|doesn'?t|won'?t|can'?t)\s+\w+").unwrap()
-    });
-    static WH: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(?i)\b(?:what|who|whom|whose|where|how)\b").unwrap());
+    static WHEN: BuiltInRegex = BuiltInRegex::new(patterns::WHEN);
+    static HOW_MUCH: BuiltInRegex = BuiltInRegex::new(patterns::HOW_MUCH);
+    static WHICH: BuiltInRegex = BuiltInRegex::new(patterns::WHICH);
+    static HOW: BuiltInRegex = BuiltInRegex::new(patterns::HOW);
+    static WHY: BuiltInRegex = BuiltInRegex::new(patterns::WHY);
+    static YES_NO: BuiltInRegex = BuiltInRegex::new(patterns::YES_NO);
+    static WH: BuiltInRegex = BuiltInRegex::new(patterns::WH);
     // "I'd like to know the licensing terms": asks for something, not for a yes or no.
-    static WANTS_TO_KNOW: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(?:know|ask|understand|learn|find\s+out|tell\s+me|explain)\s+(?:about\s+|more\s+about\s+)?(?:the|your|more|a\s+bit)\b").unwrap()
-    });
+    static WANTS_TO_KNOW: BuiltInRegex = BuiltInRegex::new(patterns::WANTS_TO_KNOW);
     if WHEN.is_match(question) {
         Asks::When
     } else if HOW_MUCH.is_match(question) {
@@ -87,23 +71,14 @@ pub fn asks(question: &str) -> Asks {
 }
 
 /// A sentence that only offers contact, sympathy or thanks.
-static GENERIC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)\b(?:dm|direct\s+message|private\s+message|pm|follow\s+(?:us|and)|send\s+us\s+a\s+note|reach\s+(?:out|us)|contact\s+(?:us|our|the|support|customer)|tweet\s+us|get\s+in\s+touch|write\s+to\s+us|call\s+us|sorry|apolog|thanks|thank\s+you|happy\s+to\s+help|here\s+to\s+help|glad\s+to|love\s+to\s+help|assist|take\s+a\s+(?:closer\s+)?look|look\s+into|more\s+(?:info|information|details)|what'?s\s+(?:\w+\s+)?(?:happening|going\s+on)|tell\s+us\s+(?:a\s+bit\s+)?more|let\s+us\s+know\s+what|(?:able|happy|here|glad|love)\s+to\s+help)",
-    )
-    .unwrap()
-});
+static GENERIC: BuiltInRegex = BuiltInRegex::new(patterns::GENERIC);
 
 /// An offer of help that answers nothing, however much of the topic it repeats: "If you need
 /// help with this game on Xbox One, we'd be happy to help!"
-static OFFER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?ix)^\W*(?:if\s+you\s+(?:need|want|would\s+like)\b[^.!?]*,\s*)?(?:we'?d|we\s+would|we'?re|we\s+are|i'?d|i\s+would|i'?m|i\s+am)\s+(?:be\s+)?(?:more\s+than\s+)?(?:happy|glad|here|love)\s+to\s+(?:help|assist)(?:\s+(?:you|out))?(?:\s+with\s+(?:that|this|it))?\W*$").unwrap()
-});
+static OFFER: BuiltInRegex = BuiltInRegex::new(patterns::OFFER);
 
 /// Sympathy or thanks that asks and tells nothing: "Sorry about the delays, Joyce."
-static SYMPATHY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\W*(?:(?:we'?re|we\s+are|i'?m|i\s+am|so|very|really)\s+)*(?:sorry|apolog|thanks|thank\s+you|we\s+understand|i\s+understand|that'?s\s+(?:not\s+good|troubling|frustrating))").unwrap()
-});
+static SYMPATHY: BuiltInRegex = BuiltInRegex::new(patterns::SYMPATHY);
 
 /// Terms that name a channel or an identifier rather than the customer's topic.
 const CHANNEL_TERMS: &[&str] = &[
@@ -155,68 +130,30 @@ const CHANNEL_TERMS: &[&str] = &[
     "option",
 ];
 
-static NO_INFO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)\b(?:(?:do\s+not|don'?t|doesn'?t|does\s+not)\s+have\s+(?:that|this|any|the|an?)?\s*(?:information|info|details|eta|update|date)
-        | no\s+(?:information|info|update|eta|news|plans?|breaking|commercial|delay)
-        | not\s+(?:sure|aware|providing|able\s+to\s+(?:see|share|say))
-        | (?:can'?t|cannot)\s+(?:see|say|share|confirm)
-        | not\s+at\s+(?:this\s+(?:stage|time)|the\s+moment|present)
-        | isn'?t\s+(?:something|supported|available|possible)
-        | (?:not|no\s+longer)\s+(?:available|supported|possible|released|planned)
-        | there\s+(?:is|are)\s+no\b | i'?m\s+afraid | unfortunately | sadly)",
-    )
-    .unwrap()
-});
+static NO_INFO: BuiltInRegex = BuiltInRegex::new(patterns::NO_INFO);
 
-static YES_NO_ANSWER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)(?:^|[,;:]\s+)(?:(?:hi|hello|hey)\b[^.!?,]*[,.!]\s*)?(?:yes|yep|yeah|yup|no|nope|correct|absolutely|definitely|of\s+course|sure|indeed|not\s+yet|not\s+at|that'?s\s+(?:right|correct)|(?:i|we)(?:'ve|\s+have)\s+(?:just\s+|now\s+|already\s+)?\w+ed|it\s+(?:\w+ly\s+)?(?:is|isn'?t|was|will|won'?t|does|doesn'?t|should)|you\s+(?:can|can'?t|cannot|will|won'?t|would|wouldn'?t|should|need|do|don'?t|are|aren'?t|may)|we\s+(?:do|don'?t|will|won'?t|aren'?t|are\s+not|still|no\s+longer|can'?t|cannot|can)|there\s+(?:is|are|will|may|might|should)|(?:we|it|you|they)(?:'re|\s+are|'s|\s+is)\s+(?:all\s+)?(?:good|set|fine|ok|okay|open|closed|available|ready|live|back|safe)|feel\s+free\s+to\s+(?:use|install|fork|copy|distribute|modify|go\s+ahead))\b",
-    )
-    .unwrap()
-});
+static YES_NO_ANSWER: BuiltInRegex = BuiltInRegex::new(patterns::YES_NO_ANSWER);
 
-static TIME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)\b(?:today|tonight|tomorrow|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|week|weeks|month|months|year|hours?|minutes?|days?|soon|shortly|asap|later|end\s+of|next\s+(?:release|version|update|few)|january|february|march|april|june|july|august|september|october|november|december|\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d\d|\d{4}|recently|released|until|by\s+the)\b",
-    )
-    .unwrap()
-});
+static TIME: BuiltInRegex = BuiltInRegex::new(patterns::TIME);
 
-static NUMBER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)[$€£¥]|\d|\bfree\b|\bno\s+charge\b|\bcharge\b").unwrap());
+static NUMBER: BuiltInRegex = BuiltInRegex::new(patterns::NUMBER);
 
-static STEPS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)\b(?:go\s+to|click|tap|select|open|navigate|settings|restart\w*|reboot\w*|clear|install\w*|reinstall\w*|updat\w*|connect\w*|file\s+a|fill|submit|visit|check\s+(?:out|the|your)|you\s+can|you'?ll\s+(?:need|have)|you\s+(?:need|have)\s+to|you\s+should|you\s+would|try|steps?|guide|docs|documentation|readme|here:|following\s+link|request)\b",
-    )
-    .unwrap()
-});
+static STEPS: BuiltInRegex = BuiltInRegex::new(patterns::STEPS);
 
-static CAUSE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?ix)\b(?:because|due\s+to|caused|since|as\s+(?:our|the|a)|reason|is\s+(?:an?\s+)?(?:issue|problem|outage)|(?:there\s+)?(?:is|was|are|were|has\s+been)\s+(?:an?\s+)?(?:issue|problem|delay|outage|maintenance|upgrade)|may\s+not\s+have|might|it'?s\s+not\s+on\s+our\s+end|out\s+of\s+our\s+control|is\s+taking\s+place|being)\b").unwrap()
-});
+static CAUSE: BuiltInRegex = BuiltInRegex::new(patterns::CAUSE);
 
 /// A question asking how to reach someone: a contact pointer is its answer.
-static ASKS_CONTACT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?ix)\b(?:report|contact|reach|complain|complaint|speak\s+(?:to|with)|talk\s+(?:to|with)|get\s+in\s+touch|email\s+address|phone\s+number|escalate)\b").unwrap()
-});
+static ASKS_CONTACT: BuiltInRegex = BuiltInRegex::new(patterns::ASKS_CONTACT);
 
 /// A contact pointer: a link, an address, a handle, or an invitation to write.
-static POINTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?ix)https?://|www\.|\S@\w|(?:^|\s)@\w|\b(?:dm|direct\s+message|send\s+us|reach\s+(?:out|us)|contact|email|call|tweet)\b").unwrap()
-});
+static POINTER: BuiltInRegex = BuiltInRegex::new(patterns::POINTER);
 
 /// Sends the customer to someone else: "DM our friends from @XboxSupport", "reach out to
 /// https://support.example.com". Routing the whole question elsewhere is an answer to it.
-static REDIRECT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?ix)\b(?:our\s+friends\s+(?:at|from|over\s+at)|(?:reach(?:ing)?\s+out|write|talk|speak)\s+to|contact(?:ing)?|tweet(?:ing)?|dm)\s+(?:@\w+|https?://|www\.)").unwrap()
-});
+static REDIRECT: BuiltInRegex = BuiltInRegex::new(patterns::REDIRECT);
 
 /// Points the customer at written guidance: "Read the disclaimer in the README."
-static DOCS_POINTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?ix)\b(?:readme|documentation|docs|faq|disclaimer|guide|wiki|code\s+of\s+conduct|terms\s+of\s+(?:service|use)|help\s+(?:article|page|cent(?:er|re)))\b").unwrap()
-});
+static DOCS_POINTER: BuiltInRegex = BuiltInRegex::new(patterns::DOCS_POINTER);
 
 /// A sentence of the reply, prepared once for all questions, and only as far as some question
 /// needs: its key terms when it is first scored, each answer form when a question asks for it.
@@ -334,7 +271,7 @@ impl ReplySentence {
         self.echo_key.get_or_init(|| echo_key(self.text()))
     }
 
-    fn form(&self, cell: &OnceCell<bool>, re: &Regex) -> bool {
+    fn form(&self, cell: &OnceCell<bool>, re: &BuiltInRegex) -> bool {
         *cell.get_or_init(|| re.is_match(self.text()))
     }
 

@@ -12,7 +12,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::patterns;
 use super::terms::term;
+use crate::rules::prebuilt::BuiltInRegex;
 
 /// One word of an option: letters, digits and the marks product names carry ("Node.js", "C++").
 const WORD: &str = r"[\w][\w.+'’\-]*";
@@ -35,10 +37,7 @@ static PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
 
 /// Words that make "X or Y" a choice to weigh rather than a yes/no ("Can I pay by card or
 /// PayPal?").
-static WEIGHS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:which|better|best|prefer(?:s|red)?|differen\w*|compar\w*|vs\.?|versus|choose|pick|recommend\w*|contrast)\b")
-        .expect("valid comparison-cue regex")
-});
+static WEIGHS: BuiltInRegex = BuiltInRegex::new(patterns::WEIGHS);
 
 /// The key terms of the two options a comparison question names, if it names two.
 pub fn options(question: &str) -> Option<(String, String)> {

@@ -9,9 +9,9 @@
 //! greetings ("How are you?") and "On Monday, Sam wrote:" attribution lines.
 
 use std::ops::Range;
-use std::sync::LazyLock;
 
-use regex::Regex;
+use super::patterns;
+use crate::rules::prebuilt::BuiltInRegex;
 
 use crate::document::Block;
 
@@ -32,76 +32,22 @@ pub struct Found {
     pub kind: Kind,
 }
 
-static IMPLICIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)
-        \b(?:i\s+was|i'?m|i\s+am|just|was)\s+wondering\b
-        | \bwondering\s+(?:if|whether|why|how|what|when|where|who|which)\b
-        | \b(?:can|could|would|will)\s+(?:you|someone|anyone|somebody)\s+(?:please\s+)?(?:tell|let\s+me\s+know|explain|confirm|advise|clarify|check|help|look|assist|send|share|point)\b
-        | \b(?:i'?d|i\s+would|we'?d|we\s+would)\s+(?:like|love)\s+to\s+(?:know|ask|understand|find\s+out|learn|get)\b
-        | \b(?:i|we)\s+(?:want|wanted|need|needed)\s+to\s+(?:know|ask|understand|find\s+out)\b
-        | \bneed(?:ed)?\s+to\s+know\b
-        | \bplease\s+(?:explain|tell|let\s+(?:me|us)\s+know|advise|confirm|clarify|assist|help|check|look)\b
-        | \bis\s+there\s+(?:any|a|some)\s+(?:way|chance|option|possibility|plan|eta|update|news)\b
-        | \blet\s+(?:me|us)\s+know\s+(?:if|whether|when|how|what|why|where)\b
-        | \bany\s+(?:idea|ideas|info|information|update|updates|news|eta|word)\s+(?:on|about|why|when|if|whether|how|what|regarding)\b
-        | \bi\s+(?:don'?t|do\s+not|can'?t|cannot)\s+(?:know|understand|figure\s+out|find|tell)\s+(?:why|how|what|whether|if|where|when)\b
-        | \b(?:can|may)\s+i\s+(?:know|ask|get|have)\b
-        | \bappreciate\s+(?:it\s+)?if\s+you\s+could\b
-        | \bany\s+feed\s*back\b
-        | \b(?:need|want|needed)\s+(?:an?\s+)?(?:eta|answer|update|explanation)\b
-        ",
-    )
-    .expect("valid implicit-question regex")
-});
+static IMPLICIT: BuiltInRegex = BuiltInRegex::new(patterns::IMPLICIT);
 
 /// Sentences that open like a question but lack the mark: "how do you add a driver".
-static QUESTION_OPENING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)^(?:(?:hi|hello|hey|so|and|also|but|btw|ok|okay)\W+)*
-        (?:(?:how|what|why|when|where|which|who)(?:'s|\s+(?:do|does|did|is|are|was|were|can|could|should|would|will|much|many|long|often))
-          | (?:is|are|do|does|did|can|could|will|would|should|has|have)\s+(?:you|i|we|it|there|this|that|the|my|your|our|they)\b)",
-    )
-    .expect("valid question-opening regex")
-});
+static QUESTION_OPENING: BuiltInRegex = BuiltInRegex::new(patterns::QUESTION_OPENING);
 
 /// Questions that only vent, and greetings.
-static RHETORICAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)
-        \bwtf\b | \bwth\b | \bomfg\b | \bwhat\s+the\s+(?:hell|heck|fuck|f)\b
-        | \bhow\s+hard\s+(?:can|could|is)\s+it\b
-        | \bare\s+you\s+(?:kidding|serious|joking)\b
-        | \bis\s+this\s+a\s+joke\b
-        | \byou\s+(?:guys\s+)?call\s+this\b
-        | \bhow\s+(?:is|was)\s+(?:this|that)\s+(?:ok|okay|acceptable|fair|legal)\b
-        | \bhow\s+(?:are|r)\s+(?:you|u|ya)\b | \bhow'?s\s+it\s+going\b | \bhope\s+(?:you|u)\s*(?:'re|\s+are)\s+well\b
-        | \bhow\s+do\s+you\s+(?:sleep|justify|live\s+with)\b
-        | \bi\s+guess\b.*\bright\W*$
-        ",
-    )
-    .expect("valid rhetorical regex")
-});
+static RHETORICAL: BuiltInRegex = BuiltInRegex::new(patterns::RHETORICAL);
 
 /// A question that is nothing but an exclamation: "What?", "Seriously??", "#fail?".
-static BARE_EXCLAMATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)^\W*(?:(?:what|seriously|really|huh|why|excuse\s+me|come\s+on|omg|umm*|uh+|ok|sorry|hello|hi|hey|are\s+you\s+serious|you\s+serious|srsly|no|yes|right)\W*)+$|^\W*(?:[\#@]\w+\W*)+$",
-    )
-    .expect("valid exclamation regex")
-});
+static BARE_EXCLAMATION: BuiltInRegex = BuiltInRegex::new(patterns::BARE_EXCLAMATION);
 
 /// "On Tue, 3 Mar 2025, Sam <sam@example.com> wrote:" and "-----Original Message-----".
-static ATTRIBUTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:on\b.{0,200}\bwrote:?\s*$|-{2,}\s*original message\s*-{2,}|from:\s)")
-        .expect("valid attribution regex")
-});
+static ATTRIBUTION: BuiltInRegex = BuiltInRegex::new(patterns::ATTRIBUTION);
 
 /// "I want to ask this, because…": announces a question without asking it.
-static ANNOUNCES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:want|wanted|like|need)\s+to\s+ask(?:\s+(?:this|you|something|a\s+question))?\s*(?:,|\bbecause\b|\bbecase\b|\bsince\b|$)")
-        .expect("valid announcement regex")
-});
+static ANNOUNCES: BuiltInRegex = BuiltInRegex::new(patterns::ANNOUNCES);
 
 /// Whether `sentence` only vents or greets (asks nothing).
 pub fn is_rhetorical(sentence: &str) -> bool {
@@ -110,16 +56,20 @@ pub fn is_rhetorical(sentence: &str) -> bool {
 
 /// Whether `line` introduces quoted text ("On …, X wrote:").
 pub fn is_attribution(line: &str) -> bool {
-    ATTRIBUTION.is_match(line.trim())
+    // Every attribution starts with "on", "-" or "from:": most lines need no regex (its
+    // `.{0,200}` is too big a DFA to store, so it compiles at first use).
+    let line = line.trim();
+    let starts = |prefix: &str| {
+        line.get(..prefix.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(prefix))
+    };
+    (starts("on") || starts("-") || starts("from:")) && ATTRIBUTION.is_match(line)
 }
 
 /// A question too short to stand alone that continues the one before it: "Is it in the
 /// remote itself? Under setup or help?"
 pub fn is_elliptical(question: &str) -> bool {
-    static OPENS_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^\W*(?:how|what|why|when|where|which|who|is|are|was|were|do|does|did|can|could|will|would|should|has|have|may|am|any)\b")
-            .expect("valid clause-opening regex")
-    });
+    static OPENS_CLAUSE: BuiltInRegex = BuiltInRegex::new(patterns::OPENS_CLAUSE);
     let words = crate::document::sentences::words(question).count();
     (1..=4).contains(&words) && !OPENS_CLAUSE.is_match(question)
 }
@@ -142,12 +92,7 @@ pub fn classify(sentence: &str) -> Option<Kind> {
 /// The block's sentences, with a line the sentence splitter cut off before a capital joined
 /// back to the sentence it starts: "How does it compare with Zentro's\nBusiness plan?"
 fn sentences(block: &Block) -> Vec<Range<usize>> {
-    static GREETING: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
-            r"(?i)^\W*(?:hi|hello|hey|dear|thanks|thank\s+you|cheers|regards|best|sent\s+from)\b",
-        )
-        .expect("valid greeting regex")
-    });
+    static GREETING: BuiltInRegex = BuiltInRegex::new(patterns::GREETING);
     let mut out: Vec<Range<usize>> = Vec::new();
     for range in block.sentences() {
         if let Some(last) = out.last_mut() {

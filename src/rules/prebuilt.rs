@@ -7,14 +7,33 @@
 //! times larger, and on ASCII text the two find the same matches. The DFAs are sparse (a few
 //! kilobytes each) and are read in place from the binary; a pattern with a large DFA is left
 //! out and compiles when needed, as before.
+//!
+//! The question checks' fixed regexes ([`crate::questions::patterns`]) are stored the same way
+//! (as written: their own flags, ASCII mode) and searched through [`BuiltInRegex`]: a draft with
+//! a customer's question compiled about thirty of them, five times the rest of the run.
 
-use regex_automata::dfa::{regex::Regex, sparse};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+use regex_automata::dfa::{regex::Regex, sparse, Automaton};
+use regex_automata::Input;
 
 mod table {
     include!(concat!(env!("OUT_DIR"), "/phrase_dfas.rs"));
 }
+mod fixed_table {
+    include!(concat!(env!("OUT_DIR"), "/fixed_dfas.rs"));
+}
 
 static BYTES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/phrase_dfas.bin"));
+static FIXED_BYTES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/fixed_dfas.bin"));
+
+/// A stored table: (pattern, byte offsets of its forward DFA, reverse DFA and end), sorted by
+/// pattern, and the bytes it points into.
+type Table = (&'static [(&'static str, [usize; 3])], &'static [u8]);
+
+const PHRASES: Table = (table::PHRASE_DFAS, BYTES);
+const FIXED: Table = (fixed_table::FIXED_DFAS, FIXED_BYTES);
 
 /// A regex of two sparse DFAs read in place from the binary.
 pub type PrebuiltRegex = Regex<sparse::DFA<&'static [u8]>>;
@@ -22,7 +41,11 @@ pub type PrebuiltRegex = Regex<sparse::DFA<&'static [u8]>>;
 /// The prebuilt regex of `pattern` (as wrapped, without `(?i)`), if `build.rs` made one.
 /// `None` too if the stored bytes do not read back (a build for another byte order).
 pub fn lookup(pattern: &str) -> Option<PrebuiltRegex> {
-    let (forward, reverse) = stored(pattern)?;
+    lookup_in(PHRASES, pattern)
+}
+
+fn lookup_in(table: Table, pattern: &str) -> Option<PrebuiltRegex> {
+    let (forward, reverse) = stored(table, pattern)?;
     // SAFETY: the bytes are what `build.rs` serialized with regex-automata's own `to_bytes_*`
     // (the same crate version: Cargo.lock has one), embedded unchanged; `from_bytes_unchecked`
     // still checks the header, format version, byte order and sizes. It skips only checking
@@ -34,11 +57,63 @@ pub fn lookup(pattern: &str) -> Option<PrebuiltRegex> {
 }
 
 /// The stored bytes of `pattern`'s forward and reverse DFAs.
-fn stored(pattern: &str) -> Option<(&'static [u8], &'static [u8])> {
-    let table = table::PHRASE_DFAS;
+fn stored((table, bytes): Table, pattern: &str) -> Option<(&'static [u8], &'static [u8])> {
     let at = table.binary_search_by(|(p, _)| (*p).cmp(pattern)).ok()?;
     let [start, middle, end] = table[at].1;
-    Some((BYTES.get(start..middle)?, BYTES.get(middle..end)?))
+    Some((bytes.get(start..middle)?, bytes.get(middle..end)?))
+}
+
+/// ASCII bytes one [`BuiltInRegex`] searches with its stored DFA before it is compiled: a
+/// sparse DFA scans several times slower than a compiled regex's lazy DFA, and compiling one
+/// costs about as much as scanning a megabyte that way.
+pub const FIXED_PREBUILT_UNTIL: usize = 256 << 10;
+
+/// One of Candor's own fixed regexes (a `regex::Regex` pattern, flags inline), matched with
+/// the DFA `build.rs` stored for it while a run has searched little ASCII text with it, and
+/// compiled for other text or once the run has searched more. Both say the same: on ASCII
+/// text a pattern's ASCII-mode form matches what its Unicode form does (tests check each
+/// pattern both ways).
+#[derive(Debug)]
+pub struct BuiltInRegex {
+    pattern: &'static str,
+    prebuilt: OnceLock<Option<PrebuiltRegex>>,
+    compiled: OnceLock<regex::Regex>,
+    searched: AtomicUsize,
+}
+
+impl BuiltInRegex {
+    pub const fn new(pattern: &'static str) -> BuiltInRegex {
+        BuiltInRegex {
+            pattern,
+            prebuilt: OnceLock::new(),
+            compiled: OnceLock::new(),
+            searched: AtomicUsize::new(0),
+        }
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        if self.searched.load(Ordering::Relaxed) <= FIXED_PREBUILT_UNTIL && text.is_ascii() {
+            self.searched.fetch_add(text.len(), Ordering::Relaxed);
+            if let Some(dfa) = self.prebuilt() {
+                let earliest = Input::new(text).earliest(true);
+                if let Ok(found) = dfa.forward().try_search_fwd(&earliest) {
+                    return found.is_some();
+                }
+            }
+        }
+        self.compiled().is_match(text)
+    }
+
+    fn prebuilt(&self) -> &Option<PrebuiltRegex> {
+        self.prebuilt.get_or_init(|| lookup_in(FIXED, self.pattern))
+    }
+
+    /// The pattern compiled (the first time it is needed).
+    pub fn compiled(&self) -> &regex::Regex {
+        self.compiled.get_or_init(|| {
+            regex::Regex::new(self.pattern).expect("a built-in pattern compiles (tested)")
+        })
+    }
 }
 
 #[cfg(test)]
@@ -51,11 +126,79 @@ mod tests {
         assert!(table.len() > 150, "{}", table.len());
         for (pattern, _) in table {
             // Every transition checked, as `lookup` does not.
-            let (forward, reverse) = stored(pattern).unwrap();
+            let (forward, reverse) = stored(PHRASES, pattern).unwrap();
             sparse::DFA::from_bytes(forward).unwrap();
             sparse::DFA::from_bytes(reverse).unwrap();
             assert!(lookup(pattern).is_some(), "{pattern}");
         }
         assert!(lookup("no such pattern").is_none());
+    }
+
+    #[test]
+    fn most_fixed_patterns_have_a_prebuilt_dfa_and_each_is_valid() {
+        let table = fixed_table::FIXED_DFAS;
+        let all = crate::questions::patterns::ALL;
+        assert!(
+            table.len() * 4 >= all.len() * 3,
+            "{} of {}",
+            table.len(),
+            all.len()
+        );
+        for (pattern, _) in table {
+            assert!(all.contains(pattern), "{pattern}");
+            let (forward, reverse) = stored(FIXED, pattern).unwrap();
+            sparse::DFA::from_bytes(forward).unwrap();
+            sparse::DFA::from_bytes(reverse).unwrap();
+            assert!(BuiltInRegex::new(pattern).prebuilt().is_some(), "{pattern}");
+        }
+    }
+
+    /// The words of every fixed pattern, to build texts they may match.
+    fn fixed_words() -> Vec<String> {
+        let mut words: Vec<String> = crate::questions::patterns::ALL
+            .iter()
+            .flat_map(|p| p.split(|c: char| !c.is_ascii_alphabetic() && c != '\''))
+            .filter(|w| w.len() > 1)
+            .map(str::to_string)
+            .collect();
+        words.sort();
+        words.dedup();
+        words
+    }
+
+    static WORDS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(fixed_words);
+    /// Built once: each case would otherwise compile every pattern again.
+    static FIXED_REGEXES: std::sync::LazyLock<Vec<BuiltInRegex>> = std::sync::LazyLock::new(|| {
+        crate::questions::patterns::ALL
+            .iter()
+            .map(|p| BuiltInRegex::new(p))
+            .collect()
+    });
+
+    proptest::proptest! {
+        /// On ASCII text each fixed pattern's stored DFA says what the compiled pattern says.
+        #[test]
+        fn stored_and_compiled_fixed_patterns_agree_on_ascii_text(
+            parts in proptest::collection::vec(
+                (0..10_000usize, proptest::sample::select(vec![" ", "  ", ", ", "? ", ". ", "\n", "-", ": ", "#", "@", "$4", " 10:30 ", "'"])),
+                0..12,
+            ),
+            upper: bool,
+        ) {
+            let mut text = String::new();
+            for (word, glue) in parts {
+                text.push_str(&WORDS[word % WORDS.len()]);
+                text.push_str(glue);
+            }
+            if upper {
+                text = text.to_uppercase();
+            }
+            for fixed in FIXED_REGEXES.iter() {
+                if let Some(dfa) = fixed.prebuilt() {
+                    let found = dfa.forward().try_search_fwd(&Input::new(&text).earliest(true)).unwrap();
+                    proptest::prop_assert_eq!(found.is_some(), fixed.compiled().is_match(&text), "{} on {:?}", fixed.pattern, text);
+                }
+            }
+        }
     }
 }
