@@ -2,7 +2,8 @@
 # Times `candor check` end to end (process start, rule loading, reading, linting, printing):
 #   - over the evaluation corpus (../shared/corpus from the project root, or $CANDOR_CORPUS),
 #     skipped cleanly when it is absent;
-#   - on a tiny bundled draft (bench/draft.md);
+#   - on a tiny bundled draft (bench/draft.md), alone and with the customer's message it answers
+#     (bench/inbound.txt, two questions);
 #   - both again with a synthetic pack of 1,000 extra phrase rules (bench/stress-pack.sh).
 # Prints the median wall time, CPU time, files/s, MB/s (from the wall time) and peak RSS of
 # each. Uses hyperfine when installed (Debian/Ubuntu: `apt-get install hyperfine`; or
@@ -34,6 +35,8 @@ fi
 stress="$root/target/bench-rules/Stress"
 "$root/bench/stress-pack.sh" "$stress" >/dev/null
 draft="$root/bench/draft.md"
+# The customer's message the draft answers: the question check reads it.
+inbound="$root/bench/inbound.txt"
 
 have_hyperfine=1
 if ! command -v hyperfine >/dev/null; then
@@ -102,6 +105,8 @@ measure() {
 echo "candor: $("$bin" --version 2>/dev/null || echo "$bin"); $(nproc) cores; $runs runs each"
 measure "draft ($(wc -c <"$draft") B), default pack" 1 "$(wc -c <"$draft")" \
   "$bin" check "$draft"
+measure "draft with the customer's message (--inbound)" 1 "$(wc -c <"$draft")" \
+  "$bin" check --inbound "$inbound" "$draft"
 measure "draft, default pack + 1,000 phrase rules" 1 "$(wc -c <"$draft")" \
   "$bin" check --rules "$stress" "$draft"
 if [[ -d "$corpus" ]]; then
