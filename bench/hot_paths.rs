@@ -269,6 +269,7 @@ mod render {
                     diagnostics: found.diagnostics,
                     questions: found.questions,
                     positions: None,
+                    human: None,
                 }
             })
             .collect();

@@ -47,6 +47,7 @@ fn run(rules: &RuleSet, name: &str, bytes: Vec<u8>, formats: &[OutputFormat]) ->
             diagnostics: findings.diagnostics,
             questions: findings.questions,
             positions: None,
+            human: None,
         }],
         rules: Vec::new(),
         related_sources: Vec::new(),

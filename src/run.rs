@@ -12,7 +12,7 @@ use crate::diagnostic::Severity;
 use crate::document::Format;
 use crate::error::{ConfigError, InputError};
 use crate::fix;
-use crate::report::{FileReport, KnownPositions, RelatedSource, Report};
+use crate::report::{human, FileReport, KnownPositions, RelatedSource, Report};
 use crate::rules::RuleSet;
 use crate::source::macros::FileKind;
 use crate::source::{self, walk, Input, Loaded, ReadOptions};
@@ -40,6 +40,10 @@ pub struct Options {
     /// Without it a file keeps only the line and column of its findings' offsets
     /// ([`FileReport::forget_text`]), all other formats need.
     pub keep_text: bool,
+    /// Render each file's part of the human output (with colour when `Some(true)`) in the
+    /// worker that linted it, and keep that instead of the text: a run over thousands of files
+    /// then holds no texts until it ends. Takes precedence over `keep_text`.
+    pub render_human: Option<bool>,
 }
 
 /// What a run produced.
@@ -302,12 +306,15 @@ fn lint_job(
     } = job;
     let findings = lint_findings(&effective, &input, shared_inbound, opts.min_level);
     if !opts.fix {
-        let keep = if opts.keep_text {
-            Keep::WithFindings
-        } else {
-            Keep::Positions
+        let keep = match opts.render_human {
+            Some(color) => Keep::Rendered { color },
+            None if opts.keep_text => Keep::WithFindings,
+            None => Keep::Positions,
         };
-        return (finish_input(input, findings, related, keep), None);
+        return (
+            finish_input(input, findings, related, keep, shared_inbound),
+            None,
+        );
     }
     let original = input.doc.source.clone();
     let first = fix::Pass {
@@ -345,7 +352,10 @@ fn lint_job(
         diagnostics,
         questions,
     };
-    (finish_input(input, findings, related, Keep::Always), fixed)
+    (
+        finish_input(input, findings, related, Keep::Always, shared_inbound),
+        fixed,
+    )
 }
 
 /// Checks one input with its configuration: rules, then suppression comments, accepted terms
@@ -377,6 +387,8 @@ enum Keep {
     WithFindings,
     /// Only the positions of the findings' offsets.
     Positions,
+    /// The file's part of the human output (see [`human::render_part`]) and the positions.
+    Rendered { color: bool },
 }
 
 /// The report of one input; its own inbound messages become related sources. A file with
@@ -386,7 +398,9 @@ fn finish_input(
     findings: Findings,
     related: &mut Vec<RelatedSource>,
     keep: Keep,
+    shared_inbound: &[Inbound],
 ) -> FileReport {
+    let own_related = related.len();
     for i in input.inbound {
         related.push(RelatedSource {
             path: i.path,
@@ -401,6 +415,7 @@ fn finish_input(
         diagnostics: findings.diagnostics,
         questions: findings.questions,
         positions: None,
+        human: None,
     };
     match keep {
         Keep::Always => file.text = Arc::from(input.doc.source),
@@ -408,6 +423,23 @@ fn finish_input(
         Keep::WithFindings => file.text = Arc::from(input.doc.source),
         Keep::Positions => {
             file.positions = Some(KnownPositions::of(&file, &input.doc.source));
+        }
+        Keep::Rendered { color } => {
+            file.text = Arc::from(input.doc.source);
+            let text_of = |path: &str| {
+                related[own_related..]
+                    .iter()
+                    .find(|r| &*r.path == path)
+                    .map(|r| &*r.text)
+                    .or_else(|| {
+                        shared_inbound
+                            .iter()
+                            .find(|i| &*i.path == path)
+                            .map(|i| i.doc.source.as_str())
+                    })
+            };
+            file.human = Some(human::render_part(&file, &text_of, color));
+            file.forget_text();
         }
     }
     file

@@ -245,6 +245,7 @@ fn sarif_related_locations_point_into_the_customer_message() {
         all_structured: false,
         fix: false,
         keep_text: false,
+        render_human: None,
     };
     let mut outcome = run::run(&rules, &opts);
     let report = &mut outcome.report;
@@ -495,4 +496,42 @@ fn every_format_reports_nothing_for_a_clean_reply() {
     let (rd, _) = candor(&["check", "tests/fixtures/ci/clean.md", "--format", "rdjson"]);
     let v: Value = serde_json::from_str(&rd).unwrap();
     assert_eq!(v["diagnostics"], serde_json::json!([]));
+}
+
+/// Human output rendered file by file in the run's workers (what the CLI does, so that a big run
+/// keeps no texts) reads exactly as the report rendered whole at the end.
+#[test]
+fn human_output_rendered_as_the_run_goes_is_the_same_and_keeps_no_texts() {
+    let rules = RuleSet::builtin().unwrap();
+    let inputs = [
+        (vec!["examples".into()], None),
+        (
+            vec![REPLY.into(), "examples/reply.md".into()],
+            Some("tests/fixtures/ci/customer-ignored.txt".into()),
+        ),
+    ];
+    for (paths, inbound) in inputs {
+        for color in [false, true] {
+            let opts = |render_human| run::Options {
+                paths: paths.clone(),
+                stdin: None,
+                inbound: inbound.clone(),
+                min_level: candor::diagnostic::Severity::Suggestion,
+                read: Default::default(),
+                all_structured: false,
+                fix: false,
+                keep_text: true,
+                render_human,
+            };
+            let whole = run::run(&rules, &opts(None)).report;
+            let parts = run::run(&rules, &opts(Some(color))).report;
+            assert!(whole.files.iter().any(|f| !f.diagnostics.is_empty()));
+            assert!(parts.files.iter().all(|f| f.text.is_empty()));
+            assert_eq!(
+                report::render(&parts, OutputFormat::Human, color),
+                report::render(&whole, OutputFormat::Human, color),
+                "{paths:?}"
+            );
+        }
+    }
 }

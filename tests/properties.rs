@@ -122,6 +122,7 @@ fn lint(text: &str, format: Format) -> Report {
             diagnostics: findings.diagnostics,
             questions: findings.questions,
             positions: None,
+            human: None,
         }],
         rules: Vec::new(),
         related_sources: Vec::new(),
@@ -239,6 +240,7 @@ fn run_json(paths: Vec<PathBuf>) -> Value {
         all_structured: false,
         fix: false,
         keep_text: false,
+        render_human: None,
     };
     let outcome = run::run(&RULES, &opts);
     assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);

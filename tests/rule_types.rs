@@ -37,6 +37,7 @@ fn lint(name: &str) -> Report {
             diagnostics: findings.diagnostics,
             questions: findings.questions,
             positions: None,
+            human: None,
         }],
         related_sources: Vec::new(),
         rules: Vec::new(),

@@ -164,6 +164,10 @@ fn run_check(args: &CheckArgs) -> u8 {
         all_structured: args.macros || !args.fields.is_empty() || args.column.is_some(),
         fix: args.fix || args.diff,
         keep_text: args.format == report::OutputFormat::Human,
+        // Rendered file by file as the run goes, so a big run keeps no texts; a fix run keeps
+        // them (its report is rendered after the fixes).
+        render_human: (args.format == report::OutputFormat::Human && !(args.fix || args.diff))
+            .then(|| use_color(args.color, std::io::stdout().is_terminal())),
     };
     let mut outcome = match run::run_with(&mut resolver, &opts) {
         Ok(o) => o,

@@ -8,7 +8,7 @@ use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity
 use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, termcolor::Buffer, Config};
 
-use super::Report;
+use super::{FileReport, HumanPart, Report};
 use crate::diagnostic::{LineIndex, Severity};
 
 fn severity(s: Severity) -> CsSeverity {
@@ -19,16 +19,50 @@ fn severity(s: Severity) -> CsSeverity {
     }
 }
 
+/// Finds the text of a file a related span points into (the customer's message).
+pub type TextOf<'t> = dyn Fn(&str) -> Option<&'t str> + 't;
+
 /// Renders every finding, then a one-line summary. With `color`, ANSI colour codes are used.
+/// A file whose part was rendered in the run's worker ([`FileReport::human`]) is not rendered
+/// again.
 pub fn render(report: &Report, color: bool) -> String {
-    let mut files = SimpleFiles::new();
-    let mut ids: HashMap<&str, usize> = HashMap::new();
+    let text_of = |path: &str| report.text_of(path).map(|t| &**t);
+    let mut out = String::new();
     for f in &report.files {
-        ids.insert(&f.path, files.add(f.path.to_string(), f.text.clone()));
+        match &f.human {
+            Some(part) => out.push_str(&part.diagnostics),
+            None => out.push_str(&render_diagnostics(f, &text_of, color)),
+        }
     }
-    for r in &report.related_sources {
+    out.push_str(&questions_summary(report));
+    out.push_str(&summary_line(report));
+    out
+}
+
+/// The part of the output for one file's findings (snippets of it and of `text_of` the files
+/// their related spans are in), rendered in the worker that linted it so that its text need
+/// not be kept until the end of the run.
+pub fn render_part<'t>(file: &'t FileReport, text_of: &TextOf<'t>, color: bool) -> HumanPart {
+    HumanPart {
+        diagnostics: render_diagnostics(file, text_of, color),
+        questions: file_questions(file, text_of),
+    }
+}
+
+/// Every finding of `file`, with snippets.
+fn render_diagnostics<'t>(file: &'t FileReport, text_of: &TextOf<'t>, color: bool) -> String {
+    if file.diagnostics.is_empty() {
+        return String::new();
+    }
+    let mut files = SimpleFiles::new();
+    let mut ids: HashMap<&str, (usize, &str)> = HashMap::new();
+    let own: &str = &file.text;
+    ids.insert(&file.path, (files.add(file.path.to_string(), own), own));
+    for r in file.diagnostics.iter().flat_map(|d| &d.related) {
         if !ids.contains_key(&*r.path) {
-            ids.insert(&r.path, files.add(r.path.to_string(), r.text.clone()));
+            if let Some(text) = text_of(&r.path) {
+                ids.insert(&r.path, (files.add(r.path.to_string(), text), text));
+            }
         }
     }
     let config = Config::default();
@@ -38,79 +72,86 @@ pub fn render(report: &Report, color: bool) -> String {
         Buffer::no_color()
     };
     let mut indexes: HashMap<&str, LineIndex> = HashMap::new();
-    for f in &report.files {
-        let file_id = ids[&*f.path];
-        for d in &f.diagnostics {
-            let mut labels = Vec::new();
-            let mut notes = Vec::new();
-            let primary = (&f.path, &f.text, &d.span, file_id, None);
-            let related = d.related.iter().filter_map(|r| {
-                let rid = *ids.get(&*r.path)?;
-                Some((
-                    &r.path,
-                    report.text_of(&r.path)?,
-                    &r.span,
-                    rid,
-                    Some(&r.message),
-                ))
-            });
-            for (path, text, span, id, message) in std::iter::once(primary).chain(related) {
-                let index = indexes.entry(path).or_insert_with(|| LineIndex::new(text));
-                if !fits_snippet(text, index, span) {
-                    notes.push(long_line_note(path, text, index, span, message));
-                    continue;
-                }
-                labels.push(match message {
-                    None => Label::primary(id, span.clone()),
-                    Some(m) => Label::secondary(id, span.clone()).with_message(m.clone()),
-                });
+    for d in &file.diagnostics {
+        let mut labels = Vec::new();
+        let mut notes = Vec::new();
+        let (file_id, _) = ids[&*file.path];
+        let primary = (&file.path, own, &d.span, file_id, None);
+        let related = d.related.iter().filter_map(|r| {
+            let (rid, text) = *ids.get(&*r.path)?;
+            Some((&r.path, text, &r.span, rid, Some(&r.message)))
+        });
+        for (path, text, span, id, message) in std::iter::once(primary).chain(related) {
+            let index = indexes.entry(path).or_insert_with(|| LineIndex::new(text));
+            if !fits_snippet(text, index, span) {
+                notes.push(long_line_note(path, text, index, span, message));
+                continue;
             }
-            notes.extend(match d.suggestions.as_slice() {
-                [] => Vec::new(),
-                [only] if only.is_empty() => vec!["suggestion: remove it".to_string()],
-                [only] => vec![format!("suggestion: {only}")],
-                many => vec![format!("suggestions: {}", many.join(" | "))],
+            labels.push(match message {
+                None => Label::primary(id, span.clone()),
+                Some(m) => Label::secondary(id, span.clone()).with_message(m.clone()),
             });
-            if let Some(link) = &d.link {
-                notes.push(format!("see {link}"));
-            }
-            let diag = CsDiagnostic::new(severity(d.severity))
-                .with_message(d.message.clone())
-                .with_code(d.rule.to_string())
-                .with_labels(labels)
-                .with_notes(notes);
-            // A span outside its file would be a bug; never let it stop the report.
-            let _ = term::emit_to_write_style(&mut buffer, &config, &files, &diag);
         }
+        notes.extend(match d.suggestions.as_slice() {
+            [] => Vec::new(),
+            [only] if only.is_empty() => vec!["suggestion: remove it".to_string()],
+            [only] => vec![format!("suggestion: {only}")],
+            many => vec![format!("suggestions: {}", many.join(" | "))],
+        });
+        if let Some(link) = &d.link {
+            notes.push(format!("see {link}"));
+        }
+        let diag = CsDiagnostic::new(severity(d.severity))
+            .with_message(d.message.clone())
+            .with_code(d.rule.to_string())
+            .with_labels(labels)
+            .with_notes(notes);
+        // A span outside its file would be a bug; never let it stop the report.
+        let _ = term::emit_to_write_style(&mut buffer, &config, &files, &diag);
     }
-    let mut out = String::from_utf8_lossy(buffer.as_slice()).into_owned();
-    out.push_str(&questions_summary(report));
-    out.push_str(&summary_line(report));
-    out
+    String::from_utf8_lossy(buffer.as_slice()).into_owned()
 }
 
 /// Per file that had customer questions: "reply.txt: 2 of 3 questions answered", then each
 /// open question with where it is in the customer's message.
 pub fn questions_summary(report: &Report) -> String {
+    let text_of = |path: &str| report.text_of(path).map(|t| &**t);
     let mut out = String::new();
-    for f in report.files.iter().filter(|f| !f.questions.is_empty()) {
-        let answered = f.questions.iter().filter(|q| q.addressed).count();
-        out.push_str(&format!(
-            "{}: {answered} of {} answered\n",
-            f.path,
-            plural(f.questions.len(), "question")
-        ));
-        for q in f.questions.iter().filter(|q| !q.addressed) {
-            let place = report
-                .text_of(&q.path)
-                .map(|text| {
-                    let at = crate::diagnostic::LineIndex::new(text).line_col(text, q.span.start);
-                    format!("{}:{}:{}", q.path, at.line, at.column)
-                })
-                .unwrap_or_else(|| q.path.to_string());
-            let text = q.text.split_whitespace().collect::<Vec<_>>().join(" ");
-            out.push_str(&format!("  open: \"{text}\" ({place})\n"));
+    for f in &report.files {
+        match &f.human {
+            Some(part) => out.push_str(&part.questions),
+            None => out.push_str(&file_questions(f, &text_of)),
         }
+    }
+    out
+}
+
+/// [`questions_summary`] of one file.
+fn file_questions<'t>(file: &'t FileReport, text_of: &TextOf<'t>) -> String {
+    let mut out = String::new();
+    if file.questions.is_empty() {
+        return out;
+    }
+    let answered = file.questions.iter().filter(|q| q.addressed).count();
+    out.push_str(&format!(
+        "{}: {answered} of {} answered\n",
+        file.path,
+        plural(file.questions.len(), "question")
+    ));
+    for q in file.questions.iter().filter(|q| !q.addressed) {
+        let text = if q.path == file.path && !file.text.is_empty() {
+            Some(&*file.text)
+        } else {
+            text_of(&q.path)
+        };
+        let place = text
+            .map(|text| {
+                let at = crate::diagnostic::LineIndex::new(text).line_col(text, q.span.start);
+                format!("{}:{}:{}", q.path, at.line, at.column)
+            })
+            .unwrap_or_else(|| q.path.to_string());
+        let text = q.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        out.push_str(&format!("  open: \"{text}\" ({place})\n"));
     }
     out
 }

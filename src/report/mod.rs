@@ -24,6 +24,17 @@ pub struct FileReport {
     pub questions: Vec<Question>,
     /// Set by [`FileReport::forget_text`]: where the findings' offsets are, in place of the text.
     pub positions: Option<KnownPositions>,
+    /// This file's part of the human output, when the run rendered it (see
+    /// [`human::render_part`]) and dropped the text.
+    pub human: Option<HumanPart>,
+}
+
+/// One file's part of the human output: its findings with snippets, and its line of the
+/// questions summary.
+#[derive(Debug, Clone, Default)]
+pub struct HumanPart {
+    pub diagnostics: String,
+    pub questions: String,
 }
 
 impl FileReport {
@@ -419,6 +430,7 @@ mod tests {
             diagnostics,
             questions,
             positions: None,
+            human: None,
         }
     }
 

@@ -166,6 +166,7 @@ pub fn lint_and_check(rules: &RuleSet, path: &str, doc: Document, inbound: &[Inb
             diagnostics: findings.diagnostics,
             questions: findings.questions,
             positions: None,
+            human: None,
         }],
         rules: Vec::new(),
         related_sources: inbound
