@@ -3,11 +3,12 @@
 //! A rule may declare [`Literals`]: strings such that every match of its pattern holds one of
 //! them: the prefixes regex-syntax's literal extractor finds, or a better set of
 //! [`required_literal_sets`](super::literals::required_literal_sets) (for
-//! "(hi|hello), customer", "customer" rather than "hi", which is in "this" and "ship"). All rules' literals go into one
-//! Aho-Corasick automaton, built once per rule set. A rule none of whose literals occur in any
-//! block of a file cannot match there, so it is not run; a rule without literals always runs.
-//! Findings are the same as without the prefilter; a pack of a thousand phrase rules then costs
-//! about one automaton pass per file instead of a thousand regex passes.
+//! "(hi|hello), customer", "customer" rather than "hi", which is in "this" and "ship"). All
+//! rules' literals are searched for together ([`LiteralScan`]), with one search per rule set. A
+//! rule none of whose literals occur in any block of a file cannot match there, so it is not
+//! run; a rule without literals always runs. Findings are the same as without the prefilter; a
+//! pack of a thousand phrase rules then costs about one pass per file instead of a thousand
+//! regex passes.
 //!
 //! Case: the automaton compares ASCII letters without regard to case. Under Unicode case folding
 //! a few other characters match ASCII letters too (the Kelvin sign `K` matches `k`); they are in
