@@ -43,13 +43,17 @@ fn main() {
     let mut token_rules = Vec::new();
     for (rel, abs) in &entries {
         let text = fs::read_to_string(abs).unwrap_or_default();
+        // A file that does not parse is left to report its error at start.
+        let doc = serde_norway::from_str::<serde_norway::Value>(&text).ok();
         out.push_str(&format!(
             "    ({rel:?}, include_str!({:?}), {:?}),\n",
             abs.display().to_string(),
-            as_json(&text)
+            doc.as_ref().and_then(as_json)
         ));
-        phrases.extend(catalogue_phrases(&text));
-        token_rules.extend(token_rule(&text));
+        if let Some(doc) = &doc {
+            phrases.extend(catalogue_phrases(doc));
+            token_rules.extend(token_rule(doc));
+        }
     }
     out.push_str("];\n");
     fs::write(Path::new(&out_dir).join("embedded_rules.rs"), out).unwrap();
@@ -151,20 +155,16 @@ fn dfa_table(
 }
 
 /// A rule file's YAML as JSON, which loads several times faster at start (the built-in pack's
-/// YAML took a tenth of a one-draft run). `None` when the file does not parse: it is then
-/// parsed at start, to report its error.
-fn as_json(text: &str) -> Option<String> {
-    let value: serde_json::Value = serde_norway::from_str(text).ok()?;
-    serde_json::to_string(&value).ok()
+/// YAML took a tenth of a one-draft run). `None` when it cannot be written as JSON: the YAML is
+/// then parsed at start.
+fn as_json(doc: &serde_norway::Value) -> Option<String> {
+    serde_json::to_string(doc).ok()
 }
 
 /// The wrapped patterns of a rule file's catalogue (`extends: filler` and `buried_answer`
 /// phrases, `extends: framing` cues). A file this does not understand gives none: its
 /// patterns are then parsed at start, as a user's would be.
-fn catalogue_phrases(text: &str) -> Vec<String> {
-    let Ok(doc) = serde_norway::from_str::<serde_norway::Value>(text) else {
-        return Vec::new();
-    };
+fn catalogue_phrases(doc: &serde_norway::Value) -> Vec<String> {
     let (key, can_be_nonword) = match doc.get("extends").and_then(|e| e.as_str()) {
         Some("filler" | "buried_answer") => ("phrases", true),
         Some("framing") => ("cues", false),
@@ -225,8 +225,7 @@ fn literal_table(mut patterns: Vec<String>) -> String {
 /// A built-in `existence` (tokens only) or `substitution` rule: (tokens or swap keys in the
 /// order the rule joins them, nonword, ignorecase). `None` for other files, and for one whose
 /// tokens do not each parse alone (it reports its error at start).
-fn token_rule(text: &str) -> Option<(Vec<String>, bool, bool)> {
-    let doc = serde_norway::from_str::<serde_norway::Value>(text).ok()?;
+fn token_rule(doc: &serde_norway::Value) -> Option<(Vec<String>, bool, bool)> {
     let flag = |key: &str| doc.get(key).and_then(|v| v.as_bool()).unwrap_or(false);
     let tokens: Vec<String> = match doc.get("extends")?.as_str()? {
         "existence" if doc.get("raw").is_none() => doc
