@@ -248,7 +248,8 @@ impl<'a> Iterator for AsciiWords<'a> {
     }
 }
 
-fn is_word_byte(c: u8) -> bool {
+/// An ASCII word byte (a letter, digit or `_`), as `(?-u:\b)` sees it.
+pub(crate) const fn is_word_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_'
 }
 

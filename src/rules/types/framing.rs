@@ -31,6 +31,7 @@ use serde::Deserialize;
 
 use crate::check::{CheckContext, Findings};
 use crate::diagnostic::Severity;
+use crate::document::sentences::is_word_byte;
 use crate::document::Block;
 use crate::error::ConfigError;
 use crate::rules::lazy::{compiled, LazyRegex};
@@ -244,13 +245,13 @@ const PRONOUNS: [&str; 10] = [
 /// matches as such: "we" comes first and ends at the apostrophe).
 const PRONOUN_ALTERNATION: &str = "we|us|our|ours|ourselves|we're|we've|we'll|we'd|you|your|yours|yourself|yourselves|you're|you've|you'll|you'd";
 
-/// Which bytes are ASCII word bytes, as `(?-u:\b)` sees them.
+/// [`is_word_byte`] of every byte, looked up rather than computed: the balance check reads
+/// every byte of every reply.
 static WORD_BYTE: [bool; 256] = {
     let mut table = [false; 256];
     let mut b = 0;
     while b < 256 {
-        let c = b as u8;
-        table[b] = c.is_ascii_alphanumeric() || c == b'_';
+        table[b] = is_word_byte(b as u8);
         b += 1;
     }
     table
@@ -266,8 +267,7 @@ fn is_pronoun(word: &[u8]) -> bool {
             .any(|p| p.as_bytes().eq_ignore_ascii_case(word))
 }
 
-/// The maximal runs of ASCII word bytes in `text` (a table lookup per byte: the balance check
-/// reads every byte of every reply).
+/// The maximal runs of ASCII word bytes in `text`.
 fn ascii_words(text: &str) -> impl Iterator<Item = &[u8]> {
     let bytes = text.as_bytes();
     let mut at = 0;
