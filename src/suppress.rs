@@ -24,7 +24,6 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use regex::Regex;
 
@@ -342,19 +341,13 @@ fn markdown_directives(source: &str) -> Vec<Directive> {
 /// parses a Markdown file again: the cheap tests come first, and a docs page with comments
 /// that says "equivalent" (which holds "vale") stops at the last one.
 fn may_hold_directives(source: &str) -> bool {
-    static ESCAPED_OPEN: LazyLock<AhoCorasick> = LazyLock::new(|| {
-        AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .build(["\\u003c!--"])
-            .expect("one literal needle")
-    });
     static OPENING: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?:<|\\u003[cC])!--\s*(?:candor-|vale\s)").expect("valid opening regex")
     });
     // memmem's vectorised search: `str::contains` with a `&str` is several times slower.
     let has = |needle: &[u8]| memchr::memmem::find(source.as_bytes(), needle).is_some();
     (has(b"candor-") || has(b"vale"))
-        && (has(b"<!--") || ESCAPED_OPEN.is_match(source))
+        && (has(b"<!--") || has(b"\\u003c!--") || has(b"\\u003C!--"))
         && OPENING.is_match(source)
 }
 
