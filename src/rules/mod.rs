@@ -5,6 +5,7 @@
 //! one of Candor's own types for what Vale cannot express. Each compiles once into a value that
 //! implements [`Rule`].
 
+pub mod ascii_alternation;
 pub mod lazy;
 pub mod literal_scan;
 pub mod literals;

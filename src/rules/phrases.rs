@@ -26,6 +26,7 @@ use std::sync::OnceLock;
 use regex_automata::dfa::Automaton;
 use regex_automata::{meta, util::syntax, Input};
 
+use super::ascii_alternation::AsciiAlternation;
 use super::lazy::{Lazy, LazyRegex};
 use super::literal_scan::LiteralScan;
 use super::prebuilt::{self, PrebuiltRegex};
@@ -81,8 +82,11 @@ pub struct PhraseSet {
     all_sets: Vec<u32>,
     /// Every pattern in one leftmost-first alternation, for the non-ASCII texts of large runs.
     alternation: LazyRegex,
-    /// The same in ASCII mode, for the ASCII texts of large runs (see [`ascii_alternation`]).
-    ascii_alternation: OnceLock<Result<regex::bytes::Regex, String>>,
+    /// The same in ASCII mode, for the ASCII texts of large runs: on ASCII text (99% of the
+    /// corpus's paragraphs) it finds what the Unicode alternation finds (each branch does, see
+    /// [`PhraseRegex`]), and its lazy DFA has far fewer states to build (Unicode `\s` and case
+    /// folds put many NFA states behind each one).
+    ascii_alternation: OnceLock<Result<AsciiAlternation, String>>,
     /// Bytes of non-ASCII texts searched so far.
     scanned_non_ascii: AtomicUsize,
     scanned: AtomicUsize,
@@ -206,32 +210,6 @@ impl Searcher<'_> {
     }
 }
 
-/// The leftmost-first alternation of `patterns` (case-insensitive) for ASCII text: each
-/// pattern in ASCII mode, or with Unicode (`(?u:...)`) if it needs it (`\p{...}`, `[éè]`).
-///
-/// Why: on ASCII text (99% of the corpus's paragraphs) it finds what the Unicode alternation
-/// finds (each branch does, see [`PhraseRegex`]), and its lazy DFA has far fewer states to
-/// build: Unicode `\s` and case folds put many NFA states behind each one.
-fn ascii_alternation(patterns: &[String]) -> Result<regex::bytes::Regex, String> {
-    let mut parser = regex_syntax::ParserBuilder::new();
-    parser.unicode(false).utf8(false).case_insensitive(true);
-    let branches: Vec<String> = patterns
-        .iter()
-        .map(|p| match parser.build().parse(p) {
-            Ok(_) => p.clone(),
-            Err(_) => format!("(?u:{p})"),
-        })
-        .collect();
-    let pattern = branches.join("|");
-    regex::bytes::RegexBuilder::new(&pattern)
-        .unicode(false)
-        .case_insensitive(true)
-        .size_limit(super::lazy::SIZE_LIMIT)
-        .dfa_size_limit(super::lazy::dfa_size_limit(&pattern))
-        .build()
-        .map_err(|e| e.to_string())
-}
-
 /// One match of a [`PhraseSet`]: which pattern, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhraseMatch {
@@ -350,7 +328,7 @@ impl PhraseSet {
         if text.is_ascii() {
             let ascii = self
                 .ascii_alternation
-                .get_or_init(|| ascii_alternation(&self.patterns));
+                .get_or_init(|| AsciiAlternation::new(&self.patterns));
             if let Ok(ascii) = ascii {
                 return Ok(Some(Alternation::Ascii(ascii)));
             }
@@ -411,14 +389,14 @@ impl PhraseSet {
 
 /// A catalogue compiled as one alternation, for ASCII text or any text.
 enum Alternation<'a> {
-    Ascii(&'a regex::bytes::Regex),
+    Ascii(&'a AsciiAlternation),
     Unicode(&'a regex::Regex),
 }
 
 impl Alternation<'_> {
     fn find_all(&self, text: &str) -> Vec<Range<usize>> {
         let ranges: Vec<Range<usize>> = match self {
-            Alternation::Ascii(r) => r.find_iter(text.as_bytes()).map(|m| m.range()).collect(),
+            Alternation::Ascii(r) => r.find_all(text.as_bytes()),
             Alternation::Unicode(r) => r.find_iter(text).map(|m| m.range()).collect(),
         };
         ranges.into_iter().filter(|m| !m.is_empty()).collect()
@@ -766,14 +744,13 @@ mod tests {
     #[test]
     fn the_ascii_alternation_finds_what_the_unicode_one_finds_in_ascii_text() {
         let patterns = built_in_patterns();
-        let ascii = ascii_alternation(&patterns).unwrap();
+        let ascii = AsciiAlternation::new(&patterns).unwrap();
+        // CannedFiller's emoticons are searched apart.
+        assert_eq!(ascii.punctuation_patterns(), 1);
         let unicode = Regex::new(&format!("(?i){}", patterns.join("|"))).unwrap();
         let mut hits = 0;
         for text in &ascii_example_texts() {
-            let a: Vec<_> = ascii
-                .find_iter(text.as_bytes())
-                .map(|m| m.range())
-                .collect();
+            let a = ascii.find_all(text.as_bytes());
             let u: Vec<_> = unicode.find_iter(text).map(|m| m.range()).collect();
             assert_eq!(a, u, "{text:?}");
             hits += u.len();
