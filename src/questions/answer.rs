@@ -19,6 +19,7 @@ use std::sync::LazyLock;
 use memchr::memmem::Finder;
 use regex::Regex;
 
+use super::forms::{Form, FORM_SEARCH};
 use super::patterns;
 use crate::rules::prebuilt::BuiltInRegex;
 
@@ -244,13 +245,27 @@ impl ReplySentence {
             .get_or_init(|| self.terms().iter().filter(|t| !is_channel(t)).count())
     }
 
+    /// Whether the sentence has `form` (whose pattern `re` is), by its bare DFA when
+    /// [`FORM_SEARCH`] takes the sentence.
+    fn matches(&self, form: Form, re: &BuiltInRegex) -> bool {
+        // The yes/no pattern is matched from the sentence's first word.
+        let text = if form == Form::YesNoAnswer {
+            self.text().trim_start()
+        } else {
+            self.text()
+        };
+        FORM_SEARCH
+            .is_match(form, text)
+            .unwrap_or_else(|| re.is_match(text))
+    }
+
     fn offer(&self) -> bool {
-        *self.offer.get_or_init(|| OFFER.is_match(self.text()))
+        *self.offer.get_or_init(|| self.matches(Form::Offer, &OFFER))
     }
 
     fn generic(&self) -> bool {
         *self.generic.get_or_init(|| {
-            (GENERIC.is_match(self.text()) && self.specific() <= 2 || self.offer())
+            (self.matches(Form::Generic, &GENERIC) && self.specific() <= 2 || self.offer())
                 && !self.no_info()
         })
     }
@@ -263,7 +278,7 @@ impl ReplySentence {
     fn sympathy(&self) -> bool {
         *self.sympathy.get_or_init(|| {
             let bare = self.text();
-            SYMPATHY.is_match(bare) && !bare.contains('?') && self.specific() <= 2
+            self.matches(Form::Sympathy, &SYMPATHY) && !bare.contains('?') && self.specific() <= 2
         })
     }
 
@@ -271,47 +286,48 @@ impl ReplySentence {
         self.echo_key.get_or_init(|| echo_key(self.text()))
     }
 
-    fn form(&self, cell: &OnceCell<bool>, re: &BuiltInRegex) -> bool {
-        *cell.get_or_init(|| re.is_match(self.text()))
+    fn form(&self, form: Form, cell: &OnceCell<bool>, re: &BuiltInRegex) -> bool {
+        *cell.get_or_init(|| self.matches(form, re))
     }
 
     fn initial_yes_no(&self) -> bool {
-        *self
-            .forms
-            .initial_yes_no
-            .get_or_init(|| YES_NO_ANSWER.is_match(self.text().trim_start()))
+        self.form(
+            Form::YesNoAnswer,
+            &self.forms.initial_yes_no,
+            &YES_NO_ANSWER,
+        )
     }
 
     fn no_info(&self) -> bool {
-        self.form(&self.forms.no_info, &NO_INFO)
+        self.form(Form::NoInfo, &self.forms.no_info, &NO_INFO)
     }
 
     fn time(&self) -> bool {
-        self.form(&self.forms.time, &TIME)
+        self.form(Form::Time, &self.forms.time, &TIME)
     }
 
     fn number(&self) -> bool {
-        self.form(&self.forms.number, &NUMBER)
+        self.form(Form::Number, &self.forms.number, &NUMBER)
     }
 
     fn steps(&self) -> bool {
-        self.form(&self.forms.steps, &STEPS)
+        self.form(Form::Steps, &self.forms.steps, &STEPS)
     }
 
     fn cause(&self) -> bool {
-        self.form(&self.forms.cause, &CAUSE)
+        self.form(Form::Cause, &self.forms.cause, &CAUSE)
     }
 
     fn docs(&self) -> bool {
-        self.form(&self.forms.docs, &DOCS_POINTER)
+        self.form(Form::Docs, &self.forms.docs, &DOCS_POINTER)
     }
 
     fn pointer(&self) -> bool {
-        self.form(&self.forms.pointer, &POINTER)
+        self.form(Form::Pointer, &self.forms.pointer, &POINTER)
     }
 
     fn redirect(&self) -> bool {
-        self.form(&self.forms.redirect, &REDIRECT)
+        self.form(Form::Redirect, &self.forms.redirect, &REDIRECT)
     }
 }
 

@@ -8,6 +8,7 @@
 pub mod answer;
 pub mod compare;
 pub mod detect;
+pub mod forms;
 pub mod patterns;
 pub mod terms;
 
