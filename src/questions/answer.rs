@@ -286,6 +286,17 @@ impl ReplySentence {
         self.echo_key.get_or_init(|| echo_key(self.text()))
     }
 
+    /// Whether the sentence repeats the question whose [`echo_key`] is `question`. An ASCII
+    /// sentence shorter than that key cannot hold it (its own key is no longer than it is), and
+    /// most are: their key is not built.
+    fn echoes(&self, question: &str, finder: Option<&Finder<'_>>) -> bool {
+        let text = self.text();
+        if text.len() < question.len() && text.is_ascii() {
+            return false;
+        }
+        is_echo(question, finder, self.echo_key())
+    }
+
     fn form(&self, form: Form, cell: &OnceCell<bool>, re: &BuiltInRegex) -> bool {
         *cell.get_or_init(|| self.matches(form, re))
     }
@@ -549,7 +560,7 @@ pub fn assess(
             break;
         }
         // The reply quoting the question back is not an answer to it.
-        if !question_key.is_empty() && is_echo(&question_key, echo_finder.as_ref(), s.echo_key()) {
+        if !question_key.is_empty() && s.echoes(&question_key, echo_finder.as_ref()) {
             continue;
         }
         let m_own: f64 = q
@@ -681,11 +692,14 @@ pub fn is_english(text: &str) -> bool {
 /// Letters and digits only, lower-cased.
 fn echo_key(text: &str) -> String {
     if text.is_ascii() {
-        return text
-            .bytes()
-            .filter(u8::is_ascii_alphanumeric)
-            .map(|c| char::from(c.to_ascii_lowercase()))
-            .collect();
+        // Sized once: collecting chars grows the string as it goes.
+        let mut key = String::with_capacity(text.len());
+        key.extend(
+            text.bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|c| char::from(c.to_ascii_lowercase())),
+        );
+        return key;
     }
     text.chars()
         .filter(|c| c.is_alphanumeric())
