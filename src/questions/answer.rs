@@ -166,7 +166,9 @@ pub struct ReplySentence {
     raw: String,
     /// The sentence without a sign-off glued to its end.
     bare: OnceCell<String>,
-    terms: OnceCell<foldhash::HashSet<String>>,
+    /// Its key terms, each once ([`terms`] drops repeats): a sentence has a handful, so a
+    /// scan finds one as fast as hashing would, and nothing needs hashing to build the list.
+    terms: OnceCell<Vec<String>>,
     /// How many of its terms name the topic rather than a channel.
     specific: OnceCell<usize>,
     /// Offers only contact, sympathy or thanks, and names little of its own.
@@ -230,13 +232,12 @@ impl ReplySentence {
         self.bare.get_or_init(|| strip_signature(&self.raw))
     }
 
-    fn terms(&self) -> &foldhash::HashSet<String> {
-        self.terms
-            .get_or_init(|| terms(self.text()).into_iter().collect())
+    fn terms(&self) -> &[String] {
+        self.terms.get_or_init(|| terms(self.text()))
     }
 
     fn has_term(&self, term: &str) -> bool {
-        self.terms().contains(term)
+        self.terms().iter().any(|t| t == term)
     }
 
     fn specific(&self) -> usize {
