@@ -632,51 +632,53 @@ const MEMO_LIMIT: usize = 1 << 14;
 thread_local! {
     /// Word (as written) -> its key term. Stemming and the synonym table dominate the cost of
     /// [`terms`], and prose repeats its words: each distinct word is looked up once.
-    static TERM_OF: RefCell<foldhash::HashMap<Box<str>, Option<Box<str>>>> =
-        RefCell::new(foldhash::HashMap::default());
+    static TERM_OF: RefCell<Memo> = RefCell::new(Memo::default());
 }
 
-/// [`term`], remembered per thread.
-fn memo_term(word: &str) -> Option<String> {
-    TERM_OF.with(|memo| {
-        let mut memo = memo.borrow_mut();
-        if let Some(known) = memo.get(word) {
-            return known.as_deref().map(str::to_string);
-        }
-        let found = term(word);
-        if memo.len() >= MEMO_LIMIT {
-            memo.clear();
-        }
-        memo.insert(word.into(), found.as_deref().map(Box::from));
-        found
-    })
-}
+/// Words already looked up, and their key terms.
+type Memo = foldhash::HashMap<Box<str>, Option<Box<str>>>;
 
 /// Key terms of `text`, in order, duplicates removed.
 pub fn terms(text: &str) -> Vec<String> {
     // Most sentences have a handful of terms: a linear scan beats hashing until there are many.
     const SCAN_LIMIT: usize = 24;
-    let mut seen: foldhash::HashSet<String> = foldhash::HashSet::default();
-    let mut out: Vec<String> = Vec::new();
-    for (_, w) in words(text) {
-        // "@handles" and "#tags" still name things ("#ps4"): keep the word inside.
-        let w = w.trim_start_matches(['@', '#']);
-        let Some(t) = memo_term(w) else {
-            continue;
-        };
-        let new = if out.len() < SCAN_LIMIT {
-            !out.contains(&t)
-        } else {
-            if seen.is_empty() {
-                seen.extend(out.iter().cloned());
+    TERM_OF.with(|memo| {
+        let memo = &mut *memo.borrow_mut();
+        let mut seen: foldhash::HashSet<String> = foldhash::HashSet::default();
+        let mut out: Vec<String> = Vec::new();
+        for (_, w) in words(text) {
+            // "@handles" and "#tags" still name things ("#ps4"): keep the word inside.
+            let w = w.trim_start_matches(['@', '#']);
+            // [`term`], looked up once per distinct word; borrowed from the memo, so a repeated
+            // term costs no allocation. One hash lookup for a word seen before (`entry` would
+            // want the word owned).
+            let known = match memo.get(w) {
+                Some(known) => known,
+                None => {
+                    let found = term(w);
+                    if memo.len() >= MEMO_LIMIT {
+                        memo.clear();
+                    }
+                    memo.entry(w.into()).or_insert(found.map(Box::from))
+                }
+            };
+            let Some(t) = known.as_deref() else {
+                continue;
+            };
+            let new = if out.len() < SCAN_LIMIT {
+                !out.iter().any(|o| o == t)
+            } else {
+                if seen.is_empty() {
+                    seen.extend(out.iter().cloned());
+                }
+                seen.insert(t.to_string())
+            };
+            if new {
+                out.push(t.to_string());
             }
-            seen.insert(t.clone())
-        };
-        if new {
-            out.push(t);
         }
-    }
-    out
+        out
+    })
 }
 
 #[cfg(test)]
