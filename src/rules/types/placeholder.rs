@@ -24,7 +24,7 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, MatchKind};
 use pulldown_cmark::{CodeBlockKind, Event, Options as MdOptions, Parser, Tag};
 use regex::Regex;
 use regex_automata::{meta, Anchored, Input};
@@ -208,34 +208,59 @@ impl Placeholders {
     }
 }
 
-/// Where an ASCII word starts with two capitals: a capital pair not preceded by a letter, digit
-/// or `_`. Runs of text with no two capitals in a row (most prose) are passed over a block at a
-/// time with one test the compiler vectorises.
+/// Strings every match of the [`Start::CapitalWord`] group holds inside its first word:
+/// `XXX`, a name suffix (`REPONAME`), or a variable prefix with its `_` (`FIRST_NAME`).
+const CAPITAL_WORD_LITERALS: &[&str] = &[
+    "XXX",
+    "NAME",
+    "NUMBER",
+    "URL",
+    "EMAIL",
+    "ID",
+    "FIRST_",
+    "LAST_",
+    "FULL_",
+    "USER_",
+    "CUSTOMER_",
+    "AGENT_",
+    "COMPANY_",
+    "ORDER_",
+    "TICKET_",
+    "ISSUE_",
+    "ACCOUNT_",
+];
+
+/// Where an ASCII word that starts with two capitals holds one of [`CAPITAL_WORD_LITERALS`]
+/// in its leading run of capitals: the only places the capital-word group can match. Found
+/// from the literals (one search, then a walk back to the run's start) rather than from every
+/// capital pair, which docs are full of ("API", "JSON").
 fn capital_word_starts(b: &[u8]) -> Vec<usize> {
-    const BLOCK: usize = 64;
-    let capital = |c: u8| c.is_ascii_uppercase();
+    static LITERALS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(CAPITAL_WORD_LITERALS)
+            .expect("literal needles")
+    });
     let mut out = Vec::new();
-    let mut at = 0;
-    while at + 1 < b.len() {
-        let end = (at + BLOCK).min(b.len() - 1);
-        if let Ok(block) = <&[u8; BLOCK + 1]>::try_from(&b[at..=end]) {
-            let mut pair = false;
-            for i in 0..BLOCK {
-                pair |= capital(block[i]) & capital(block[i + 1]);
-            }
-            if !pair {
-                at = end;
-                continue;
+    // The last hit and the start of its run of capitals: a walk back stops there, so a long
+    // run with many hits is walked once.
+    let (mut last_hit, mut last_run) = (usize::MAX, 0);
+    for hit in LITERALS.find_iter(b) {
+        let mut start = hit.start();
+        while start > 0 && b[start - 1].is_ascii_uppercase() {
+            start -= 1;
+            if start == last_hit {
+                start = last_run;
+                break;
             }
         }
+        (last_hit, last_run) = (hit.start(), start);
         let word_before =
-            |i: usize| i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
-        for i in at..end {
-            if capital(b[i]) && capital(b[i + 1]) && !word_before(i) {
-                out.push(i);
-            }
+            start > 0 && (b[start - 1].is_ascii_alphanumeric() || b[start - 1] == b'_');
+        let two_capitals = b.get(start + 1).is_some_and(u8::is_ascii_uppercase);
+        if !word_before && two_capitals && out.last() != Some(&start) {
+            out.push(start);
         }
-        at = end;
     }
     out
 }
@@ -595,7 +620,14 @@ mod tests {
     const TOKENS: &[&str] = &[
         "{", "}", "{{", "}}", "%", "$", "@", "*", "|", "[", "]", "<", ">", "#", "X", "XX", "A",
         "NAME", "FIRST", "_", "-", "x", "name", "url", " ", "\n", "user", "Ticket", "é", "ID", "(",
-        ":", "{%", "%}", "*|", "|*", "[[", "]]", "AB", "USER_", "username", "\t",
+        ":", "{%", "%}", "*|", "|*", "[[", "]]", "AB", "USER_", "username", "\t", "URL", "EMAIL",
+        "NUMBER", "ORDER_",
+    ];
+
+    /// Pieces of capital words, for the literal search's own test.
+    const CAPITAL_TOKENS: &[&str] = &[
+        "X", "XX", "XXX", "A", "AB", "NAME", "NUMBER", "URL", "EMAIL", "ID", "I", "D", "FIRST",
+        "FIRST_", "USER_", "CUSTOMER", "_", "a", "1", " ", "-", "é", "\n", "NAMEID", "IDID",
     ];
 
     fn text_of(parts: Vec<&str>) -> String {
@@ -634,20 +666,29 @@ mod tests {
             proptest::prop_assert_eq!(malformed_matches(anchored, &text), want, "{:?}", text);
         }
 
-        /// The block test never hides a capital-word start, wherever it falls in a block.
+        /// The capital-word group matches only where the literal search says, and that is
+        /// always the start of a word with two leading capitals.
         #[test]
-        fn capital_word_starts_are_every_word_starting_with_two_capitals(
-            text in "[a-zA-Z_ .é]{0,300}",
+        fn capital_word_starts_cover_every_capital_word_match(
+            parts in proptest::collection::vec(proptest::sample::select(CAPITAL_TOKENS), 0..40),
         ) {
+            let text = text_of(parts);
             let b = text.as_bytes();
-            let naive: Vec<usize> = (0..b.len().saturating_sub(1))
-                .filter(|&i| {
-                    b[i].is_ascii_uppercase()
-                        && b[i + 1].is_ascii_uppercase()
-                        && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'))
-                })
-                .collect();
-            proptest::prop_assert_eq!(capital_word_starts(b), naive);
+            let word_start = |i: usize| {
+                b[i].is_ascii_uppercase()
+                    && b.get(i + 1).is_some_and(u8::is_ascii_uppercase)
+                    && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'))
+            };
+            let matches_at = |i: usize| {
+                let input = Input::new(&text).range(i..).anchored(Anchored::Yes);
+                SCANNER.capital_words.iter().any(|re| re.is_match(input.clone()))
+            };
+            let starts = capital_word_starts(b);
+            proptest::prop_assert!(starts.windows(2).all(|w| w[0] < w[1]), "{:?}", text);
+            proptest::prop_assert!(starts.iter().all(|&i| word_start(i)), "{:?}", text);
+            for i in (0..b.len()).filter(|&i| matches_at(i)) {
+                proptest::prop_assert!(starts.contains(&i), "{} in {:?}", i, text);
+            }
         }
     }
 
