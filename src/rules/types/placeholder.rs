@@ -339,12 +339,24 @@ impl Placeholder {
 /// The matches of [`MALFORMED`] (compiled as `malformed`), as its own search would find them.
 /// Every match has a `{` at its start or one character in (`%{`, `x{name}}`), so the pattern
 /// runs anchored at those two places around each `{`, in order, rather than over the whole text
-/// (its counted repetitions make an unanchored search slow).
+/// (its counted repetitions make an unanchored search slow). A `{` is tried only when the
+/// byte after it is `{`, a letter or `_`, or the byte before it is `%`: every branch needs one
+/// of those (a `{` before it was tried already), and code's `{ `, `{"` and `{\n` have none.
 fn malformed_matches(malformed: &meta::Regex, source: &str) -> Vec<Range<usize>> {
+    let bytes = source.as_bytes();
     let mut out = Vec::new();
     let mut at = 0;
-    'braces: while let Some(i) = memchr::memchr(b'{', &source.as_bytes()[at..]) {
+    'braces: while let Some(i) = memchr::memchr(b'{', &bytes[at..]) {
         let brace = at + i;
+        let next = bytes.get(brace + 1).copied().unwrap_or(0);
+        let may_start = next == b'{'
+            || next == b'_'
+            || next.is_ascii_alphabetic()
+            || (brace > 0 && bytes[brace - 1] == b'%');
+        if !may_start {
+            at = brace + 1;
+            continue;
+        }
         let before = source[..brace]
             .chars()
             .next_back()
