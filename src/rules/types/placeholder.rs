@@ -379,25 +379,24 @@ fn malformed_matches(malformed: &meta::Regex, source: &str) -> Vec<Range<usize>>
 
 /// The ellipses of [`ELLIPSIS_ITEM`] list items. A match never spans lines and holds `...`
 /// or `…`, so the pattern runs only on the lines that have one (with `(?m)`, `^` and `$`
-/// match at a line slice's ends just as they do in the whole text).
+/// match at a line slice's ends just as they do in the whole text). The marks are found with
+/// one substring search each: a search for both at once stops at every `.` of the prose.
 fn ellipsis_items(items: &Regex, source: &str) -> Vec<Range<usize>> {
-    static MARKS: LazyLock<AhoCorasick> =
-        LazyLock::new(|| AhoCorasick::new(["...", "…"]).expect("two literal needles"));
+    let bytes = source.as_bytes();
+    let marks = memchr::memmem::find_iter(bytes, b"...")
+        .chain(memchr::memmem::find_iter(bytes, "…".as_bytes()));
+    let mut line_starts: Vec<usize> = marks
+        .map(|mark| memchr::memrchr(b'\n', &bytes[..mark]).map_or(0, |i| i + 1))
+        .collect();
+    line_starts.sort_unstable();
+    line_starts.dedup();
     let mut out = Vec::new();
-    let mut scanned_to = 0;
-    for mark in MARKS.find_iter(source) {
-        if mark.start() < scanned_to {
-            continue;
-        }
-        let start = source[..mark.start()].rfind('\n').map_or(0, |i| i + 1);
-        let end = source[mark.start()..]
-            .find('\n')
-            .map_or(source.len(), |i| mark.start() + i);
+    for start in line_starts {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
         for c in items.captures_iter(&source[start..end]) {
             let m = c.get(1).expect("group 1 always takes part");
             out.push(start + m.start()..start + m.end());
         }
-        scanned_to = end;
     }
     out
 }
