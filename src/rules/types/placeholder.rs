@@ -437,7 +437,7 @@ fn markdown_options() -> MdOptions {
 fn reader_parses_alike(source: &str) -> bool {
     debug_assert!(markdown::options().contains(markdown_options()));
     let bytes = source.as_bytes();
-    let task_box = source.match_indices('[').any(|(i, _)| {
+    let task_box = memchr::memchr_iter(b'[', bytes).any(|i| {
         matches!(
             bytes.get(i + 1),
             Some(b' ' | b'\t' | 0x0b | 0x0c | b'x' | b'X')
