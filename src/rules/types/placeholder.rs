@@ -69,8 +69,6 @@ impl Default for Options {
 #[derive(Debug, Clone, Copy)]
 enum Start {
     /// At one of these bytes (never a capital letter).
-    // Read by the test that checks each group starts only where it says.
-    #[cfg_attr(not(test), allow(dead_code))]
     Bytes(&'static [u8]),
     /// At the start of an ASCII word whose first two letters are capitals ("XXX", "REPONAME").
     CapitalWord,
@@ -139,8 +137,8 @@ const GROUPS: &[(Start, &str)] = &[
 /// The compiled [`GROUPS`].
 #[derive(Debug)]
 struct Placeholders {
-    /// The groups that start at given bytes: found with their own search.
-    by_byte: Vec<meta::Regex>,
+    /// The groups that start at given bytes, with those bytes: found with their own search.
+    by_byte: Vec<(&'static [u8], meta::Regex)>,
     /// The capital-word group: tried (anchored) only where [`capital_word_starts`] says.
     capital_words: Vec<meta::Regex>,
 }
@@ -151,7 +149,7 @@ impl Placeholders {
         let (mut by_byte, mut capital_words) = (Vec::new(), Vec::new());
         for (start, pattern) in GROUPS {
             match start {
-                Start::Bytes(_) => by_byte.push(compile(pattern)?),
+                Start::Bytes(bytes) => by_byte.push((*bytes, compile(pattern)?)),
                 Start::CapitalWord => capital_words.push(compile(pattern)?),
             }
         }
@@ -164,9 +162,10 @@ impl Placeholders {
     /// The matches one alternation of every group would find, left to right, never
     /// overlapping.
     fn find_all(&self, source: &str) -> Vec<Range<usize>> {
-        let search_from = |re: &meta::Regex, at: usize| re.find(Input::new(source).range(at..));
+        let search_from =
+            |(start, re): &(&[u8], meta::Regex), at: usize| group_match_from(source, start, re, at);
         let mut next: Vec<Option<Range<usize>>> = (self.by_byte.iter())
-            .map(|re| search_from(re, 0).map(|m| m.range()))
+            .map(|group| search_from(group, 0))
             .collect();
         let capitals = if self.capital_words.is_empty() {
             Vec::new()
@@ -178,9 +177,9 @@ impl Placeholders {
         let mut at = 0;
         loop {
             // A group's next match stays its leftmost one while it starts at or after `at`.
-            for (re, m) in self.by_byte.iter().zip(&mut next) {
+            for (group, m) in self.by_byte.iter().zip(&mut next) {
                 if m.as_ref().is_some_and(|m| m.start < at) {
-                    *m = search_from(re, at).map(|m| m.range());
+                    *m = search_from(group, at);
                 }
             }
             let leftmost = next.iter().flatten().min_by_key(|m| m.start).cloned();
@@ -205,6 +204,71 @@ impl Placeholders {
             at = m.end;
             out.push(m);
         }
+    }
+}
+
+/// The leftmost match at or after `at` of the group `re` that starts at the bytes `start`.
+/// The groups that start at `{` or `<` (common in code and HTML) are tried anchored, at each
+/// such byte where [`may_match_at`] allows: with leftmost-first semantics that is the match an
+/// unanchored search finds, and it skips the search's reverse pass to find where a match
+/// starts. The other groups are searched as a whole, behind their regex's own prefilter.
+fn group_match_from(
+    source: &str,
+    start: &[u8],
+    re: &meta::Regex,
+    at: usize,
+) -> Option<Range<usize>> {
+    let bytes = source.as_bytes();
+    match start {
+        [byte @ (b'{' | b'<')] => memchr::memchr_iter(*byte, &bytes[at..])
+            .map(|i| at + i)
+            .filter(|&i| may_match_at(bytes, i))
+            .find_map(|i| {
+                let input = Input::new(source).range(i..).anchored(Anchored::Yes);
+                re.find(input).map(|m| m.range())
+            }),
+        _ => re.find(Input::new(source).range(at..)).map(|m| m.range()),
+    }
+}
+
+/// Whether a [`GROUPS`] branch may match at `b[i]`, a `{` or `<`: false only where none can,
+/// from the bytes each branch needs after its first one.
+fn may_match_at(b: &[u8], i: usize) -> bool {
+    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let next = b.get(i + 1).copied().unwrap_or(0);
+    match b[i] {
+        // `{{`, `{%`, `{$` (or `{`, one space character and `$`), or `{name}`: a letter or `_`,
+        // then name bytes up to `}`. Any non-ASCII character is left to the regex (`\s` is
+        // Unicode).
+        b'{' => {
+            let name_byte = |c: u8| is_word(c) || matches!(c, b'.' | b'-');
+            let name = (next.is_ascii_alphabetic() || next == b'_')
+                && (b[i + 1..].iter().find(|&&c| !name_byte(c))) == Some(&b'}');
+            matches!(next, b'{' | b'%' | b'$')
+                || name
+                || next >= 0x80
+                || (next <= b' ' && b.get(i + 2) == Some(&b'$'))
+        }
+        // Up to `>`, only letters, digits, `#`, `_`, `-` or spaces, and then `<#...>`,
+        // `<first_name>` or `<issue-number>` (a `_` or `-`), `<NAME>` (all capitals or digits),
+        // or `<your ...>` and the like. HTML tags (`<div>`, `<a href=...>`) are none of these.
+        b'<' => {
+            let tag_byte = |c: u8| is_word(c) || matches!(c, b'#' | b'-' | b' ');
+            let Some(end) = b[i + 1..].iter().position(|&c| !tag_byte(c)) else {
+                return false;
+            };
+            let text = &b[i + 1..i + 1 + end];
+            let joined = text.iter().any(|&c| matches!(c, b'#' | b'_' | b'-'));
+            let capitals = next.is_ascii_uppercase()
+                && (text.iter()).all(|&c| c.is_ascii_uppercase() || c.is_ascii_digit());
+            let stand_in = ["your", "customer", "agent", "insert", "user"]
+                .iter()
+                .any(|w| text.starts_with(w.as_bytes()));
+            b[i + 1 + end] == b'>'
+                && (next == b'#' || next.is_ascii_alphabetic())
+                && (joined || capitals || stand_in)
+        }
+        _ => true,
     }
 }
 
@@ -632,7 +696,7 @@ mod tests {
         "{", "}", "{{", "}}", "%", "$", "@", "*", "|", "[", "]", "<", ">", "#", "X", "XX", "A",
         "NAME", "FIRST", "_", "-", "x", "name", "url", " ", "\n", "user", "Ticket", "é", "ID", "(",
         ":", "{%", "%}", "*|", "|*", "[[", "]]", "AB", "USER_", "username", "\t", "URL", "EMAIL",
-        "NUMBER", "ORDER_",
+        "NUMBER", "ORDER_", "\u{a0}", "<a", "div", "=", "your", "1",
     ];
 
     /// Pieces of capital words, for the literal search's own test.
@@ -675,6 +739,23 @@ mod tests {
             let (whole, anchored) = &*MALFORMED_RE;
             let want: Vec<_> = whole.find_iter(&text).map(|m| m.range()).collect();
             proptest::prop_assert_eq!(malformed_matches(anchored, &text), want, "{:?}", text);
+        }
+
+        /// The byte test before each anchored try passes wherever its group matches.
+        #[test]
+        fn groups_match_only_where_the_byte_test_allows(
+            parts in proptest::collection::vec(proptest::sample::select(TOKENS), 0..40),
+        ) {
+            let text = text_of(parts);
+            let b = text.as_bytes();
+            for (start, re) in &SCANNER.by_byte {
+                for i in (0..b.len()).filter(|&i| start.contains(&b[i])) {
+                    let input = Input::new(&text).range(i..).anchored(Anchored::Yes);
+                    if re.is_match(input) {
+                        proptest::prop_assert!(may_match_at(b, i), "{} in {:?}", i, text);
+                    }
+                }
+            }
         }
 
         /// The capital-word group matches only where the literal search says, and that is
@@ -767,6 +848,43 @@ mod tests {
         let want: Vec<_> = whole.find_iter(text).map(|m| m.range()).collect();
         assert_eq!(malformed_matches(anchored, text), want);
         assert_eq!(want.len(), 1);
+    }
+
+    #[test]
+    fn the_byte_test_passes_each_brace_and_angle_form() {
+        let forms = [
+            "{{ a }}",
+            "{% if %}",
+            "{$x}",
+            "{ $x}",
+            "{\u{a0}$x}",
+            "{a.b-c}",
+            "<#n>",
+            "<a-b>",
+            "<NAME>",
+            "<your name>",
+            "<first_name>",
+        ];
+        for form in forms {
+            let b = form.as_bytes();
+            let group = SCANNER
+                .by_byte
+                .iter()
+                .find(|(start, _)| start.contains(&b[0]));
+            let input = Input::new(form).anchored(Anchored::Yes);
+            assert!(group.unwrap().1.is_match(input), "{form}");
+            assert!(may_match_at(b, 0), "{form}");
+        }
+        for html in [
+            "<div>",
+            "<a href=\"x\">",
+            "</p>",
+            "{\"a\": 1}",
+            "{ a }",
+            "{a b}",
+        ] {
+            assert!(!may_match_at(html.as_bytes(), 0), "{html}");
+        }
     }
 
     #[test]
