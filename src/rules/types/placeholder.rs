@@ -294,8 +294,9 @@ const CAPITAL_WORD_LITERALS: &[&str] = &[
     "ACCOUNT_",
 ];
 
-/// Where an ASCII word that starts with two capitals holds one of [`CAPITAL_WORD_LITERALS`]
-/// in its leading run of capitals: the only places the capital-word group can match. Found
+/// Where an ASCII word that starts with two capitals has one of [`CAPITAL_WORD_LITERALS`]
+/// starting in its leading run of capitals: the only places the capital-word group can match,
+/// as each of its matches holds one there. Found
 /// from the literals (one search, then a walk back to the run's start) rather than from every
 /// capital pair, which docs are full of ("API", "JSON").
 fn capital_word_starts(b: &[u8]) -> Vec<usize> {
