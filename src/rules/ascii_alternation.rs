@@ -26,7 +26,7 @@ use super::literals::ascii_syntax;
 #[derive(Debug)]
 pub struct AsciiAlternation {
     /// The patterns that can start with a word character, as one alternation.
-    words: regex::bytes::Regex,
+    words: meta::Regex,
     /// The others, if any, as one alternation searched only where one of their first bytes
     /// is. No pattern of `words` can start with one of those bytes.
     punctuation: Option<meta::Regex>,
@@ -88,12 +88,18 @@ impl AsciiAlternation {
             kept.join("|")
         };
         let words = join(false);
-        let words = regex::bytes::RegexBuilder::new(&words)
-            .unicode(false)
-            .case_insensitive(true)
-            .size_limit(super::lazy::SIZE_LIMIT)
-            .dfa_size_limit(super::lazy::dfa_size_limit(&words))
-            .build()
+        let words = meta::Builder::new()
+            .configure(
+                meta::Config::new()
+                    .nfa_size_limit(Some(super::lazy::SIZE_LIMIT))
+                    .hybrid_cache_capacity(super::lazy::dfa_size_limit(&words))
+                    .dfa(false)
+                    .onepass(false)
+                    .backtrack(false)
+                    .auto_prefilter(false),
+            )
+            .syntax(ascii_syntax())
+            .build(&words)
             .map_err(|e| e.to_string())?;
         let punctuation = match prefilter {
             Some(prefilter) => {
@@ -137,7 +143,7 @@ impl AsciiAlternation {
         let mut at = 0;
         loop {
             if stale(&word, at) {
-                word = Some(self.words.find_at(text, at).map(|m| m.range()));
+                word = Some(next_match(&self.words, text, at));
             }
             if stale(&mark, at) {
                 mark = Some(next_match(punctuation, text, at));
