@@ -270,9 +270,14 @@ fn mark_first_bytes(hir: &Hir, set: &mut [bool; 128]) -> bool {
         HirKind::Repetition(r) => mark_first_bytes(&r.sub, set) || r.min == 0,
         HirKind::Capture(c) => mark_first_bytes(&c.sub, set),
         HirKind::Concat(parts) => parts.iter().all(|p| mark_first_bytes(p, set)),
-        HirKind::Alternation(branches) => branches
-            .iter()
-            .fold(false, |empty, b| mark_first_bytes(b, set) || empty),
+        // Every branch marks its bytes (no short cut).
+        HirKind::Alternation(branches) => {
+            let mut empty = false;
+            for branch in branches {
+                empty |= mark_first_bytes(branch, set);
+            }
+            empty
+        }
     }
 }
 
