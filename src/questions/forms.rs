@@ -123,17 +123,8 @@ mod tests {
     });
 
     /// The words of the twelve patterns, to build texts they may match.
-    static WORDS: LazyLock<Vec<String>> = LazyLock::new(|| {
-        let mut words: Vec<String> = PATTERNS
-            .iter()
-            .flat_map(|p| p.split(|c: char| !c.is_ascii_alphanumeric() && c != '\''))
-            .filter(|w| w.len() > 1)
-            .map(str::to_string)
-            .collect();
-        words.sort();
-        words.dedup();
-        words
-    });
+    static WORDS: LazyLock<Vec<String>> =
+        LazyLock::new(|| crate::rules::prebuilt::tests::words_of(&PATTERNS));
 
     const FORMS: [Form; 12] = [
         Form::Generic,

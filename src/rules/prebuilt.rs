@@ -117,7 +117,7 @@ impl BuiltInRegex {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -153,11 +153,12 @@ mod tests {
         }
     }
 
-    /// The words of every fixed pattern, to build texts they may match.
-    fn fixed_words() -> Vec<String> {
-        let mut words: Vec<String> = crate::questions::patterns::ALL
+    /// The words of `patterns` (runs of letters, digits and apostrophes), to build texts they
+    /// may match.
+    pub(crate) fn words_of(patterns: &[&str]) -> Vec<String> {
+        let mut words: Vec<String> = patterns
             .iter()
-            .flat_map(|p| p.split(|c: char| !c.is_ascii_alphabetic() && c != '\''))
+            .flat_map(|p| p.split(|c: char| !c.is_ascii_alphanumeric() && c != '\''))
             .filter(|w| w.len() > 1)
             .map(str::to_string)
             .collect();
@@ -166,7 +167,8 @@ mod tests {
         words
     }
 
-    static WORDS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(fixed_words);
+    static WORDS: std::sync::LazyLock<Vec<String>> =
+        std::sync::LazyLock::new(|| words_of(crate::questions::patterns::ALL));
     /// Built once: each case would otherwise compile every pattern again.
     static FIXED_REGEXES: std::sync::LazyLock<Vec<BuiltInRegex>> = std::sync::LazyLock::new(|| {
         crate::questions::patterns::ALL
