@@ -192,13 +192,14 @@ fn catalogue_phrases(doc: &serde_norway::Value) -> Vec<String> {
         .collect()
 }
 
-/// `PHRASE_LITERALS`: (wrapped pattern, can match empty text, required literal sets), sorted by
-/// pattern, for each pattern that parses (and whose phrase parses alone).
+/// `PHRASE_LITERALS`: (wrapped pattern, can match empty text, required literal sets, its
+/// [`literals::AsciiStart`] as (ASCII mode, first bytes, can be empty)), sorted by pattern, for
+/// each pattern that parses (and whose phrase parses alone).
 fn literal_table(mut patterns: Vec<String>) -> String {
     patterns.sort();
     patterns.dedup();
     let mut out = String::from(
-        "/// (wrapped pattern, can match empty text, required literal sets) of each built-in catalogue\n/// pattern, sorted by pattern.\n#[allow(clippy::type_complexity)]\npub static PHRASE_LITERALS: &[(&str, bool, &[&[&[u8]]])] = &[\n",
+        "/// (wrapped pattern, can match empty text, required literal sets, ASCII start) of each\n/// built-in catalogue pattern, sorted by pattern.\n#[allow(clippy::type_complexity)]\npub static PHRASE_LITERALS: &[(&str, bool, &[&[&[u8]]], Option<(bool, &[u8], bool)>)] = &[\n",
     );
     for wrapped in patterns {
         let Ok(hir) = regex_syntax::Parser::new().parse(&wrapped) else {
@@ -213,8 +214,12 @@ fn literal_table(mut patterns: Vec<String>) -> String {
             .collect::<Vec<_>>()
             .join(", ");
         let lits = format!("&[{sets}]");
+        let start = match literals::ascii_start(&wrapped) {
+            Some(s) => format!("Some(({}, &{:?}, {}))", s.ascii_mode, s.bytes, s.empty),
+            None => "None".to_string(),
+        };
         out.push_str(&format!(
-            "    ({wrapped:?}, {}, {lits}),\n",
+            "    ({wrapped:?}, {}, {lits}, {start}),\n",
             literals::matches_empty(&hir)
         ));
     }

@@ -19,9 +19,9 @@ use std::ops::Range;
 
 use regex_automata::util::prefilter::Prefilter;
 use regex_automata::{meta, Input, MatchKind};
-use regex_syntax::hir::{Class, Hir, HirKind};
 
-use super::literals::ascii_syntax;
+use super::literals::{ascii_start, ascii_syntax, AsciiStart};
+use super::phrases::built_in_ascii_start;
 
 #[derive(Debug)]
 pub struct AsciiAlternation {
@@ -45,21 +45,17 @@ impl AsciiAlternation {
     /// The alternation of `patterns` (as wrapped, case-insensitive), each in ASCII mode, or
     /// with Unicode (`(?u:...)`) if it needs it (`\p{...}`, `[éè]`).
     pub fn new(patterns: &[String]) -> Result<AsciiAlternation, String> {
-        let mut parser = regex_syntax::ParserBuilder::new();
-        parser.unicode(false).utf8(false).case_insensitive(true);
         let mut branches = Vec::with_capacity(patterns.len());
         let mut starts = Vec::with_capacity(patterns.len());
         for p in patterns {
-            let (branch, hir) = match parser.build().parse(p) {
-                Ok(hir) => (p.clone(), Some(hir)),
-                Err(_) => {
-                    let branch = format!("(?u:{p})");
-                    let hir = parser.build().parse(&branch).ok();
-                    (branch, hir)
-                }
-            };
-            starts.push(hir.as_ref().map(first_ascii_bytes));
-            branches.push(branch);
+            let start = built_in_ascii_start(p).unwrap_or_else(|| ascii_start(p));
+            let ascii_mode = start.as_ref().is_none_or(|s| s.ascii_mode);
+            branches.push(if ascii_mode {
+                p.clone()
+            } else {
+                format!("(?u:{p})")
+            });
+            starts.push(start);
         }
         let mut apart = split(&starts);
         let mut first_bytes: Vec<[u8; 1]> = starts
@@ -184,9 +180,9 @@ fn stale(next: &Option<Option<Range<usize>>>, at: usize) -> bool {
 /// where no match of the other can, and the merge needs no pattern order), no pattern can
 /// match empty text (every match is then a step forward) and some pattern stays (an empty
 /// alternation would match empty text everywhere). None when that does not hold.
-fn split(starts: &[Option<FirstBytes>]) -> Vec<bool> {
+fn split(starts: &[Option<AsciiStart>]) -> Vec<bool> {
     let none = vec![false; starts.len()];
-    let Some(starts) = starts.iter().cloned().collect::<Option<Vec<FirstBytes>>>() else {
+    let Some(starts) = starts.iter().cloned().collect::<Option<Vec<AsciiStart>>>() else {
         return none;
     };
     if starts.iter().any(|s| s.empty) {
@@ -218,78 +214,13 @@ fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
-/// The ASCII bytes a match can start with, and whether it can be empty (then what follows it
-/// may start the match instead).
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct FirstBytes {
-    bytes: Vec<u8>,
-    empty: bool,
-}
-
-/// [`FirstBytes`] of `hir`. Bytes from 128 up are left out: they are in no ASCII text.
-/// Look-arounds consume nothing, so they are as an empty match here (a superset: fine for a
-/// prefilter).
-fn first_ascii_bytes(hir: &Hir) -> FirstBytes {
-    let mut set = [false; 128];
-    let empty = mark_first_bytes(hir, &mut set);
-    FirstBytes {
-        bytes: (0..128u8).filter(|&b| set[b as usize]).collect(),
-        empty,
-    }
-}
-
-/// Marks in `set` the ASCII bytes a match of `hir` can start with; returns whether it can
-/// match empty text.
-fn mark_first_bytes(hir: &Hir, set: &mut [bool; 128]) -> bool {
-    let mut mark = |from: u32, to: u32| {
-        for b in from..=to.min(127) {
-            set[b as usize] = true;
-        }
-    };
-    match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) => true,
-        HirKind::Literal(lit) => match lit.0.first() {
-            Some(&b) => {
-                mark(u32::from(b), u32::from(b));
-                false
-            }
-            None => true,
-        },
-        HirKind::Class(Class::Unicode(class)) => {
-            for r in class.iter() {
-                mark(u32::from(r.start()), u32::from(r.end()));
-            }
-            false
-        }
-        HirKind::Class(Class::Bytes(class)) => {
-            for r in class.iter() {
-                mark(u32::from(r.start()), u32::from(r.end()));
-            }
-            false
-        }
-        HirKind::Repetition(r) => mark_first_bytes(&r.sub, set) || r.min == 0,
-        HirKind::Capture(c) => mark_first_bytes(&c.sub, set),
-        HirKind::Concat(parts) => parts.iter().all(|p| mark_first_bytes(p, set)),
-        // Every branch marks its bytes (no short cut).
-        HirKind::Alternation(branches) => {
-            let mut empty = false;
-            for branch in branches {
-                empty |= mark_first_bytes(branch, set);
-            }
-            empty
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use regex::Regex;
 
-    fn first(pattern: &str) -> FirstBytes {
-        let mut parser = regex_syntax::ParserBuilder::new();
-        parser.unicode(false).utf8(false).case_insensitive(true);
-        first_ascii_bytes(&parser.build().parse(pattern).unwrap())
+    fn first(pattern: &str) -> AsciiStart {
+        ascii_start(pattern).unwrap()
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! at every start.
 
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
-use regex_syntax::hir::{Hir, HirKind};
+use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// How a catalogue pattern is parsed to search ASCII text: case-insensitive, with ASCII-only
 /// classes and case folding, over bytes. On ASCII text it finds what the Unicode pattern does.
@@ -245,4 +245,80 @@ pub fn ascii_fold_covers(bytes: &[u8]) -> bool {
             .parse(&folded)
             .is_ok_and(|hir| matches!(hir.kind(), HirKind::Literal(_)))
     })
+}
+
+/// How a catalogue pattern searches ASCII text in the whole-catalogue alternation (see
+/// `ascii_alternation.rs`): whether it parses in ASCII mode (else it is wrapped in `(?u:...)`),
+/// the ASCII bytes a match of it can start with, and whether it can match empty text (then what
+/// follows may start the match instead). Bytes from 128 up are left out: they are in no ASCII
+/// text. `build.rs` works this out for the built-in patterns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AsciiStart {
+    pub ascii_mode: bool,
+    pub bytes: Vec<u8>,
+    pub empty: bool,
+}
+
+/// [`AsciiStart`] of `pattern` (as wrapped, case-insensitive); `None` if it does not parse.
+pub fn ascii_start(pattern: &str) -> Option<AsciiStart> {
+    let mut parser = regex_syntax::ParserBuilder::new();
+    parser.unicode(false).utf8(false).case_insensitive(true);
+    let (ascii_mode, hir) = match parser.build().parse(pattern) {
+        Ok(hir) => (true, hir),
+        Err(_) => (
+            false,
+            parser.build().parse(&format!("(?u:{pattern})")).ok()?,
+        ),
+    };
+    let mut set = [false; 128];
+    // Look-arounds consume nothing: as an empty match here (a superset, fine for a prefilter).
+    let empty = mark_first_bytes(&hir, &mut set);
+    Some(AsciiStart {
+        ascii_mode,
+        bytes: (0..128u8).filter(|&b| set[b as usize]).collect(),
+        empty,
+    })
+}
+
+/// Marks in `set` the ASCII bytes a match of `hir` can start with; returns whether it can
+/// match empty text.
+fn mark_first_bytes(hir: &Hir, set: &mut [bool; 128]) -> bool {
+    let mut mark = |from: u32, to: u32| {
+        for b in from..=to.min(127) {
+            set[b as usize] = true;
+        }
+    };
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => true,
+        HirKind::Literal(lit) => match lit.0.first() {
+            Some(&b) => {
+                mark(u32::from(b), u32::from(b));
+                false
+            }
+            None => true,
+        },
+        HirKind::Class(Class::Unicode(class)) => {
+            for r in class.iter() {
+                mark(u32::from(r.start()), u32::from(r.end()));
+            }
+            false
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            for r in class.iter() {
+                mark(u32::from(r.start()), u32::from(r.end()));
+            }
+            false
+        }
+        HirKind::Repetition(r) => mark_first_bytes(&r.sub, set) || r.min == 0,
+        HirKind::Capture(c) => mark_first_bytes(&c.sub, set),
+        HirKind::Concat(parts) => parts.iter().all(|p| mark_first_bytes(p, set)),
+        // Every branch marks its bytes (no short cut).
+        HirKind::Alternation(branches) => {
+            let mut empty = false;
+            for branch in branches {
+                empty |= mark_first_bytes(branch, set);
+            }
+            empty
+        }
+    }
 }

@@ -31,6 +31,7 @@ use super::lazy::{Lazy, LazyRegex};
 use super::literal_scan::LiteralScan;
 use super::prebuilt::{self, PrebuiltRegex};
 
+use super::literals::AsciiStart;
 pub use super::literals::{matches_empty, required_literal_sets, wrap_phrase, LiteralSets};
 use super::prefilter::FOLD_TRIGGERS;
 use super::RuleSource;
@@ -45,12 +46,24 @@ mod precomputed {
 fn built_in(wrapped: &str) -> Option<(LiteralSets, bool)> {
     let table = precomputed::PHRASE_LITERALS;
     let at = table.binary_search_by(|(p, ..)| (*p).cmp(wrapped)).ok()?;
-    let (_, empty, sets) = table[at];
+    let (_, empty, sets, _) = table[at];
     let sets = sets
         .iter()
         .map(|set| set.iter().map(|s| s.to_vec()).collect())
         .collect();
     Some((sets, empty))
+}
+
+/// What `build.rs` worked out of how a built-in catalogue pattern searches ASCII text
+/// (see [`AsciiStart`]): `Some(None)` if it does not parse, `None` for any other pattern.
+pub fn built_in_ascii_start(wrapped: &str) -> Option<Option<AsciiStart>> {
+    let table = precomputed::PHRASE_LITERALS;
+    let at = table.binary_search_by(|(p, ..)| (*p).cmp(wrapped)).ok()?;
+    Some(table[at].3.map(|(ascii_mode, bytes, empty)| AsciiStart {
+        ascii_mode,
+        bytes: bytes.to_vec(),
+        empty,
+    }))
 }
 
 /// Bytes searched with the prebuilt DFAs (see [`PhraseRegex`]) before the patterns a text may
@@ -739,6 +752,15 @@ mod tests {
         }
         assert!(compared > 1000, "{compared}");
         assert!(wholes > 50, "{wholes}");
+    }
+
+    #[test]
+    fn build_rs_works_out_the_ascii_starts_that_loading_would() {
+        for p in built_in_patterns() {
+            let start = super::super::literals::ascii_start(&p);
+            assert!(start.is_some(), "{p}");
+            assert_eq!(built_in_ascii_start(&p), Some(start), "{p}");
+        }
     }
 
     #[test]
