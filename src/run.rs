@@ -203,6 +203,17 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
         }
     }
 
+    // Many files: rules may pay their start-up costs at once (findings are the same).
+    if to_lint.len() >= LARGE_RUN_FILES {
+        let mut told: Vec<&Arc<Effective>> = Vec::new();
+        for (_, effective) in &to_lint {
+            if !told.iter().any(|t| Arc::ptr_eq(t, effective)) {
+                effective.rules.expect_large_run();
+                told.push(effective);
+            }
+        }
+    }
+
     // ... then files are read, parsed and linted in parallel, each document dropped as soon as
     // it is done. Emails are the exception: a reply is paired with the message it answers by
     // Message-ID, so emails (and standard input) are all read first, then paired, then linted.
@@ -283,6 +294,12 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
     out.report.related_sources = related;
     Ok(out)
 }
+
+/// A run of at least this many files tells its rules to expect much text (see
+/// [`crate::rules::Rule::expect_large_run`]): the phrase catalogues then compile whole at once
+/// instead of searching pattern by pattern first, which only pays for the few kilobytes of a
+/// draft or a handful of files.
+pub const LARGE_RUN_FILES: usize = 64;
 
 /// What reading and linting one file gave: its report, its fix and the related sources it
 /// brought, or why it was skipped, or why it could not be read. (The rare fix is boxed: the

@@ -99,3 +99,39 @@ fn files_are_reported_in_sorted_path_order() {
     sorted.sort();
     assert_eq!(paths, sorted);
 }
+
+/// A run of many files compiles the phrase catalogues whole at once (`LARGE_RUN_FILES`); each
+/// file must still get exactly what it gets alone, where they are searched pattern by pattern.
+#[test]
+fn a_large_run_finds_in_each_file_what_the_file_alone_gives() {
+    let dir = tempfile::tempdir().unwrap();
+    let phrases = [
+        "Thanks for reaching out! :)",
+        "We apologize for any inconvenience this may have caused.",
+        "Per our policy, our award-winning team cannot refund it.",
+        "Vielen Dank für Ihre Nachricht.",
+        "Let us know if you have any questions <3",
+        "Your refund of $40 went out today.",
+        "Hi Sam,\n\nThe export runs every night. Take care!",
+    ];
+    let files = candor::run::LARGE_RUN_FILES + 6;
+    for i in 0..files {
+        let text: Vec<&str> = (0..1 + i % 5)
+            .map(|j| phrases[(i * 3 + j) % phrases.len()])
+            .collect();
+        std::fs::write(dir.path().join(format!("r{i:03}.md")), text.join(" ")).unwrap();
+    }
+    let (_, together, err) = run(dir.path(), "2", &["--format", "json", "."]);
+    let together: serde_json::Value = serde_json::from_str(&together).expect(&err);
+    let together = together["files"].as_array().unwrap();
+    assert_eq!(together.len(), files);
+    let mut findings = 0;
+    for file in together {
+        let path = file["path"].as_str().unwrap();
+        let (_, alone, err) = run(dir.path(), "1", &["--format", "json", path]);
+        let alone: serde_json::Value = serde_json::from_str(&alone).expect(&err);
+        assert_eq!(&alone["files"][0], file, "{path}");
+        findings += file["diagnostics"].as_array().unwrap().len();
+    }
+    assert!(findings > files, "{findings}");
+}

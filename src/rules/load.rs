@@ -267,6 +267,14 @@ impl RuleSet {
         self.rules.sort_by(|a, b| a.meta().id.cmp(&b.meta().id));
     }
 
+    /// Tells every rule that a run of many files is about to start (see
+    /// [`Rule::expect_large_run`]).
+    pub fn expect_large_run(&self) {
+        for rule in &self.rules {
+            rule.expect_large_run();
+        }
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &Arc<dyn Rule>> {
         self.rules.iter()
     }

@@ -72,6 +72,10 @@ pub trait Rule: Send + Sync + fmt::Debug {
     fn literals(&self) -> Option<&prefilter::Literals> {
         None
     }
+    /// Told before linting a run of many files (see `run::LARGE_RUN_FILES`): a rule that
+    /// trades start-up cost against cost per byte may pay the start-up at once. Findings do
+    /// not change.
+    fn expect_large_run(&self) {}
 }
 
 /// Fills `%s` placeholders in order (`%%` is a literal percent sign); missing arguments leave

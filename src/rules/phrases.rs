@@ -20,7 +20,7 @@
 //! that matches.
 
 use std::ops::Range;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use regex_automata::dfa::Automaton;
@@ -104,6 +104,9 @@ pub struct PhraseSet {
     scanned_non_ascii: AtomicUsize,
     scanned: AtomicUsize,
     bulk_after: usize,
+    /// The run has many files ([`PhraseSet::expect_large_run`]): ASCII texts go to the
+    /// alternation at once.
+    large_run: AtomicBool,
 }
 
 /// `pattern` compiled with only the engines a phrase search needs (no full or one-pass DFA,
@@ -312,7 +315,16 @@ impl PhraseSet {
             scanned_non_ascii: AtomicUsize::new(0),
             scanned: AtomicUsize::new(0),
             bulk_after: BULK_AFTER,
+            large_run: AtomicBool::new(false),
         }
+    }
+
+    /// Told that the run has many files: its ASCII texts are searched with the whole-catalogue
+    /// alternation from the first one, since it will be compiled anyway, rather than pattern by
+    /// pattern for the first [`BULK_AFTER`] bytes (on the docs corpus those first 64 KiB cost
+    /// as much as megabytes searched with the alternation). Non-ASCII texts are unaffected.
+    pub fn expect_large_run(&self) {
+        self.large_run.store(true, Ordering::Relaxed);
     }
 
     /// This set, compiling the whole catalogue after `bytes` searched bytes instead of
@@ -330,12 +342,18 @@ impl PhraseSet {
     }
 
     /// Counts `text` as searched and says how to search it: pattern by pattern until the run
-    /// has searched [`BULK_AFTER`] bytes, then with a whole-catalogue alternation: the ASCII
+    /// has searched [`BULK_AFTER`] bytes (ASCII texts of a large run: not at all, see
+    /// [`PhraseSet::expect_large_run`]), then with a whole-catalogue alternation: the ASCII
     /// one for an ASCII text, the Unicode one once the run has also searched
     /// [`NON_ASCII_BULK_FACTOR`] times as many bytes of other texts.
     fn way(&self, text: &str) -> Result<Option<Alternation<'_>>, &str> {
         let before = self.scanned.fetch_add(text.len(), Ordering::Relaxed);
-        if before.saturating_add(text.len()) <= self.bulk_after {
+        let bulk_after = if self.large_run.load(Ordering::Relaxed) {
+            0
+        } else {
+            self.bulk_after
+        };
+        if before.saturating_add(text.len()) <= bulk_after {
             return Ok(None);
         }
         if text.is_ascii() {
@@ -752,6 +770,25 @@ mod tests {
         }
         assert!(compared > 1000, "{compared}");
         assert!(wholes > 50, "{wholes}");
+    }
+
+    #[test]
+    fn a_large_run_searches_ascii_text_with_the_alternation_from_the_start() {
+        let text = "Thank you for reaching out :) Sorry for the delay.";
+        let reference: Vec<Range<usize>> = alternation(&OVERLAPPING, text)
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect();
+        let s = set(&OVERLAPPING);
+        assert_eq!(s.find_all(text).unwrap(), reference);
+        assert!(s.ascii_alternation.get().is_none());
+        let large = set(&OVERLAPPING);
+        large.expect_large_run();
+        assert_eq!(large.find_all(text).unwrap(), reference);
+        assert!(large.ascii_alternation.get().is_some());
+        // Non-ASCII text is still searched pattern by pattern.
+        assert_eq!(large.find_all("f\u{FC}r you").unwrap(), [0..8]);
+        assert!(!large.alternation.is_compiled());
     }
 
     #[test]

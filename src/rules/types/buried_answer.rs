@@ -82,6 +82,10 @@ impl Rule for BuriedAnswer {
         &self.meta
     }
 
+    fn expect_large_run(&self) {
+        self.openers.expect_large_run();
+    }
+
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
         // Walk the opening sentences in order until one says something.
         let mut lead = 0;

@@ -158,6 +158,11 @@ impl Catalogue {
         })
     }
 
+    /// See [`PhraseSet::expect_large_run`].
+    pub fn expect_large_run(&self) {
+        self.phrases.expect_large_run();
+    }
+
     pub fn entry(&self, i: usize) -> &PhraseEntry {
         &self.entries[i]
     }
@@ -275,6 +280,10 @@ impl Filler {
 impl Rule for Filler {
     fn meta(&self) -> &RuleMeta {
         &self.meta
+    }
+
+    fn expect_large_run(&self) {
+        self.catalogue.expect_large_run();
     }
 
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {

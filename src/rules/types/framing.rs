@@ -288,6 +288,10 @@ impl Rule for Framing {
         &self.meta
     }
 
+    fn expect_large_run(&self) {
+        self.cues.expect_large_run();
+    }
+
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
         let mut flagged = Vec::new();
         for block in cx.doc.blocks.iter().filter(|b| self.meta.scope.selects(b)) {
