@@ -187,24 +187,22 @@ impl Framing {
         (org, cust)
     }
 
-    fn balance(&self, cx: &CheckContext<'_>, flagged: &[Range<usize>], out: &mut Findings) {
+    /// The reply's balance suggestion, given its (we-words, you-words) counted block by block
+    /// in [`Rule::check`]'s one pass over the blocks.
+    fn balance(
+        &self,
+        cx: &CheckContext<'_>,
+        (org, cust): (usize, usize),
+        flagged: &[Range<usize>],
+        out: &mut Findings,
+    ) {
         let Some(b) = &self.balance else { return };
-        let blocks: Vec<&Block> = cx
-            .doc
-            .blocks
-            .iter()
-            .filter(|b| self.meta.scope.selects(b))
-            .collect();
-        let (org, cust) = blocks
-            .iter()
-            .map(|blk| self.count(&blk.prose))
-            .fold((0, 0), |a, c| (a.0 + c.0, a.1 + c.1));
         if org < b.min_org_words || (org as f64) <= b.ratio * cust.max(1) as f64 {
             return;
         }
         // Point at the sentence that leans on "we" the most, as the place to start rewriting.
         let mut best: Option<(usize, &Block, Range<usize>)> = None;
-        for blk in &blocks {
+        for blk in cx.doc.blocks.iter().filter(|b| self.meta.scope.selects(b)) {
             for s in blk.sentences() {
                 let (o, c) = self.count(&blk.prose[s.clone()]);
                 let lean = o.saturating_sub(c);
@@ -345,7 +343,12 @@ impl Rule for Framing {
 
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
         let mut flagged = Vec::new();
+        let mut words = (0, 0);
         for block in cx.doc.blocks.iter().filter(|b| self.meta.scope.selects(b)) {
+            if self.balance.is_some() {
+                let (org, cust) = self.count(&block.prose);
+                words = (words.0 + org, words.1 + cust);
+            }
             let Some(which) = compiled(self.cues.matcher(&block.prose), &self.meta, out) else {
                 return;
             };
@@ -370,7 +373,7 @@ impl Rule for Framing {
                 );
             }
         }
-        self.balance(cx, &flagged, out);
+        self.balance(cx, words, &flagged, out);
     }
 }
 
