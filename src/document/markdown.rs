@@ -31,13 +31,17 @@ struct Open {
 }
 
 impl Open {
-    fn new(kind: BlockKind, quoted: bool, in_list: bool) -> Self {
+    /// A block collected into `buffers`: empty ones left by an earlier block, so a file's
+    /// blocks reuse the same few buffers instead of each growing its own.
+    fn new(kind: BlockKind, quoted: bool, in_list: bool, buffers: Buffers) -> Self {
+        let (prose, map) = buffers;
+        debug_assert!(prose.is_empty() && map.prose_len() == 0);
         Open {
             kind,
             quoted,
             in_list,
-            prose: String::new(),
-            map: OffsetMap::default(),
+            prose,
+            map,
         }
     }
 
@@ -61,19 +65,26 @@ impl Open {
         }
     }
 
-    fn finish(self) -> Option<Block> {
-        if self.prose.trim().is_empty() {
-            return None;
-        }
-        Some(Block::new(
-            self.kind,
-            self.quoted,
-            self.in_list,
-            self.prose,
-            self.map,
-        ))
+    /// The block, with its prose and map copied out at their exact sizes (one allocation
+    /// each), and the emptied buffers to collect the next block in.
+    fn finish(mut self) -> (Option<Block>, Buffers) {
+        let block = (!self.prose.trim().is_empty()).then(|| {
+            Block::new(
+                self.kind,
+                self.quoted,
+                self.in_list,
+                self.prose.clone(),
+                self.map.clone(),
+            )
+        });
+        self.prose.clear();
+        self.map.clear();
+        (block, (self.prose, self.map))
     }
 }
+
+/// A prose buffer and its offset map, empty, kept for the next block.
+type Buffers = (String, OffsetMap);
 
 #[derive(Default)]
 struct State {
@@ -87,22 +98,33 @@ struct State {
     in_table_head: bool,
     /// For each open link, whether it is an autolink (its text is a URL, not prose).
     links: Vec<bool>,
+    /// Emptied buffers of finished blocks (at most two are in use: the open block and alt text).
+    spare: Vec<Buffers>,
 }
 
 impl State {
     fn flush(&mut self) {
-        if let Some(block) = self.open.take().and_then(Open::finish) {
+        if let Some(block) = self.open.take().and_then(|open| self.finish(open)) {
             self.blocks.push(block);
         }
     }
 
-    /// Opens a block whose source is `source_len` bytes long: its prose is rarely longer, so
-    /// reserving that much saves growing the buffer event by event.
-    fn start(&mut self, kind: BlockKind, source_len: usize) {
+    /// Finishes `open`, keeping its buffers for the next block.
+    fn finish(&mut self, open: Open) -> Option<Block> {
+        let (block, buffers) = open.finish();
+        self.spare.push(buffers);
+        block
+    }
+
+    /// A new block, in spare buffers when there are some.
+    fn new_open(&mut self, kind: BlockKind) -> Open {
+        let buffers = self.spare.pop().unwrap_or_default();
+        Open::new(kind, self.quote_depth > 0, self.list_depth > 0, buffers)
+    }
+
+    fn start(&mut self, kind: BlockKind) {
         self.flush();
-        let mut open = Open::new(kind, self.quote_depth > 0, self.list_depth > 0);
-        open.prose.reserve(source_len);
-        self.open = Some(open);
+        self.open = Some(self.new_open(kind));
     }
 
     fn end_link(&mut self) {
@@ -114,12 +136,14 @@ impl State {
     /// Where inline text goes: alt text when inside an image, else the open block (opened on
     /// demand for tight list items, whose text has no paragraph around it).
     fn target(&mut self) -> &mut Open {
-        if let Some(alt) = self.alt.as_mut() {
-            return alt;
+        if self.alt.is_none() && self.open.is_none() {
+            self.open = Some(self.new_open(BlockKind::Paragraph));
         }
-        let (quoted, in_list) = (self.quote_depth > 0, self.list_depth > 0);
-        self.open
-            .get_or_insert_with(|| Open::new(BlockKind::Paragraph, quoted, in_list))
+        match (&mut self.alt, &mut self.open) {
+            (Some(alt), _) => alt,
+            (None, Some(open)) => open,
+            (None, None) => unreachable!("a block was opened above"),
+        }
     }
 }
 
@@ -139,9 +163,9 @@ pub fn read(source: &str) -> (Vec<Block>, Markup) {
         markup.note(&event, &range, &mut fence_start);
         match event {
             Event::Start(tag) => match tag {
-                Tag::Paragraph if st.skip_depth == 0 => st.start(BlockKind::Paragraph, range.len()),
+                Tag::Paragraph if st.skip_depth == 0 => st.start(BlockKind::Paragraph),
                 Tag::Heading { level, .. } => {
-                    st.start(BlockKind::Heading(level as u8), range.len())
+                    st.start(BlockKind::Heading(level as u8))
                 }
                 Tag::TableHead => {
                     st.flush();
@@ -153,7 +177,7 @@ pub fn read(source: &str) -> (Vec<Block>, Markup) {
                     } else {
                         BlockKind::TableCell
                     };
-                    st.start(kind, range.len())
+                    st.start(kind)
                 }
                 Tag::BlockQuote(_) => {
                     st.flush();
@@ -182,11 +206,7 @@ pub fn read(source: &str) -> (Vec<Block>, Markup) {
                 }
                 Tag::Image { .. } if st.alt.is_none() && st.skip_depth == 0 => {
                     st.target().push_gap(range);
-                    st.alt = Some(Open::new(
-                        BlockKind::Alt,
-                        st.quote_depth > 0,
-                        st.list_depth > 0,
-                    ));
+                    st.alt = Some(st.new_open(BlockKind::Alt));
                 }
                 _ => {}
             },
@@ -216,7 +236,7 @@ pub fn read(source: &str) -> (Vec<Block>, Markup) {
                 }
                 TagEnd::Link => st.end_link(),
                 TagEnd::Image => {
-                    if let Some(block) = st.alt.take().and_then(Open::finish) {
+                    if let Some(block) = st.alt.take().and_then(|alt| st.finish(alt)) {
                         pending_alt.push(block);
                     }
                 }

@@ -62,6 +62,12 @@ impl OffsetMap {
         self.prose_len += len;
     }
 
+    /// Empties the map, keeping its allocation.
+    pub fn clear(&mut self) {
+        self.pieces.clear();
+        self.prose_len = 0;
+    }
+
     pub fn prose_len(&self) -> usize {
         self.prose_len
     }
