@@ -252,11 +252,15 @@ impl Document {
 /// Adds `text` found at `source_start` to a prose buffer, leaving out URLs (they are not prose
 /// and would only trip rules) by replacing each with one space.
 pub(crate) fn push_prose(prose: &mut String, map: &mut OffsetMap, text: &str, source_start: usize) {
-    let mut last = 0;
     // This runs for every text event, and most hold no URL: the pre-check is far cheaper than
     // a regex search.
-    let urls = may_hold_url(text).then(|| find_urls(text));
-    for url in urls.into_iter().flatten() {
+    if !may_hold_url(text) {
+        prose.push_str(text);
+        map.push_verbatim(source_start, text.len());
+        return;
+    }
+    let mut last = 0;
+    for url in find_urls(text) {
         prose.push_str(&text[last..url.start]);
         map.push_verbatim(source_start + last, url.start - last);
         prose.push(' ');
