@@ -56,7 +56,24 @@ enum SentenceClass {
     Other,
 }
 
+/// [`SentenceClass`] of every byte, looked up rather than matched: the ASCII splitter asks for
+/// one per byte of prose.
+static SENTENCE_CLASSES: [SentenceClass; 256] = {
+    let mut table = [SentenceClass::Other; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = classify(b as u8);
+        b += 1;
+    }
+    table
+};
+
+#[inline]
 fn sentence_class(b: u8) -> SentenceClass {
+    SENTENCE_CLASSES[b as usize]
+}
+
+const fn classify(b: u8) -> SentenceClass {
     use SentenceClass::*;
     match b {
         b'\r' => Cr,
