@@ -48,7 +48,10 @@ impl Open {
     /// Adds an event's text: verbatim when it is exactly the source bytes, otherwise as a
     /// replacement of its whole source range (entities, escapes).
     fn push(&mut self, source: &str, text: &str, range: Range<usize>) {
-        if source.get(range.clone()) == Some(text) {
+        // Most texts are slices of `source` itself: the address check spares comparing bytes.
+        let source_text = source.get(range.clone());
+        let is_slice = source_text.is_some_and(|s| std::ptr::eq(s, text));
+        if is_slice || source_text == Some(text) {
             push_prose(&mut self.prose, &mut self.map, text, range.start);
         } else {
             self.prose.push_str(text);
