@@ -68,8 +68,8 @@ impl Open {
         }
     }
 
-    /// The block, with its prose and map copied out at their exact sizes (one allocation
-    /// each), and the emptied buffers to collect the next block in.
+    /// The block, with its prose and map copied out at their exact sizes (at most one
+    /// allocation each), and the emptied buffers to collect the next block in.
     fn finish(mut self) -> (Option<Block>, Buffers) {
         let block = (!self.prose.trim().is_empty()).then(|| {
             Block::new(
@@ -77,7 +77,7 @@ impl Open {
                 self.quoted,
                 self.in_list,
                 self.prose.clone(),
-                self.map.clone(),
+                self.map.compact(),
             )
         });
         self.prose.clear();
@@ -167,9 +167,7 @@ pub fn read(source: &str) -> (Vec<Block>, Markup) {
         match event {
             Event::Start(tag) => match tag {
                 Tag::Paragraph if st.skip_depth == 0 => st.start(BlockKind::Paragraph),
-                Tag::Heading { level, .. } => {
-                    st.start(BlockKind::Heading(level as u8))
-                }
+                Tag::Heading { level, .. } => st.start(BlockKind::Heading(level as u8)),
                 Tag::TableHead => {
                     st.flush();
                     st.in_table_head = true;

@@ -16,10 +16,77 @@ struct Piece {
 }
 
 /// Byte-offset map from prose to source, built piece by piece in prose order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct OffsetMap {
-    pieces: Vec<Piece>,
+    pieces: Pieces,
     prose_len: usize,
+}
+
+impl PartialEq for OffsetMap {
+    fn eq(&self, other: &Self) -> bool {
+        self.prose_len == other.prose_len && self.pieces.as_slice() == other.pieces.as_slice()
+    }
+}
+
+impl Eq for OffsetMap {}
+
+/// A map's pieces. Most blocks are one verbatim run of the source, so up to one piece is kept
+/// inline and a block's map then needs no allocation of its own.
+#[derive(Debug, Clone)]
+enum Pieces {
+    Inline(Option<Piece>),
+    Heap(Vec<Piece>),
+}
+
+impl Default for Pieces {
+    fn default() -> Self {
+        Pieces::Inline(None)
+    }
+}
+
+impl Pieces {
+    #[inline]
+    fn as_slice(&self) -> &[Piece] {
+        match self {
+            Pieces::Inline(None) => &[],
+            Pieces::Inline(Some(piece)) => std::slice::from_ref(piece),
+            Pieces::Heap(pieces) => pieces,
+        }
+    }
+
+    #[inline]
+    fn last_mut(&mut self) -> Option<&mut Piece> {
+        match self {
+            Pieces::Inline(piece) => piece.as_mut(),
+            Pieces::Heap(pieces) => pieces.last_mut(),
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, piece: Piece) {
+        match self {
+            Pieces::Inline(None) => *self = Pieces::Inline(Some(piece)),
+            Pieces::Inline(Some(first)) => *self = Pieces::Heap(vec![first.clone(), piece]),
+            Pieces::Heap(pieces) => pieces.push(piece),
+        }
+    }
+
+    /// Empties the pieces, keeping a heap allocation for reuse.
+    fn clear(&mut self) {
+        match self {
+            Pieces::Inline(piece) => *piece = None,
+            Pieces::Heap(pieces) => pieces.clear(),
+        }
+    }
+
+    /// A copy that allocates only for two pieces or more, and then exactly as many.
+    fn compact(&self) -> Pieces {
+        match self.as_slice() {
+            [] => Pieces::Inline(None),
+            [one] => Pieces::Inline(Some(one.clone())),
+            many => Pieces::Heap(many.to_vec()),
+        }
+    }
 }
 
 impl OffsetMap {
@@ -68,15 +135,22 @@ impl OffsetMap {
         self.prose_len = 0;
     }
 
+    /// A copy of the map in the least memory: no allocation when it has one piece.
+    pub fn compact(&self) -> OffsetMap {
+        OffsetMap {
+            pieces: self.pieces.compact(),
+            prose_len: self.prose_len,
+        }
+    }
+
     pub fn prose_len(&self) -> usize {
         self.prose_len
     }
 
     fn piece_at(&self, prose_offset: usize) -> Option<&Piece> {
-        let i = self
-            .pieces
-            .partition_point(|p| p.prose_start + p.prose_len <= prose_offset);
-        self.pieces.get(i)
+        let pieces = self.pieces.as_slice();
+        let i = pieces.partition_point(|p| p.prose_start + p.prose_len <= prose_offset);
+        pieces.get(i)
     }
 
     /// Source offset of the prose byte at `prose_offset` (start of a span).
@@ -84,19 +158,19 @@ impl OffsetMap {
         match self.piece_at(prose_offset) {
             Some(p) if p.verbatim => p.source.start + (prose_offset - p.prose_start),
             Some(p) => p.source.start,
-            None => self.pieces.last().map_or(0, |p| p.source.end),
+            None => self.pieces.as_slice().last().map_or(0, |p| p.source.end),
         }
     }
 
     /// Source offset just past the prose byte before `prose_end` (end of a span, exclusive).
     pub fn end_to_source(&self, prose_end: usize) -> usize {
         if prose_end == 0 {
-            return self.pieces.first().map_or(0, |p| p.source.start);
+            return self.pieces.as_slice().first().map_or(0, |p| p.source.start);
         }
         match self.piece_at(prose_end - 1) {
             Some(p) if p.verbatim => p.source.start + (prose_end - p.prose_start),
             Some(p) => p.source.end,
-            None => self.pieces.last().map_or(0, |p| p.source.end),
+            None => self.pieces.as_slice().last().map_or(0, |p| p.source.end),
         }
     }
 
@@ -112,7 +186,10 @@ impl OffsetMap {
 
     /// The whole source range this block covers.
     pub fn source_extent(&self) -> Range<usize> {
-        match (self.pieces.first(), self.pieces.last()) {
+        match (
+            self.pieces.as_slice().first(),
+            self.pieces.as_slice().last(),
+        ) {
             (Some(a), Some(b)) => a.source.start..b.source.end,
             _ => 0..0,
         }
@@ -125,7 +202,7 @@ impl OffsetMap {
     /// prose straight to the file.
     pub fn compose(&self, outer: &OffsetMap) -> OffsetMap {
         let mut out = OffsetMap::default();
-        for p in &self.pieces {
+        for p in self.pieces.as_slice() {
             if !p.verbatim {
                 out.push_replaced(outer.to_source(p.source.clone()), p.prose_len);
                 continue;
@@ -186,14 +263,46 @@ mod tests {
         assert_eq!(m.prose_len(), 4);
     }
 
+    proptest::proptest! {
+        /// A compact copy (one piece inline) maps every prose range as the map it copies, also
+        /// after the original is cleared and refilled.
+        #[test]
+        fn compact_copies_map_alike(
+            pushes in proptest::collection::vec((proptest::bool::ANY, 0usize..4, 0usize..4), 0..6),
+        ) {
+            let mut m = OffsetMap::default();
+            m.push_verbatim(50, 2);
+            m.clear();
+            let mut source_at = 0;
+            for (verbatim, gap, len) in pushes {
+                source_at += gap;
+                if verbatim {
+                    m.push_verbatim(source_at, len);
+                } else {
+                    m.push_replaced(source_at..source_at + gap, len);
+                }
+                source_at += len;
+            }
+            let c = m.compact();
+            proptest::prop_assert_eq!(&c, &m);
+            proptest::prop_assert_eq!(c.prose_len(), m.prose_len());
+            proptest::prop_assert_eq!(c.source_extent(), m.source_extent());
+            for start in 0..=m.prose_len() {
+                for end in start..=m.prose_len() {
+                    proptest::prop_assert_eq!(c.to_source(start..end), m.to_source(start..end));
+                }
+            }
+        }
+    }
+
     #[test]
     fn adjacent_verbatim_pieces_merge() {
         let mut m = OffsetMap::default();
         m.push_verbatim(10, 3);
         m.push_verbatim(13, 3);
-        assert_eq!(m.pieces.len(), 1);
+        assert_eq!(m.pieces.as_slice().len(), 1);
         m.push_verbatim(20, 1);
-        assert_eq!(m.pieces.len(), 2);
+        assert_eq!(m.pieces.as_slice().len(), 2);
         assert_eq!(m.to_source(5..7), 15..21);
     }
 }
