@@ -289,6 +289,7 @@ pub fn read(source: &str) -> (Vec<Block>, Markup) {
 impl Markup {
     /// Records `event` if it is code or an HTML comment. A fenced code block is recorded at its
     /// end, from the start its opening fence left in `fence_start`.
+    #[inline]
     fn note(&mut self, event: &Event<'_>, range: &Range<usize>, fence_start: &mut Option<usize>) {
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => {
