@@ -21,7 +21,7 @@ use regex_automata::util::prefilter::Prefilter;
 use regex_automata::{meta, Input, MatchKind};
 
 use super::literals::{ascii_start, ascii_syntax, AsciiStart};
-use super::phrases::built_in_ascii_start;
+use super::phrases::{built_in_ascii_start, lean_config};
 
 #[derive(Debug)]
 pub struct AsciiAlternation {
@@ -83,34 +83,18 @@ impl AsciiAlternation {
                 .collect();
             kept.join("|")
         };
-        let words = join(false);
-        let words = meta::Builder::new()
-            .configure(
-                meta::Config::new()
-                    .nfa_size_limit(Some(super::lazy::SIZE_LIMIT))
-                    .hybrid_cache_capacity(super::lazy::dfa_size_limit(&words))
-                    .dfa(false)
-                    .onepass(false)
-                    .backtrack(false)
-                    .auto_prefilter(false),
-            )
-            .syntax(ascii_syntax())
-            .build(&words)
-            .map_err(|e| e.to_string())?;
+        // The lean engines; the punctuation part also looks for its first bytes.
+        let compile = |pattern: String, prefilter: Option<Prefilter>| {
+            let config = lean_config(super::lazy::dfa_size_limit(&pattern)).prefilter(prefilter);
+            meta::Builder::new()
+                .configure(config)
+                .syntax(ascii_syntax())
+                .build(&pattern)
+                .map_err(|e| e.to_string())
+        };
+        let words = compile(join(false), None)?;
         let punctuation = match prefilter {
-            Some(prefilter) => {
-                let pattern = join(true);
-                let config = meta::Config::new()
-                    .nfa_size_limit(Some(super::lazy::SIZE_LIMIT))
-                    .hybrid_cache_capacity(super::lazy::dfa_size_limit(&pattern))
-                    .prefilter(Some(prefilter));
-                let regex = meta::Builder::new()
-                    .configure(config)
-                    .syntax(ascii_syntax())
-                    .build(&pattern)
-                    .map_err(|e| e.to_string())?;
-                Some(regex)
-            }
+            Some(prefilter) => Some(compile(join(true), Some(prefilter))?),
             None => None,
         };
         Ok(AsciiAlternation {

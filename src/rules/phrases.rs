@@ -41,12 +41,26 @@ mod precomputed {
     include!(concat!(env!("OUT_DIR"), "/phrase_literals.rs"));
 }
 
+/// What `build.rs` worked out for a built-in catalogue pattern (its row of
+/// `PHRASE_LITERALS`); `None` for any other pattern.
+#[allow(clippy::type_complexity)]
+fn precomputed_row(
+    wrapped: &str,
+) -> Option<&'static (
+    &'static str,
+    bool,
+    &'static [&'static [&'static [u8]]],
+    Option<(bool, &'static [u8], bool)>,
+)> {
+    let table = precomputed::PHRASE_LITERALS;
+    let at = table.binary_search_by(|(p, ..)| (*p).cmp(wrapped)).ok()?;
+    Some(&table[at])
+}
+
 /// What `build.rs` worked out for a built-in catalogue pattern: its required literal sets and
 /// whether it can match empty text. `None` for any other pattern.
 fn built_in(wrapped: &str) -> Option<(LiteralSets, bool)> {
-    let table = precomputed::PHRASE_LITERALS;
-    let at = table.binary_search_by(|(p, ..)| (*p).cmp(wrapped)).ok()?;
-    let (_, empty, sets, _) = table[at];
+    let &(_, empty, sets, _) = precomputed_row(wrapped)?;
     let sets = sets
         .iter()
         .map(|set| set.iter().map(|s| s.to_vec()).collect())
@@ -57,13 +71,15 @@ fn built_in(wrapped: &str) -> Option<(LiteralSets, bool)> {
 /// What `build.rs` worked out of how a built-in catalogue pattern searches ASCII text
 /// (see [`AsciiStart`]): `Some(None)` if it does not parse, `None` for any other pattern.
 pub fn built_in_ascii_start(wrapped: &str) -> Option<Option<AsciiStart>> {
-    let table = precomputed::PHRASE_LITERALS;
-    let at = table.binary_search_by(|(p, ..)| (*p).cmp(wrapped)).ok()?;
-    Some(table[at].3.map(|(ascii_mode, bytes, empty)| AsciiStart {
-        ascii_mode,
-        bytes: bytes.to_vec(),
-        empty,
-    }))
+    Some(
+        precomputed_row(wrapped)?
+            .3
+            .map(|(ascii_mode, bytes, empty)| AsciiStart {
+                ascii_mode,
+                bytes: bytes.to_vec(),
+                empty,
+            }),
+    )
 }
 
 /// Bytes searched with the prebuilt DFAs (see [`PhraseRegex`]) before the patterns a text may
@@ -123,18 +139,24 @@ fn lean_ascii(pattern: &str) -> Result<meta::Regex, String> {
 }
 
 fn lean_with(pattern: &str, syntax: syntax::Config) -> Result<meta::Regex, String> {
-    let config = meta::Config::new()
-        .nfa_size_limit(Some(super::lazy::SIZE_LIMIT))
-        .hybrid_cache_capacity(super::lazy::DFA_SIZE_LIMIT)
-        .dfa(false)
-        .onepass(false)
-        .backtrack(false)
-        .auto_prefilter(false);
     meta::Builder::new()
-        .configure(config)
+        .configure(lean_config(super::lazy::DFA_SIZE_LIMIT))
         .syntax(syntax)
         .build(pattern)
         .map_err(|e| e.to_string().replace('\n', " "))
+}
+
+/// The engines a phrase search needs: the lazy DFA (with `cache_capacity` bytes of cache) and
+/// the PikeVM it falls back on; no full or one-pass DFA, backtracker or literal prefilter
+/// (shared with [`AsciiAlternation`]).
+pub(super) fn lean_config(cache_capacity: usize) -> meta::Config {
+    meta::Config::new()
+        .nfa_size_limit(Some(super::lazy::SIZE_LIMIT))
+        .hybrid_cache_capacity(cache_capacity)
+        .dfa(false)
+        .onepass(false)
+        .backtrack(false)
+        .auto_prefilter(false)
 }
 
 /// A catalogue pattern matched case-insensitively, compiled the first time a text needs it:
