@@ -188,10 +188,20 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
     let walked = walk::walk(&opts.paths);
     out.errors.extend(walked.errors);
     // Configurations are found one file after another (the resolver caches them) ...
+    // Meanwhile the idle thread pool compiles what the rules of a large run will need.
+    let warm_up = walked.files.len() >= LARGE_RUN_FILES;
+    let mut warming: Vec<Arc<Effective>> = Vec::new();
     let mut to_lint = Vec::new();
     for path in &walked.files {
         match resolver.resolve(path)? {
-            Resolved::Lint(effective) => to_lint.push((path, effective)),
+            Resolved::Lint(effective) => {
+                if warm_up && !warming.iter().any(|w| Arc::ptr_eq(w, &effective)) {
+                    warming.push(effective.clone());
+                    let rules = effective.clone();
+                    rayon::spawn(move || rules.rules.warm_up());
+                }
+                to_lint.push((path, effective))
+            }
             Resolved::Ignored => {
                 if opts.paths.contains(path) {
                     out.notes.push(format!(

@@ -61,6 +61,18 @@ impl LiteralScan {
         self.strings.is_empty()
     }
 
+    /// Builds the DFA now, for a run that will search more than its `dfa_after` bytes: it is
+    /// then ready when the search gets there (which automaton searches stays a matter of bytes).
+    pub fn warm_up(&self) {
+        self.dfa();
+    }
+
+    fn dfa(&self) -> Option<&AhoCorasick> {
+        self.dfa
+            .get_or_init(|| build(&self.strings, AhoCorasickKind::DFA))
+            .as_ref()
+    }
+
     /// Whether the DFA has been built (for tests).
     pub fn has_dfa(&self) -> bool {
         self.dfa.get().is_some_and(Option::is_some)
@@ -82,9 +94,7 @@ impl LiteralScan {
             return true;
         }
         let automaton = if after > self.dfa_after {
-            self.dfa
-                .get_or_init(|| build(&self.strings, AhoCorasickKind::DFA))
-                .as_ref()
+            self.dfa()
         } else {
             None
         };
@@ -164,6 +174,17 @@ mod tests {
         let scan = LiteralScan::new(STRINGS.iter().map(|s| s.as_bytes().to_vec()).collect(), 0);
         assert_eq!(found(&scan, "DEAR Sam, HI THERE"), [0, 1]);
         assert_eq!(found(&scan, "É"), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn warming_up_builds_the_dfa_and_finds_the_same() {
+        let strings = || STRINGS.iter().map(|s| s.as_bytes().to_vec()).collect();
+        let warm = LiteralScan::new(strings(), 1 << 20).with_scan_directly(0);
+        warm.warm_up();
+        assert!(warm.has_dfa());
+        let cold = LiteralScan::new(strings(), 1 << 20).with_scan_directly(0);
+        let text = "Dear Sam, hi there; kind regards";
+        assert_eq!(found(&warm, text), found(&cold, text));
     }
 
     #[test]

@@ -275,6 +275,15 @@ impl RuleSet {
         }
     }
 
+    /// Lets every rule compile what a large run needs ([`Rule::warm_up`]), rules in parallel.
+    pub fn warm_up(&self) {
+        use rayon::prelude::*;
+        rayon::join(
+            || self.prefilter().warm_up(),
+            || self.rules.par_iter().for_each(|rule| rule.warm_up()),
+        );
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &Arc<dyn Rule>> {
         self.rules.iter()
     }

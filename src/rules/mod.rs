@@ -76,6 +76,10 @@ pub trait Rule: Send + Sync + fmt::Debug {
     /// trades start-up cost against cost per byte may pay the start-up at once. Findings do
     /// not change.
     fn expect_large_run(&self) {}
+    /// Compiles now what a large run will need anyway, so that it is ready when the files are:
+    /// a run calls it on an idle thread while it is still finding each file's configuration
+    /// (see `run::LARGE_RUN_FILES`). Findings do not change.
+    fn warm_up(&self) {}
 }
 
 /// Fills `%s` placeholders in order (`%%` is a literal percent sign); missing arguments leave

@@ -349,6 +349,18 @@ impl PhraseSet {
         self.large_run.store(true, Ordering::Relaxed);
     }
 
+    /// Compiles the alternation that a large run searches ASCII texts with (see
+    /// [`Rule::warm_up`](super::Rule::warm_up)).
+    pub fn warm_up(&self) {
+        self.ascii_alternation();
+    }
+
+    /// The ASCII alternation, compiled on first use.
+    fn ascii_alternation(&self) -> &Result<AsciiAlternation, String> {
+        self.ascii_alternation
+            .get_or_init(|| AsciiAlternation::new(&self.patterns))
+    }
+
     /// This set, compiling the whole catalogue after `bytes` searched bytes instead of
     /// [`BULK_AFTER`] (0: at once; `usize::MAX`: never). For tests and benchmarks.
     pub fn with_bulk_after(mut self, bytes: usize) -> PhraseSet {
@@ -379,10 +391,7 @@ impl PhraseSet {
             return Ok(None);
         }
         if text.is_ascii() {
-            let ascii = self
-                .ascii_alternation
-                .get_or_init(|| AsciiAlternation::new(&self.patterns));
-            if let Ok(ascii) = ascii {
+            if let Ok(ascii) = self.ascii_alternation() {
                 return Ok(Some(Alternation::Ascii(ascii)));
             }
         } else {
@@ -811,6 +820,20 @@ mod tests {
         // Non-ASCII text is still searched pattern by pattern.
         assert_eq!(large.find_all("f\u{FC}r you").unwrap(), vec![(0..8)]);
         assert!(!large.alternation.is_compiled());
+    }
+
+    #[test]
+    fn warming_up_compiles_the_alternation_and_changes_no_match() {
+        let text = "Thank you for reaching out :) Sorry for the delay.";
+        let s = set(&OVERLAPPING);
+        s.warm_up();
+        assert!(s.ascii_alternation.get().is_some_and(Result::is_ok));
+        // A small run still searches pattern by pattern, and finds the same.
+        assert_eq!(
+            s.find_all(text).unwrap(),
+            set(&OVERLAPPING).find_all(text).unwrap()
+        );
+        assert!(s.regexes.iter().any(PhraseRegex::is_compiled));
     }
 
     #[test]

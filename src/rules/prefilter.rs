@@ -177,6 +177,11 @@ impl Prefilter {
         self
     }
 
+    /// Builds the automaton a large run searches with (see [`LiteralScan::warm_up`]).
+    pub fn warm_up(&self) {
+        self.scan.warm_up();
+    }
+
     /// For each of `rules` in order, whether it may match `doc` and so must run. Rules this
     /// prefilter was not built with always run.
     pub fn select<'a>(

@@ -86,6 +86,10 @@ impl Rule for BuriedAnswer {
         self.openers.expect_large_run();
     }
 
+    fn warm_up(&self) {
+        self.openers.warm_up();
+    }
+
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
         // Walk the opening sentences in order until one says something.
         let mut lead = 0;

@@ -163,6 +163,11 @@ impl Catalogue {
         self.phrases.expect_large_run();
     }
 
+    /// See [`PhraseSet::warm_up`].
+    pub fn warm_up(&self) {
+        self.phrases.warm_up();
+    }
+
     pub fn entry(&self, i: usize) -> &PhraseEntry {
         &self.entries[i]
     }
@@ -284,6 +289,10 @@ impl Rule for Filler {
 
     fn expect_large_run(&self) {
         self.catalogue.expect_large_run();
+    }
+
+    fn warm_up(&self) {
+        self.catalogue.warm_up();
     }
 
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {

@@ -341,6 +341,10 @@ impl Rule for Framing {
         self.cues.expect_large_run();
     }
 
+    fn warm_up(&self) {
+        self.cues.warm_up();
+    }
+
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
         let mut flagged = Vec::new();
         let mut words = (0, 0);

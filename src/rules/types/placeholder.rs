@@ -560,6 +560,13 @@ impl Rule for Placeholder {
         &self.meta
     }
 
+    /// A docs corpus needs all but `name` (an error is reported where the pattern is used).
+    fn warm_up(&self) {
+        let _ = self.placeholder.get();
+        let _ = self.malformed.get();
+        let _ = self.ellipsis.get();
+    }
+
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
         let source = cx.doc.source.as_str();
         let template = cx.doc.is_template();
