@@ -15,7 +15,7 @@
 //! pattern as before.
 
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
 use std::sync::OnceLock;
 
 use regex_automata::hybrid::dfa::{Cache, DFA};
@@ -23,6 +23,7 @@ use regex_automata::util::syntax;
 use regex_automata::Input;
 
 use super::patterns;
+use crate::rules::lazy::count_bytes;
 use crate::rules::prebuilt::FIXED_PREBUILT_UNTIL;
 
 /// One answer form; its value is the pattern's index in [`PATTERNS`].
@@ -88,7 +89,8 @@ impl FormSearch {
         if !text.is_ascii() {
             return None;
         }
-        if self.offered.fetch_add(text.len(), Ordering::Relaxed) <= FIXED_PREBUILT_UNTIL {
+        let before = count_bytes(&self.offered, text.len(), FIXED_PREBUILT_UNTIL);
+        if before <= FIXED_PREBUILT_UNTIL {
             return None;
         }
         search_ascii(form, text)

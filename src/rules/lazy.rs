@@ -3,6 +3,7 @@
 //! Loading a pack of a thousand phrase rules then takes milliseconds, and with the
 //! [`prefilter`](super::prefilter) a run compiles only the rules whose phrases occur in its files.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -28,6 +29,17 @@ const DFA_BYTES_PER_PATTERN_BYTE: usize = 512;
 pub fn dfa_size_limit(pattern: &str) -> usize {
     (pattern.len().saturating_mul(DFA_BYTES_PER_PATTERN_BYTE))
         .clamp(SMALL_DFA_SIZE_LIMIT, DFA_SIZE_LIMIT)
+}
+
+/// Adds `bytes` to a run's count of searched bytes, which matters only up to `limit`, and
+/// returns the count before. Past `limit` the count is only read: every thread of a run
+/// updates it once per text, and writes from both cores fight over its cache line.
+pub fn count_bytes(counter: &AtomicUsize, bytes: usize, limit: usize) -> usize {
+    let seen = counter.load(Ordering::Relaxed);
+    if seen > limit {
+        return seen;
+    }
+    counter.fetch_add(bytes, Ordering::Relaxed)
 }
 
 /// A regex (of type `R`) compiled from its pattern the first time it is needed.
@@ -147,5 +159,16 @@ mod tests {
             big.find("say PHRASE NUMBER 4321 now").map(|m| m.start()),
             Some(4)
         );
+    }
+
+    #[test]
+    fn a_byte_count_stops_growing_past_its_limit() {
+        let counter = AtomicUsize::new(0);
+        assert_eq!(count_bytes(&counter, 6, 10), 0);
+        assert_eq!(count_bytes(&counter, 6, 10), 6);
+        assert_eq!(count_bytes(&counter, 6, 10), 12);
+        // Past the limit it is only read: every later text sees a count above the limit.
+        assert_eq!(count_bytes(&counter, 6, 10), 12);
+        assert_eq!(counter.load(Ordering::Relaxed), 12);
     }
 }

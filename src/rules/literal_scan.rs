@@ -8,7 +8,7 @@
 //! contiguous NFA is built (cheap to build), and past a caller-chosen number of bytes the DFA
 //! (several times faster per byte, slower to build). All three report the same strings.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
@@ -82,7 +82,8 @@ impl LiteralScan {
     /// reports every occurrence), until `found` returns false. False when no automaton could
     /// be built: the caller must then assume every string occurs.
     pub fn scan(&self, text: &str, mut found: impl FnMut(usize) -> bool) -> bool {
-        let before = self.scanned.fetch_add(text.len(), Ordering::Relaxed);
+        let limit = self.scan_directly.max(self.dfa_after);
+        let before = super::lazy::count_bytes(&self.scanned, text.len(), limit);
         let after = before.saturating_add(text.len());
         if after <= self.scan_directly {
             let lower = text.to_ascii_lowercase();

@@ -381,7 +381,9 @@ impl PhraseSet {
     /// one for an ASCII text, the Unicode one once the run has also searched
     /// [`NON_ASCII_BULK_FACTOR`] times as many bytes of other texts.
     fn way(&self, text: &str) -> Result<Option<Alternation<'_>>, &str> {
-        let before = self.scanned.fetch_add(text.len(), Ordering::Relaxed);
+        // Compared with `bulk_after` and PREBUILT_UNTIL only.
+        let limit = self.bulk_after.max(PREBUILT_UNTIL);
+        let before = super::lazy::count_bytes(&self.scanned, text.len(), limit);
         let bulk_after = if self.large_run.load(Ordering::Relaxed) {
             0
         } else {
@@ -395,10 +397,8 @@ impl PhraseSet {
                 return Ok(Some(Alternation::Ascii(ascii)));
             }
         } else {
-            let before = self
-                .scanned_non_ascii
-                .fetch_add(text.len(), Ordering::Relaxed);
             let after = self.bulk_after.saturating_mul(NON_ASCII_BULK_FACTOR);
+            let before = super::lazy::count_bytes(&self.scanned_non_ascii, text.len(), after);
             if before.saturating_add(text.len()) <= after {
                 return Ok(None);
             }
