@@ -193,7 +193,13 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
     let mut warming: Vec<Arc<Effective>> = Vec::new();
     let mut to_lint = Vec::new();
     for path in &walked.files {
-        match resolver.resolve(path)? {
+        // A path named on the command line may be a link; the walk finds regular files only.
+        let resolved = if opts.paths.contains(path) {
+            resolver.resolve(path)?
+        } else {
+            resolver.resolve_walked(path)?
+        };
+        match resolved {
             Resolved::Lint(effective) => {
                 if warm_up && !warming.iter().any(|w| Arc::ptr_eq(w, &effective)) {
                     warming.push(effective.clone());

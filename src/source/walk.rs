@@ -18,6 +18,8 @@ use crate::error::InputError;
 /// Files found, plus the paths that could not be read (the run goes on without them).
 #[derive(Debug, Default)]
 pub struct Walked {
+    /// The paths named that are files, and the files found in folders: those are regular
+    /// files, never links (links are not followed).
     pub files: Vec<PathBuf>,
     pub errors: Vec<InputError>,
     /// Structured files found in folders (JSON, YAML, CSV): read only if they look like macro
