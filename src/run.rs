@@ -14,8 +14,7 @@ use crate::error::{ConfigError, InputError};
 use crate::fix;
 use crate::report::{human, FileReport, KnownPositions, RelatedSource, Report};
 use crate::rules::RuleSet;
-use crate::source::macros::FileKind;
-use crate::source::{self, walk, Input, Loaded, ReadOptions};
+use crate::source::{self, walk, Input, Loaded, ReadOptions, StdinKind};
 use crate::suppress;
 
 /// What to lint and how.
@@ -23,8 +22,8 @@ use crate::suppress;
 pub struct Options {
     /// Files and folders (folders are walked).
     pub paths: Vec<PathBuf>,
-    /// Lint standard input too, shown under this name and read as this format.
-    pub stdin: Option<(String, Format)>,
+    /// Lint standard input too, shown under this name and read as this kind.
+    pub stdin: Option<(String, StdinKind)>,
     /// The customer's message (`-` reads standard input).
     pub inbound: Option<PathBuf>,
     /// Findings below this level are dropped.
@@ -163,22 +162,22 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
     };
 
     let mut jobs = Vec::new();
-    if let Some((shown, format)) = &opts.stdin {
+    if let Some((shown, kind)) = &opts.stdin {
         match resolver.resolve(Path::new(shown))? {
             Resolved::Ignored => out.notes.push(format!(
                 "{shown}: skipped, the config's `ignore:` matches it"
             )),
             Resolved::Lint(effective) => {
-                if let Some(input) = out.load(source::open_stdin_with(shown, *format, &opts.read)) {
-                    // Named as a macro export, standard input is read as one (format by name).
-                    let name = Path::new(shown.as_str());
-                    let as_export =
-                        Format::for_path(name).is_none() && FileKind::for_path(name).is_some();
+                if let Some(input) = out.load(source::open_stdin_with(shown, *kind, &opts.read)) {
+                    let format = match kind {
+                        StdinKind::Prose(format) => Some(*format),
+                        StdinKind::Structured(_) => None,
+                    };
                     jobs.push(Job {
                         input,
                         effective,
                         file: None,
-                        format: (!as_export).then_some(*format),
+                        format,
                         read: opts.read.clone(),
                     });
                 }

@@ -78,7 +78,8 @@ pub struct CheckArgs {
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Read standard input as this kind of file (md, markdown, txt).
+    /// Read standard input as this kind of file (md, markdown, txt; json, yaml, csv, html: a
+    /// helpdesk export or thread).
     #[arg(long, value_name = "EXT")]
     pub ext: Option<String>,
     /// Name to show for standard input; its extension picks the format.

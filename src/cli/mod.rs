@@ -13,11 +13,11 @@ use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, termcolor::Buffer, Config};
 
 use crate::config::{self, ConfigChoice, Resolver};
-use crate::document::Format;
 use crate::error::ConfigError;
 use crate::fix;
 use crate::report;
 use crate::run;
+use crate::source::StdinKind;
 use args::{CheckArgs, Cli, ColorChoice, Command, InitArgs, RulesArgs};
 
 pub const EXIT_CLEAN: u8 = 0;
@@ -90,16 +90,15 @@ pub fn render_config_error(err: &ConfigError, color: bool) -> String {
     String::from_utf8_lossy(buffer.as_slice()).into_owned()
 }
 
-fn stdin_format(args: &CheckArgs) -> Result<Format, String> {
+fn stdin_kind(args: &CheckArgs) -> Result<StdinKind, String> {
     if let Some(ext) = &args.ext {
-        return Format::from_extension(ext.trim_start_matches('.'))
-            .ok_or_else(|| format!("--ext {ext}: not a format Candor reads (md, markdown, txt)"));
+        return StdinKind::for_extension(ext).ok_or_else(|| {
+            format!("--ext {ext}: not a kind of file Candor reads (md, markdown, txt, json, yaml, yml, csv, html)")
+        });
     }
-    Ok(args
-        .stdin_filename
-        .as_deref()
-        .and_then(|n| Format::for_path(Path::new(n)))
-        .unwrap_or(Format::Text))
+    Ok(StdinKind::for_name(
+        args.stdin_filename.as_deref().unwrap_or(""),
+    ))
 }
 
 fn print_config_error(e: &ConfigError, color: ColorChoice) -> u8 {
@@ -118,7 +117,7 @@ fn run_check(args: &CheckArgs) -> u8 {
         Ok(r) => std::mem::ManuallyDrop::new(r),
         Err(e) => return print_config_error(&e, args.color),
     };
-    let stdin_format = match stdin_format(args) {
+    let stdin_kind = match stdin_kind(args) {
         Ok(f) => f,
         Err(msg) => {
             error_line(msg);
@@ -152,7 +151,7 @@ fn run_check(args: &CheckArgs) -> u8 {
                 .stdin_filename
                 .clone()
                 .unwrap_or_else(|| "<stdin>".to_string());
-            (shown, stdin_format)
+            (shown, stdin_kind)
         }),
         inbound: args.inbound.clone(),
         min_level: args.min_level.into(),

@@ -80,19 +80,50 @@ pub fn open_stdin(shown: &str, format: Format) -> Result<Loaded, InputError> {
     open_bytes(Path::new(shown), bytes, Some(format))
 }
 
-/// [`open_stdin`], except that a shown name with a macro export's extension
-/// (`--stdin-filename export.json`) reads standard input as that kind of file.
+/// How standard input is read: as prose in a format, or as a structured file of a kind (a
+/// helpdesk export, a thread).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StdinKind {
+    Prose(Format),
+    Structured(macros::FileKind),
+}
+
+impl StdinKind {
+    /// The kind an extension names (`md`, `txt`, `json`, `yaml`, `csv`, ...), if Candor reads it.
+    pub fn for_extension(ext: &str) -> Option<StdinKind> {
+        let ext = ext.trim_start_matches('.');
+        Format::from_extension(ext)
+            .map(StdinKind::Prose)
+            .or_else(|| {
+                macros::FileKind::for_path(Path::new(&format!("stdin.{ext}")))
+                    .map(StdinKind::Structured)
+            })
+    }
+
+    /// The kind a shown name's extension picks: plain text when it picks none.
+    pub fn for_name(name: &str) -> StdinKind {
+        let path = Path::new(name);
+        match (Format::for_path(path), macros::FileKind::for_path(path)) {
+            (None, Some(kind)) => StdinKind::Structured(kind),
+            (format, _) => StdinKind::Prose(format.unwrap_or(Format::Text)),
+        }
+    }
+}
+
+/// [`open_stdin`] for standard input of any [`StdinKind`] (`--ext json`, or
+/// `--stdin-filename export.json`, reads it as a helpdesk export).
 pub fn open_stdin_with(
     shown: &str,
-    format: Format,
+    kind: StdinKind,
     opts: &ReadOptions,
 ) -> Result<Loaded, InputError> {
-    let name = Path::new(shown);
-    if Format::for_path(name).is_some() || macros::FileKind::for_path(name).is_none() {
-        return open_stdin(shown, format);
+    match kind {
+        StdinKind::Prose(format) => open_stdin(shown, format),
+        StdinKind::Structured(kind) => {
+            let bytes = read_stdin(shown)?;
+            open_bytes_as(Path::new(shown), bytes, None, Some(kind), opts)
+        }
     }
-    let bytes = read_stdin(shown)?;
-    open_bytes_with(name, bytes, None, opts)
 }
 
 /// Parses a file's bytes, choosing the reader by `format` or the path's extension.
@@ -115,6 +146,18 @@ pub fn open_bytes_with(
         None => macros::FileKind::for_path(path),
         Some(_) => None,
     };
+    open_bytes_as(path, bytes, format, kind, opts)
+}
+
+/// [`open_bytes_with`], read as a structured file of `kind` if one is given (whatever the
+/// path's extension), else as prose in `format` (by the extension when `None`).
+fn open_bytes_as(
+    path: &Path,
+    bytes: Vec<u8>,
+    format: Option<Format>,
+    kind: Option<macros::FileKind>,
+    opts: &ReadOptions,
+) -> Result<Loaded, InputError> {
     let skipped = || Loaded::Skipped {
         path: path.to_path_buf(),
         note: None,
