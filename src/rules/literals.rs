@@ -229,6 +229,33 @@ pub fn matches_empty(hir: &Hir) -> bool {
     hir.properties().minimum_len() == Some(0)
 }
 
+/// A rough upper bound on the size of a parsed pattern's compiled automaton, in states: counted
+/// repetitions multiply their part's size, a Unicode class counts four per range (its UTF-8
+/// sequences). Only a pattern over [`MAY_BE_OVERSIZED`] can come near a rule regex's size limit
+/// (see `RuleSource::check_regex`), so only such a pattern needs compiling to know.
+pub fn size_estimate(hir: &Hir) -> usize {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => 1,
+        HirKind::Literal(lit) => lit.0.len(),
+        HirKind::Class(Class::Unicode(class)) => class.ranges().len().saturating_mul(4),
+        HirKind::Class(Class::Bytes(_)) => 1,
+        HirKind::Repetition(rep) => {
+            let copies = rep.max.unwrap_or(rep.min).max(1) as usize;
+            size_estimate(&rep.sub)
+                .saturating_mul(copies)
+                .saturating_add(1)
+        }
+        HirKind::Capture(capture) => size_estimate(&capture.sub),
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => parts
+            .iter()
+            .fold(1, |total, part| total.saturating_add(size_estimate(part))),
+    }
+}
+
+/// See [`size_estimate`]: well below the states that [`super::lazy::SIZE_LIMIT`] allows, and
+/// far above any phrase or ordinary pattern.
+pub const MAY_BE_OVERSIZED: usize = 100_000;
+
 /// Whether ASCII case-insensitive matching (plus the fold triggers) finds every string that
 /// Unicode case-insensitive matching of `bytes` would: true when each non-ASCII character in it
 /// has no other case form.
@@ -319,6 +346,26 @@ fn mark_first_bytes(hir: &Hir, set: &mut [bool; 128]) -> bool {
                 empty |= mark_first_bytes(branch, set);
             }
             empty
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_counted_repetitions_make_a_pattern_look_oversized() {
+        let estimate = |p: &str| size_estimate(&regex_syntax::Parser::new().parse(p).unwrap());
+        assert!(estimate("a{1000}{1000}{100}") > MAY_BE_OVERSIZED);
+        assert!(estimate(r"(?:\w{100}){5000}") > MAY_BE_OVERSIZED);
+        for ordinary in [
+            r"thanks?(?: you)? for (?:reaching out|contacting us)",
+            r"[^{}\n]{0,200}",
+            r"(?i)\b(?:dear|hello) \w+",
+            "a*b+c?",
+        ] {
+            assert!(estimate(ordinary) < MAY_BE_OVERSIZED / 10, "{ordinary}");
         }
     }
 }

@@ -191,18 +191,45 @@ impl RuleSource<'_> {
         lazy::build_regex(pattern).map_err(|e| self.error_at(shown, regex_error(shown, &e)))
     }
 
-    /// Checks that a regular expression parses (the same errors as [`Self::regex`]) without
-    /// compiling it; the parsed form serves for literal extraction. Compile it later, on first
-    /// use, with [`lazy::LazyRegex`]. Adding `(?i)` in front never makes a valid pattern invalid.
+    /// Checks that a regular expression parses (the same errors as [`Self::regex`]) and is not
+    /// too big to compile, without compiling it unless it may be (see [`Self::check_size`]);
+    /// the parsed form serves for literal extraction. Compile it later, on first use, with
+    /// [`lazy::LazyRegex`]. Adding `(?i)` in front never makes a valid pattern invalid.
     pub fn check_regex(
         &self,
         pattern: &str,
         shown: &str,
     ) -> Result<regex_syntax::hir::Hir, ConfigError> {
         // The regex crate parses with these same defaults.
-        regex_syntax::Parser::new()
+        let hir = regex_syntax::Parser::new()
             .parse(pattern)
-            .map_err(|e| self.error_at(shown, regex_error(shown, &e)))
+            .map_err(|e| self.error_at(shown, regex_error(shown, &e)))?;
+        self.check_size(&hir, shown)?;
+        Ok(hir)
+    }
+
+    /// An error naming `shown`'s line when the parsed pattern compiles to more than a rule's
+    /// regex may take ([`lazy::SIZE_LIMIT`]): a configuration error, found when the rule loads
+    /// rather than as a failure on the first file that needs it. Only a pattern whose counted
+    /// repetitions may make it that big ([`literals::size_estimate`]) is compiled to know.
+    pub fn check_size(&self, hir: &regex_syntax::hir::Hir, shown: &str) -> Result<(), ConfigError> {
+        use regex_automata::nfa::thompson;
+        if literals::size_estimate(hir) <= literals::MAY_BE_OVERSIZED {
+            return Ok(());
+        }
+        thompson::Compiler::new()
+            .configure(thompson::Config::new().nfa_size_limit(Some(lazy::SIZE_LIMIT)))
+            .build_from_hir(hir)
+            .map(drop)
+            .map_err(|e| {
+                self.error_at(
+                    shown,
+                    format!(
+                        "`{shown}` is too big to compile (a rule's regex may take {} MiB): {e}",
+                        lazy::SIZE_LIMIT >> 20
+                    ),
+                )
+            })
     }
 
     /// The common keys every rule type shares.

@@ -282,6 +282,7 @@ impl PhraseSet {
                             src.check_regex(&wrapped, phrase)?
                         }
                     };
+                    src.check_size(&hir, phrase)?;
                     (required_literal_sets(&hir), matches_empty(&hir))
                 }
             };
