@@ -191,9 +191,10 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
     let warm_up = walked.files.len() >= LARGE_RUN_FILES;
     let mut warming: Vec<Arc<Effective>> = Vec::new();
     let mut to_lint = Vec::new();
+    // A path named on the command line may be a link; the walk finds regular files only.
+    let named: std::collections::HashSet<&PathBuf> = opts.paths.iter().collect();
     for path in &walked.files {
-        // A path named on the command line may be a link; the walk finds regular files only.
-        let resolved = if opts.paths.contains(path) {
+        let resolved = if named.contains(path) {
             resolver.resolve(path)?
         } else {
             resolver.resolve_walked(path)?
@@ -208,7 +209,7 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
                 to_lint.push((path, effective))
             }
             Resolved::Ignored => {
-                if opts.paths.contains(path) {
+                if named.contains(path) {
                     out.notes.push(format!(
                         "{}: skipped, the config's `ignore:` matches it",
                         path.display()
@@ -218,14 +219,11 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
         }
     }
 
-    // Many files: rules may pay their start-up costs at once (findings are the same).
+    // Many files: rules may pay their start-up costs at once (findings are the same). Every
+    // rule set of such a run is being warmed up, so `warming` holds each one once.
     if to_lint.len() >= LARGE_RUN_FILES {
-        let mut told: Vec<&Arc<Effective>> = Vec::new();
-        for (_, effective) in &to_lint {
-            if !told.iter().any(|t| Arc::ptr_eq(t, effective)) {
-                effective.rules.expect_large_run();
-                told.push(effective);
-            }
+        for effective in &warming {
+            effective.rules.expect_large_run();
         }
     }
 

@@ -12,7 +12,7 @@
 //! (as written: their own flags, ASCII mode) and searched through [`BuiltInRegex`]: a draft with
 //! a customer's question compiled about thirty of them, five times the rest of the run.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
 use std::sync::OnceLock;
 
 use regex_automata::dfa::{regex::Regex, sparse, Automaton};
@@ -92,8 +92,10 @@ impl BuiltInRegex {
     }
 
     pub fn is_match(&self, text: &str) -> bool {
-        if self.searched.load(Ordering::Relaxed) <= FIXED_PREBUILT_UNTIL && text.is_ascii() {
-            self.searched.fetch_add(text.len(), Ordering::Relaxed);
+        if text.is_ascii()
+            && super::lazy::count_bytes(&self.searched, text.len(), FIXED_PREBUILT_UNTIL)
+                <= FIXED_PREBUILT_UNTIL
+        {
             if let Some(dfa) = self.prebuilt() {
                 let earliest = Input::new(text).earliest(true);
                 if let Ok(found) = dfa.forward().try_search_fwd(&earliest) {

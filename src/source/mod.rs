@@ -94,10 +94,7 @@ impl StdinKind {
         let ext = ext.trim_start_matches('.');
         Format::from_extension(ext)
             .map(StdinKind::Prose)
-            .or_else(|| {
-                macros::FileKind::for_path(Path::new(&format!("stdin.{ext}")))
-                    .map(StdinKind::Structured)
-            })
+            .or_else(|| macros::FileKind::from_extension(ext).map(StdinKind::Structured))
     }
 
     /// The kind a shown name's extension picks: plain text when it picks none.

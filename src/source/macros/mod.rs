@@ -61,8 +61,12 @@ pub enum FileKind {
 impl FileKind {
     /// The kind for a file's extension, if this module reads it.
     pub fn for_path(path: &Path) -> Option<FileKind> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        Some(match ext.as_str() {
+        FileKind::from_extension(path.extension()?.to_str()?)
+    }
+
+    /// The kind an extension (without its dot) names, in any case.
+    pub fn from_extension(ext: &str) -> Option<FileKind> {
+        Some(match ext.to_ascii_lowercase().as_str() {
             "json" => FileKind::Json,
             "yaml" | "yml" => FileKind::Yaml,
             "csv" => FileKind::Csv,
