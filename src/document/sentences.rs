@@ -3,6 +3,9 @@
 //! UAX #29 ends a sentence at every line break. Prose is often hard-wrapped (emails, Markdown
 //! paragraphs), so a break that follows no terminal punctuation and is followed by a lower-case
 //! letter is joined back: "we will\nsend it" is one sentence, "Hi Anna,\nThanks" is two.
+//! UAX #29 also ends one at a period glued to the capital after it when a space comes before
+//! the period ("the following .NET types", "a .DS_Store file"): a file extension or product
+//! name, not a full stop, so that break is joined back too.
 
 use std::ops::Range;
 
@@ -17,11 +20,12 @@ pub fn split(prose: &str) -> Vec<Range<usize>> {
         unicode_sentence_pieces(prose).collect()
     };
     for piece in pieces {
+        let glued = starts_after_glued_period(prose.as_bytes(), piece.start);
         let Some(range) = trim(prose, piece) else {
             continue;
         };
         if let Some(last) = out.last_mut() {
-            if is_wrapped_line(prose, last.clone(), range.clone()) {
+            if glued || is_wrapped_line(prose, last.clone(), range.clone()) {
                 last.end = range.end;
                 continue;
             }
@@ -177,6 +181,12 @@ fn trim(prose: &str, range: Range<usize>) -> Option<Range<usize>> {
     Some(start..start + trimmed.len())
 }
 
+/// Whether the piece starting at `start` follows a period with nothing between them: the
+/// period belongs to the word it starts (".NET"), since a full stop has space after it.
+fn starts_after_glued_period(prose: &[u8], start: usize) -> bool {
+    start > 0 && prose[start - 1] == b'.' && prose.get(start).is_some_and(u8::is_ascii_alphanumeric)
+}
+
 fn is_wrapped_line(prose: &str, prev: Range<usize>, next: Range<usize>) -> bool {
     let between = &prose[prev.end..next.start];
     if !between.contains('\n') || between.matches('\n').count() > 1 {
@@ -301,6 +311,26 @@ mod tests {
         assert_eq!(
             texts("Hi Anna,\nThanks for the\nreport. It helps."),
             ["Hi Anna,", "Thanks for the\nreport.", "It helps."]
+        );
+    }
+
+    #[test]
+    fn a_period_glued_to_the_next_word_ends_no_sentence() {
+        assert_eq!(
+            texts("The following .NET types are permitted. Users can add more."),
+            [
+                "The following .NET types are permitted.",
+                "Users can add more."
+            ]
+        );
+        assert_eq!(
+            texts("Delete the .DS_Store file. Then retry."),
+            ["Delete the .DS_Store file.", "Then retry."]
+        );
+        // Non-ASCII prose goes the Unicode way and is joined the same.
+        assert_eq!(
+            texts("Café .NET apps work. Then retry."),
+            ["Café .NET apps work.", "Then retry."]
         );
     }
 
