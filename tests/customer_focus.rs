@@ -69,6 +69,28 @@ fn a_closing_with_a_specific_condition_is_not_filler() {
 }
 
 #[test]
+fn code_is_what_a_docs_sentence_says_and_keeps_it_from_being_filler() {
+    let md = |t: &str| Document::parse(t.to_string(), Format::Markdown);
+    // "for more details" alone is filler; with a command it is an instruction.
+    let with_code = md("Run `npm ci` for more details.\n");
+    assert!(spans_in("Candor.CannedFiller", &with_code, None).is_empty());
+    let without = md("Thanks! For more details, reply here.\n");
+    assert_eq!(spans_in("Candor.CannedFiller", &without, None), ["Thanks!"]);
+    // A contact link stays canned, URL or not.
+    let link = "Send us a note via https://t.co/K05RdmK3t4 so we can assist.";
+    assert_eq!(spans_of("Candor.CannedFiller", link, None), [link]);
+}
+
+#[test]
+fn docs_prose_about_the_following_or_dotnet_is_not_filler() {
+    let text = "Consider the following:\n\nThe following .NET types are permitted. Users can add more.";
+    assert!(spans_of("Candor.CannedFiller", text, None).is_empty());
+    // A request to follow the account still is.
+    let follow = "Please follow and DM us.";
+    assert_eq!(spans_of("Candor.CannedFiller", follow, None), [follow]);
+}
+
+#[test]
 fn an_apology_that_names_the_problem_is_not_filler() {
     let text = "Sorry the blender arrived with a cracked jug; a new one ships Monday.";
     assert!(spans_of("Candor.CannedFiller", text, None).is_empty());

@@ -96,7 +96,7 @@ impl Rule for BuriedAnswer {
         let mut first = None;
         let mut last = None;
         for block in cx.doc.blocks.iter().filter(|b| self.meta.scope.selects(b)) {
-            let Some(verdicts) = compiled(self.openers.scan(block), &self.meta, out) else {
+            let Some(verdicts) = compiled(self.openers.scan(block, cx.doc), &self.meta, out) else {
                 return;
             };
             for s in block.sentences() {

@@ -36,7 +36,7 @@ use serde::Deserialize;
 
 use crate::check::{CheckContext, Findings};
 use crate::document::sentences::words;
-use crate::document::Block;
+use crate::document::{Block, Document};
 use crate::error::ConfigError;
 use crate::rules::lazy::compiled;
 use crate::rules::phrases::{PhraseRegex, PhraseSet};
@@ -174,7 +174,8 @@ impl Catalogue {
 
     /// Verdicts for the sentences of `block` that hold at least one phrase; the block is split
     /// into sentences only when the scan found something. Errs when a phrase does not compile.
-    pub fn scan(&self, block: &Block) -> Result<Vec<SentenceVerdict>, &str> {
+    /// `doc` is the document `block` belongs to.
+    pub fn scan(&self, block: &Block, doc: &Document) -> Result<Vec<SentenceVerdict>, &str> {
         let all = self.phrases.find_all(&block.prose)?;
         if all.is_empty() {
             return Ok(Vec::new());
@@ -199,7 +200,8 @@ impl Catalogue {
             if inside.is_empty() {
                 continue;
             }
-            let only_filler = self.only_filler(&block.prose, s.clone(), &inside);
+            let only_filler = self.only_filler(&block.prose, s.clone(), &inside)
+                && !holds_code(block, doc, s.clone(), &inside);
             out.push(SentenceVerdict {
                 sentence: s.clone(),
                 hits: inside,
@@ -209,7 +211,8 @@ impl Catalogue {
         Ok(out)
     }
 
-    /// Whether the sentence holds nothing but the hits, glue words, names and signatures.
+    /// Whether the sentence's prose holds nothing but the hits, glue words, names and
+    /// signatures (see also [`holds_code`]).
     fn only_filler(&self, prose: &str, sentence: Range<usize>, hits: &[Hit]) -> bool {
         let text = &prose[sentence.clone()];
         // Emoji alone: any word at all is content.
@@ -235,6 +238,28 @@ impl Catalogue {
         }
         true
     }
+}
+
+/// Whether the sentence at `sentence` in `block` holds a Markdown code span outside the hits
+/// ("Run `npm ci` for more details"): prose leaves code out, but it is what the sentence says.
+/// (A URL is left out too, and stays out: "Send us a note via https://t.co/… so we can assist"
+/// is a canned contact line, link or not.)
+fn holds_code(block: &Block, doc: &Document, sentence: Range<usize>, hits: &[Hit]) -> bool {
+    let Some(markup) = &doc.markup else {
+        return false;
+    };
+    let extent = block.to_source(sentence);
+    let hit_sources: Vec<Range<usize>> = hits
+        .iter()
+        .map(|h| block.to_source(h.range.clone()))
+        .collect();
+    markup.code_spans.iter().any(|c| {
+        c.start >= extent.start
+            && c.end <= extent.end
+            && !hit_sources
+                .iter()
+                .any(|h| c.start < h.end && h.start < c.end)
+    })
 }
 
 /// An agent's sign-off tag or a handle: `^NW`, `/RA`, `-Becky`, `*Erika`, `@name`, or a bare
@@ -297,7 +322,8 @@ impl Rule for Filler {
 
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
         for block in cx.doc.blocks.iter().filter(|b| self.meta.scope.selects(b)) {
-            let Some(verdicts) = compiled(self.catalogue.scan(block), &self.meta, out) else {
+            let Some(verdicts) = compiled(self.catalogue.scan(block, cx.doc), &self.meta, out)
+            else {
                 return;
             };
             for verdict in verdicts {
