@@ -83,11 +83,26 @@ fn code_is_what_a_docs_sentence_says_and_keeps_it_from_being_filler() {
 
 #[test]
 fn docs_prose_about_the_following_or_dotnet_is_not_filler() {
-    let text = "Consider the following:\n\nThe following .NET types are permitted. Users can add more.";
+    let text =
+        "Consider the following:\n\nThe following .NET types are permitted. Users can add more.";
     assert!(spans_of("Candor.CannedFiller", text, None).is_empty());
     // A request to follow the account still is.
     let follow = "Please follow and DM us.";
     assert_eq!(spans_of("Candor.CannedFiller", follow, None), [follow]);
+}
+
+#[test]
+fn an_emoji_in_a_table_is_a_value_not_filler() {
+    let md = |t: &str| Document::parse(t.to_string(), Format::Markdown);
+    let table =
+        md("Feature|standard|extended\n:--|:-:|:-:\nCore features|:heavy_check_mark:|:x:\n");
+    assert!(spans_in("Candor.CannedFiller", &table, None).is_empty());
+    // Outside a table the same emoji alone is still decoration.
+    let reply = md("Your refund went out today.\n\n:heavy_check_mark:\n");
+    assert_eq!(
+        spans_in("Candor.CannedFiller", &reply, None),
+        [":heavy_check_mark:"]
+    );
 }
 
 #[test]

@@ -36,7 +36,7 @@ use serde::Deserialize;
 
 use crate::check::{CheckContext, Findings};
 use crate::document::sentences::words;
-use crate::document::{Block, Document};
+use crate::document::{Block, BlockKind, Document};
 use crate::error::ConfigError;
 use crate::rules::lazy::compiled;
 use crate::rules::phrases::{PhraseRegex, PhraseSet};
@@ -327,8 +327,12 @@ impl Rule for Filler {
                 return;
             };
             for verdict in verdicts {
-                let own_line = stands_on_own_line(&block.prose, verdict.sentence.clone());
                 let hits = || verdict.hits.iter().map(|h| self.catalogue.entry(h.entry));
+                // In a table an emoji is a value (":heavy_check_mark:" under "supported").
+                if block.kind == BlockKind::TableCell && hits().all(|e| e.nonword) {
+                    continue;
+                }
+                let own_line = stands_on_own_line(&block.prose, verdict.sentence.clone());
                 if verdict.only_filler && hits().any(|e| e.own_line) && !own_line {
                     continue;
                 }
