@@ -199,6 +199,23 @@ fn code_and_links_are_not_placeholders() {
 }
 
 #[test]
+fn hugo_shortcodes_and_acronyms_are_not_placeholders() {
+    let md = |t: &str| Document::parse(t.to_string(), Format::Markdown);
+    let docs = md(
+        "{{< code-toggle file=hugo >}}\nenable = true\n{{< /code-toggle >}}\n\n\
+        {{% include \"/_common/x.md\" %}}\n\n{{< img\n  src=\"a.png\"\n>}}\n\n\
+        Each session has a globally unique identifier (GUID).\n",
+    );
+    assert!(spans_in("Candor.Placeholder", &docs, None).is_empty());
+    // Helpdesk forms next to them are still reported.
+    let reply = md("{{< note >}}\n\nHi {{first_name}}, your TICKETID is {{name}.\n");
+    assert_eq!(
+        spans_in("Candor.Placeholder", &reply, None),
+        ["{{first_name}}", "TICKETID", "{{name}"]
+    );
+}
+
+#[test]
 fn in_a_template_well_formed_placeholders_are_fine_and_malformed_ones_are_reported() {
     let text = "Hi {{ticket.requester.first_name}}, your refund went out. {{current_user.name}\n";
     let reply = Document::parse(text.to_string(), Format::Text);

@@ -83,7 +83,8 @@ const GROUPS: &[(Start, &str)] = &[
     (
         Start::Bytes(b"{"),
         r"(?x)
-            \{\{[^{}\n]{0,200}\}\}                 # {{ first_name }}  {{ a | default: 'x' }}
+            \{\{[<%][^\n]{0,200}?[>%]\}\}           # Hugo's {{< note >}}: markup, found to be skipped
+          | \{\{[^{}\n]{0,200}\}\}                 # {{ first_name }}  {{ a | default: 'x' }}
           | \{%[^%\n]{0,200}%\}                    # {% if x %}
           | \{\s?\$[^{}\n]{1,120}\}                # {$Ticket->Subject}
           | \{[A-Za-z_][A-Za-z0-9_.\-]{0,60}\}     # {customer_name}
@@ -128,7 +129,7 @@ const GROUPS: &[(Start, &str)] = &[
         Start::CapitalWord,
         r"(?x)
             (?-u:\b)X{3,}(?-u:\b)                  # XXX
-          | (?-u:\b)[A-Z]{2,}(?:NAME|NUMBER|URL|EMAIL|ID)(?-u:\b)  # REPONAME
+          | (?-u:\b)(?:[A-Z]{2,}(?:NAME|NUMBER|URL|EMAIL)|[A-Z]{3,}ID)(?-u:\b)  # REPONAME, TICKETID (not GUID)
           | (?-u:\b)(?:FIRST|LAST|FULL|USER|CUSTOMER|AGENT|COMPANY|ORDER|TICKET|ISSUE|ACCOUNT)_[A-Z_]{2,}(?-u:\b)
         ",
     ),
@@ -402,6 +403,12 @@ impl Placeholder {
 }
 
 /// The matches of [`MALFORMED`] (compiled as `malformed`), as its own search would find them.
+/// Whether `text` starts with a Hugo shortcode's opening (`{{<` or `{{%`): a docs site's markup,
+/// never a helpdesk's variable.
+fn is_hugo_shortcode(text: &str) -> bool {
+    text.starts_with("{{<") || text.starts_with("{{%")
+}
+
 /// Every match has a `{` at its start or one character in (`%{`, `x{name}}`), so the pattern
 /// runs anchored at those two places around each `{`, in order, rather than over the whole text
 /// (its counted repetitions make an unanchored search slow). A `{` is tried only when the
@@ -585,7 +592,7 @@ impl Rule for Placeholder {
                 return;
             };
             for m in placeholders {
-                if is_link_text(source, m.clone()) {
+                if is_link_text(source, m.clone()) || is_hugo_shortcode(&source[m.start..]) {
                     continue;
                 }
                 let text = &source[m.clone()];
@@ -604,7 +611,7 @@ impl Rule for Placeholder {
             };
             for m in placeholders {
                 let text = &source[m.clone()];
-                if !text.starts_with(['{', '%', '$', '@', '*']) {
+                if !text.starts_with(['{', '%', '$', '@', '*']) || is_hugo_shortcode(text) {
                     continue;
                 }
                 let Some(name) = name_pattern.find(text) else {
@@ -635,6 +642,10 @@ impl Rule for Placeholder {
             let start = m.start + s.find('{').or_else(|| s.find('%')).unwrap_or(0);
             let end = m.start + s.rfind('}').map_or(s.len(), |i| i + 1);
             let end = end.max(start + 1).min(m.end);
+            // A Hugo shortcode may span lines ("{{< img\n  src=… >}}"): not a broken placeholder.
+            if is_hugo_shortcode(&source[start..]) {
+                continue;
+            }
             found.push((
                 start..end,
                 format!(
@@ -704,7 +715,8 @@ mod tests {
         "{", "}", "{{", "}}", "%", "$", "@", "*", "|", "[", "]", "<", ">", "#", "X", "XX", "A",
         "NAME", "FIRST", "_", "-", "x", "name", "url", " ", "\n", "user", "Ticket", "é", "ID", "(",
         ":", "{%", "%}", "*|", "|*", "[[", "]]", "AB", "USER_", "username", "\t", "URL", "EMAIL",
-        "NUMBER", "ORDER_", "\u{a0}", "<a", "div", "=", "your", "1",
+        "NUMBER", "ORDER_", "\u{a0}", "<a", "div", "=", "your", "1", "{{<", ">}}", "{{%", "%}}",
+        "GUID", "ABC",
     ];
 
     /// Pieces of capital words, for the literal search's own test.
