@@ -109,6 +109,16 @@ fn quoted_text_in_the_reply_is_the_customer_message_when_no_inbound_is_given() {
 }
 
 #[test]
+fn an_alert_in_a_doc_is_the_writers_note_not_the_customers_question() {
+    let path = fixture("alert-doc.md");
+    let report = check(&[&path]);
+    // Only the plain block quote is someone else's words; the `> [!NOTE]` callout is the
+    // writer's own, and its question is rhetorical.
+    let asked: Vec<String> = questions(&report).into_iter().map(|(q, _)| q).collect();
+    assert_eq!(asked, ["Can I restore a backup from last year?"]);
+}
+
+#[test]
 fn thread_file_spans_point_inside_the_json_strings() {
     let path = fixture("thread.json");
     let report = check(&[&path]);

@@ -3,7 +3,8 @@
 //! Kept: paragraphs, headings, list items, table cells, link text, image alt text (as its own
 //! block), footnote text. Left out: fenced and indented code, inline code, HTML blocks and
 //! tags, autolinks and bare URLs, YAML/TOML front matter. Block quotes are kept but marked
-//! `quoted`: in a reply they are usually the customer's words.
+//! `quoted`: in a reply they are usually the customer's words. An alert (`> [!NOTE]`) is the
+//! writer's own callout and is not marked.
 
 use std::ops::Range;
 
@@ -94,7 +95,10 @@ struct State {
     blocks: Vec<Block>,
     open: Option<Open>,
     alt: Option<Open>,
+    /// Open block quotes that quote someone (alerts are not counted).
     quote_depth: usize,
+    /// For each open block quote, whether it counts in `quote_depth`.
+    quotes: Vec<bool>,
     list_depth: usize,
     /// Inside code blocks, metadata blocks or autolinks: text there is not prose.
     skip_depth: usize,
@@ -150,6 +154,21 @@ impl State {
     }
 }
 
+/// Whether the block quote whose source starts `quote` is an alert ("> [!NOTE]", "> [!WARNING]",
+/// as GitHub and Microsoft Learn write callouts): the writer's own words set apart, not someone
+/// quoted, so its text is neither the customer's message nor left out of the writer's.
+fn is_alert(quote: &str) -> bool {
+    let rest = quote.trim_start_matches([' ', '\t']);
+    let Some(rest) = rest.strip_prefix('>') else {
+        return false;
+    };
+    let Some(rest) = rest.trim_start_matches([' ', '\t']).strip_prefix("[!") else {
+        return false;
+    };
+    let kind_len = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
+    kind_len > 0 && rest[kind_len..].starts_with(']')
+}
+
 /// Prose blocks of a Markdown source, in document order (alt text after its paragraph).
 pub fn blocks(source: &str) -> Vec<Block> {
     read(source).0
@@ -182,7 +201,9 @@ pub fn read(source: &str) -> (Vec<Block>, Markup) {
                 }
                 Tag::BlockQuote(_) => {
                     st.flush();
-                    st.quote_depth += 1;
+                    let quotes_someone = !is_alert(&source[range.start..]);
+                    st.quotes.push(quotes_someone);
+                    st.quote_depth += usize::from(quotes_someone);
                 }
                 Tag::List(_) => {
                     st.flush();
@@ -226,7 +247,9 @@ pub fn read(source: &str) -> (Vec<Block>, Markup) {
                 }
                 TagEnd::BlockQuote(_) => {
                     st.flush();
-                    st.quote_depth = st.quote_depth.saturating_sub(1);
+                    if st.quotes.pop().unwrap_or(true) {
+                        st.quote_depth = st.quote_depth.saturating_sub(1);
+                    }
                 }
                 TagEnd::List(_) => {
                     st.flush();
@@ -350,6 +373,24 @@ mod tests {
         );
         assert_eq!(got[1].3, "Where is my order?");
         assert_eq!(got[9].3, "a cat");
+    }
+
+    #[test]
+    fn an_alert_is_the_writers_own_text_and_a_quote_inside_it_is_quoted() {
+        let src =
+            "> [!NOTE]\n> Why does this matter?\n>\n> > Can I get a refund?\n\n> [!not an alert]\n";
+        let got = prose(src);
+        let quoted: Vec<_> = got.iter().map(|g| (g.1, g.3.as_str())).collect();
+        assert_eq!(
+            quoted,
+            [
+                (false, "[!NOTE]\nWhy does this matter?"),
+                (true, "Can I get a refund?"),
+                (true, "[!not an alert]"),
+            ]
+        );
+        assert!(is_alert("  >  [!WARNING]"));
+        assert!(!is_alert("> [!]") && !is_alert("> [NOTE]") && !is_alert("[!NOTE]"));
     }
 
     #[test]
