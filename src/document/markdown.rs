@@ -95,9 +95,7 @@ struct State {
     blocks: Vec<Block>,
     open: Option<Open>,
     alt: Option<Open>,
-    /// Open block quotes that quote someone (alerts are not counted).
-    quote_depth: usize,
-    /// For each open block quote, whether it counts in `quote_depth`.
+    /// For each open block quote, whether it quotes someone (an alert does not).
     quotes: Vec<bool>,
     list_depth: usize,
     /// Inside code blocks, metadata blocks or autolinks: text there is not prose.
@@ -126,7 +124,8 @@ impl State {
     /// A new block, in spare buffers when there are some.
     fn new_open(&mut self, kind: BlockKind) -> Open {
         let buffers = self.spare.pop().unwrap_or_default();
-        Open::new(kind, self.quote_depth > 0, self.list_depth > 0, buffers)
+        let quoted = self.quotes.contains(&true);
+        Open::new(kind, quoted, self.list_depth > 0, buffers)
     }
 
     fn start(&mut self, kind: BlockKind) {
@@ -201,9 +200,7 @@ pub fn read(source: &str) -> (Vec<Block>, Markup) {
                 }
                 Tag::BlockQuote(_) => {
                     st.flush();
-                    let quotes_someone = !is_alert(&source[range.start..]);
-                    st.quotes.push(quotes_someone);
-                    st.quote_depth += usize::from(quotes_someone);
+                    st.quotes.push(!is_alert(&source[range.start..]));
                 }
                 Tag::List(_) => {
                     st.flush();
@@ -247,9 +244,7 @@ pub fn read(source: &str) -> (Vec<Block>, Markup) {
                 }
                 TagEnd::BlockQuote(_) => {
                     st.flush();
-                    if st.quotes.pop().unwrap_or(true) {
-                        st.quote_depth = st.quote_depth.saturating_sub(1);
-                    }
+                    st.quotes.pop();
                 }
                 TagEnd::List(_) => {
                     st.flush();

@@ -253,9 +253,15 @@ fn holds_code(block: &Block, doc: &Document, sentence: Range<usize>, hits: &[Hit
         .iter()
         .map(|h| block.to_source(h.range.clone()))
         .collect();
-    markup.code_spans.iter().any(|c| {
-        c.start >= extent.start
-            && c.end <= extent.end
+    // Code spans are in source order: only those starting inside the sentence are looked at.
+    let first = markup
+        .code_spans
+        .partition_point(|c| c.start < extent.start);
+    let mut inside = markup.code_spans[first..]
+        .iter()
+        .take_while(|c| c.start < extent.end);
+    inside.any(|c| {
+        c.end <= extent.end
             && !hit_sources
                 .iter()
                 .any(|h| c.start < h.end && h.start < c.end)

@@ -402,13 +402,13 @@ impl Placeholder {
     }
 }
 
-/// The matches of [`MALFORMED`] (compiled as `malformed`), as its own search would find them.
 /// Whether `text` starts with a Hugo shortcode's opening (`{{<` or `{{%`): a docs site's markup,
 /// never a helpdesk's variable.
 fn is_hugo_shortcode(text: &str) -> bool {
     text.starts_with("{{<") || text.starts_with("{{%")
 }
 
+/// The matches of [`MALFORMED`] (compiled as `malformed`), as its own search would find them.
 /// Every match has a `{` at its start or one character in (`%{`, `x{name}}`), so the pattern
 /// runs anchored at those two places around each `{`, in order, rather than over the whole text
 /// (its counted repetitions make an unanchored search slow). A `{` is tried only when the
@@ -584,7 +584,9 @@ impl Rule for Placeholder {
         let Some(placeholder) = compiled(placeholder.transpose(), &self.meta, out) else {
             return;
         };
-        let placeholders = placeholder.map_or_else(Vec::new, |p| p.find_all(source));
+        let mut placeholders = placeholder.map_or_else(Vec::new, |p| p.find_all(source));
+        // The scan finds a Hugo shortcode whole so that no placeholder is found inside it.
+        placeholders.retain(|m| !is_hugo_shortcode(&source[m.start..]));
         if !(self.allow || (self.templates && template)) {
             let dots = memchr::memmem::find(source.as_bytes(), b"...").is_some();
             let ellipsis = (dots || source.contains('…')).then(|| self.ellipsis.get());
@@ -592,7 +594,7 @@ impl Rule for Placeholder {
                 return;
             };
             for m in placeholders {
-                if is_link_text(source, m.clone()) || is_hugo_shortcode(&source[m.start..]) {
+                if is_link_text(source, m.clone()) {
                     continue;
                 }
                 let text = &source[m.clone()];
@@ -611,7 +613,7 @@ impl Rule for Placeholder {
             };
             for m in placeholders {
                 let text = &source[m.clone()];
-                if !text.starts_with(['{', '%', '$', '@', '*']) || is_hugo_shortcode(text) {
+                if !text.starts_with(['{', '%', '$', '@', '*']) {
                     continue;
                 }
                 let Some(name) = name_pattern.find(text) else {
