@@ -162,20 +162,39 @@ impl Placeholders {
 
     /// The matches one alternation of every group would find, left to right, never
     /// overlapping.
+    #[cfg(test)]
     fn find_all(&self, source: &str) -> Vec<Range<usize>> {
-        let search_from =
-            |(start, re): &(&[u8], meta::Regex), at: usize| group_match_from(source, start, re, at);
+        self.find_in(source, 0..source.len())
+    }
+
+    /// The matches of [`Placeholders::find_all`] that lie in each of `windows` (in order, not
+    /// overlapping), each window searched as if it were the whole text (`\b` still sees the
+    /// bytes around it).
+    fn find_in_windows(&self, source: &str, windows: &[Range<usize>]) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        for window in windows {
+            out.append(&mut self.find_in(source, window.clone()));
+        }
+        out
+    }
+
+    /// [`Placeholders::find_all`] with the search bounded to `source[window]`.
+    fn find_in(&self, source: &str, window: Range<usize>) -> Vec<Range<usize>> {
+        let end = window.end;
+        let search_from = |(start, re): &(&[u8], meta::Regex), at: usize| {
+            group_match_from(source, start, re, at..end)
+        };
         let mut next: Vec<Option<Range<usize>>> = (self.by_byte.iter())
-            .map(|group| search_from(group, 0))
+            .map(|group| search_from(group, window.start))
             .collect();
         let capitals = if self.capital_words.is_empty() {
             Vec::new()
         } else {
-            capital_word_starts(source.as_bytes())
+            capital_word_starts(source.as_bytes(), window.clone())
         };
         let mut capitals = capitals.into_iter().peekable();
         let mut out = Vec::new();
-        let mut at = 0;
+        let mut at = window.start;
         loop {
             // A group's next match stays its leftmost one while it starts at or after `at`.
             for (group, m) in self.by_byte.iter().zip(&mut next) {
@@ -190,7 +209,7 @@ impl Placeholders {
                 if start < at {
                     continue;
                 }
-                let anchored = Input::new(source).range(start..).anchored(Anchored::Yes);
+                let anchored = Input::new(source).range(start..end).anchored(Anchored::Yes);
                 found = self
                     .capital_words
                     .iter()
@@ -208,7 +227,7 @@ impl Placeholders {
     }
 }
 
-/// The leftmost match at or after `at` of the group `re` that starts at the bytes `start`.
+/// The leftmost match in `within` of the group `re` that starts at the bytes `start`.
 /// The groups that start at `{` or `<` (common in code and HTML) are tried anchored, at each
 /// such byte where [`may_match_at`] allows: with leftmost-first semantics that is the match an
 /// unanchored search finds, and it skips the search's reverse pass to find where a match
@@ -217,18 +236,19 @@ fn group_match_from(
     source: &str,
     start: &[u8],
     re: &meta::Regex,
-    at: usize,
+    within: Range<usize>,
 ) -> Option<Range<usize>> {
     let bytes = source.as_bytes();
+    let (at, end) = (within.start, within.end);
     match start {
-        [byte @ (b'{' | b'<')] => memchr::memchr_iter(*byte, &bytes[at..])
+        [byte @ (b'{' | b'<')] => memchr::memchr_iter(*byte, &bytes[at..end])
             .map(|i| at + i)
             .filter(|&i| may_match_at(bytes, i))
             .find_map(|i| {
-                let input = Input::new(source).range(i..).anchored(Anchored::Yes);
+                let input = Input::new(source).range(i..end).anchored(Anchored::Yes);
                 re.find(input).map(|m| m.range())
             }),
-        _ => re.find(Input::new(source).range(at..)).map(|m| m.range()),
+        _ => re.find(Input::new(source).range(within)).map(|m| m.range()),
     }
 }
 
@@ -299,8 +319,9 @@ const CAPITAL_WORD_LITERALS: &[&str] = &[
 /// starting in its leading run of capitals: the only places the capital-word group can match,
 /// as each of its matches holds one there. Found
 /// from the literals (one search, then a walk back to the run's start) rather than from every
-/// capital pair, which docs are full of ("API", "JSON").
-fn capital_word_starts(b: &[u8]) -> Vec<usize> {
+/// capital pair, which docs are full of ("API", "JSON"). Only literals in `b[window]` are
+/// searched for; a walk back may leave the window (the caller skips such starts).
+fn capital_word_starts(b: &[u8], window: Range<usize>) -> Vec<usize> {
     static LITERALS: LazyLock<AhoCorasick> = LazyLock::new(|| {
         AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostFirst)
@@ -311,7 +332,7 @@ fn capital_word_starts(b: &[u8]) -> Vec<usize> {
     // The last hit and the start of its run of capitals: a walk back stops there, so a long
     // run with many hits is walked once.
     let (mut last_hit, mut last_run) = (usize::MAX, 0);
-    for hit in LITERALS.find_iter(b) {
+    for hit in LITERALS.find_iter(aho_corasick::Input::new(b).range(window)) {
         let mut start = hit.start();
         while start > 0 && b[start - 1].is_ascii_uppercase() {
             start -= 1;
@@ -494,6 +515,41 @@ fn skipped_ranges(doc: &Document) -> Vec<Range<usize>> {
     }
 }
 
+/// The parts of `doc`'s source to search for placeholders: all of it, or in a Markdown reply
+/// the parts between fenced code blocks (a docs corpus holds more than a quarter of its bytes in
+/// them), whose matches [`skipped_ranges`] would drop anyway. Taken from the reader's parse only
+/// where it finds code as this rule's parse would, so no window leaves out text that is not
+/// skipped.
+///
+/// The findings are the same as searching the whole source: no match can run across a fence's
+/// edge. A fenced block starts at its fence, after nothing on its line but indentation or a
+/// container's `>`, list marker or spaces, where no placeholder form can start; it ends at the
+/// end of its closing fence's line or of its container; and only `{ $name}`'s `\s` can match a
+/// line break, which a fence line cannot follow with `$`.
+fn search_windows(doc: &Document, template: bool) -> Vec<Range<usize>> {
+    let source = doc.source.as_str();
+    let whole = || std::iter::once(0..source.len()).collect();
+    let fenced = match (&doc.markup, doc.format) {
+        (Some(m), Format::Markdown) if !template && !m.fenced_code.is_empty() => &m.fenced_code,
+        _ => return whole(),
+    };
+    if !reader_parses_alike(source) {
+        return whole();
+    }
+    let mut windows = Vec::with_capacity(fenced.len() + 1);
+    let mut at = 0;
+    for code in fenced {
+        if code.start > at {
+            windows.push(at..code.start);
+        }
+        at = at.max(code.end);
+    }
+    if at < source.len() {
+        windows.push(at..source.len());
+    }
+    windows
+}
+
 /// The extensions this rule parses Markdown with.
 fn markdown_options() -> MdOptions {
     MdOptions::ENABLE_TABLES
@@ -584,7 +640,9 @@ impl Rule for Placeholder {
         let Some(placeholder) = compiled(placeholder.transpose(), &self.meta, out) else {
             return;
         };
-        let mut placeholders = placeholder.map_or_else(Vec::new, |p| p.find_all(source));
+        let mut placeholders = placeholder.map_or_else(Vec::new, |p| {
+            p.find_in_windows(source, &search_windows(cx.doc, template))
+        });
         // The scan finds a Hugo shortcode whole so that no placeholder is found inside it.
         placeholders.retain(|m| !is_hugo_shortcode(&source[m.start..]));
         if !(self.allow || (self.templates && template)) {
@@ -797,7 +855,7 @@ mod tests {
                 let input = Input::new(&text).range(i..).anchored(Anchored::Yes);
                 SCANNER.capital_words.iter().any(|re| re.is_match(input.clone()))
             };
-            let starts = capital_word_starts(b);
+            let starts = capital_word_starts(b, 0..b.len());
             proptest::prop_assert!(starts.windows(2).all(|w| w[0] < w[1]), "{:?}", text);
             proptest::prop_assert!(starts.iter().all(|&i| word_start(i)), "{:?}", text);
             for i in (0..b.len()).filter(|&i| matches_at(i)) {
@@ -1009,5 +1067,53 @@ mod tests {
                 proptest::prop_assert_eq!(from_reader(&src), own_parse(&src));
             }
         }
+
+        /// Searching only between fenced code blocks keeps exactly the matches outside code
+        /// that a search of the whole source keeps.
+        #[test]
+        fn windows_keep_what_the_whole_search_keeps(parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "```", "```\n", "~~~\n", "\n```\n", "    ```\n", "> ", "> ```\n", "- ", "1. ",
+                "  ", "\n", "\n\n", "`", "{", "}", "{{", "}}", "{{a}}", "{ $X}", "{\n$ID}", "$",
+                "$FIRSTNAME", "[NAME]", "[", "]", "<", ">", "<NAME>", "#NUMBER", "*|A|*", "XXX",
+                "USER_ID", "@user", "x", "a b", "%{", "{%", "%}", "<!--", "-->", "+++",
+            ]),
+            0..40,
+        )) {
+            let src: String = parts.concat();
+            let doc = Document::parse(src.clone(), Format::Markdown);
+            let skip = skipped_ranges(&doc);
+            let kept = |found: Vec<Range<usize>>| -> Vec<Range<usize>> {
+                found
+                    .into_iter()
+                    .filter(|m| !skip.iter().any(|s| s.start < m.end && m.start < s.end))
+                    .collect()
+            };
+            let windowed = SCANNER.find_in_windows(&src, &search_windows(&doc, false));
+            proptest::prop_assert_eq!(
+                kept(windowed),
+                kept(SCANNER.find_all(&src)),
+                "{:?}",
+                src
+            );
+        }
+    }
+
+    #[test]
+    fn windows_leave_out_fenced_code_only() {
+        let src = "Hi {{a}}.\n\n```\n{{b}}\n```\n\nBye `{{c}}` [NAME].\n";
+        let doc = Document::parse(src.to_string(), Format::Markdown);
+        let windows = search_windows(&doc, false);
+        let parts: Vec<&str> = windows.iter().map(|w| &src[w.clone()]).collect();
+        assert_eq!(parts, ["Hi {{a}}.\n\n", "\n\nBye `{{c}}` [NAME].\n"]);
+        let found = SCANNER.find_in_windows(src, &windows);
+        let texts: Vec<&str> = found.iter().map(|m| &src[m.clone()]).collect();
+        assert_eq!(texts, ["{{a}}", "{{c}}", "[NAME]"]);
+        // A template's whole export is searched, as is a file the reader parses differently.
+        let whole = |len: usize| std::iter::once(0..len).collect::<Vec<_>>();
+        assert_eq!(search_windows(&doc, true), whole(src.len()));
+        let plus = format!("+++\n{src}");
+        let doc = Document::parse(plus.clone(), Format::Markdown);
+        assert_eq!(search_windows(&doc, false), whole(plus.len()));
     }
 }
