@@ -318,6 +318,7 @@ impl Markup {
                     self.fenced_code.push(start..range.end);
                 }
             }
+            Event::Start(Tag::MetadataBlock(_)) => self.front_matter.push(range.clone()),
             Event::Code(_) => self.code_spans.push(range.clone()),
             Event::Html(h) | Event::InlineHtml(h) if h.trim_start().starts_with("<!--") => {
                 self.comments.push(range.clone())

@@ -138,13 +138,15 @@ pub enum TemplateKind {
     Csv,
 }
 
-/// Where a Markdown file's code and HTML comments are, as the Markdown reader's own parse found
-/// them (byte ranges in the source, in file order), so rules that scan the raw source can skip
-/// them without parsing the file again.
+/// Where a Markdown file's code, front matter and HTML comments are, as the Markdown reader's own
+/// parse found them (byte ranges in the source, in file order), so rules that scan the raw source
+/// can skip them without parsing the file again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Markup {
     /// Fenced code blocks, fences included (indented code is not recorded).
     pub fenced_code: Vec<Range<usize>>,
+    /// YAML (`---`) or TOML (`+++`) front matter, delimiters included: page metadata, not text.
+    pub front_matter: Vec<Range<usize>>,
     /// Inline code spans, backticks included.
     pub code_spans: Vec<Range<usize>>,
     /// HTML (a line of an HTML block, or inline HTML) that starts with `<!--`.

@@ -9,8 +9,9 @@
 //! Example: `Hi {{first_name}}, your order shipped.` → `Hi Dana, your order shipped.`
 //!
 //! The raw source is scanned, not the prose blocks: in Markdown `<NAME>` is an HTML tag and
-//! `*|FNAME|*` parses as emphasis. Fenced and inline code and HTML comments are skipped; so is
-//! bracketed text that is a Markdown link (`[DCO](https://...)`).
+//! `*|FNAME|*` parses as emphasis. Fenced and inline code, front matter, HTML comments and
+//! Hugo's code shortcodes (`{{< highlight >}}`) are skipped; so is bracketed text that is a
+//! Markdown link (`[DCO](https://...)`).
 //! Spans slice exactly the placeholder.
 //!
 //! Templates: in a document read as a macro (a helpdesk export, so `doc.is_template()`),
@@ -122,7 +123,7 @@ const GROUPS: &[(Start, &str)] = &[
     ),
     (
         Start::Bytes(b"#"),
-        r"(?x) \#[A-Z][A-Z_]{2,}(?-u:\b)           # #NUMBER
+        r"(?x) \#(?:[A-Z_]*(?:NUMBER|NUM|NO|NR|ID|REF)|TICKET|ORDER|ISSUE|CASE|INVOICE)(?-u:\b)  # #NUMBER (not #TYPE, #ERR)
         ",
     ),
     (
@@ -502,43 +503,104 @@ fn is_link_text(source: &str, range: Range<usize>) -> bool {
         && matches!(source[range.end..].chars().next(), Some('(' | '[' | ':'))
 }
 
-/// Byte ranges the scan must skip: code and HTML comments (Markdown), backtick code (text).
+/// Byte ranges the scan must skip: code, front matter, HTML comments and Hugo's code
+/// shortcodes (Markdown), backtick code (text).
 fn skipped_ranges(doc: &Document) -> Vec<Range<usize>> {
     let source = doc.source.as_str();
-    match (doc.format, &doc.markup) {
+    let mut ranges = match (doc.format, &doc.markup) {
         (Format::Markdown, Some(m)) if reader_parses_alike(source) => {
-            let ranges = m.fenced_code.iter().chain(&m.code_spans).chain(&m.comments);
+            let ranges = (m.fenced_code.iter().chain(&m.front_matter))
+                .chain(&m.code_spans)
+                .chain(&m.comments);
             ranges.cloned().collect()
         }
         (Format::Markdown, _) => markdown_skipped_ranges(source),
-        (Format::Text, _) => text_skipped_ranges(source),
+        (Format::Text, _) => return text_skipped_ranges(source),
+    };
+    ranges.extend(hugo_code_ranges(source));
+    ranges
+}
+
+/// Hugo's paired shortcodes that show their inner text as code: `{{< highlight go >}}`, and the
+/// Hugo docs' own `{{< code-toggle file=hugo >}}` (a TOML table header there, `[[menus.main]]`,
+/// is not an at-mention) and `{{< code >}}`.
+const HUGO_CODE_SHORTCODES: &[&str] = &["highlight", "code-toggle", "code"];
+
+/// The opening Hugo shortcode at `b[i..]` (`{{< name args >}}` or `{{% name %}}`): its name,
+/// whether it closes a pair (`{{< /name >}}`) and where it ends. Arguments may run to 200 bytes
+/// and across lines.
+fn hugo_shortcode_at(b: &[u8], i: usize) -> Option<(&[u8], bool, usize)> {
+    let delimiter = *b.get(i + 2)?;
+    if !b[i..].starts_with(b"{{") || !matches!(delimiter, b'<' | b'%') {
+        return None;
     }
+    let blank = |c: &u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r');
+    let mut at = i + 3;
+    at += b[at..].iter().take_while(|c| blank(c)).count();
+    let closing = b.get(at) == Some(&b'/');
+    if closing {
+        at += 1;
+        at += b[at..].iter().take_while(|c| blank(c)).count();
+    }
+    let name_len = (b[at..].iter())
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_'))
+        .count();
+    let name = &b[at..at + name_len];
+    let rest = &b[at + name_len..b.len().min(at + name_len + 200)];
+    let close = [if delimiter == b'<' { b'>' } else { b'%' }, b'}', b'}'];
+    let end = memchr::memmem::find(rest, &close)? + at + name_len + close.len();
+    (name_len > 0).then_some((name, closing, end))
+}
+
+/// Where `source` has a [`HUGO_CODE_SHORTCODES`] pair, from its opening shortcode to the end
+/// of its closing one (an opening one without a close is left alone).
+fn hugo_code_ranges(source: &str) -> Vec<Range<usize>> {
+    let b = source.as_bytes();
+    let mut out = Vec::new();
+    let mut opened: Option<(&[u8], usize)> = None;
+    for i in memchr::memmem::find_iter(b, b"{{") {
+        let Some((name, closing, end)) = hugo_shortcode_at(b, i) else {
+            continue;
+        };
+        match opened {
+            None if !closing && HUGO_CODE_SHORTCODES.iter().any(|c| c.as_bytes() == name) => {
+                opened = Some((name, i))
+            }
+            Some((open, start)) if closing && open == name => {
+                out.push(start..end);
+                opened = None;
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The parts of `doc`'s source to search for placeholders: all of it, or in a Markdown reply
-/// the parts between fenced code blocks (a docs corpus holds more than a quarter of its bytes in
-/// them), whose matches [`skipped_ranges`] would drop anyway. Taken from the reader's parse only
-/// where it finds code as this rule's parse would, so no window leaves out text that is not
-/// skipped.
+/// the parts outside front matter and fenced code blocks (a docs corpus holds more than a
+/// quarter of its bytes in them), whose matches [`skipped_ranges`] would drop anyway. Taken from
+/// the reader's parse only where it finds them as this rule's parse would, so no window leaves
+/// out text that is not skipped.
 ///
-/// The findings are the same as searching the whole source: no match can run across a fence's
-/// edge. A fenced block starts at its fence, after nothing on its line but indentation or a
-/// container's `>`, list marker or spaces, where no placeholder form can start; it ends at the
-/// end of its closing fence's line or of its container; and only `{ $name}`'s `\s` can match a
-/// line break, which a fence line cannot follow with `$`.
+/// The findings are the same as searching the whole source: no match can run across such a
+/// block's edge. Front matter starts the file; a fenced block starts at its fence, after nothing
+/// on its line but indentation or a container's `>`, list marker or spaces, where no
+/// placeholder form can start. Both end at the end of their closing line (or of the fence's
+/// container), and only `{ $name}`'s `\s` can match a line break, which a fence or front
+/// matter line cannot follow with `$`.
 fn search_windows(doc: &Document, template: bool) -> Vec<Range<usize>> {
     let source = doc.source.as_str();
     let whole = || std::iter::once(0..source.len()).collect();
-    let fenced = match (&doc.markup, doc.format) {
-        (Some(m), Format::Markdown) if !template && !m.fenced_code.is_empty() => &m.fenced_code,
+    let blocks = match (&doc.markup, doc.format) {
+        (Some(m), Format::Markdown) if !template => m.front_matter.iter().chain(&m.fenced_code),
         _ => return whole(),
     };
-    if !reader_parses_alike(source) {
+    if blocks.clone().next().is_none() || !reader_parses_alike(source) {
         return whole();
     }
-    let mut windows = Vec::with_capacity(fenced.len() + 1);
+    let mut windows = Vec::new();
     let mut at = 0;
-    for code in fenced {
+    for code in blocks {
         if code.start > at {
             windows.push(at..code.start);
         }
@@ -555,13 +617,14 @@ fn markdown_options() -> MdOptions {
     MdOptions::ENABLE_TABLES
         | MdOptions::ENABLE_FOOTNOTES
         | MdOptions::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | MdOptions::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
 }
 
 /// Whether the Markdown reader's parse (the document's [`Markup`](crate::document::Markup))
-/// finds code and comments where [`markdown_options`] would. It enables three more extensions:
-/// strikethrough only pairs `~` runs, which never moves code or HTML, but a task-list box
-/// (`[ ]`, `[x]`) is not link text to it and a `+++` line may open front matter, so a file that
-/// may hold either is parsed again with this rule's own options.
+/// finds code, front matter and comments where [`markdown_options`] would. It enables two more
+/// extensions: strikethrough only pairs `~` runs, which never moves code or HTML, but a
+/// task-list box (`[ ]`, `[x]`) is not link text to it, so a file that may hold one is parsed
+/// again with this rule's own options.
 fn reader_parses_alike(source: &str) -> bool {
     debug_assert!(markdown::options().contains(markdown_options()));
     let bytes = source.as_bytes();
@@ -571,10 +634,11 @@ fn reader_parses_alike(source: &str) -> bool {
             Some(b' ' | b'\t' | 0x0b | 0x0c | b'x' | b'X')
         ) && bytes.get(i + 2) == Some(&b']')
     });
-    !task_box && memchr::memmem::find(bytes, b"+++").is_none()
+    !task_box
 }
 
-/// Fenced code, inline code and HTML comments, from a parse with [`markdown_options`].
+/// Fenced code, front matter, inline code and HTML comments, from a parse with
+/// [`markdown_options`].
 fn markdown_skipped_ranges(source: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut in_code: Option<usize> = None;
@@ -588,7 +652,7 @@ fn markdown_skipped_ranges(source: &str) -> Vec<Range<usize>> {
                     out.push(s..range.end);
                 }
             }
-            Event::Code(_) => out.push(range),
+            Event::Start(Tag::MetadataBlock(_)) | Event::Code(_) => out.push(range),
             Event::Html(h) | Event::InlineHtml(h) if h.trim_start().starts_with("<!--") => {
                 out.push(range)
             }
@@ -968,6 +1032,46 @@ mod tests {
     }
 
     #[test]
+    fn hugo_code_shortcodes_are_skipped() {
+        let src = "Set it:\n\n{{< code-toggle file=hugo >}}\n[[menus.main]]\nname = '{{ . }}'\n{{< /code-toggle >}}\n\n{{% note %}}Hi [[agent]]{{% /note %}} {{< highlight go\n  \"linenos=table\" >}}x := {y}{{< / highlight >}} {{< code >}}";
+        let ranges: Vec<&str> = hugo_code_ranges(src).into_iter().map(|r| &src[r]).collect();
+        assert_eq!(
+            ranges,
+            [
+                "{{< code-toggle file=hugo >}}\n[[menus.main]]\nname = '{{ . }}'\n{{< /code-toggle >}}",
+                "{{< highlight go\n  \"linenos=table\" >}}x := {y}{{< / highlight >}}",
+            ]
+        );
+        let doc = Document::parse(src.to_string(), Format::Markdown);
+        let skip = skipped_ranges(&doc);
+        let kept: Vec<&str> = (SCANNER.find_all(src).into_iter())
+            .filter(|m| !skip.iter().any(|s| s.start < m.end && m.start < s.end))
+            .map(|m| &src[m])
+            .filter(|text| !is_hugo_shortcode(text))
+            .collect();
+        assert_eq!(kept, ["[[agent]]"]);
+    }
+
+    #[test]
+    fn number_stand_ins_are_placeholders_and_other_hash_words_are_not() {
+        for (text, want) in [
+            ("Order #NUMBER shipped", true),
+            ("see #ISSUE_NUMBER", true),
+            ("ticket #TICKET", true),
+            ("the #TYPE header", false),
+            ("shows #ERR", false),
+            ("#Requires -Version 7", false),
+        ] {
+            let found: Vec<&str> = SCANNER
+                .find_all(text)
+                .into_iter()
+                .map(|m| &text[m])
+                .collect();
+            assert_eq!(!found.is_empty(), want, "{text}: {found:?}");
+        }
+    }
+
+    #[test]
     fn plain_replies_skip_the_pattern() {
         assert!(!may_hold_placeholder(
             "Hi Priya, your refund of $40 went out today."
@@ -1010,12 +1114,26 @@ mod tests {
     }
 
     #[test]
-    fn task_boxes_and_plus_front_matter_are_parsed_again() {
+    fn front_matter_is_skipped_whole() {
+        for src in [
+            "+++\ntitle = \"{{x}} [NAME]\"\n+++\nHi {{a}}\n",
+            "---\nt: '{{x}}'\n---\nHi {{a}}\n",
+        ] {
+            assert!(reader_parses_alike(src), "{src}");
+            let ranges = from_reader(src);
+            assert_eq!(ranges, own_parse(src), "{src}");
+            assert_eq!(ranges.len(), 1, "{src}");
+            assert!(src[ranges[0].clone()].contains("{{x}}"), "{src}");
+            assert!(!src[ranges[0].clone()].contains("{{a}}"), "{src}");
+        }
+    }
+
+    #[test]
+    fn task_boxes_are_parsed_again() {
         // After a task box and a blank line the item is over, so to the reader the indented
         // line is code but not a code span; to this rule's parse it is a code span in the item.
         let task = "- [x]\n\n     `{{a}}`\n";
-        let front = "+++\ntitle = \"`{{x}}`\"\n+++\n";
-        for src in [task, front] {
+        for src in [task] {
             assert!(!reader_parses_alike(src), "{src}");
             let doc = Document::parse(src.to_string(), Format::Markdown);
             let markup = doc.markup.as_ref().unwrap();
@@ -1077,6 +1195,7 @@ mod tests {
                 "  ", "\n", "\n\n", "`", "{", "}", "{{", "}}", "{{a}}", "{ $X}", "{\n$ID}", "$",
                 "$FIRSTNAME", "[NAME]", "[", "]", "<", ">", "<NAME>", "#NUMBER", "*|A|*", "XXX",
                 "USER_ID", "@user", "x", "a b", "%{", "{%", "%}", "<!--", "-->", "+++",
+                "---\n", "+++\n", "t: {{a}}\n", "...\n",
             ]),
             0..40,
         )) {
@@ -1112,8 +1231,13 @@ mod tests {
         // A template's whole export is searched, as is a file the reader parses differently.
         let whole = |len: usize| std::iter::once(0..len).collect::<Vec<_>>();
         assert_eq!(search_windows(&doc, true), whole(src.len()));
-        let plus = format!("+++\n{src}");
-        let doc = Document::parse(plus.clone(), Format::Markdown);
-        assert_eq!(search_windows(&doc, false), whole(plus.len()));
+        let task = format!("- [x]\n\n{src}");
+        let doc = Document::parse(task.clone(), Format::Markdown);
+        assert_eq!(search_windows(&doc, false), whole(task.len()));
+        // Front matter is left out too.
+        let front = format!("---\nt: '{{{{x}}}}'\n---\n{src}");
+        let doc = Document::parse(front.clone(), Format::Markdown);
+        let windows = search_windows(&doc, false);
+        assert_eq!(&front[windows[0].clone()], "\nHi {{a}}.\n\n");
     }
 }
