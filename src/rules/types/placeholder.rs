@@ -1132,18 +1132,16 @@ mod tests {
     fn task_boxes_are_parsed_again() {
         // After a task box and a blank line the item is over, so to the reader the indented
         // line is code but not a code span; to this rule's parse it is a code span in the item.
-        let task = "- [x]\n\n     `{{a}}`\n";
-        for src in [task] {
-            assert!(!reader_parses_alike(src), "{src}");
-            let doc = Document::parse(src.to_string(), Format::Markdown);
-            let markup = doc.markup.as_ref().unwrap();
-            let mut shared: Vec<_> = (markup.code_spans.iter().chain(&markup.comments))
-                .cloned()
-                .collect();
-            shared.sort_by_key(|r| (r.start, r.end));
-            assert_ne!(shared, own_parse(src), "{src}");
-            assert_eq!(from_reader(src), own_parse(src), "{src}");
-        }
+        let src = "- [x]\n\n     `{{a}}`\n";
+        assert!(!reader_parses_alike(src));
+        let doc = Document::parse(src.to_string(), Format::Markdown);
+        let markup = doc.markup.as_ref().unwrap();
+        let mut shared: Vec<_> = (markup.code_spans.iter().chain(&markup.comments))
+            .cloned()
+            .collect();
+        shared.sort_by_key(|r| (r.start, r.end));
+        assert_ne!(shared, own_parse(src));
+        assert_eq!(from_reader(src), own_parse(src));
     }
 
     #[test]
