@@ -216,6 +216,24 @@ fn hugo_shortcodes_and_acronyms_are_not_placeholders() {
 }
 
 #[test]
+fn docs_markup_is_not_a_placeholder() {
+    let md = |t: &str| Document::parse(t.to_string(), Format::Markdown);
+    let docs = md("---\nsignatures: ['css.Build [OPTIONS] RESOURCE']\n---\n\n\
+        The **NoTypeInformation** parameter removes the **#TYPE** header.\n\n\
+        \\[ \\hat{y} = \\frac{1}{2}\\sum_{c=1}^{M} \\log{\\frac{\\hat{y}_c}{y_c}} \\]\n\n\
+        It is stored in \\$PSHOME. See [URL management][url] and [RFC].\n\n\
+        Shipping is slower due to COVID-19.\n\n\
+        [url]: /url-management/\n   [rfc]: https://example.com/rfc\n");
+    assert!(spans_in("Candor.Placeholder", &docs, None).is_empty());
+    // The same forms outside that markup are still reported.
+    let reply = md("Hi {name}, order #NUMBER ships to [ADDRESS]. Your $FIRSTNAME and {y} too.\n");
+    assert_eq!(
+        spans_in("Candor.Placeholder", &reply, None),
+        ["{name}", "#NUMBER", "[ADDRESS]", "$FIRSTNAME", "{y}"]
+    );
+}
+
+#[test]
 fn in_a_template_well_formed_placeholders_are_fine_and_malformed_ones_are_reported() {
     let text = "Hi {{ticket.requester.first_name}}, your refund went out. {{current_user.name}\n";
     let reply = Document::parse(text.to_string(), Format::Text);

@@ -22,6 +22,8 @@
 //! treatment to every file (a repository of macros kept as Markdown); `templates: false` treats
 //! templates like replies.
 
+use std::cell::OnceCell;
+use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -130,7 +132,7 @@ const GROUPS: &[(Start, &str)] = &[
         Start::CapitalWord,
         r"(?x)
             (?-u:\b)X{3,}(?-u:\b)                  # XXX
-          | (?-u:\b)(?:[A-Z]{2,}(?:NAME|NUMBER|URL|EMAIL)|[A-Z]{3,}ID)(?-u:\b)  # REPONAME, TICKETID (not GUID)
+          | (?-u:\b)(?:[A-Z]{2,}(?:NAME|NUMBER|URL|EMAIL)|[A-Z]{4,}ID)(?-u:\b)  # REPONAME, TICKETID (not GUID, COVID)
           | (?-u:\b)(?:FIRST|LAST|FULL|USER|CUSTOMER|AGENT|COMPANY|ORDER|TICKET|ISSUE|ACCOUNT)_[A-Z_]{2,}(?-u:\b)
         ",
     ),
@@ -495,12 +497,56 @@ fn ellipsis_items(items: &Regex, source: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// `[text]` followed by `(`, `[` or `:` is a Markdown link or reference, not a placeholder.
-fn is_link_text(source: &str, range: Range<usize>) -> bool {
+/// `[text]` followed by `(`, `[` or `:` is a Markdown link or reference, not a placeholder; so
+/// is the label of a reference link (`[the docs][RFC]`), and `[LABEL]` alone where the file
+/// defines that label (`[RFC]: https://...`, matched without regard to case).
+fn is_link_text(source: &str, range: Range<usize>, labels: &OnceCell<HashSet<String>>) -> bool {
     let text = &source[range.clone()];
-    text.starts_with('[')
-        && !text.starts_with("[[")
-        && matches!(source[range.end..].chars().next(), Some('(' | '[' | ':'))
+    if !text.starts_with('[') || text.starts_with("[[") {
+        return false;
+    }
+    matches!(source[range.end..].chars().next(), Some('(' | '[' | ':'))
+        || source[..range.start].ends_with(']')
+        || (labels.get_or_init(|| defined_labels(source))).contains(&text.to_lowercase())
+}
+
+/// The link reference labels `source` defines (`[label]: destination`, indented at most three
+/// spaces), brackets included, in lower case.
+fn defined_labels(source: &str) -> HashSet<String> {
+    source
+        .lines()
+        .filter_map(|line| {
+            let rest = line.trim_start_matches(' ');
+            if line.len() - rest.len() > 3 || !rest.starts_with('[') {
+                return None;
+            }
+            let end = rest.find("]:")?;
+            Some(rest[..=end].to_lowercase())
+        })
+        .collect()
+}
+
+/// Whether the match is TeX, not a template: a `{y}` group right after a command or script
+/// mark (`\hat{y}`, `\frac{a}{b}`, `_{c}`, `^{M}`), or a placeholder form the writer escaped
+/// with a backslash (`\$PSHOME`, `\{name}`), which only a person writing it out would do.
+fn is_tex_or_escaped(source: &str, range: Range<usize>) -> bool {
+    let before = &source.as_bytes()[..range.start];
+    let Some(&last) = before.last() else {
+        return false;
+    };
+    if last == b'\\' {
+        return true;
+    }
+    if !source[range].starts_with('{') {
+        return false;
+    }
+    let letters = before
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_alphabetic())
+        .count();
+    matches!(last, b'_' | b'^' | b'}')
+        || (letters > 0 && before.len() > letters && before[before.len() - letters - 1] == b'\\')
 }
 
 /// Byte ranges the scan must skip: code, front matter, HTML comments and Hugo's code
@@ -715,8 +761,10 @@ impl Rule for Placeholder {
             let Some(ellipsis) = compiled(ellipsis.transpose(), &self.meta, out) else {
                 return;
             };
+            let labels = OnceCell::new();
             for m in placeholders {
-                if is_link_text(source, m.clone()) {
+                if is_link_text(source, m.clone(), &labels) || is_tex_or_escaped(source, m.clone())
+                {
                     continue;
                 }
                 let text = &source[m.clone()];
@@ -767,7 +815,7 @@ impl Rule for Placeholder {
             let end = m.start + s.rfind('}').map_or(s.len(), |i| i + 1);
             let end = end.max(start + 1).min(m.end);
             // A Hugo shortcode may span lines ("{{< img\n  src=… >}}"): not a broken placeholder.
-            if is_hugo_shortcode(&source[start..]) {
+            if is_hugo_shortcode(&source[start..]) || is_tex_or_escaped(source, start..end) {
                 continue;
             }
             found.push((
