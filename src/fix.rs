@@ -111,6 +111,31 @@ pub fn until_stable<T>(
 /// folder, flushed, given the original's permissions, then renamed over it. A symlink is
 /// followed, so the file it points to is updated and the link stays a link.
 pub fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
+    write_atomically_if(path, text, || Ok(()))
+}
+
+/// Like [`write_atomically`], but only if the file still holds `original`: a file edited while
+/// Candor was linting it is left alone rather than overwritten with a fix of the old text. The
+/// file is compared after the new text is written and flushed, just before the rename, so an
+/// edit has only that moment to slip in.
+pub fn write_if_unchanged(path: &Path, original: &str, text: &str) -> io::Result<()> {
+    write_atomically_if(path, text, || {
+        if std::fs::read(path)? != original.as_bytes() {
+            return Err(io::Error::other(
+                "it changed while Candor was checking it; not overwriting it",
+            ));
+        }
+        Ok(())
+    })
+}
+
+/// [`write_atomically`], renaming only if `still_ok` says so once the temporary file is ready
+/// (the temporary file is removed otherwise).
+fn write_atomically_if(
+    path: &Path,
+    text: &str,
+    still_ok: impl FnOnce() -> io::Result<()>,
+) -> io::Result<()> {
     let target = std::fs::canonicalize(path)?;
     let permissions = std::fs::metadata(&target)?.permissions();
     let dir = target.parent().unwrap_or(Path::new("."));
@@ -120,19 +145,9 @@ pub fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
     tmp.write_all(text.as_bytes())?;
     tmp.as_file().sync_all()?;
     std::fs::set_permissions(tmp.path(), permissions)?;
+    still_ok()?;
     tmp.persist(&target).map_err(|e| e.error)?;
     Ok(())
-}
-
-/// Like [`write_atomically`], but only if the file still holds `original`: a file edited while
-/// Candor was linting it is left alone rather than overwritten with a fix of the old text.
-pub fn write_if_unchanged(path: &Path, original: &str, text: &str) -> io::Result<()> {
-    if std::fs::read(path)? != original.as_bytes() {
-        return Err(io::Error::other(
-            "it changed while Candor was checking it; not overwriting it",
-        ));
-    }
-    write_atomically(path, text)
 }
 
 /// A unified diff (`--- a/path`, `+++ b/path`) from `old` to `new`; empty when they are equal.
@@ -234,6 +249,15 @@ mod tests {
     fn a_file_edited_meanwhile_is_not_overwritten() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.md");
+        let temporary = |dir: &Path| {
+            std::fs::read_dir(dir)
+                .unwrap()
+                .filter(|e| {
+                    let name = e.as_ref().unwrap().file_name();
+                    name.to_string_lossy().starts_with(".candor-fix-")
+                })
+                .count()
+        };
         std::fs::write(&path, "edited by someone else").unwrap();
         let err = write_if_unchanged(&path, "what candor read", "fixed").unwrap_err();
         assert!(err.to_string().contains("changed while"), "{err}");
@@ -241,8 +265,19 @@ mod tests {
             std::fs::read_to_string(&path).unwrap(),
             "edited by someone else"
         );
+        assert_eq!(temporary(dir.path()), 0, "the refused write left no file");
         write_if_unchanged(&path, "edited by someone else", "fixed").unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "fixed");
+        // The file is compared once the new text is on disk, right before the rename.
+        let mut seen = 0;
+        write_atomically_if(&path, "again", || {
+            seen = temporary(dir.path());
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen, 1);
+        assert_eq!(temporary(dir.path()), 0);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "again");
     }
 
     proptest! {
