@@ -97,7 +97,7 @@ const GROUPS: &[(Start, &str)] = &[
         Start::Bytes(b"%$@"),
         r"(?x)
             [%$@]\{[^{}\n]{1,120}\}                # %{name}  ${name}  @{issue-author}
-          | \$[A-Z][A-Z0-9_]{2,40}(?-u:\b)         # $FIRSTNAME
+          | \$(?:[A-Z0-9_]{0,30}(?:NAME|NUMBER|URL|EMAIL|DATE|PHONE|ADDRESS)|[A-Z0-9_]{2,30}ID|(?:FIRST|LAST|FULL|USER|CUSTOMER|AGENT|COMPANY|ORDER|TICKET|ISSUE|ACCOUNT)[A-Z0-9_]{0,30})(?-u:\b)  # $FIRSTNAME (not $HOME, $PSHOME)
           | (?-u:\B)@(?:username|user|handle|author|someone|mention|your[-_]?name)(?-u:\b)
         ",
     ),
@@ -1101,7 +1101,7 @@ mod tests {
     }
 
     #[test]
-    fn number_stand_ins_are_placeholders_and_other_hash_words_are_not() {
+    fn stand_ins_name_what_they_stand_for() {
         for (text, want) in [
             ("Order #NUMBER shipped", true),
             ("see #ISSUE_NUMBER", true),
@@ -1109,6 +1109,12 @@ mod tests {
             ("the #TYPE header", false),
             ("shows #ERR", false),
             ("#Requires -Version 7", false),
+            ("Hi $FIRSTNAME,", true),
+            ("your $ORDER_ID", true),
+            ("$CUSTOMER", true),
+            ("stored in $PSHOME", false),
+            ("the $PROFILE variable", false),
+            ("check $PID and $HOME", false),
         ] {
             let found: Vec<&str> = SCANNER
                 .find_all(text)
