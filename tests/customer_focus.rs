@@ -226,10 +226,21 @@ fn docs_markup_is_not_a_placeholder() {
         [url]: /url-management/\n   [rfc]: https://example.com/rfc\n");
     assert!(spans_in("Candor.Placeholder", &docs, None).is_empty());
     // The same forms outside that markup are still reported.
-    let reply = md("Hi {name}, order #NUMBER ships to [ADDRESS]. Your $FIRSTNAME and {y} too.\n");
+    let reply = md(
+        "Hi {name}, order #NUMBER ships to [ADDRESS]. Your $FIRSTNAME and {y} too, \
+        {{first_name}}{{last_name}}.\n",
+    );
     assert_eq!(
         spans_in("Candor.Placeholder", &reply, None),
-        ["{name}", "#NUMBER", "[ADDRESS]", "$FIRSTNAME", "{y}"]
+        [
+            "{name}",
+            "#NUMBER",
+            "[ADDRESS]",
+            "$FIRSTNAME",
+            "{y}",
+            "{{first_name}}",
+            "{{last_name}}"
+        ]
     );
 }
 

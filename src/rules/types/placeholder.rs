@@ -526,9 +526,10 @@ fn defined_labels(source: &str) -> HashSet<String> {
         .collect()
 }
 
-/// Whether the match is TeX, not a template: a `{y}` group right after a command or script
-/// mark (`\hat{y}`, `\frac{a}{b}`, `_{c}`, `^{M}`), or a placeholder form the writer escaped
-/// with a backslash (`\$PSHOME`, `\{name}`), which only a person writing it out would do.
+/// Whether the match is TeX, not a template: a single-brace `{y}` group right after a command
+/// or script mark (`\hat{y}`, `\frac{a}{b}`, `_{c}`, `^{M}`; `{{first}}{{last}}` stays two
+/// placeholders), or a placeholder form the writer escaped with a backslash (`\$PSHOME`,
+/// `\{name}`), which only a person writing it out would do.
 fn is_tex_or_escaped(source: &str, range: Range<usize>) -> bool {
     let before = &source.as_bytes()[..range.start];
     let Some(&last) = before.last() else {
@@ -537,7 +538,8 @@ fn is_tex_or_escaped(source: &str, range: Range<usize>) -> bool {
     if last == b'\\' {
         return true;
     }
-    if !source[range].starts_with('{') {
+    let text = &source[range];
+    if !text.starts_with('{') || text.starts_with("{{") || text.starts_with("{%") {
         return false;
     }
     let letters = before
