@@ -526,6 +526,11 @@ pub struct Resolver {
     effective: HashMap<(Option<usize>, Vec<usize>), Arc<Effective>>,
     /// Each folder of a linted file, made absolute once (see [`Resolver::absolute`]).
     absolute_dirs: HashMap<PathBuf, PathBuf>,
+    /// The folder of the last file made absolute, and its absolute form; and the last folder
+    /// whose config was looked up, and that config. A walk gives the files of a folder one after
+    /// another, so most files need neither map (hashing their paths was a serial cost).
+    last_absolute: Option<(PathBuf, PathBuf)>,
+    last_discovered: Option<(PathBuf, Option<usize>)>,
 }
 
 impl Resolver {
@@ -540,6 +545,8 @@ impl Resolver {
             base: HashMap::new(),
             effective: HashMap::new(),
             absolute_dirs: HashMap::new(),
+            last_absolute: None,
+            last_discovered: None,
         };
         if let ConfigChoice::File(path) = &choice {
             r.configs.push(Config::load(path)?);
@@ -559,6 +566,8 @@ impl Resolver {
             base: HashMap::new(),
             effective: HashMap::new(),
             absolute_dirs: HashMap::new(),
+            last_absolute: None,
+            last_discovered: None,
         };
         r.effective.insert(
             (None, Vec::new()),
@@ -657,11 +666,18 @@ impl Resolver {
         } else {
             dir
         };
+        if let Some((last, resolved)) = &self.last_absolute {
+            if last == dir {
+                return resolved.join(name);
+            }
+        }
         let resolved = self
             .absolute_dirs
             .entry(dir.to_path_buf())
             .or_insert_with(|| absolute(dir));
-        resolved.join(name)
+        let file = resolved.join(name);
+        self.last_absolute = Some((dir.to_path_buf(), resolved.clone()));
+        file
     }
 
     /// Every rule a configuration for `path` may name: built in, its packs and `--rules`,
@@ -681,6 +697,11 @@ impl Resolver {
 
     /// The nearest config at or above `dir`, parsing it on first sight.
     fn discover(&mut self, dir: &Path) -> Result<Option<usize>, ConfigError> {
+        if let Some((last, found)) = &self.last_discovered {
+            if last == dir {
+                return Ok(*found);
+            }
+        }
         let mut unseen = Vec::new();
         let mut found = None;
         for d in dir.ancestors() {
@@ -698,6 +719,7 @@ impl Resolver {
         for d in unseen {
             self.by_dir.insert(d, found);
         }
+        self.last_discovered = Some((dir.to_path_buf(), found));
         Ok(found)
     }
 
