@@ -230,7 +230,7 @@ impl Catalogue {
                 continue;
             }
             let capitalised = word.chars().next().is_some_and(char::is_uppercase);
-            if capitalised && names < self.max_names {
+            if capitalised && names < self.max_names && !opens_clause(text, i, word) {
                 names += 1;
                 continue;
             }
@@ -238,6 +238,15 @@ impl Catalogue {
         }
         true
     }
+}
+
+/// Whether `word`, at byte `at` of a sentence's `text`, is its first word and runs straight on
+/// into the next ("Select Details for more information"): a sentence's first word is capitalised
+/// whatever it is, so it is taken for a name only when it stands apart ("Dana, thanks!").
+fn opens_clause(text: &str, at: usize, word: &str) -> bool {
+    let before = text[..at].trim_start_matches(|c: char| !c.is_alphanumeric());
+    let after = &text[at + word.len()..];
+    before.is_empty() && after.starts_with(' ') && after[1..].starts_with(char::is_alphanumeric)
 }
 
 /// Whether the sentence at `sentence` in `block` holds a Markdown code span outside the hits
