@@ -526,6 +526,36 @@ fn defined_labels(source: &str) -> HashSet<String> {
         .collect()
 }
 
+/// Whether the match is a bare capital word that the text names as a term rather than leaves to
+/// be filled: set in bold and defined or listed (`**EVENTID** - The event identifier`,
+/// `**EVENTID**, **TASK** and **OPCODE**`), or a keyword after a dot (`.FORWARDHELPTARGETNAME`).
+/// A stand-in in a reply is plain text ("Hi FIRSTNAME,"), and one in bold followed by a comma
+/// ("Hi **FIRSTNAME**, ...") is still reported.
+fn is_named_term(source: &str, range: Range<usize>) -> bool {
+    let word = &source[range.clone()];
+    if !word.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return false;
+    }
+    let (before, after) = (&source[..range.start], &source[range.end..]);
+    if before.ends_with('.') && !before[..before.len() - 1].ends_with(|c: char| c.is_alphanumeric())
+    {
+        return true;
+    }
+    let Some(after) = ["**", "__"]
+        .iter()
+        .find(|mark| before.ends_with(*mark))
+        .and_then(|mark| after.strip_prefix(*mark))
+    else {
+        return false;
+    };
+    let rest = after.trim_start_matches([' ', '\t']);
+    rest.starts_with(['-', '–', '—', ':'])
+        || rest
+            .strip_prefix(',')
+            .map(|r| r.trim_start_matches(' '))
+            .is_some_and(|r| r.starts_with("**") || r.starts_with("and **"))
+}
+
 /// Whether the match is TeX, not a template: a single-brace `{y}` group right after a command
 /// or script mark (`\hat{y}`, `\frac{a}{b}`, `_{c}`, `^{M}`; `{{first}}{{last}}` stays two
 /// placeholders), or a placeholder form the writer escaped with a backslash (`\$PSHOME`,
@@ -765,7 +795,9 @@ impl Rule for Placeholder {
             };
             let labels = OnceCell::new();
             for m in placeholders {
-                if is_link_text(source, m.clone(), &labels) || is_tex_or_escaped(source, m.clone())
+                if is_link_text(source, m.clone(), &labels)
+                    || is_tex_or_escaped(source, m.clone())
+                    || is_named_term(source, m.clone())
                 {
                     continue;
                 }
@@ -1100,6 +1132,27 @@ mod tests {
             .filter(|text| !is_hugo_shortcode(text))
             .collect();
         assert_eq!(kept, ["[[agent]]"]);
+    }
+
+    #[test]
+    fn terms_named_in_bold_or_after_a_dot_are_not_stand_ins() {
+        for (text, want) in [
+            ("- **EVENTID** - The event identifier.", false),
+            ("- **MACHINENAME**: the system's name.", false),
+            ("**EVENTID**, **TASK**, and **OPCODE** map to", false),
+            ("### A.2.5 .FORWARDHELPTARGETNAME", false),
+            ("Hi **FIRSTNAME**, your order shipped.", true),
+            ("Hi FIRSTNAME - your order shipped.", true),
+            ("Order **ORDERID** shipped.", true),
+            ("Ship to CUSTOMERNAME.", true),
+        ] {
+            let found: Vec<Range<usize>> = SCANNER
+                .find_all(text)
+                .into_iter()
+                .filter(|m| !is_named_term(text, m.clone()))
+                .collect();
+            assert_eq!(!found.is_empty(), want, "{text}: {found:?}");
+        }
     }
 
     #[test]
