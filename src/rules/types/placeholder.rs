@@ -82,6 +82,14 @@ enum Start {
 /// so scanning group by group and taking the leftmost match finds what one alternation of them
 /// all would; each group's own pattern starts with a literal byte and runs behind its fast
 /// prefilter, where the whole alternation could not use one.
+/// The words a stand-in starts with to say whom or what it is for (`$CUSTOMER_ID`,
+/// `FIRST_NAME`): one list for the `$WORD` and the bare capital-word forms.
+macro_rules! stand_in_subjects {
+    () => {
+        "FIRST|LAST|FULL|USER|CUSTOMER|AGENT|COMPANY|ORDER|TICKET|ISSUE|ACCOUNT"
+    };
+}
+
 const GROUPS: &[(Start, &str)] = &[
     (
         Start::Bytes(b"{"),
@@ -95,11 +103,15 @@ const GROUPS: &[(Start, &str)] = &[
     ),
     (
         Start::Bytes(b"%$@"),
-        r"(?x)
+        concat!(
+            r"(?x)
             [%$@]\{[^{}\n]{1,120}\}                # %{name}  ${name}  @{issue-author}
-          | \$(?:[A-Z0-9_]{0,30}(?:NAME|NUMBER|URL|EMAIL|DATE|PHONE|ADDRESS)|[A-Z0-9_]{2,30}ID|(?:FIRST|LAST|FULL|USER|CUSTOMER|AGENT|COMPANY|ORDER|TICKET|ISSUE|ACCOUNT)[A-Z0-9_]{0,30})(?-u:\b)  # $FIRSTNAME (not $HOME, $PSHOME)
+          | \$(?:[A-Z0-9_]{0,30}(?:NAME|NUMBER|URL|EMAIL|DATE|PHONE|ADDRESS)|[A-Z0-9_]{2,30}ID|(?:",
+            stand_in_subjects!(),
+            r")[A-Z0-9_]{0,30})(?-u:\b)  # $FIRSTNAME (not $HOME, $PSHOME)
           | (?-u:\B)@(?:username|user|handle|author|someone|mention|your[-_]?name)(?-u:\b)
-        ",
+        "
+        ),
     ),
     (
         Start::Bytes(b"*"),
@@ -130,11 +142,15 @@ const GROUPS: &[(Start, &str)] = &[
     ),
     (
         Start::CapitalWord,
-        r"(?x)
+        concat!(
+            r"(?x)
             (?-u:\b)X{3,}(?-u:\b)                  # XXX
           | (?-u:\b)(?:[A-Z]{2,}(?:NAME|NUMBER|URL|EMAIL)|[A-Z]{4,}ID)(?-u:\b)  # REPONAME, TICKETID (not GUID, COVID)
-          | (?-u:\b)(?:FIRST|LAST|FULL|USER|CUSTOMER|AGENT|COMPANY|ORDER|TICKET|ISSUE|ACCOUNT)_[A-Z_]{2,}(?-u:\b)
-        ",
+          | (?-u:\b)(?:",
+            stand_in_subjects!(),
+            r")_[A-Z_]{2,}(?-u:\b)
+        "
+        ),
     ),
 ];
 
