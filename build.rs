@@ -8,6 +8,9 @@ use std::{env, fs, path::Path};
 #[path = "src/rules/literals.rs"]
 mod literals;
 
+#[path = "src/rules/gate_pattern.rs"]
+mod gate_pattern;
+
 #[path = "src/questions/patterns.rs"]
 mod question_patterns;
 
@@ -16,6 +19,7 @@ fn main() {
     println!("cargo:rerun-if-changed={}", root.display());
     println!("cargo:rerun-if-changed=src/rules/literals.rs");
     println!("cargo:rerun-if-changed=src/questions/patterns.rs");
+    println!("cargo:rerun-if-changed=src/rules/gate_pattern.rs");
     let mut entries = Vec::new();
     if let Ok(packs) = fs::read_dir(&root) {
         for pack in packs.flatten().filter(|e| e.path().is_dir()) {
@@ -40,6 +44,7 @@ fn main() {
     let out_dir = env::var("OUT_DIR").unwrap();
     let mut out = String::from("/// (path under rules/, file text, the file as JSON) of each built-in rule.\n#[allow(clippy::type_complexity)]\npub static EMBEDDED: &[(&str, &str, Option<&str>)] = &[\n");
     let mut phrases = Vec::new();
+    let mut catalogues = Vec::new();
     let mut token_rules = Vec::new();
     for (rel, abs) in &entries {
         let text = fs::read_to_string(abs).unwrap_or_default();
@@ -51,7 +56,9 @@ fn main() {
             doc.as_ref().and_then(as_json)
         ));
         if let Some(doc) = &doc {
-            phrases.extend(catalogue_phrases(doc));
+            let catalogue = catalogue_phrases(doc);
+            phrases.extend(catalogue.iter().cloned());
+            catalogues.push(catalogue);
             token_rules.extend(token_rule(doc));
         }
     }
@@ -81,6 +88,9 @@ fn main() {
     let (table, blob) = dfa_table(fixed, ascii, "FIXED_DFAS", MAX_FIXED_BYTES);
     fs::write(Path::new(&out_dir).join("fixed_dfas.rs"), table).unwrap();
     fs::write(Path::new(&out_dir).join("fixed_dfas.bin"), blob).unwrap();
+    let (table, blob) = gate_table(catalogues);
+    fs::write(Path::new(&out_dir).join("catalogue_gates.rs"), table).unwrap();
+    fs::write(Path::new(&out_dir).join("catalogue_gates.bin"), blob).unwrap();
     fs::write(
         Path::new(&out_dir).join("token_literals.rs"),
         token_literal_table(&token_rules),
@@ -147,6 +157,43 @@ fn dfa_table(
         blob.extend_from_slice(&reverse);
         out.push_str(&format!(
             "    ({key:?}, [{start}, {middle}, {}]),\n",
+            blob.len()
+        ));
+    }
+    out.push_str("];\n");
+    (out, blob)
+}
+
+/// Catalogue gates larger than this are not stored: the catalogue is then searched without one.
+const MAX_GATE_BYTES: usize = 16 << 20;
+
+/// `CATALOGUE_GATES`: for each built-in catalogue (its wrapped patterns joined with `|`), the
+/// byte offsets of its gate's dense DFA (see `src/rules/gate_pattern.rs`) in the blob, each
+/// at a multiple of 8 so that it can be read in place as `u32`s.
+fn gate_table(catalogues: Vec<Vec<String>>) -> (String, Vec<u8>) {
+    let big_endian = env::var("CARGO_CFG_TARGET_ENDIAN").as_deref() == Ok("big");
+    let mut blob = Vec::new();
+    let mut out = String::from(
+        "/// (the catalogue's patterns joined with `|`, byte offsets of its gate's DFA and end).\npub static CATALOGUE_GATES: &[(&str, [usize; 2])] = &[\n",
+    );
+    for patterns in catalogues.into_iter().filter(|c| !c.is_empty()) {
+        let Ok(gate) = gate_pattern::gate(&patterns) else {
+            continue;
+        };
+        let Ok(dfa) = gate_pattern::gate_dfa(&gate, MAX_GATE_BYTES) else {
+            continue;
+        };
+        let (bytes, padding) = if big_endian {
+            dfa.to_bytes_big_endian()
+        } else {
+            dfa.to_bytes_little_endian()
+        };
+        blob.resize(blob.len().next_multiple_of(8), 0);
+        let start = blob.len();
+        blob.extend_from_slice(&bytes[padding..]);
+        out.push_str(&format!(
+            "    ({:?}, [{start}, {}]),\n",
+            patterns.join("|"),
             blob.len()
         ));
     }

@@ -20,6 +20,7 @@ use std::ops::Range;
 use regex_automata::util::prefilter::Prefilter;
 use regex_automata::{meta, Input, MatchKind};
 
+use super::catalogue_gate::Gate;
 use super::literals::{ascii_start, ascii_syntax, AsciiStart};
 use super::phrases::{built_in_ascii_start, lean_config};
 
@@ -32,6 +33,8 @@ pub struct AsciiAlternation {
     punctuation: Option<meta::Regex>,
     /// How many patterns `punctuation` holds.
     apart: usize,
+    /// For a built-in catalogue: its gate, asked first (see [`Gate`]).
+    gate: Option<Gate>,
 }
 
 /// The next match of `regex` at or after `at`.
@@ -101,11 +104,15 @@ impl AsciiAlternation {
             words,
             punctuation,
             apart: apart.iter().filter(|&&a| a).count(),
+            gate: Gate::lookup(patterns),
         })
     }
 
     /// The non-overlapping leftmost-first matches in `text` (ASCII), none empty.
     pub fn find_all(&self, text: &[u8]) -> Vec<Range<usize>> {
+        if !self.may_match(text) {
+            return Vec::new();
+        }
         let Some(punctuation) = &self.punctuation else {
             return self
                 .words
@@ -141,7 +148,19 @@ impl AsciiAlternation {
     }
 
     pub fn is_match(&self, text: &[u8]) -> bool {
-        self.words.is_match(text) || self.punctuation.as_ref().is_some_and(|p| p.is_match(text))
+        self.may_match(text)
+            && (self.words.is_match(text)
+                || self.punctuation.as_ref().is_some_and(|p| p.is_match(text)))
+    }
+
+    /// False when the gate says no pattern matches in `text`.
+    fn may_match(&self, text: &[u8]) -> bool {
+        self.gate.as_ref().is_none_or(|gate| gate.may_match(text))
+    }
+
+    /// Whether a gate is asked first (a built-in catalogue).
+    pub fn has_gate(&self) -> bool {
+        self.gate.is_some()
     }
 
     /// How many patterns are searched apart (for tests).

@@ -6,6 +6,8 @@
 //! implements [`Rule`].
 
 pub mod ascii_alternation;
+pub mod catalogue_gate;
+pub mod gate_pattern;
 pub mod lazy;
 pub mod literal_scan;
 pub mod literals;

@@ -1,0 +1,217 @@
+//! The built-in catalogues' gates (see [`gate_pattern`](super::gate_pattern)), determinized
+//! when Candor was built and read in place from the binary: a large run asks a catalogue's gate
+//! whether an ASCII block may hold any of its phrases before searching it with the catalogue.
+//!
+//! Why: the catalogue's own search is a lazy DFA, and each thread of a run builds its states
+//! as the text needs them, which was a third of CannedFiller's and SelfFocus's time on the docs
+//! corpus. A gate has all its states already and scans as fast as a warm lazy DFA, and few
+//! blocks get past it (CannedFiller: 4.5% of the corpus's ASCII blocks, SelfFocus: 0.05%), so
+//! the lazy DFA builds only the states those few need. Findings are the same: a block the gate
+//! turns away holds no match of any pattern (property-tested below).
+
+use regex_automata::dfa::{dense, Automaton};
+use regex_automata::Input;
+
+mod table {
+    include!(concat!(env!("OUT_DIR"), "/catalogue_gates.rs"));
+}
+
+/// Bytes with the alignment a dense DFA is read in place with.
+#[repr(C)]
+struct Aligned<B: ?Sized> {
+    _align: [u32; 0],
+    bytes: B,
+}
+
+static BYTES: &Aligned<[u8]> = &Aligned {
+    _align: [],
+    bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/catalogue_gates.bin")),
+};
+
+/// A catalogue's gate: says when an ASCII text holds no match of any of its patterns.
+#[derive(Debug, Clone)]
+pub struct Gate {
+    dfa: dense::DFA<&'static [u32]>,
+}
+
+impl Gate {
+    /// The gate of the catalogue of `patterns` (as wrapped, in order), if it is a built-in one
+    /// whose gate `build.rs` stored. `None` too if the stored bytes do not read back.
+    pub fn lookup(patterns: &[String]) -> Option<Gate> {
+        let key = patterns.join("|");
+        let &(_, [start, end]) = table::CATALOGUE_GATES.iter().find(|(k, _)| *k == key)?;
+        // Every transition is checked (a few milliseconds, once per run that goes bulk).
+        let (dfa, _) = dense::DFA::from_bytes(BYTES.bytes.get(start..end)?).ok()?;
+        Some(Gate { dfa })
+    }
+
+    /// Whether some pattern may match in `text`, which must be ASCII; `false` means none does.
+    pub fn may_match(&self, text: &[u8]) -> bool {
+        debug_assert!(text.is_ascii());
+        let input = Input::new(text).earliest(true);
+        // The gate has no quit bytes, so its search cannot fail; if it did, search anyway.
+        self.dfa
+            .try_search_fwd(&input)
+            .map_or(true, |m| m.is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use regex_syntax::hir::{Class, Hir, HirKind};
+
+    /// Each built-in catalogue's wrapped patterns, read from the rule files as the rules read
+    /// them.
+    fn built_in_catalogues() -> Vec<Vec<String>> {
+        let mut out = Vec::new();
+        for entry in
+            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/Candor")).unwrap()
+        {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let doc: serde_norway::Value = serde_norway::from_str(&text).unwrap();
+            let key = match doc["extends"].as_str() {
+                Some("filler" | "buried_answer") => "phrases",
+                Some("framing") => "cues",
+                _ => continue,
+            };
+            let patterns = doc["options"][key].as_sequence().unwrap().iter().map(|e| {
+                let nonword = e.get("nonword").and_then(|n| n.as_bool()).unwrap_or(false);
+                crate::rules::literals::wrap_phrase(e["match"].as_str().unwrap(), nonword)
+            });
+            out.push(patterns.collect());
+        }
+        out
+    }
+
+    #[test]
+    fn every_built_in_catalogue_has_a_gate() {
+        let catalogues = built_in_catalogues();
+        assert_eq!(catalogues.len(), 3);
+        for patterns in &catalogues {
+            assert!(Gate::lookup(patterns).is_some(), "{}", patterns[0]);
+        }
+        assert_eq!(table::CATALOGUE_GATES.len(), catalogues.len());
+        assert!(Gate::lookup(&["(?:thanks)".to_string()]).is_none());
+    }
+
+    #[allow(clippy::type_complexity)]
+    static CATALOGUES: std::sync::LazyLock<Vec<(Gate, regex::Regex, Vec<Hir>, Vec<String>)>> =
+        std::sync::LazyLock::new(|| {
+            built_in_catalogues()
+                .into_iter()
+                .map(|patterns| {
+                    let gate = Gate::lookup(&patterns).unwrap();
+                    let all = regex::Regex::new(&format!("(?i){}", patterns.join("|"))).unwrap();
+                    let words = patterns.iter().map(String::as_str).collect::<Vec<_>>();
+                    let hirs = (patterns.iter())
+                        .map(|p| crate::rules::gate_pattern::parse(p).unwrap())
+                        .collect();
+                    (
+                        gate,
+                        all,
+                        hirs,
+                        crate::rules::prebuilt::tests::words_of(&words),
+                    )
+                })
+                .collect()
+        });
+
+    /// Appends to `out` a text `hir` matches (look-arounds aside), choosing branches and
+    /// repetition counts with `seed`; a class gives one of its ASCII members.
+    fn sample(hir: &Hir, seed: &mut u64, out: &mut Vec<u8>) {
+        let mut pick = |n: usize| {
+            *seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (*seed >> 33) as usize % n.max(1)
+        };
+        match hir.kind() {
+            HirKind::Empty | HirKind::Look(_) => {}
+            HirKind::Literal(lit) => out.extend_from_slice(&lit.0),
+            HirKind::Class(class) => {
+                let members: Vec<u8> = (0u8..0x80)
+                    .filter(|&b| match class {
+                        Class::Unicode(c) => c
+                            .ranges()
+                            .iter()
+                            .any(|r| r.start() <= b as char && b as char <= r.end()),
+                        Class::Bytes(c) => {
+                            c.ranges().iter().any(|r| r.start() <= b && b <= r.end())
+                        }
+                    })
+                    .filter(|b| !b.is_ascii_control() || *b == b'\n')
+                    .collect();
+                if !members.is_empty() {
+                    out.push(members[pick(members.len())]);
+                }
+            }
+            HirKind::Capture(c) => sample(&c.sub, seed, out),
+            HirKind::Repetition(rep) => {
+                let max = rep.max.unwrap_or(rep.min + 3).min(rep.min + 3);
+                let times = rep.min as usize + pick((max - rep.min) as usize + 1);
+                for _ in 0..times {
+                    sample(&rep.sub, seed, out);
+                }
+            }
+            HirKind::Concat(parts) => parts.iter().for_each(|p| sample(p, seed, out)),
+            HirKind::Alternation(branches) => {
+                let at = pick(branches.len());
+                sample(&branches[at], seed, out)
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The gate lets through every ASCII text in which the catalogue (searched as it is for
+        /// any text: with Unicode) matches: texts of catalogue words, and texts around a
+        /// match made from a pattern.
+        #[test]
+        fn the_gate_lets_through_every_text_that_holds_a_match(
+            parts in proptest::collection::vec(
+                (0..10_000usize, proptest::sample::select(vec![" ", "  ", "\n", ", ", ". ", "! ", "? ", ":", ":)", "-", "'", "", " x "])),
+                0..8,
+            ),
+            pattern in 0..1_000usize,
+            mut seed: u64,
+            upper: bool,
+        ) {
+            for (gate, all, patterns, words) in CATALOGUES.iter() {
+                let mut text = Vec::new();
+                for (k, (word, glue)) in parts.iter().enumerate() {
+                    if k == parts.len() / 2 {
+                        sample(&patterns[pattern % patterns.len()], &mut seed, &mut text);
+                        text.push(b' ');
+                    }
+                    text.extend_from_slice(words[word % words.len()].as_bytes());
+                    text.extend_from_slice(glue.as_bytes());
+                }
+                let Ok(mut text) = String::from_utf8(text) else { continue };
+                if !text.is_ascii() {
+                    continue;
+                }
+                if upper {
+                    text = text.to_uppercase();
+                }
+                if all.is_match(&text) {
+                    proptest::prop_assert!(gate.may_match(text.as_bytes()), "{}", text);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn most_sampled_texts_hold_a_match() {
+        // Else the property above would say little.
+        let (_, all, patterns, _) = &CATALOGUES[0];
+        let mut seed = 7;
+        let matched = (0..200)
+            .filter(|i| {
+                let mut text = Vec::new();
+                sample(&patterns[i % patterns.len()], &mut seed, &mut text);
+                String::from_utf8(text).is_ok_and(|t| all.is_match(&t))
+            })
+            .count();
+        assert!(matched > 100, "{matched}");
+    }
+}
