@@ -164,41 +164,37 @@ fn dfa_table(
     (out, blob)
 }
 
-/// Catalogue gates larger than this are not stored: the catalogue is then searched without one.
-const MAX_GATE_BYTES: usize = 16 << 20;
+/// A gates DFA larger than this is not stored: the catalogues are then searched without.
+const MAX_GATE_BYTES: usize = 32 << 20;
 
-/// `CATALOGUE_GATES`: for each built-in catalogue (its wrapped patterns joined with `|`), the
-/// byte offsets of its gate's dense DFA (see `src/rules/gate_pattern.rs`) in the blob, each
-/// at a multiple of 8 so that it can be read in place as `u32`s.
+/// `CATALOGUE_GATES`: each built-in catalogue (its wrapped patterns joined with `|`) in the
+/// order of its pattern in the gates' dense DFA (see `src/rules/gate_pattern.rs`), and the DFA's
+/// bytes. Empty when the DFA cannot be built.
 fn gate_table(catalogues: Vec<Vec<String>>) -> (String, Vec<u8>) {
     let big_endian = env::var("CARGO_CFG_TARGET_ENDIAN").as_deref() == Ok("big");
-    let mut blob = Vec::new();
+    let catalogues: Vec<Vec<String>> = catalogues.into_iter().filter(|c| !c.is_empty()).collect();
+    let gates = catalogues
+        .iter()
+        .map(|patterns| gate_pattern::gate(patterns))
+        .collect::<Result<Vec<_>, _>>();
+    let dfa = gates.and_then(|gates| gate_pattern::gate_dfa(&gates, MAX_GATE_BYTES));
     let mut out = String::from(
-        "/// (the catalogue's patterns joined with `|`, byte offsets of its gate's DFA and end).\npub static CATALOGUE_GATES: &[(&str, [usize; 2])] = &[\n",
+        "/// Each catalogue (its patterns joined with `|`), in the order of its gate in the DFA.\npub static CATALOGUE_GATES: &[&str] = &[\n",
     );
-    for patterns in catalogues.into_iter().filter(|c| !c.is_empty()) {
-        let Ok(gate) = gate_pattern::gate(&patterns) else {
-            continue;
-        };
-        let Ok(dfa) = gate_pattern::gate_dfa(&gate, MAX_GATE_BYTES) else {
-            continue;
-        };
-        let (bytes, padding) = if big_endian {
-            dfa.to_bytes_big_endian()
-        } else {
-            dfa.to_bytes_little_endian()
-        };
-        blob.resize(blob.len().next_multiple_of(8), 0);
-        let start = blob.len();
-        blob.extend_from_slice(&bytes[padding..]);
-        out.push_str(&format!(
-            "    ({:?}, [{start}, {}]),\n",
-            patterns.join("|"),
-            blob.len()
-        ));
+    let Ok(dfa) = dfa else {
+        out.push_str("];\n");
+        return (out, Vec::new());
+    };
+    for patterns in &catalogues {
+        out.push_str(&format!("    {:?},\n", patterns.join("|")));
     }
     out.push_str("];\n");
-    (out, blob)
+    let (bytes, padding) = if big_endian {
+        dfa.to_bytes_big_endian()
+    } else {
+        dfa.to_bytes_little_endian()
+    };
+    (out, bytes[padding..].to_vec())
 }
 
 /// A rule file's YAML as JSON, which loads several times faster at start (the built-in pack's

@@ -68,6 +68,9 @@ pub struct Block {
     /// Where each prose byte came from in the source.
     pub map: OffsetMap,
     sentences: OnceLock<Vec<Range<usize>>>,
+    /// Which built-in phrase catalogues may match in the prose, worked out once by the first
+    /// catalogue to ask (see `rules::catalogue_gate`).
+    pub catalogue_gates: OnceLock<u32>,
 }
 
 impl Block {
@@ -86,6 +89,7 @@ impl Block {
             prose,
             map,
             sentences: OnceLock::new(),
+            catalogue_gates: OnceLock::new(),
         }
     }
 

@@ -16,6 +16,7 @@
 //! no tie to break. When that does not hold the catalogue stays whole.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use regex_automata::util::prefilter::Prefilter;
 use regex_automata::{meta, Input, MatchKind};
@@ -108,9 +109,10 @@ impl AsciiAlternation {
         })
     }
 
-    /// The non-overlapping leftmost-first matches in `text` (ASCII), none empty.
-    pub fn find_all(&self, text: &[u8]) -> Vec<Range<usize>> {
-        if !self.may_match(text) {
+    /// The non-overlapping leftmost-first matches in `text` (ASCII), none empty. `gates` keeps
+    /// the built-in catalogues' verdict on `text` (see [`Gate::may_match`]).
+    pub fn find_all(&self, text: &[u8], gates: Option<&OnceLock<u32>>) -> Vec<Range<usize>> {
+        if !self.may_match(text, gates) {
             return Vec::new();
         }
         let Some(punctuation) = &self.punctuation else {
@@ -147,15 +149,15 @@ impl AsciiAlternation {
         }
     }
 
-    pub fn is_match(&self, text: &[u8]) -> bool {
-        self.may_match(text)
+    pub fn is_match(&self, text: &[u8], gates: Option<&OnceLock<u32>>) -> bool {
+        self.may_match(text, gates)
             && (self.words.is_match(text)
                 || self.punctuation.as_ref().is_some_and(|p| p.is_match(text)))
     }
 
     /// False when the gate says no pattern matches in `text`.
-    fn may_match(&self, text: &[u8]) -> bool {
-        self.gate.as_ref().is_none_or(|gate| gate.may_match(text))
+    fn may_match(&self, text: &[u8], gates: Option<&OnceLock<u32>>) -> bool {
+        self.gate.is_none_or(|gate| gate.may_match(text, gates))
     }
 
     /// Whether a gate is asked first (a built-in catalogue).
@@ -266,7 +268,7 @@ mod tests {
         let patterns = [PATTERNS[1], PATTERNS[5]].map(String::from);
         let emoticons = AsciiAlternation::new(&patterns).unwrap();
         assert_eq!(emoticons.punctuation_patterns(), 0);
-        assert_eq!(emoticons.find_all(b"ok :) ;)"), [3..5, 6..8]);
+        assert_eq!(emoticons.find_all(b"ok :) ;)", None), [3..5, 6..8]);
     }
 
     proptest::proptest! {
@@ -283,8 +285,8 @@ mod tests {
             let one = Regex::new(&format!("(?i){}", PATTERNS.join("|"))).unwrap();
             let expected: Vec<Range<usize>> = one.find_iter(&text).map(|m| m.range()).collect();
             let split = alternation();
-            proptest::prop_assert_eq!(split.find_all(text.as_bytes()), expected.clone());
-            proptest::prop_assert_eq!(split.is_match(text.as_bytes()), !expected.is_empty());
+            proptest::prop_assert_eq!(split.find_all(text.as_bytes(), None), expected.clone());
+            proptest::prop_assert_eq!(split.is_match(text.as_bytes(), None), !expected.is_empty());
         }
     }
 }

@@ -1,15 +1,19 @@
 //! The built-in catalogues' gates (see [`gate_pattern`](super::gate_pattern)), determinized
-//! when Candor was built and read in place from the binary: a large run asks a catalogue's gate
-//! whether an ASCII block may hold any of its phrases before searching it with the catalogue.
+//! together when Candor was built and read in place from the binary: in a large run, one scan
+//! of an ASCII block tells which catalogues may hold a phrase there ([`verdict`], kept with the
+//! block), and a catalogue searches the block only if its gate says it may.
 //!
-//! Why: the catalogue's own search is a lazy DFA, and each thread of a run builds its states
-//! as the text needs them, which was a third of CannedFiller's and SelfFocus's time on the docs
-//! corpus. A gate has all its states already and scans as fast as a warm lazy DFA, and few
-//! blocks get past it (CannedFiller: 4.5% of the corpus's ASCII blocks, SelfFocus: 0.05%), so
-//! the lazy DFA builds only the states those few need. Findings are the same: a block the gate
-//! turns away holds no match of any pattern (property-tested below).
+//! Why: a catalogue's own search is a lazy DFA, and each thread of a run builds its states as
+//! the text needs them, which was a third of CannedFiller's and SelfFocus's time on the docs
+//! corpus; and each catalogue scanned every block. The gates' DFA has all its states already,
+//! scans as fast as a warm lazy DFA, once for all catalogues, and few blocks get past it
+//! (CannedFiller: 4.5% of the corpus's ASCII blocks, SelfFocus: 0.05%), so the lazy DFAs build
+//! only the states those few need. Findings are the same: a block a catalogue's gate turns away
+//! holds no match of any of its patterns (property-tested below).
 
-use regex_automata::dfa::{dense, Automaton};
+use std::sync::{LazyLock, OnceLock};
+
+use regex_automata::dfa::{dense, Automaton, OverlappingState};
 use regex_automata::Input;
 
 mod table {
@@ -28,31 +32,63 @@ static BYTES: &Aligned<[u8]> = &Aligned {
     bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/catalogue_gates.bin")),
 };
 
-/// A catalogue's gate: says when an ASCII text holds no match of any of its patterns.
-#[derive(Debug, Clone)]
+/// The gates' DFA, read the first time a run asks it (every transition checked: a few
+/// milliseconds, once per run that searches much text). `None` if the bytes do not read back.
+static GATES: LazyLock<Option<dense::DFA<&'static [u32]>>> = LazyLock::new(|| {
+    let (dfa, _) = dense::DFA::from_bytes(&BYTES.bytes).ok()?;
+    (dfa.pattern_len() == table::CATALOGUE_GATES.len()).then_some(dfa)
+});
+
+/// A built-in catalogue's gate.
+#[derive(Debug, Clone, Copy)]
 pub struct Gate {
-    dfa: dense::DFA<&'static [u32]>,
+    /// Its bit in a [`verdict`].
+    bit: u32,
 }
 
 impl Gate {
     /// The gate of the catalogue of `patterns` (as wrapped, in order), if it is a built-in one
-    /// whose gate `build.rs` stored. `None` too if the stored bytes do not read back.
+    /// whose gate `build.rs` stored.
     pub fn lookup(patterns: &[String]) -> Option<Gate> {
         let key = patterns.join("|");
-        let &(_, [start, end]) = table::CATALOGUE_GATES.iter().find(|(k, _)| *k == key)?;
-        // Every transition is checked (a few milliseconds, once per run that goes bulk).
-        let (dfa, _) = dense::DFA::from_bytes(BYTES.bytes.get(start..end)?).ok()?;
-        Some(Gate { dfa })
+        let at = table::CATALOGUE_GATES.iter().position(|k| *k == key)?;
+        GATES.as_ref()?;
+        Some(Gate { bit: 1 << at })
     }
 
-    /// Whether some pattern may match in `text`, which must be ASCII; `false` means none does.
-    pub fn may_match(&self, text: &[u8]) -> bool {
-        debug_assert!(text.is_ascii());
-        let input = Input::new(text).earliest(true);
-        // The gate has no quit bytes, so its search cannot fail; if it did, search anyway.
-        self.dfa
-            .try_search_fwd(&input)
-            .map_or(true, |m| m.is_some())
+    /// Whether some pattern of the catalogue may match in `text`, which must be ASCII (`false`:
+    /// none does). `memo` keeps the verdict for `text` for the other catalogues.
+    pub fn may_match(&self, text: &[u8], memo: Option<&OnceLock<u32>>) -> bool {
+        let verdict = match memo {
+            Some(memo) => *memo.get_or_init(|| verdict(text)),
+            None => verdict(text),
+        };
+        verdict & self.bit != 0
+    }
+}
+
+/// Which built-in catalogues may match in `text` (ASCII): bit `i` for the `i`th gate.
+pub fn verdict(text: &[u8]) -> u32 {
+    debug_assert!(text.is_ascii());
+    let everything = (1u32 << table::CATALOGUE_GATES.len()) - 1;
+    let Some(dfa) = GATES.as_ref() else {
+        return everything;
+    };
+    let input = Input::new(text);
+    let mut state = OverlappingState::start();
+    let mut seen = 0u32;
+    loop {
+        // The gates have no quit bytes, so the search cannot fail; if it did, search anyway.
+        if dfa.try_search_overlapping_fwd(&input, &mut state).is_err() {
+            return everything;
+        }
+        match state.get_match() {
+            Some(m) => seen |= 1 << m.pattern().as_usize(),
+            None => return seen,
+        }
+        if seen == everything {
+            return seen;
+        }
     }
 }
 
@@ -92,7 +128,28 @@ mod tests {
             assert!(Gate::lookup(patterns).is_some(), "{}", patterns[0]);
         }
         assert_eq!(table::CATALOGUE_GATES.len(), catalogues.len());
+        assert!(GATES.is_some());
         assert!(Gate::lookup(&["(?:thanks)".to_string()]).is_none());
+    }
+
+    #[test]
+    fn one_verdict_answers_each_catalogue() {
+        let catalogues = built_in_catalogues();
+        // CannedFiller has the most phrases, SelfFocus starts with policy talk.
+        let filler = catalogues.iter().max_by_key(|c| c.len()).unwrap();
+        let framing = catalogues.iter().find(|c| c[0].contains("polic")).unwrap();
+        let (filler, framing) = (
+            Gate::lookup(filler).unwrap(),
+            Gate::lookup(framing).unwrap(),
+        );
+        let memo = OnceLock::new();
+        let text = b"Thanks for reaching out! Install the package.";
+        assert!(filler.may_match(text, Some(&memo)));
+        assert!(!framing.may_match(text, Some(&memo)));
+        assert_eq!(memo.get(), Some(&verdict(text)));
+        let text = b"Sorry, that's our policy.";
+        assert!(filler.may_match(text, None) && framing.may_match(text, None));
+        assert_eq!(verdict(b"Install the package, then run it."), 0);
     }
 
     #[allow(clippy::type_complexity)]
@@ -194,7 +251,7 @@ mod tests {
                     text = text.to_uppercase();
                 }
                 if all.is_match(&text) {
-                    proptest::prop_assert!(gate.may_match(text.as_bytes()), "{}", text);
+                    proptest::prop_assert!(gate.may_match(text.as_bytes(), None), "{}", text);
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! The gate of a phrase catalogue: one pattern that matches somewhere in every ASCII text in
 //! which any of the catalogue's patterns matches (and in a few more), small enough to
-//! determinize whole when Candor is built (see [`catalogue_gate`](super::catalogue_gate)).
+//! determinize whole, with the other built-in catalogues' gates, when Candor is built (see
+//! [`catalogue_gate`](super::catalogue_gate)).
 //!
 //! Each pattern is cut to a prefix that every match of it starts with: the pattern up to its
 //! first counted repetition (`[a-z ]{1,30}?`, `(?:\w+ ){0,2}`) or unbounded repetition of
@@ -43,17 +44,19 @@ pub fn gate(patterns: &[String]) -> Result<Hir, String> {
     Ok(Hir::alternation(prefixes))
 }
 
-/// The forward DFA of `gate`, unanchored, to ask whether an ASCII text may hold a match
-/// (search it with `earliest`). Errs when it would pass `size_limit` bytes.
-pub fn gate_dfa(gate: &Hir, size_limit: usize) -> Result<dense::DFA<Vec<u32>>, String> {
+/// The forward DFA of several catalogues' gates, unanchored, pattern `i` being `gates[i]`,
+/// reporting every pattern that matches (an overlapping search tells which catalogues may
+/// match in an ASCII text). Errs when it would pass `size_limit` bytes.
+pub fn gate_dfa(gates: &[Hir], size_limit: usize) -> Result<dense::DFA<Vec<u32>>, String> {
     let nfa = thompson::Compiler::new()
         .configure(thompson::Config::new().utf8(false).shrink(true))
-        .build_from_hir(gate)
+        .build_many_from_hir(gates)
         .map_err(|e| e.to_string())?;
     dense::Builder::new()
         .configure(
             dense::Config::new()
                 .minimize(true)
+                .match_kind(regex_automata::MatchKind::All)
                 .start_kind(regex_automata::dfa::StartKind::Unanchored)
                 .dfa_size_limit(Some(size_limit))
                 .determinize_size_limit(Some(size_limit.saturating_mul(4))),
@@ -201,7 +204,7 @@ mod tests {
             unicode.contains('\u{212A}') && !hir.to_string().contains('\u{212A}'),
             "{hir}"
         );
-        assert!(gate_dfa(&hir, 1 << 20).is_ok());
+        assert!(gate_dfa(&[hir], 1 << 20).is_ok());
     }
 
     #[test]

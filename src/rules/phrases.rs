@@ -35,6 +35,7 @@ use super::literals::AsciiStart;
 pub use super::literals::{matches_empty, required_literal_sets, wrap_phrase, LiteralSets};
 use super::prefilter::FOLD_TRIGGERS;
 use super::RuleSource;
+use crate::document::Block;
 use crate::error::ConfigError;
 
 mod precomputed {
@@ -412,8 +413,22 @@ impl PhraseSet {
     /// The non-overlapping leftmost-first matches in `text` of the alternation of every
     /// pattern. Errs when a pattern does not compile.
     pub fn find_all(&self, text: &str) -> Result<Vec<Range<usize>>, &str> {
+        self.find_all_with(text, None)
+    }
+
+    /// [`PhraseSet::find_all`] in a block's prose, keeping the built-in catalogues' verdict on
+    /// it with the block for the other catalogues (see [`catalogue_gate`](super::catalogue_gate)).
+    pub fn find_all_in(&self, block: &Block) -> Result<Vec<Range<usize>>, &str> {
+        self.find_all_with(&block.prose, Some(&block.catalogue_gates))
+    }
+
+    fn find_all_with(
+        &self,
+        text: &str,
+        gates: Option<&OnceLock<u32>>,
+    ) -> Result<Vec<Range<usize>>, &str> {
         if let Some(whole) = self.way(text)? {
-            return Ok(whole.find_all(text));
+            return Ok(whole.find_all(text, gates));
         }
         let candidates = self.candidates(text);
         if candidates.is_empty() {
@@ -431,8 +446,22 @@ impl PhraseSet {
     /// `text` holds, each alone (a set of every pattern, tested part by part, cost more time and
     /// memory); what tells whether any matches at all is, in large runs, the alternation.
     pub fn matcher(&self, text: &str) -> Result<Option<Matcher<'_>>, &str> {
+        self.matcher_with(text, None)
+    }
+
+    /// [`PhraseSet::matcher`] for a block's prose, keeping the built-in catalogues' verdict on
+    /// it with the block (see [`PhraseSet::find_all_in`]).
+    pub fn matcher_in(&self, block: &Block) -> Result<Option<Matcher<'_>>, &str> {
+        self.matcher_with(&block.prose, Some(&block.catalogue_gates))
+    }
+
+    fn matcher_with(
+        &self,
+        text: &str,
+        gates: Option<&OnceLock<u32>>,
+    ) -> Result<Option<Matcher<'_>>, &str> {
         let whole = self.way(text)?;
-        if whole.as_ref().is_some_and(|w| !w.is_match(text)) {
+        if whole.as_ref().is_some_and(|w| !w.is_match(text, gates)) {
             return Ok(None);
         }
         let candidates = self.candidates(text);
@@ -457,17 +486,17 @@ enum Alternation<'a> {
 }
 
 impl Alternation<'_> {
-    fn find_all(&self, text: &str) -> Vec<Range<usize>> {
+    fn find_all(&self, text: &str, gates: Option<&OnceLock<u32>>) -> Vec<Range<usize>> {
         let ranges: Vec<Range<usize>> = match self {
-            Alternation::Ascii(r) => r.find_all(text.as_bytes()),
+            Alternation::Ascii(r) => r.find_all(text.as_bytes(), gates),
             Alternation::Unicode(r) => r.find_iter(text).map(|m| m.range()).collect(),
         };
         ranges.into_iter().filter(|m| !m.is_empty()).collect()
     }
 
-    fn is_match(&self, text: &str) -> bool {
+    fn is_match(&self, text: &str, gates: Option<&OnceLock<u32>>) -> bool {
         match self {
-            Alternation::Ascii(r) => r.is_match(text.as_bytes()),
+            Alternation::Ascii(r) => r.is_match(text.as_bytes(), gates),
             Alternation::Unicode(r) => r.is_match(text),
         }
     }
@@ -855,7 +884,7 @@ mod tests {
         let unicode = Regex::new(&format!("(?i){}", patterns.join("|"))).unwrap();
         let mut hits = 0;
         for text in &ascii_example_texts() {
-            let a = ascii.find_all(text.as_bytes());
+            let a = ascii.find_all(text.as_bytes(), None);
             let u: Vec<_> = unicode.find_iter(text).map(|m| m.range()).collect();
             assert_eq!(a, u, "{text:?}");
             hits += u.len();

@@ -176,7 +176,7 @@ impl Catalogue {
     /// into sentences only when the scan found something. Errs when a phrase does not compile.
     /// `doc` is the document `block` belongs to.
     pub fn scan(&self, block: &Block, doc: &Document) -> Result<Vec<SentenceVerdict>, &str> {
-        let all = self.phrases.find_all(&block.prose)?;
+        let all = self.phrases.find_all_in(block)?;
         if all.is_empty() {
             return Ok(Vec::new());
         }

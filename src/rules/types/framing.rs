@@ -353,7 +353,7 @@ impl Rule for Framing {
                 let (org, cust) = self.count(&block.prose);
                 words = (words.0 + org, words.1 + cust);
             }
-            let Some(which) = compiled(self.cues.matcher(&block.prose), &self.meta, out) else {
+            let Some(which) = compiled(self.cues.matcher_in(block), &self.meta, out) else {
                 return;
             };
             let Some(which) = which else { continue };
