@@ -88,6 +88,11 @@ fn main() {
     let (table, blob) = dfa_table(fixed, ascii, "FIXED_DFAS", MAX_FIXED_BYTES);
     fs::write(Path::new(&out_dir).join("fixed_dfas.rs"), table).unwrap();
     fs::write(Path::new(&out_dir).join("fixed_dfas.bin"), blob).unwrap();
+    // A built-in Vale-type rule's pattern is gated too: then no rule of the default pack needs
+    // the prefilter's pass.
+    catalogues.extend(token_rules.iter().map(|(tokens, nonword, ignorecase)| {
+        vec![literals::token_pattern(tokens, *ignorecase, *nonword)]
+    }));
     let (table, blob) = gate_table(catalogues);
     fs::write(Path::new(&out_dir).join("catalogue_gates.rs"), table).unwrap();
     fs::write(Path::new(&out_dir).join("catalogue_gates.bin"), blob).unwrap();
@@ -167,8 +172,8 @@ fn dfa_table(
 /// A gates DFA larger than this is not stored: the catalogues are then searched without.
 const MAX_GATE_BYTES: usize = 32 << 20;
 
-/// `CATALOGUE_GATES`: each built-in catalogue (its wrapped patterns joined with `|`) in the
-/// order of its pattern in the gates' dense DFA (see `src/rules/gate_pattern.rs`), and the DFA's
+/// `CATALOGUE_GATES`: each built-in catalogue (its wrapped patterns joined with `|`; a Vale-type
+/// rule's one pattern) in the order of its pattern in the gates' dense DFA (see `src/rules/gate_pattern.rs`), and the DFA's
 /// bytes. Empty when the DFA cannot be built.
 fn gate_table(catalogues: Vec<Vec<String>>) -> (String, Vec<u8>) {
     let big_endian = env::var("CARGO_CFG_TARGET_ENDIAN").as_deref() == Ok("big");

@@ -129,6 +129,18 @@ impl<'a> Unit<'a> {
     pub fn block(&self) -> Option<&'a Block> {
         self.block
     }
+
+    /// Whether `gate` says its pattern cannot match in this unit: a whole ASCII block the gate
+    /// turns away (its verdict kept with the block). Other units are never turned away.
+    pub fn turned_away_by(&self, gate: &catalogue_gate::Gate) -> bool {
+        match self.block {
+            Some(block) if self.base == 0 && self.text.len() == block.prose.len() => {
+                self.text.is_ascii()
+                    && !gate.may_match(self.text.as_bytes(), Some(&block.catalogue_gates))
+            }
+            _ => false,
+        }
+    }
 }
 
 /// The units a scope selects: the raw source for `raw`, each sentence of the selected blocks for

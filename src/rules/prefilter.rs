@@ -177,6 +177,11 @@ impl Prefilter {
         self
     }
 
+    /// Whether no rule has literals to search for: every rule runs, and no file is scanned.
+    pub fn searches_nothing(&self) -> bool {
+        self.scan.is_empty()
+    }
+
     /// Builds the automaton a large run searches with (see [`LiteralScan::warm_up`]).
     pub fn warm_up(&self) {
         self.scan.warm_up();

@@ -13,16 +13,20 @@
 
 use crate::check::{CheckContext, Findings};
 use crate::error::ConfigError;
+use crate::rules::catalogue_gate::Gate;
 use crate::rules::lazy::{compiled, LazyRegex};
 use crate::rules::prefilter::Literals;
 use crate::rules::types::token_pattern;
-use crate::rules::{units, Rule, RuleMeta, RuleSource};
+use crate::rules::{units, Rule, RuleMeta, RuleSource, Unit};
 
 #[derive(Debug)]
 pub struct Existence {
     meta: RuleMeta,
     pattern: LazyRegex,
     literals: Option<Literals>,
+    /// For a built-in rule of tokens: its gate, asked for each block instead of the
+    /// prefilter's pass.
+    gate: Option<Gate>,
     exceptions: Option<LazyRegex>,
     /// Rewrites from `action: {name: replace, params: [...]}`.
     replacements: Vec<String>,
@@ -59,10 +63,13 @@ impl Existence {
                 Literals::of_hir(&parsed, spec.ignorecase)
             }
         };
-        let literals = literals.filter(|_| !meta.scope.is_raw());
         if spec.ignorecase {
             pattern = format!("(?i){pattern}");
         }
+        let gate = (raw.is_empty() && !meta.scope.is_raw() && !meta.scope.by_sentence())
+            .then(|| Gate::lookup(std::slice::from_ref(&pattern)))
+            .flatten();
+        let literals = literals.filter(|_| !meta.scope.is_raw() && gate.is_none());
         let pattern = LazyRegex::new(pattern);
         let exceptions = exceptions_regex(src)?;
         let replacements = match &spec.action {
@@ -73,6 +80,7 @@ impl Existence {
             meta,
             pattern,
             literals,
+            gate,
             exceptions,
             replacements,
         })
@@ -111,6 +119,14 @@ impl Rule for Existence {
     }
 
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
+        // Units the gate turns away are not searched, and with none left nothing compiles.
+        let units: Vec<Unit<'_>> = units(cx.doc, &self.meta.scope)
+            .into_iter()
+            .filter(|unit| !self.gate.is_some_and(|gate| unit.turned_away_by(&gate)))
+            .collect();
+        if units.is_empty() {
+            return;
+        }
         let Some(pattern) = compiled(self.pattern.get(), &self.meta, out) else {
             return;
         };
@@ -118,7 +134,7 @@ impl Rule for Existence {
         let Some(exceptions) = compiled(exceptions, &self.meta, out) else {
             return;
         };
-        for unit in units(cx.doc, &self.meta.scope) {
+        for unit in units {
             for m in pattern.find_iter(unit.text) {
                 if m.is_empty() || exceptions.is_some_and(|e| e.is_match(m.as_str())) {
                     continue;

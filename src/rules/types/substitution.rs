@@ -17,11 +17,12 @@
 use crate::check::{CheckContext, Findings};
 use crate::diagnostic::Edit;
 use crate::error::ConfigError;
+use crate::rules::catalogue_gate::Gate;
 use crate::rules::lazy::{compiled, not_compiled, LazyRegex};
 use crate::rules::prefilter::Literals;
 use crate::rules::types::existence::{check_each, exceptions_regex};
 use crate::rules::types::token_pattern;
-use crate::rules::{units, Rule, RuleMeta, RuleSource};
+use crate::rules::{units, Rule, RuleMeta, RuleSource, Unit};
 
 #[derive(Debug)]
 pub struct Substitution {
@@ -29,6 +30,8 @@ pub struct Substitution {
     /// All swap keys in one pattern, to find candidates in one pass.
     pattern: LazyRegex,
     literals: Option<Literals>,
+    /// For a built-in rule: its gate, asked for each block instead of the prefilter's pass.
+    gate: Option<Gate>,
     /// Each key anchored, to tell which one a match came from.
     keys: Vec<(LazyRegex, Vec<String>)>,
     exceptions: Option<LazyRegex>,
@@ -56,9 +59,13 @@ impl Substitution {
                 Literals::of_hir(&parsed, spec.ignorecase)
             }
         };
-        let literals = literals.filter(|_| !meta.scope.is_raw());
+        let pattern = token_pattern(&keys, spec.ignorecase, spec.nonword);
+        let gate = (!meta.scope.is_raw() && !meta.scope.by_sentence())
+            .then(|| Gate::lookup(std::slice::from_ref(&pattern)))
+            .flatten();
+        let literals = literals.filter(|_| !meta.scope.is_raw() && gate.is_none());
         let flags = if spec.ignorecase { "(?i)" } else { "" };
-        let pattern = LazyRegex::new(token_pattern(&keys, spec.ignorecase, spec.nonword));
+        let pattern = LazyRegex::new(pattern);
         let keys = swap
             .iter()
             .map(|(k, v)| {
@@ -76,6 +83,7 @@ impl Substitution {
             meta,
             pattern,
             literals,
+            gate,
             keys,
             exceptions: exceptions_regex(src)?,
             capitalize: spec.capitalize || spec.ignorecase,
@@ -105,6 +113,14 @@ impl Rule for Substitution {
     }
 
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
+        // Units the gate turns away are not searched, and with none left nothing compiles.
+        let units: Vec<Unit<'_>> = units(cx.doc, &self.meta.scope)
+            .into_iter()
+            .filter(|unit| !self.gate.is_some_and(|gate| unit.turned_away_by(&gate)))
+            .collect();
+        if units.is_empty() {
+            return;
+        }
         let Some(pattern) = compiled(self.pattern.get(), &self.meta, out) else {
             return;
         };
@@ -112,7 +128,7 @@ impl Rule for Substitution {
         let Some(exceptions) = compiled(exceptions, &self.meta, out) else {
             return;
         };
-        for unit in units(cx.doc, &self.meta.scope) {
+        for unit in units {
             for m in pattern.find_iter(unit.text) {
                 let text = m.as_str();
                 if m.is_empty() || exceptions.is_some_and(|e| e.is_match(text)) {
