@@ -108,6 +108,19 @@ pub fn format_message(template: &str, args: &[&str]) -> String {
     out
 }
 
+/// [`units`] less those `gate` turns away (see [`Unit::turned_away_by`]).
+pub fn units_past<'a>(
+    doc: &'a Document,
+    scope: &ScopeSet,
+    gate: Option<&catalogue_gate::Gate>,
+) -> Vec<Unit<'a>> {
+    let mut out = units(doc, scope);
+    if let Some(gate) = gate {
+        out.retain(|unit| !unit.turned_away_by(gate));
+    }
+    out
+}
+
 /// A stretch of prose a rule matches in: a block, one sentence of it, or the raw file.
 #[derive(Debug, Clone, Copy)]
 pub struct Unit<'a> {

@@ -17,7 +17,7 @@ use crate::rules::catalogue_gate::Gate;
 use crate::rules::lazy::{compiled, LazyRegex};
 use crate::rules::prefilter::Literals;
 use crate::rules::types::token_pattern;
-use crate::rules::{units, Rule, RuleMeta, RuleSource, Unit};
+use crate::rules::{units_past, Rule, RuleMeta, RuleSource};
 
 #[derive(Debug)]
 pub struct Existence {
@@ -120,10 +120,7 @@ impl Rule for Existence {
 
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
         // Units the gate turns away are not searched, and with none left nothing compiles.
-        let units: Vec<Unit<'_>> = units(cx.doc, &self.meta.scope)
-            .into_iter()
-            .filter(|unit| !self.gate.is_some_and(|gate| unit.turned_away_by(&gate)))
-            .collect();
+        let units = units_past(cx.doc, &self.meta.scope, self.gate.as_ref());
         if units.is_empty() {
             return;
         }

@@ -22,7 +22,7 @@ use crate::rules::lazy::{compiled, not_compiled, LazyRegex};
 use crate::rules::prefilter::Literals;
 use crate::rules::types::existence::{check_each, exceptions_regex};
 use crate::rules::types::token_pattern;
-use crate::rules::{units, Rule, RuleMeta, RuleSource, Unit};
+use crate::rules::{units_past, Rule, RuleMeta, RuleSource};
 
 #[derive(Debug)]
 pub struct Substitution {
@@ -114,10 +114,7 @@ impl Rule for Substitution {
 
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
         // Units the gate turns away are not searched, and with none left nothing compiles.
-        let units: Vec<Unit<'_>> = units(cx.doc, &self.meta.scope)
-            .into_iter()
-            .filter(|unit| !self.gate.is_some_and(|gate| unit.turned_away_by(&gate)))
-            .collect();
+        let units = units_past(cx.doc, &self.meta.scope, self.gate.as_ref());
         if units.is_empty() {
             return;
         }
