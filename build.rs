@@ -173,8 +173,8 @@ fn dfa_table(
 const MAX_GATE_BYTES: usize = 32 << 20;
 
 /// `CATALOGUE_GATES`: each built-in catalogue (its wrapped patterns joined with `|`; a Vale-type
-/// rule's one pattern) in the order of its pattern in the gates' dense DFA (see `src/rules/gate_pattern.rs`), and the DFA's
-/// bytes. Empty when the DFA cannot be built.
+/// rule's one pattern) in the order of its pattern in the gates' dense DFA (see
+/// `src/rules/gate_pattern.rs`), and the DFA's bytes. Empty when the DFA cannot be built.
 fn gate_table(catalogues: Vec<Vec<String>>) -> (String, Vec<u8>) {
     let big_endian = env::var("CARGO_CFG_TARGET_ENDIAN").as_deref() == Ok("big");
     let catalogues: Vec<Vec<String>> = catalogues.into_iter().filter(|c| !c.is_empty()).collect();

@@ -160,11 +160,6 @@ impl AsciiAlternation {
         self.gate.is_none_or(|gate| gate.may_match(text, gates))
     }
 
-    /// Whether a gate is asked first (a built-in catalogue).
-    pub fn has_gate(&self) -> bool {
-        self.gate.is_some()
-    }
-
     /// How many patterns are searched apart (for tests).
     pub fn punctuation_patterns(&self) -> usize {
         self.apart

@@ -21,6 +21,8 @@ use std::sync::{LazyLock, OnceLock};
 use regex_automata::dfa::{dense, Automaton, OverlappingState};
 use regex_automata::Input;
 
+use super::ScopeSet;
+
 mod table {
     include!(concat!(env!("OUT_DIR"), "/catalogue_gates.rs"));
 }
@@ -60,10 +62,25 @@ impl Gate {
     /// The gate of the catalogue of `patterns` (as wrapped, in order), if it is a built-in one
     /// whose gate `build.rs` stored.
     pub fn lookup(patterns: &[String]) -> Option<Gate> {
-        let key = patterns.join("|");
+        Gate::stored(&patterns.join("|"))
+    }
+
+    /// The gate stored for `key` (a catalogue's patterns joined with `|`).
+    fn stored(key: &str) -> Option<Gate> {
         let at = table::CATALOGUE_GATES.iter().position(|k| *k == key)?;
         GATES.as_ref()?;
         Some(Gate { bit: 1 << at })
+    }
+
+    /// The gate of a built-in Vale-type rule whose pattern is `pattern` (flags included) and
+    /// whose scope is `scope`: only a rule that reads whole blocks can be gated (see
+    /// [`Unit::turned_away_by`](super::Unit::turned_away_by)), and such a rule then needs no
+    /// prefilter literals.
+    pub fn for_token_rule(pattern: &str, scope: &ScopeSet) -> Option<Gate> {
+        if scope.is_raw() || scope.by_sentence() {
+            return None;
+        }
+        Gate::stored(pattern)
     }
 
     /// Whether some pattern of the catalogue may match in `text`, which must be ASCII (`false`:

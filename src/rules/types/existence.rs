@@ -66,8 +66,9 @@ impl Existence {
         if spec.ignorecase {
             pattern = format!("(?i){pattern}");
         }
-        let gate = (raw.is_empty() && !meta.scope.is_raw() && !meta.scope.by_sentence())
-            .then(|| Gate::lookup(std::slice::from_ref(&pattern)))
+        let gate = raw
+            .is_empty()
+            .then(|| Gate::for_token_rule(&pattern, &meta.scope))
             .flatten();
         let literals = literals.filter(|_| !meta.scope.is_raw() && gate.is_none());
         let pattern = LazyRegex::new(pattern);

@@ -60,9 +60,7 @@ impl Substitution {
             }
         };
         let pattern = token_pattern(&keys, spec.ignorecase, spec.nonword);
-        let gate = (!meta.scope.is_raw() && !meta.scope.by_sentence())
-            .then(|| Gate::lookup(std::slice::from_ref(&pattern)))
-            .flatten();
+        let gate = Gate::for_token_rule(&pattern, &meta.scope);
         let literals = literals.filter(|_| !meta.scope.is_raw() && gate.is_none());
         let flags = if spec.ignorecase { "(?i)" } else { "" };
         let pattern = LazyRegex::new(pattern);
