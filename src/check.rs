@@ -3,8 +3,13 @@
 use std::ops::Range;
 use std::sync::Arc;
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use crate::diagnostic::Diagnostic;
-use crate::document::Document;
+use crate::document::{Block, BlockKind, Document};
+use crate::judge::features::Place;
+use crate::judge::{judge_sentence, Verdict};
 use crate::rules::RuleSet;
 
 /// The customer's message a reply answers, read from `--inbound`, an email or a thread.
@@ -36,6 +41,61 @@ pub struct CheckContext<'a> {
     pub doc: &'a Document,
     /// The customer's message(s), when known.
     pub inbound: &'a [Inbound],
+    /// The sentence model's verdicts, kept so that each rule asking about a sentence (filler,
+    /// self-focus) costs one judgement.
+    judged: RefCell<Judged>,
+}
+
+#[derive(Default)]
+struct Judged {
+    /// The first and last sentence of the writer's own text, as (block address, sentence start).
+    ends: Option<[(usize, usize); 2]>,
+    verdicts: HashMap<(usize, usize), Verdict>,
+}
+
+impl<'a> CheckContext<'a> {
+    pub fn new(path: &'a Arc<str>, doc: &'a Document, inbound: &'a [Inbound]) -> Self {
+        CheckContext {
+            path,
+            doc,
+            inbound,
+            judged: RefCell::default(),
+        }
+    }
+
+    /// The sentence model's verdict on `sentence` of `block`, with its place in the reply.
+    pub fn judge(&self, block: &Block, sentence: Range<usize>) -> Verdict {
+        let key = (block as *const Block as usize, sentence.start);
+        let mut judged = self.judged.borrow_mut();
+        if let Some(v) = judged.verdicts.get(&key) {
+            return *v;
+        }
+        let [first, last] = *judged.ends.get_or_insert_with(|| self.ends());
+        let place = Place {
+            first: key == first,
+            last: key == last,
+        };
+        let v = judge_sentence(&block.prose[sentence], place);
+        judged.verdicts.insert(key, v);
+        v
+    }
+
+    /// Where the writer's own text starts and ends (headings and quotes aside).
+    fn ends(&self) -> [(usize, usize); 2] {
+        let mut own = self
+            .doc
+            .own_blocks()
+            .filter(|b| !matches!(b.kind, BlockKind::Heading(_)) && !b.sentences().is_empty());
+        let key = |b: &Block, s: &Range<usize>| (b as *const Block as usize, s.start);
+        let Some(first) = own.next() else {
+            return [(0, usize::MAX); 2];
+        };
+        let last = own.last().unwrap_or(first);
+        [
+            key(first, &first.sentences()[0]),
+            key(last, last.sentences().last().expect("not empty")),
+        ]
+    }
 }
 
 /// What rules report for one file.
@@ -60,7 +120,7 @@ pub fn check_document(
     doc: &Document,
     inbound: &[Inbound],
 ) -> Findings {
-    let cx = CheckContext { path, doc, inbound };
+    let cx = CheckContext::new(path, doc, inbound);
     let mut findings = Findings::default();
     let may_match = rules.prefilter().select(rules.iter(), doc);
     for (rule, _) in rules.iter().zip(may_match).filter(|(_, run)| *run) {

@@ -28,6 +28,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod error;
 pub mod fix;
+pub mod judge;
 pub mod questions;
 pub mod report;
 pub mod rules;

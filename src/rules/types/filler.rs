@@ -35,9 +35,12 @@ use std::ops::Range;
 use serde::Deserialize;
 
 use crate::check::{CheckContext, Findings};
+use crate::diagnostic::Severity;
 use crate::document::sentences::words;
 use crate::document::{Block, BlockKind, Document};
 use crate::error::ConfigError;
+use crate::judge::features::Place;
+use crate::judge::{cues, Head};
 use crate::rules::lazy::compiled;
 use crate::rules::phrases::{PhraseRegex, PhraseSet};
 use crate::rules::types::parse_options;
@@ -85,6 +88,17 @@ struct Options {
     /// Also flag a salutation line ("Hi Sam," on its own line before the body).
     #[serde(default)]
     salutations: bool,
+    /// Let the sentence model (`crate::judge`) decide which sentences are filler; the catalogue
+    /// then only names phrases and rewrites. Off by default for user-defined catalogues.
+    #[serde(default)]
+    model: bool,
+    /// With `model: true`: the model's probability from which a sentence is reported.
+    #[serde(default = "default_threshold")]
+    threshold: f32,
+}
+
+fn default_threshold() -> f32 {
+    0.5
 }
 
 fn default_names() -> usize {
@@ -307,6 +321,8 @@ pub struct Filler {
     meta: RuleMeta,
     catalogue: Catalogue,
     salutations: bool,
+    /// The model's threshold, when the model decides.
+    model: Option<f32>,
 }
 
 impl Filler {
@@ -318,6 +334,7 @@ impl Filler {
             meta,
             catalogue,
             salutations: opts.salutations,
+            model: opts.model.then_some(opts.threshold),
         })
     }
 }
@@ -336,6 +353,9 @@ impl Rule for Filler {
     }
 
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
+        if let Some(threshold) = self.model {
+            return self.check_with_model(cx, threshold, out);
+        }
         for block in cx.doc.blocks.iter().filter(|b| self.meta.scope.selects(b)) {
             let Some(verdicts) = compiled(self.catalogue.scan(block, cx.doc), &self.meta, out)
             else {
@@ -397,6 +417,70 @@ impl Rule for Filler {
         }
     }
 }
+
+impl Filler {
+    /// The model judges every sentence; the catalogue's hits in a sentence judged filler give the
+    /// advice. Salutations and sign-offs are the format's conventions and are left alone.
+    fn check_with_model(&self, cx: &CheckContext<'_>, threshold: f32, out: &mut Findings) {
+        let blocks: Vec<&Block> = cx
+            .doc
+            .blocks
+            .iter()
+            .filter(|b| self.meta.scope.selects(b))
+            .collect();
+        for block in blocks {
+            let Some(verdicts) = compiled(self.catalogue.scan(block, cx.doc), &self.meta, out)
+            else {
+                return;
+            };
+            for sentence in block.sentences() {
+                let text = &block.prose[sentence.clone()];
+                let verdict = cx.judge(block, sentence.clone());
+                let listed = verdicts.iter().find(|v| v.sentence == *sentence);
+                // A sentence made of nothing but catalogued phrases is filler whatever the model
+                // says; otherwise the model decides.
+                let only_phrases = listed.is_some_and(|v| v.only_filler);
+                if (verdict.filler() < threshold && !only_phrases)
+                    || (verdict.is_letter_convention() && !self.salutations)
+                {
+                    continue;
+                }
+                let hit = listed.and_then(|v| v.hits.first());
+                let advice = match hit.and_then(|h| self.catalogue.entry(h.entry).rewrite.as_ref())
+                {
+                    Some(r) => format!(
+                        "the sentence says nothing specific to this customer. Cut it, or: {r}"
+                    ),
+                    None if hit.is_some() => {
+                        "the sentence says nothing specific to this customer; cut it.".to_string()
+                    }
+                    None => {
+                        let why = cues(text, Place::default(), Head::Filler, 3).join(", ");
+                        format!(
+                            "the sentence reads as stock wording ({why}) and says nothing specific to this customer; cut it or say what you did for them."
+                        )
+                    }
+                };
+                let mut d = self.meta.diagnostic(
+                    block.to_source(sentence.clone()),
+                    self.meta.format(&[text, &advice]),
+                );
+                // Less sure without a catalogue phrase: a suggestion, not a warning.
+                if hit.is_none()
+                    && verdict.filler() < CONFIDENT
+                    && d.severity > Severity::Suggestion
+                {
+                    d.severity = Severity::Suggestion;
+                }
+                out.push(d);
+            }
+        }
+    }
+}
+
+/// The model's probability from which a finding without a catalogue phrase keeps the rule's
+/// level; below it, the finding is a suggestion.
+const CONFIDENT: f32 = 0.75;
 
 #[cfg(test)]
 mod tests {

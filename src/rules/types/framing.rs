@@ -34,6 +34,8 @@ use crate::diagnostic::Severity;
 use crate::document::sentences::is_word_byte;
 use crate::document::Block;
 use crate::error::ConfigError;
+use crate::judge::features::Place;
+use crate::judge::{cues, Head};
 use crate::rules::lazy::{compiled, LazyRegex};
 use crate::rules::phrases::PhraseSet;
 use crate::rules::types::parse_options;
@@ -87,6 +89,17 @@ struct Options {
     /// `balance: {min_org_words, ratio}`; `true` for the defaults; `false` or left out: off.
     #[serde(default)]
     balance: Option<BalanceSetting>,
+    /// Let the sentence model (`crate::judge`) find self-focused sentences too; the cues then
+    /// name the kind when one matches. Off by default for user-defined rules.
+    #[serde(default)]
+    model: bool,
+    /// With `model: true`: the model's probability from which a sentence is reported.
+    #[serde(default = "default_threshold")]
+    threshold: f32,
+}
+
+fn default_threshold() -> f32 {
+    0.5
 }
 
 #[derive(Debug, Deserialize)]
@@ -106,6 +119,8 @@ pub struct Framing {
     balance: Option<Balance>,
     /// Only for text holding a long s (see [`Framing::count`]).
     pronouns: LazyRegex,
+    /// The model's threshold, when the model judges sentences too.
+    model: Option<f32>,
 }
 
 impl Framing {
@@ -153,6 +168,7 @@ impl Framing {
             exceptions,
             balance,
             pronouns,
+            model: opts.model.then_some(opts.threshold),
         })
     }
 
@@ -356,11 +372,29 @@ impl Rule for Framing {
             let Some(which) = compiled(self.cues.matcher_in(block), &self.meta, out) else {
                 return;
             };
-            let Some(which) = which else { continue };
+            if which.is_none() && self.model.is_none() {
+                continue;
+            }
             for s in block.sentences() {
                 let text = &block.prose[s.clone()];
-                let Some(cue) = which.first(text) else {
-                    continue;
+                let cue = which.as_ref().and_then(|w| w.first(text));
+                let why = match (cue, self.model) {
+                    (Some(cue), _) => {
+                        if self.model.is_some() && cx.judge(block, s.clone()).is_letter_convention()
+                        {
+                            continue;
+                        }
+                        self.why[cue].clone()
+                    }
+                    (None, Some(threshold)) => {
+                        let verdict = cx.judge(block, s.clone());
+                        if verdict.self_focus() < threshold || verdict.is_letter_convention() {
+                            continue;
+                        }
+                        let cues = cues(text, Place::default(), Head::SelfFocus, 3);
+                        format!("it reads as about us: {}", cues.join(", "))
+                    }
+                    (None, None) => continue,
                 };
                 let exceptions = self.exceptions.as_ref().map(LazyRegex::get).transpose();
                 let Some(exceptions) = compiled(exceptions, &self.meta, out) else {
@@ -371,10 +405,7 @@ impl Rule for Framing {
                 }
                 let span = block.to_source(s.clone());
                 flagged.push(span.clone());
-                out.push(
-                    self.meta
-                        .diagnostic(span, self.meta.format(&[&self.why[cue]])),
-                );
+                out.push(self.meta.diagnostic(span, self.meta.format(&[&why])));
             }
         }
         self.balance(cx, words, &flagged, out);

@@ -1,0 +1,74 @@
+//! How Candor decides that a sentence is canned filler, self-focused, or a letter's salutation or
+//! sign-off: a small linear model over the sentence's words, word classes and shape
+//! ([`features`]), trained on the labelled corpus in `data/replies/` ([`train`]) and embedded
+//! in the binary ([`model`]).
+//!
+//! The phrase catalogues in the rule files still give exact phrase spans, rewrites and fixes;
+//! the model says whether the sentence as a whole is filler or about us, which a list of
+//! phrasings cannot do for wordings nobody listed.
+//!
+//! ```
+//! use candor::judge::{judge_sentence, features::Place};
+//! let v = judge_sentence("We apologize for any inconvenience this may have caused.", Place::default());
+//! assert!(v.filler() > 0.5);
+//! let v = judge_sentence("Your refund of $42.10 went back to the Visa card on Monday.", Place::default());
+//! assert!(v.filler() < 0.5);
+//! ```
+
+pub mod features;
+pub mod model;
+pub mod normalize;
+pub mod train;
+
+use features::Place;
+use model::LinearModel;
+
+/// The judgements the sentence model makes, one head each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Head {
+    Filler = 0,
+    SelfFocus = 1,
+    Salutation = 2,
+    Signoff = 3,
+}
+
+/// How many heads the sentence model has.
+pub const HEADS: usize = 4;
+
+/// The embedded weights (written by `cargo run --release --example train`).
+static SENTENCE_WEIGHTS: &[u8] = include_bytes!("weights/sentences.bin");
+
+/// The embedded sentence model.
+pub fn sentence_model() -> LinearModel<'static> {
+    LinearModel::load(SENTENCE_WEIGHTS).expect("the embedded sentence model is well-formed")
+}
+
+/// What the model makes of one sentence: a probability per head.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Verdict(pub [f32; HEADS]);
+
+impl Verdict {
+    pub fn filler(&self) -> f32 {
+        self.0[Head::Filler as usize]
+    }
+    pub fn self_focus(&self) -> f32 {
+        self.0[Head::SelfFocus as usize]
+    }
+    /// Whether the sentence is a letter's salutation or sign-off: a convention of the format,
+    /// neither filler nor content.
+    pub fn is_letter_convention(&self) -> bool {
+        self.0[Head::Salutation as usize].max(self.0[Head::Signoff as usize]) >= 0.5
+    }
+}
+
+/// Judges one sentence.
+pub fn judge_sentence(text: &str, place: Place) -> Verdict {
+    let mut out = [0f32; HEADS];
+    sentence_model().predict(text, place, &mut out);
+    Verdict(out)
+}
+
+/// The strongest reasons the model has for `head` on this sentence, in words.
+pub fn cues(text: &str, place: Place, head: Head, n: usize) -> Vec<String> {
+    sentence_model().cues(text, place, head as usize, n)
+}

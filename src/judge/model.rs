@@ -1,0 +1,141 @@
+//! A linear model over hashed features with one output per judgement (a "head"): logistic
+//! regression, stored as little-endian `f32` weights, slot by slot, all heads of a slot together
+//! (one cache line per feature).
+//!
+//! File layout: `CNDJ`, then `u32` version, buckets and heads, then `buckets * heads` weights.
+
+use super::features::{self, Hashed, Named, Place, BUCKETS};
+
+const MAGIC: &[u8; 4] = b"CNDJ";
+const VERSION: u32 = 1;
+const HEADER: usize = 16;
+
+/// A linear model: its weights, read in place from the bytes it was stored as.
+#[derive(Debug, Clone, Copy)]
+pub struct LinearModel<'a> {
+    bytes: &'a [u8],
+    heads: usize,
+}
+
+impl<'a> LinearModel<'a> {
+    /// Reads a model stored by [`LinearModel::store`]; `None` when the bytes are not one.
+    pub fn load(bytes: &'a [u8]) -> Option<LinearModel<'a>> {
+        let word = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().unwrap());
+        if bytes.len() < HEADER || &bytes[..4] != MAGIC || word(4) != VERSION {
+            return None;
+        }
+        let (buckets, heads) = (word(8) as usize, word(12) as usize);
+        if buckets != BUCKETS || heads == 0 || bytes.len() != HEADER + buckets * heads * 4 {
+            return None;
+        }
+        Some(LinearModel { bytes, heads })
+    }
+
+    /// Stores weights (`BUCKETS * heads`, slot-major) in the layout [`LinearModel::load`] reads.
+    pub fn store(weights: &[f32], heads: usize) -> Vec<u8> {
+        assert_eq!(weights.len(), BUCKETS * heads);
+        let mut out = Vec::with_capacity(HEADER + weights.len() * 4);
+        out.extend_from_slice(MAGIC);
+        for n in [VERSION, BUCKETS as u32, heads as u32] {
+            out.extend_from_slice(&n.to_le_bytes());
+        }
+        for w in weights {
+            out.extend_from_slice(&w.to_le_bytes());
+        }
+        out
+    }
+
+    pub fn heads(&self) -> usize {
+        self.heads
+    }
+
+    /// The weight of `head` for feature slot `slot`.
+    #[inline]
+    pub fn weight(&self, slot: u32, head: usize) -> f32 {
+        let at = HEADER + (slot as usize * self.heads + head) * 4;
+        f32::from_le_bytes(self.bytes[at..at + 4].try_into().unwrap())
+    }
+
+    /// Each head's score (log-odds) for a set of feature slots.
+    pub fn logits(&self, slots: &[u32], out: &mut [f32]) {
+        out.iter_mut().for_each(|o| *o = 0.0);
+        for &s in slots {
+            for (h, o) in out.iter_mut().enumerate().take(self.heads) {
+                *o += self.weight(s, h);
+            }
+        }
+    }
+
+    /// Each head's probability for a sentence.
+    pub fn predict(&self, text: &str, place: Place, out: &mut [f32]) {
+        let mut sink = Hashed::default();
+        features::features(text, place, &mut sink);
+        dedup(&mut sink.0);
+        self.logits(&sink.0, out);
+        out.iter_mut().for_each(|o| *o = sigmoid(*o));
+    }
+
+    /// The features that push `head` up the most for this sentence, strongest first: the
+    /// model's reasons, in words.
+    pub fn cues(&self, text: &str, place: Place, head: usize, n: usize) -> Vec<String> {
+        let mut sink = Named::default();
+        features::features(text, place, &mut sink);
+        let mut seen = std::collections::HashSet::new();
+        let mut scored: Vec<(f32, String)> = sink
+            .0
+            .into_iter()
+            .filter(|(_, slot)| seen.insert(*slot))
+            .filter_map(|(name, slot)| Some((self.weight(slot, head), readable(&name)?)))
+            .filter(|(w, _)| *w > 0.0)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        let mut out: Vec<String> = Vec::new();
+        for (_, cue) in scored {
+            if !out
+                .iter()
+                .any(|c| c.contains(&cue) || cue.contains(c.as_str()))
+            {
+                out.push(cue);
+            }
+            if out.len() == n {
+                break;
+            }
+        }
+        out
+    }
+}
+
+/// A feature name as a reader would say it, or `None` for features that are not words.
+fn readable(name: &str) -> Option<String> {
+    let (kind, rest) = name.split_once(' ')?;
+    let words = |s: &str| {
+        s.split(' ')
+            .filter(|w| !matches!(*w, "<s>" | "</s>"))
+            .map(|w| match w {
+                "ORG" => "we/our",
+                "YOU" => "you",
+                "I" => "I",
+                "NAME" => "a name",
+                "<num>" => "a number",
+                "<sym>" => "an emoji",
+                w => w,
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let text = match kind {
+        "w" | "b" | "k2" | "k3" => words(rest),
+        _ => return None,
+    };
+    (!text.is_empty() && text != "!" && text != "?").then(|| format!("'{text}'"))
+}
+
+/// Sorts and removes repeated slots: each feature counts once.
+pub fn dedup(slots: &mut Vec<u32>) {
+    slots.sort_unstable();
+    slots.dedup();
+}
+
+pub fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}

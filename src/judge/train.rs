@@ -1,0 +1,161 @@
+//! Training the sentence model from the corpus in `data/replies/` (see `data/GUIDE.md`).
+//!
+//! Logistic regression by AdaGrad over hashed features, every head at once, in a fixed order
+//! with a fixed seed: the same corpus gives the same weights, byte for byte, on every machine
+//! that computes IEEE `f32` (a test checks the embedded weights are current).
+//! `cargo run --release --example train` writes them.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::features::{self, Hashed, Place, BUCKETS};
+use super::model::{dedup, sigmoid};
+use super::HEADS;
+
+/// One labelled sentence of a reply.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LabelledSentence {
+    pub text: String,
+    pub role: String,
+    pub filler: bool,
+    pub self_focus: bool,
+}
+
+/// One reply of the corpus.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LabelledReply {
+    pub id: String,
+    #[serde(default)]
+    pub domain: String,
+    #[serde(default)]
+    pub channel: String,
+    pub sentences: Vec<LabelledSentence>,
+}
+
+/// A training example: feature slots and the label of each head.
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub slots: Vec<u32>,
+    pub labels: [bool; HEADS],
+    /// Which file of the corpus it came from (for held-out figures).
+    pub file: usize,
+}
+
+/// Reads every `*.jsonl` file of `dir` in name order; errors name the file and line.
+pub fn read_corpus(dir: &Path) -> Result<Vec<(String, Vec<LabelledReply>)>, String> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for path in files {
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut replies = Vec::new();
+        for (i, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            let reply: LabelledReply = serde_json::from_str(line)
+                .map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))?;
+            replies.push(reply);
+        }
+        let name = path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        out.push((name, replies));
+    }
+    Ok(out)
+}
+
+/// The examples of a corpus, in corpus order.
+pub fn examples(corpus: &[(String, Vec<LabelledReply>)]) -> Vec<Example> {
+    let mut out = Vec::new();
+    for (file, (_, replies)) in corpus.iter().enumerate() {
+        for reply in replies {
+            let n = reply.sentences.len();
+            for (i, s) in reply.sentences.iter().enumerate() {
+                let place = Place {
+                    first: i == 0,
+                    last: i + 1 == n,
+                };
+                let mut sink = Hashed::default();
+                features::features(&s.text, place, &mut sink);
+                dedup(&mut sink.0);
+                out.push(Example {
+                    slots: sink.0,
+                    labels: [
+                        s.filler,
+                        s.self_focus,
+                        s.role == "salutation",
+                        s.role == "signoff",
+                    ],
+                    file,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Training settings; [`Settings::default`] is what the embedded model was trained with.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub epochs: usize,
+    pub rate: f32,
+    pub l2: f32,
+    pub seed: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            epochs: 12,
+            rate: 0.2,
+            l2: 1e-4,
+            seed: 0x5eed_cad0,
+        }
+    }
+}
+
+/// Trains all heads on `examples`; returns `BUCKETS * HEADS` weights, slot-major.
+pub fn train(examples: &[&Example], settings: Settings) -> Vec<f32> {
+    let mut w = vec![0f32; BUCKETS * HEADS];
+    let mut g2 = vec![1e-6f32; BUCKETS * HEADS];
+    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let mut rng = settings.seed;
+    for _ in 0..settings.epochs {
+        shuffle(&mut order, &mut rng);
+        for &i in &order {
+            let ex = examples[i];
+            for h in 0..HEADS {
+                let z: f32 = ex.slots.iter().map(|&s| w[s as usize * HEADS + h]).sum();
+                let err = sigmoid(z) - if ex.labels[h] { 1.0 } else { 0.0 };
+                for &s in &ex.slots {
+                    let k = s as usize * HEADS + h;
+                    let g = err + settings.l2 * w[k];
+                    g2[k] += g * g;
+                    w[k] -= settings.rate * g / g2[k].sqrt();
+                }
+            }
+        }
+    }
+    w
+}
+
+/// Fisher-Yates with xorshift64: the same order for the same seed everywhere.
+fn shuffle(order: &mut [usize], rng: &mut u64) {
+    for i in (1..order.len()).rev() {
+        *rng ^= *rng << 13;
+        *rng ^= *rng >> 7;
+        *rng ^= *rng << 17;
+        let j = (*rng % (i as u64 + 1)) as usize;
+        order.swap(i, j);
+    }
+}

@@ -1,0 +1,85 @@
+//! Trains Candor's sentence model from `data/replies/` and writes the embedded weights.
+//!
+//!     cargo run --release --example train            # write src/judge/weights/sentences.bin
+//!     cargo run --release --example train -- --heldout   # also: each corpus file held out in turn
+//!
+//! The held-out figures train on all files but one and score that one: how the model does on
+//! text of a kind (domain, channel) it was not trained on.
+
+use std::path::Path;
+
+use candor::judge::model::{sigmoid, LinearModel};
+use candor::judge::train::{examples, read_corpus, train, Example, Settings};
+use candor::judge::HEADS;
+
+const HEAD_NAMES: [&str; HEADS] = ["filler", "self_focus", "salutation", "signoff"];
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let corpus = match read_corpus(&root.join("data/replies")) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("train: {e}");
+            std::process::exit(2);
+        }
+    };
+    let all = examples(&corpus);
+    println!("{} files, {} sentences", corpus.len(), all.len());
+    if std::env::args().any(|a| a == "--heldout") {
+        heldout(
+            &corpus.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(),
+            &all,
+        );
+    }
+    let refs: Vec<&Example> = all.iter().collect();
+    let weights = train(&refs, Settings::default());
+    let out = root.join("src/judge/weights/sentences.bin");
+    std::fs::write(&out, LinearModel::store(&weights, HEADS)).expect("write the weights");
+    println!("wrote {}", out.display());
+}
+
+/// Leave one file out: precision and recall per head on the held-out file, at 0.5.
+fn heldout(names: &[String], all: &[Example]) {
+    let mut total = [[0usize; 3]; HEADS];
+    for (f, name) in names.iter().enumerate() {
+        let train_set: Vec<&Example> = all.iter().filter(|e| e.file != f).collect();
+        let weights = train(&train_set, Settings::default());
+        let mut counts = [[0usize; 3]; HEADS];
+        for ex in all.iter().filter(|e| e.file == f) {
+            for h in 0..HEADS {
+                let z: f32 = ex
+                    .slots
+                    .iter()
+                    .map(|&s| weights[s as usize * HEADS + h])
+                    .sum();
+                let yes = sigmoid(z) >= 0.5;
+                let c = &mut counts[h];
+                match (yes, ex.labels[h]) {
+                    (true, true) => c[0] += 1,
+                    (true, false) => c[1] += 1,
+                    (false, true) => c[2] += 1,
+                    _ => {}
+                }
+            }
+        }
+        print!("held out {name:12}");
+        for h in 0..HEADS {
+            print!("  {}", figures(HEAD_NAMES[h], counts[h]));
+            for k in 0..3 {
+                total[h][k] += counts[h][k];
+            }
+        }
+        println!();
+    }
+    print!("all held out    ");
+    for h in 0..HEADS {
+        print!("  {}", figures(HEAD_NAMES[h], total[h]));
+    }
+    println!();
+}
+
+fn figures(name: &str, [tp, fp, fn_]: [usize; 3]) -> String {
+    let p = tp as f64 / (tp + fp).max(1) as f64;
+    let r = tp as f64 / (tp + fn_).max(1) as f64;
+    format!("{name} P {p:.2} R {r:.2}")
+}
