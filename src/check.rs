@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use crate::diagnostic::Diagnostic;
 use crate::document::{Block, BlockKind, Document};
 use crate::judge::features::Place;
-use crate::judge::{judge_sentence, Verdict};
+use crate::judge::{self, judge_sentence, Verdict};
 use crate::rules::RuleSet;
 
 /// The customer's message a reply answers, read from `--inbound`, an email or a thread.
@@ -50,7 +50,9 @@ pub struct CheckContext<'a> {
 struct Judged {
     /// The first and last sentence of the writer's own text, as (block address, sentence start).
     ends: Option<[(usize, usize); 2]>,
-    verdicts: HashMap<(usize, usize), Verdict>,
+    /// Words of the writer's own text in each part of the document (one part if it has none).
+    part_words: Option<Vec<usize>>,
+    verdicts: HashMap<(usize, usize), Option<Verdict>>,
 }
 
 impl<'a> CheckContext<'a> {
@@ -63,21 +65,48 @@ impl<'a> CheckContext<'a> {
         }
     }
 
-    /// The sentence model's verdict on `sentence` of `block`, with its place in the reply.
-    pub fn judge(&self, block: &Block, sentence: Range<usize>) -> Verdict {
+    /// The sentence model's verdict on `sentence` of `block`, with its place in the reply; `None`
+    /// where the model does not judge: in a text longer than a reply (see
+    /// [`judge::REPLY_MAX_WORDS`]) and in a sentence that holds code.
+    pub fn judge(&self, block: &Block, sentence: Range<usize>) -> Option<Verdict> {
         let key = (block as *const Block as usize, sentence.start);
         let mut judged = self.judged.borrow_mut();
         if let Some(v) = judged.verdicts.get(&key) {
             return *v;
         }
-        let [first, last] = *judged.ends.get_or_insert_with(|| self.ends());
-        let place = Place {
-            first: key == first,
-            last: key == last,
+        let part_words = judged.part_words.get_or_insert_with(|| self.part_words());
+        let part = self.part_of(block);
+        let v = if part_words[part] > judge::REPLY_MAX_WORDS
+            || holds_code(self.doc, block.to_source(sentence.clone()))
+        {
+            None
+        } else {
+            let [first, last] = *judged.ends.get_or_insert_with(|| self.ends());
+            let place = Place {
+                first: key == first,
+                last: key == last,
+            };
+            Some(judge_sentence(&block.prose[sentence], place))
         };
-        let v = judge_sentence(&block.prose[sentence], place);
         judged.verdicts.insert(key, v);
         v
+    }
+
+    /// The part of the document `block` is in (0 when it has no parts).
+    fn part_of(&self, block: &Block) -> usize {
+        let at = block.map.source_extent().start;
+        let extents = &self.doc.part_extents;
+        extents
+            .partition_point(|e| e.end <= at)
+            .min(extents.len().saturating_sub(1))
+    }
+
+    fn part_words(&self) -> Vec<usize> {
+        let mut words = vec![0; self.doc.part_extents.len().max(1)];
+        for block in self.doc.own_blocks() {
+            words[self.part_of(block)] += block.prose.split_whitespace().count();
+        }
+        words
     }
 
     /// Where the writer's own text starts and ends (headings and quotes aside).
@@ -136,4 +165,18 @@ pub fn check_document(
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.diagnostics.dedup();
     findings
+}
+
+/// Whether the source range `extent` holds a Markdown code span: what the sentence says is in
+/// the code, which prose leaves out.
+fn holds_code(doc: &Document, extent: Range<usize>) -> bool {
+    let Some(markup) = &doc.markup else {
+        return false;
+    };
+    let first = markup
+        .code_spans
+        .partition_point(|c| c.start < extent.start);
+    markup.code_spans[first..]
+        .first()
+        .is_some_and(|c| c.start < extent.end)
 }

@@ -9,12 +9,20 @@
 use std::path::Path;
 
 use candor::judge::model::{sigmoid, LinearModel};
-use candor::judge::train::{examples, read_corpus, train, Example, Settings};
+use candor::judge::train::{examples, read_corpus, train, vocabulary, Example, Settings};
 use candor::judge::HEADS;
 
 const HEAD_NAMES: [&str; HEADS] = ["filler", "self_focus", "salutation", "signoff"];
 
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--judge") {
+        // What the embedded model makes of sentences, with each feature's weight.
+        for text in &args[i + 1..] {
+            explain(text);
+        }
+        return;
+    }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let corpus = match read_corpus(&root.join("data/replies")) {
         Ok(c) => c,
@@ -23,25 +31,25 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let all = examples(&corpus);
+    let bits = vocabulary(&corpus, None);
+    let all = examples(&corpus, &bits);
     println!("{} files, {} sentences", corpus.len(), all.len());
     if std::env::args().any(|a| a == "--heldout") {
-        heldout(
-            &corpus.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(),
-            &all,
-        );
+        heldout(&corpus);
     }
     let refs: Vec<&Example> = all.iter().collect();
     let weights = train(&refs, Settings::default());
     let out = root.join("src/judge/weights/sentences.bin");
-    std::fs::write(&out, LinearModel::store(&weights, HEADS)).expect("write the weights");
+    std::fs::write(&out, LinearModel::store(&weights, HEADS, &bits)).expect("write the weights");
     println!("wrote {}", out.display());
 }
 
 /// Leave one file out: precision and recall per head on the held-out file, at 0.5.
-fn heldout(names: &[String], all: &[Example]) {
+fn heldout(corpus: &[(String, Vec<candor::judge::train::LabelledReply>)]) {
     let mut total = [[0usize; 3]; HEADS];
-    for (f, name) in names.iter().enumerate() {
+    for (f, (name, _)) in corpus.iter().enumerate() {
+        // The held-out file's words are unknown unless the other files hold them.
+        let all = examples(corpus, &vocabulary(corpus, Some(f)));
         let train_set: Vec<&Example> = all.iter().filter(|e| e.file != f).collect();
         let weights = train(&train_set, Settings::default());
         let mut counts = [[0usize; 3]; HEADS];
@@ -82,4 +90,24 @@ fn figures(name: &str, [tp, fp, fn_]: [usize; 3]) -> String {
     let p = tp as f64 / (tp + fp).max(1) as f64;
     let r = tp as f64 / (tp + fn_).max(1) as f64;
     format!("{name} P {p:.2} R {r:.2}")
+}
+
+fn explain(text: &str) {
+    use candor::judge::features::{features, Named, Place};
+    let model = candor::judge::sentence_model();
+    let mut probs = [0f32; HEADS];
+    let _ = model.predict(text, Place::default(), &mut probs);
+    println!("{text}");
+    for h in 0..HEADS {
+        print!("  {} {:.2}", HEAD_NAMES[h], probs[h]);
+    }
+    println!();
+    let mut sink = Named::default();
+    features(text, Place::default(), model.vocabulary(), &mut sink);
+    for (name, slot) in sink.0 {
+        let w: Vec<String> = (0..HEADS)
+            .map(|h| format!("{:+.2}", model.weight(slot, h)))
+            .collect();
+        println!("    {name:30} {}", w.join(" "));
+    }
 }

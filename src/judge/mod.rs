@@ -32,6 +32,11 @@ pub enum Head {
     Signoff = 3,
 }
 
+/// The longest text (in words) the model judges: it was trained on replies, macros and
+/// messages, not on documentation pages, which are left to the phrase catalogues. Each part of
+/// a macro export counts on its own.
+pub const REPLY_MAX_WORDS: usize = 600;
+
 /// How many heads the sentence model has.
 pub const HEADS: usize = 4;
 
@@ -51,6 +56,9 @@ impl Verdict {
     pub fn filler(&self) -> f32 {
         self.0[Head::Filler as usize]
     }
+    /// Zero for a sentence that does not name the organisation (we, our, us, the team...):
+    /// self-focus is the company talking about itself, and "This value is only available on
+    /// Windows" is not that, whatever its words share with policy talk.
     pub fn self_focus(&self) -> f32 {
         self.0[Head::SelfFocus as usize]
     }
@@ -61,10 +69,17 @@ impl Verdict {
     }
 }
 
-/// Judges one sentence.
+/// Judges one sentence. A line without a letter (emoji, numbers, punctuation) is not for the
+/// model: it gets no verdict (all zero).
 pub fn judge_sentence(text: &str, place: Place) -> Verdict {
     let mut out = [0f32; HEADS];
-    sentence_model().predict(text, place, &mut out);
+    if !text.chars().any(char::is_alphabetic) {
+        return Verdict(out);
+    }
+    let summary = sentence_model().predict(text, place, &mut out);
+    if !summary.names_org {
+        out[Head::SelfFocus as usize] = 0.0;
+    }
     Verdict(out)
 }
 

@@ -2,12 +2,13 @@
 //! regression, stored as little-endian `f32` weights, slot by slot, all heads of a slot together
 //! (one cache line per feature).
 //!
-//! File layout: `CNDJ`, then `u32` version, buckets and heads, then `buckets * heads` weights.
+//! File layout: `CNDJ`, then `u32` version, buckets and heads, then `buckets * heads` weights,
+//! then the vocabulary's bit set (see [`Vocabulary`]).
 
-use super::features::{self, Hashed, Named, Place, BUCKETS};
+use super::features::{self, Hashed, Named, Place, Summary, Vocabulary, BUCKETS, VOCABULARY_BITS};
 
 const MAGIC: &[u8; 4] = b"CNDJ";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const HEADER: usize = 16;
 
 /// A linear model: its weights, read in place from the bytes it was stored as.
@@ -25,15 +26,20 @@ impl<'a> LinearModel<'a> {
             return None;
         }
         let (buckets, heads) = (word(8) as usize, word(12) as usize);
-        if buckets != BUCKETS || heads == 0 || bytes.len() != HEADER + buckets * heads * 4 {
+        if buckets != BUCKETS
+            || heads == 0
+            || bytes.len() != HEADER + buckets * heads * 4 + VOCABULARY_BITS / 8
+        {
             return None;
         }
         Some(LinearModel { bytes, heads })
     }
 
-    /// Stores weights (`BUCKETS * heads`, slot-major) in the layout [`LinearModel::load`] reads.
-    pub fn store(weights: &[f32], heads: usize) -> Vec<u8> {
+    /// Stores weights (`BUCKETS * heads`, slot-major) and the vocabulary's bits in the layout
+    /// [`LinearModel::load`] reads.
+    pub fn store(weights: &[f32], heads: usize, vocabulary: &[u8]) -> Vec<u8> {
         assert_eq!(weights.len(), BUCKETS * heads);
+        assert_eq!(vocabulary.len(), VOCABULARY_BITS / 8);
         let mut out = Vec::with_capacity(HEADER + weights.len() * 4);
         out.extend_from_slice(MAGIC);
         for n in [VERSION, BUCKETS as u32, heads as u32] {
@@ -42,7 +48,16 @@ impl<'a> LinearModel<'a> {
         for w in weights {
             out.extend_from_slice(&w.to_le_bytes());
         }
+        out.extend_from_slice(vocabulary);
         out
+    }
+
+    /// The words the model was trained on.
+    pub fn vocabulary(&self) -> Vocabulary<'a> {
+        let start = HEADER + BUCKETS * self.heads * 4;
+        Vocabulary {
+            bits: &self.bytes[start..],
+        }
     }
 
     pub fn heads(&self) -> usize {
@@ -66,20 +81,21 @@ impl<'a> LinearModel<'a> {
         }
     }
 
-    /// Each head's probability for a sentence.
-    pub fn predict(&self, text: &str, place: Place, out: &mut [f32]) {
+    /// Each head's probability for a sentence, and what its features say besides.
+    pub fn predict(&self, text: &str, place: Place, out: &mut [f32]) -> Summary {
         let mut sink = Hashed::default();
-        features::features(text, place, &mut sink);
+        let summary = features::features(text, place, self.vocabulary(), &mut sink);
         dedup(&mut sink.0);
         self.logits(&sink.0, out);
         out.iter_mut().for_each(|o| *o = sigmoid(*o));
+        summary
     }
 
     /// The features that push `head` up the most for this sentence, strongest first: the
     /// model's reasons, in words.
     pub fn cues(&self, text: &str, place: Place, head: usize, n: usize) -> Vec<String> {
         let mut sink = Named::default();
-        features::features(text, place, &mut sink);
+        features::features(text, place, self.vocabulary(), &mut sink);
         let mut seen = std::collections::HashSet::new();
         let mut scored: Vec<(f32, String)> = sink
             .0
@@ -118,8 +134,10 @@ fn readable(name: &str) -> Option<String> {
                 "NAME" => "a name",
                 "<num>" => "a number",
                 "<sym>" => "an emoji",
+                "<rare>" => "",
                 w => w,
             })
+            .filter(|w| !w.is_empty())
             .collect::<Vec<_>>()
             .join(" ")
     };

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::features::{self, Hashed, Place, BUCKETS};
+use super::features::{self, Hashed, Place, Tokens, Vocabulary, BUCKETS, VOCABULARY_BITS};
 use super::model::{dedup, sigmoid};
 use super::HEADS;
 
@@ -74,8 +74,35 @@ pub fn read_corpus(dir: &Path) -> Result<Vec<(String, Vec<LabelledReply>)>, Stri
     Ok(out)
 }
 
-/// The examples of a corpus, in corpus order.
-pub fn examples(corpus: &[(String, Vec<LabelledReply>)]) -> Vec<Example> {
+/// How often a word must occur in the corpus to be known (to have weights of its own).
+const KNOWN_FROM: u32 = 2;
+
+/// The vocabulary of a corpus (its files but `leave_out`): the bit set of words it holds at
+/// least [`KNOWN_FROM`] times.
+pub fn vocabulary(corpus: &[(String, Vec<LabelledReply>)], leave_out: Option<usize>) -> Vec<u8> {
+    let mut counts: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
+    for (f, (_, replies)) in corpus.iter().enumerate() {
+        if Some(f) == leave_out {
+            continue;
+        }
+        for s in replies.iter().flat_map(|r| &r.sentences) {
+            for h in Tokens::new(&s.text).word_hashes() {
+                *counts.entry(h).or_default() += 1;
+            }
+        }
+    }
+    let mut bits = vec![0u8; VOCABULARY_BITS / 8];
+    for (h, n) in counts {
+        if n >= KNOWN_FROM {
+            Vocabulary::learn(&mut bits, h);
+        }
+    }
+    bits
+}
+
+/// The examples of a corpus, in corpus order, as the vocabulary `bits` sees them.
+pub fn examples(corpus: &[(String, Vec<LabelledReply>)], bits: &[u8]) -> Vec<Example> {
+    let vocabulary = Vocabulary { bits };
     let mut out = Vec::new();
     for (file, (_, replies)) in corpus.iter().enumerate() {
         for reply in replies {
@@ -86,7 +113,7 @@ pub fn examples(corpus: &[(String, Vec<LabelledReply>)]) -> Vec<Example> {
                     last: i + 1 == n,
                 };
                 let mut sink = Hashed::default();
-                features::features(&s.text, place, &mut sink);
+                features::features(&s.text, place, vocabulary, &mut sink);
                 dedup(&mut sink.0);
                 out.push(Example {
                     slots: sink.0,
@@ -116,9 +143,9 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            epochs: 12,
+            epochs: 8,
             rate: 0.2,
-            l2: 1e-4,
+            l2: 1e-3,
             seed: 0x5eed_cad0,
         }
     }

@@ -362,21 +362,7 @@ impl Rule for Filler {
                 return;
             };
             for verdict in verdicts {
-                let hits = || verdict.hits.iter().map(|h| self.catalogue.entry(h.entry));
-                // In a table an emoji is a value (":heavy_check_mark:" under "supported").
-                if block.kind == BlockKind::TableCell && hits().all(|e| e.nonword) {
-                    continue;
-                }
-                let own_line = stands_on_own_line(&block.prose, verdict.sentence.clone());
-                if verdict.only_filler && hits().any(|e| e.own_line) && !own_line {
-                    continue;
-                }
-                if verdict.only_filler
-                    && !self.salutations
-                    && own_line
-                    && hits().all(|e| e.salutation)
-                    && !block.prose[verdict.sentence.clone()].ends_with(['!', '.'])
-                {
+                if verdict.only_filler && !self.whole_sentence(block, &verdict) {
                     continue;
                 }
                 if verdict.only_filler {
@@ -419,6 +405,28 @@ impl Rule for Filler {
 }
 
 impl Filler {
+    /// Whether a sentence the catalogue finds to be nothing but phrases is reported whole: not an
+    /// emoji as a table's value, not an `own_line` phrase inside a line, not a letter's
+    /// salutation (unless `salutations: true`).
+    fn whole_sentence(&self, block: &Block, verdict: &SentenceVerdict) -> bool {
+        if !verdict.only_filler {
+            return false;
+        }
+        let mut hits = verdict.hits.iter().map(|h| self.catalogue.entry(h.entry));
+        // In a table an emoji is a value (":heavy_check_mark:" under "supported").
+        if block.kind == BlockKind::TableCell && hits.clone().all(|e| e.nonword) {
+            return false;
+        }
+        let own_line = stands_on_own_line(&block.prose, verdict.sentence.clone());
+        if hits.clone().any(|e| e.own_line) && !own_line {
+            return false;
+        }
+        !(!self.salutations
+            && own_line
+            && hits.all(|e| e.salutation)
+            && !block.prose[verdict.sentence.clone()].ends_with(['!', '.']))
+    }
+
     /// The model judges every sentence; the catalogue's hits in a sentence judged filler give the
     /// advice. Salutations and sign-offs are the format's conventions and are left alone.
     fn check_with_model(&self, cx: &CheckContext<'_>, threshold: f32, out: &mut Findings) {
@@ -439,9 +447,10 @@ impl Filler {
                 let listed = verdicts.iter().find(|v| v.sentence == *sentence);
                 // A sentence made of nothing but catalogued phrases is filler whatever the model
                 // says; otherwise the model decides.
-                let only_phrases = listed.is_some_and(|v| v.only_filler);
-                if (verdict.filler() < threshold && !only_phrases)
-                    || (verdict.is_letter_convention() && !self.salutations)
+                let only_phrases = listed.is_some_and(|v| self.whole_sentence(block, v));
+                let probability = verdict.map_or(0.0, |v| v.filler());
+                if (probability < threshold && !only_phrases)
+                    || (verdict.is_some_and(|v| v.is_letter_convention()) && !self.salutations)
                 {
                     continue;
                 }
@@ -466,10 +475,7 @@ impl Filler {
                     self.meta.format(&[text, &advice]),
                 );
                 // Less sure without a catalogue phrase: a suggestion, not a warning.
-                if hit.is_none()
-                    && verdict.filler() < CONFIDENT
-                    && d.severity > Severity::Suggestion
-                {
+                if hit.is_none() && probability < CONFIDENT && d.severity > Severity::Suggestion {
                     d.severity = Severity::Suggestion;
                 }
                 out.push(d);

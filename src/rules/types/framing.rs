@@ -380,14 +380,16 @@ impl Rule for Framing {
                 let cue = which.as_ref().and_then(|w| w.first(text));
                 let why = match (cue, self.model) {
                     (Some(cue), _) => {
-                        if self.model.is_some() && cx.judge(block, s.clone()).is_letter_convention()
-                        {
+                        let verdict = self.model.and_then(|_| cx.judge(block, s.clone()));
+                        if verdict.is_some_and(|v| v.is_letter_convention()) {
                             continue;
                         }
                         self.why[cue].clone()
                     }
                     (None, Some(threshold)) => {
-                        let verdict = cx.judge(block, s.clone());
+                        let Some(verdict) = cx.judge(block, s.clone()) else {
+                            continue;
+                        };
                         if verdict.self_focus() < threshold || verdict.is_letter_convention() {
                             continue;
                         }
