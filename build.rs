@@ -15,6 +15,7 @@ mod gate_pattern;
 mod question_patterns;
 
 fn main() {
+    embeddings();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
     println!("cargo:rerun-if-changed={}", root.display());
     println!("cargo:rerun-if-changed=src/rules/literals.rs");
@@ -330,4 +331,69 @@ fn token_literal_table(rules: &[(Vec<String>, bool, bool)]) -> String {
     }
     out.push_str("];\n");
     out
+}
+
+/// The vendored static embeddings (models/potion-base-2M) in the form `src/judge/embed.rs` reads
+/// in place: the word-piece vocabulary sorted by text (count, then offsets, ids and the text),
+/// and each piece's vector quantised to `i8` with its scale (`f32`), so the binary carries 2 MB
+/// instead of 7.6 and nothing is parsed at run time.
+fn embeddings() {
+    let dir = Path::new("models/potion-base-2M");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let tokenizer: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("tokenizer.json")).unwrap()).unwrap();
+    let vocab = tokenizer["model"]["vocab"].as_object().unwrap();
+    let mut pieces: Vec<(&str, u32)> = vocab
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_u64().unwrap() as u32))
+        .collect();
+    pieces.sort();
+    let mut out = Vec::new();
+    out.extend_from_slice(&(pieces.len() as u32).to_le_bytes());
+    let mut at = 0u32;
+    for (text, _) in &pieces {
+        out.extend_from_slice(&at.to_le_bytes());
+        at += text.len() as u32;
+    }
+    out.extend_from_slice(&at.to_le_bytes());
+    for (_, id) in &pieces {
+        out.extend_from_slice(&id.to_le_bytes());
+    }
+    for (text, _) in &pieces {
+        out.extend_from_slice(text.as_bytes());
+    }
+    let model = fs::read(dir.join("model.safetensors")).unwrap();
+    let header_len = u64::from_le_bytes(model[..8].try_into().unwrap()) as usize;
+    let header: serde_json::Value = serde_json::from_slice(&model[8..8 + header_len]).unwrap();
+    let shape = &header["embeddings"]["shape"];
+    let (rows, dims) = (
+        shape[0].as_u64().unwrap() as usize,
+        shape[1].as_u64().unwrap() as usize,
+    );
+    assert_eq!(header["embeddings"]["dtype"], "F32");
+    let data = &model[8 + header_len..];
+    let mut vectors = Vec::with_capacity(rows * (dims + 4) + 8);
+    vectors.extend_from_slice(&(rows as u32).to_le_bytes());
+    vectors.extend_from_slice(&(dims as u32).to_le_bytes());
+    for r in 0..rows {
+        let row: Vec<f32> = (0..dims)
+            .map(|d| {
+                let at = (r * dims + d) * 4;
+                f32::from_le_bytes(data[at..at + 4].try_into().unwrap())
+            })
+            .collect();
+        let scale = row.iter().fold(0f32, |m, x| m.max(x.abs())) / 127.0;
+        vectors.extend_from_slice(&scale.to_le_bytes());
+        for x in row {
+            let q = if scale > 0.0 {
+                (x / scale).round()
+            } else {
+                0.0
+            };
+            vectors.push(q as i8 as u8);
+        }
+    }
+    let out_dir = env::var("OUT_DIR").unwrap();
+    fs::write(Path::new(&out_dir).join("potion_vocab.bin"), out).unwrap();
+    fs::write(Path::new(&out_dir).join("potion_vectors.bin"), vectors).unwrap();
 }

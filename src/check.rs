@@ -31,6 +31,9 @@ pub struct Question {
     pub addressed: bool,
     /// Byte range (in the reply) of the part that answers it.
     pub answer: Option<Range<usize>>,
+    /// Byte range (in the reply) of the sentence closest to answering it, answered or not: where
+    /// an answer would go, or what fell short.
+    pub nearest: Option<Range<usize>>,
     /// How strongly the best reply passage engages the question (0 to 1).
     pub score: f64,
 }

@@ -9,7 +9,10 @@
 use std::path::Path;
 
 use candor::judge::model::{sigmoid, LinearModel};
-use candor::judge::train::{examples, read_corpus, train, vocabulary, Example, Settings};
+use candor::judge::train::{
+    answer_rows, examples, read_corpus, train, train_answers, vocabulary, Example, QuestionRows,
+    Settings,
+};
 use candor::judge::HEADS;
 
 const HEAD_NAMES: [&str; HEADS] = ["filler", "self_focus", "salutation", "signoff"];
@@ -42,6 +45,63 @@ fn main() {
     let out = root.join("src/judge/weights/sentences.bin");
     std::fs::write(&out, LinearModel::store(&weights, HEADS, &bits)).expect("write the weights");
     println!("wrote {}", out.display());
+
+    let questions = match answer_rows(&root.join("data/questions")) {
+        Ok(q) => q,
+        Err(e) => {
+            eprintln!("train: {e}");
+            std::process::exit(2);
+        }
+    };
+    println!(
+        "{} questions found and labelled, {} pairs of question and reply sentence",
+        questions.len(),
+        questions.iter().map(|q| q.sentences.len()).sum::<usize>()
+    );
+    if std::env::args().any(|a| a == "--heldout") {
+        answers_heldout(&questions);
+    }
+    let model = train_answers(&questions.iter().collect::<Vec<_>>());
+    let out = root.join("src/judge/weights/answers.bin");
+    std::fs::write(&out, model.store()).expect("write the weights");
+    println!("wrote {}", out.display());
+}
+
+/// Leave one file out for the answer model: precision and recall of "ignored" on the held-out
+/// file's questions.
+fn answers_heldout(questions: &[QuestionRows]) {
+    let files = questions.iter().map(|q| q.file).max().map_or(0, |m| m + 1);
+    let mut total = [0usize; 3];
+    for f in 0..files {
+        let model = train_answers(&questions.iter().filter(|q| q.file != f).collect::<Vec<_>>());
+        let threshold: f64 = std::env::var("ANSWERED")
+            .ok()
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(candor::questions::answer::ANSWERED);
+        let mut counts = [0usize; 3];
+        for q in questions.iter().filter(|q| q.file == f) {
+            let best = q
+                .sentences
+                .iter()
+                .map(|(x, _)| model.probability(x))
+                .fold(0f32, f32::max);
+            let ignored = f64::from(best) < threshold;
+            match (ignored, !q.answered) {
+                (true, true) => counts[0] += 1,
+                (true, false) => counts[1] += 1,
+                (false, true) => counts[2] += 1,
+                _ => {}
+            }
+        }
+        println!(
+            "questions file {f} held out: {}",
+            figures("ignored", counts)
+        );
+        for k in 0..3 {
+            total[k] += counts[k];
+        }
+    }
+    println!("questions all held out: {}", figures("ignored", total));
 }
 
 /// Leave one file out: precision and recall per head on the held-out file, at 0.5.

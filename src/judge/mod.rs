@@ -15,6 +15,8 @@
 //! assert!(v.filler() < 0.5);
 //! ```
 
+pub mod answers;
+pub mod embed;
 pub mod features;
 pub mod model;
 pub mod normalize;

@@ -9,9 +9,11 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use super::answers::{self, AnswerModel, FEATURES};
 use super::features::{self, Hashed, Place, Tokens, Vocabulary, BUCKETS, VOCABULARY_BITS};
 use super::model::{dedup, sigmoid};
 use super::HEADS;
+use crate::document::{Document, Format};
 
 /// One labelled sentence of a reply.
 #[derive(Debug, Clone, Deserialize)]
@@ -185,4 +187,102 @@ fn shuffle(order: &mut [usize], rng: &mut u64) {
         let j = (*rng % (i as u64 + 1)) as usize;
         order.swap(i, j);
     }
+}
+
+/// One labelled question of `data/questions/`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LabelledQuestion {
+    pub text: String,
+    pub kind: String,
+    pub answer: Option<String>,
+}
+
+/// One customer message with its reply and labelled questions.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LabelledPair {
+    pub id: String,
+    pub inbound: String,
+    pub reply: String,
+    pub questions: Vec<LabelledQuestion>,
+}
+
+/// The questions Candor finds in one pair that a label speaks for: their features against each
+/// reply sentence, which sentence (if any) answers, and whether a reader found it answered.
+#[derive(Debug, Clone)]
+pub struct QuestionRows {
+    pub file: usize,
+    pub sentences: Vec<([f32; FEATURES], bool)>,
+    pub answered: bool,
+}
+
+/// Reads every `*.jsonl` of `dir` (in name order) and turns each labelled question that Candor
+/// also finds into rows. Rhetorical questions and questions Candor does not find are left out.
+pub fn answer_rows(dir: &Path) -> Result<Vec<QuestionRows>, String> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for (file, path) in files.iter().enumerate() {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        for (i, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            let pair: LabelledPair = serde_json::from_str(line)
+                .map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))?;
+            let reply = Document::parse(pair.reply.clone(), Format::Text);
+            let message = Document::parse(pair.inbound.clone(), Format::Text);
+            for (span, sentences) in crate::questions::training_rows(&reply, &message) {
+                let Some(label) = pair.questions.iter().find(|q| {
+                    find_range(&pair.inbound, &q.text)
+                        .is_some_and(|r| r.start < span.end && span.start < r.end)
+                }) else {
+                    continue;
+                };
+                if label.kind == "rhetorical" {
+                    continue;
+                }
+                let answer = label
+                    .answer
+                    .as_deref()
+                    .and_then(|a| find_range(&pair.reply, a));
+                out.push(QuestionRows {
+                    file,
+                    answered: answer.is_some(),
+                    sentences: sentences
+                        .into_iter()
+                        .filter_map(|(range, f)| {
+                            let is_answer = answer
+                                .as_ref()
+                                .is_some_and(|a| a.start < range.end && range.start < a.end);
+                            Some((f?, is_answer))
+                        })
+                        .collect(),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn find_range(haystack: &str, needle: &str) -> Option<std::ops::Range<usize>> {
+    haystack.find(needle).map(|at| at..at + needle.len())
+}
+
+/// The answer model's settings: what the embedded model was trained with.
+pub const ANSWER_ITERATIONS: usize = 3000;
+pub const ANSWER_RATE: f32 = 0.5;
+pub const ANSWER_L2: f32 = 1e-3;
+
+/// Trains the answer model on the rows of `questions`.
+pub fn train_answers(questions: &[&QuestionRows]) -> AnswerModel {
+    let rows: Vec<([f32; FEATURES], bool)> = questions
+        .iter()
+        .flat_map(|q| q.sentences.iter().copied())
+        .collect();
+    answers::train(&rows, ANSWER_ITERATIONS, ANSWER_RATE, ANSWER_L2)
 }

@@ -24,9 +24,10 @@ use super::patterns;
 use crate::rules::prebuilt::BuiltInRegex;
 
 use super::terms::terms;
+use crate::judge::answers::{self, Feature, FEATURES};
+use crate::judge::embed::{cosine, embed, DIMS};
 
-/// Score from which a question counts as answered: one shared key term in a sentence that is
-/// more than a contact request, or the right form of answer ("Yes, …", a date for "when").
+/// The answer model's probability from which a question counts as answered.
 pub const ANSWERED: f64 = 0.4;
 
 /// What a question asks for.
@@ -181,6 +182,10 @@ pub struct ReplySentence {
     forms: Forms,
     /// Letters and digits only, lower-cased: to tell a reply quoting the question back.
     echo_key: OnceCell<String>,
+    /// Its meaning, as a static-embedding vector.
+    vector: OnceCell<[f32; DIMS]>,
+    /// The sentence model's filler probability.
+    filler: OnceCell<f32>,
 }
 
 /// The answer forms of one reply sentence, each decided when first asked for.
@@ -224,7 +229,21 @@ impl ReplySentence {
             offer: OnceCell::new(),
             forms: Forms::default(),
             echo_key: OnceCell::new(),
+            vector: OnceCell::new(),
+            filler: OnceCell::new(),
         }
+    }
+
+    /// The sentence model's probability that the sentence is canned filler.
+    fn filler(&self) -> f32 {
+        *self
+            .filler
+            .get_or_init(|| crate::judge::judge_sentence(self.text(), Default::default()).filler())
+    }
+
+    /// The sentence's embedding vector, computed once for all questions.
+    fn vector(&self) -> &[f32; DIMS] {
+        self.vector.get_or_init(|| embed(self.text()))
     }
 
     /// The sentence without a trailing sign-off.
@@ -522,127 +541,206 @@ fn focus_terms(question: &str) -> Vec<String> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict {
     pub addressed: bool,
-    /// Index of the reply sentence that engages the question best.
+    /// Index of the reply sentence that answers the question.
     pub best: Option<usize>,
+    /// Index of the reply sentence that comes closest, answering or not.
+    pub nearest: Option<usize>,
     pub score: f64,
 }
 
-/// Scores every reply sentence against the question and keeps the best.
+/// What one reply sentence is to one question, as the answer model reads it (see
+/// [`crate::judge::answers`]): topic (shared key terms, context terms, the question's names,
+/// meaning by embeddings), form (the kind of answer the question calls for), and what kind of
+/// sentence it is (an offer, sympathy, a contact request, a question asked back).
+pub fn features(
+    q: &QuestionTerms<'_>,
+    question_vector: &[f32; DIMS],
+    s: &ReplySentence,
+    scope: &Scope<'_>,
+) -> [f32; FEATURES] {
+    let m_own: f64 = q
+        .own
+        .iter()
+        .filter(|(t, _)| s.has_term(t))
+        .map(|(_, w)| w)
+        .sum();
+    let m_ctx: f64 = if scope.context.is_empty() {
+        0.0
+    } else {
+        s.terms()
+            .iter()
+            .filter_map(|t| scope.context.get(t.as_str()))
+            .sum()
+    };
+    let form = cue(q.asks, s);
+    let focus_named = q.focus.iter().any(|t| s.has_term(t));
+    let cos = cosine(question_vector, s.vector());
+    let mut f = [0f32; FEATURES];
+    let mut set = |i: Feature, v: f64| f[i as usize] = v as f32;
+    set(Feature::Bias, 1.0);
+    set(Feature::OwnTerms, m_own.min(1.0));
+    set(Feature::MoreOwnTerms, (m_own - 1.0).clamp(0.0, 2.0));
+    set(Feature::ContextTerms, m_ctx.min(1.0));
+    set(Feature::FocusNamed, f64::from(focus_named));
+    set(
+        Feature::FocusMissed,
+        f64::from(!q.focus.is_empty() && !focus_named),
+    );
+    set(Feature::Cosine, f64::from(cos));
+    set(
+        Feature::CosineOnTopic,
+        f64::from(cos) * f64::from(m_own > 0.0),
+    );
+    set(
+        Feature::ClosestInMeaning,
+        f64::from(cos >= scope.best_cosine),
+    );
+    set(Feature::CosineAboveMean, f64::from(cos - scope.mean_cosine));
+    set(Feature::Filler, f64::from(s.filler()));
+    set(Feature::Offer, f64::from(s.offer()));
+    set(Feature::Generic, f64::from(s.generic()));
+    set(Feature::Sympathy, f64::from(s.sympathy()));
+    set(Feature::Probes, f64::from(s.probes()));
+    set(
+        Feature::ContactPointer,
+        f64::from(scope.asks_contact && s.pointer()),
+    );
+    set(Feature::Redirect, f64::from(s.redirect()));
+    set(Feature::NoInfo, f64::from(s.no_info()));
+    set(Feature::Direct, f64::from(matches!(form, Cue::Direct)));
+    set(
+        Feature::DirectOnTopic,
+        f64::from(matches!(form, Cue::Direct) && (m_own > 0.0 || cos > 0.5)),
+    );
+    set(
+        Feature::FormOnTopic,
+        f64::from(matches!(form, Cue::Form) && m_own > 0.0),
+    );
+    set(Feature::Form, f64::from(matches!(form, Cue::Form)));
+    set(Feature::Alone, f64::from(scope.alone));
+    set(Feature::Vague, f64::from(scope.vague));
+    set(Feature::Blank, f64::from(scope.blank));
+    set(Feature::OptionsUnmet, f64::from(scope.options_unmet));
+    set(
+        Feature::NeedsForm,
+        f64::from(matches!(q.asks, Asks::When | Asks::HowMuch) && matches!(form, Cue::None)),
+    );
+    let kind = match q.asks {
+        Asks::YesNo => Feature::AsksYesNo,
+        Asks::When => Feature::AsksWhen,
+        Asks::HowMuch => Feature::AsksHowMuch,
+        Asks::Which => Feature::AsksWhich,
+        Asks::How => Feature::AsksHow,
+        Asks::Why => Feature::AsksWhy,
+        Asks::Other => Feature::AsksOther,
+    };
+    set(kind, 1.0);
+    f
+}
+
+/// What is the same for every reply sentence scored against one question.
+pub struct Scope<'a> {
+    /// The message's terms that count as this question's context, with their weights.
+    context: foldhash::HashMap<&'a str, f64>,
+    asks_contact: bool,
+    alone: bool,
+    /// The question has no topic of its own ("Can you help?").
+    vague: bool,
+    /// Nothing at all to match, in the question or around it.
+    blank: bool,
+    /// A comparison whose two sides the reply does not both name.
+    options_unmet: bool,
+    /// The highest and the mean cosine of the question with the reply's sentences.
+    best_cosine: f32,
+    mean_cosine: f32,
+}
+
+impl<'a> Scope<'a> {
+    pub fn new(
+        q: &'a QuestionTerms<'_>,
+        question: &str,
+        question_vector: &[f32; DIMS],
+        reply: &[ReplySentence],
+        alone: bool,
+    ) -> Self {
+        let own_total: f64 = q.own.iter().map(|(_, w)| w).sum();
+        let cosines = reply.iter().map(|s| cosine(question_vector, s.vector()));
+        let (best_cosine, sum) = cosines.fold((f32::MIN, 0f32), |(b, t), c| (b.max(c), t + c));
+        let named = |t: &String| reply.iter().any(|s| s.has_term(t));
+        Scope {
+            context: q
+                .message
+                .count
+                .keys()
+                .filter_map(|t| Some((t.as_str(), q.context_weight(t)?)))
+                .collect(),
+            asks_contact: matches!(q.asks, Asks::How | Asks::Other)
+                && ASKS_CONTACT.is_match(question),
+            alone,
+            vague: own_total < 1.0,
+            blank: q.own.is_empty() && !q.has_context(),
+            options_unmet: q
+                .options
+                .as_ref()
+                .is_some_and(|(a, b)| !(named(a) && named(b))),
+            best_cosine,
+            mean_cosine: sum / reply.len().max(1) as f32,
+        }
+    }
+}
+
+/// Every reply sentence's features for one question; `None` for a sentence that quotes the
+/// question back (not an answer to it).
+pub fn features_of_reply(
+    q: &QuestionTerms<'_>,
+    question: &str,
+    reply: &[ReplySentence],
+    alone: bool,
+) -> Vec<Option<[f32; FEATURES]>> {
+    let vector = embed(question);
+    let scope = Scope::new(q, question, &vector, reply, alone);
+    let question_key = echo_key(question);
+    // Built once: the question is looked for in every reply sentence.
+    let echo_finder = (question_key.len() > 20).then(|| Finder::new(question_key.as_bytes()));
+    reply
+        .iter()
+        .map(|s| {
+            if !question_key.is_empty() && s.echoes(&question_key, echo_finder.as_ref()) {
+                return None;
+            }
+            Some(features(q, &vector, s, &scope))
+        })
+        .collect()
+}
+
+/// Scores every reply sentence against the question with the answer model and keeps the best.
 ///
-/// `alone` says the question is the only one in the message: then a reply sentence of the
-/// right form (steps for "how", a cause for "why") answers it even in other words.
+/// `alone` says the question is the only one in the message.
 pub fn assess(
     q: &QuestionTerms<'_>,
     question: &str,
     reply: &[ReplySentence],
     alone: bool,
 ) -> Verdict {
-    let own_total: f64 = q.own.iter().map(|(_, w)| w).sum();
-    // A question with no topic of its own ("Can you help?") takes it from the message.
-    let vague = own_total < 1.0;
-    let ctx_factor = if vague { 0.45 } else { 0.2 };
-    let blank = q.own.is_empty() && !q.has_context();
-    let question_key = echo_key(question);
-    // Built once: the question is looked for in every reply sentence.
-    let echo_finder = (question_key.len() > 20).then(|| Finder::new(question_key.as_bytes()));
-    let asks_contact = matches!(q.asks, Asks::How | Asks::Other) && ASKS_CONTACT.is_match(question);
-    // The message's terms that count as this question's context, with their weights.
-    let context: foldhash::HashMap<&str, f64> = q
-        .message
-        .count
-        .keys()
-        .filter_map(|t| Some((t.as_str(), q.context_weight(t)?)))
-        .collect();
-    let mut best: Option<(usize, f64)> = None;
-    for (i, s) in reply.iter().enumerate() {
-        // Nothing can beat a full score (ties keep the first), and only a comparison needs to
-        // see every sentence: the rest of the reply need not be read.
-        if q.options.is_none() && best.is_some_and(|(_, b)| b >= 1.0) {
-            break;
-        }
-        // The reply quoting the question back is not an answer to it.
-        if !question_key.is_empty() && s.echoes(&question_key, echo_finder.as_ref()) {
-            continue;
-        }
-        let m_own: f64 = q
-            .own
-            .iter()
-            .filter(|(t, _)| s.has_term(t))
-            .map(|(_, w)| w)
-            .sum();
-        let m_ctx: f64 = if context.is_empty() {
-            0.0
-        } else {
-            s.terms()
-                .iter()
-                .filter_map(|t| context.get(t.as_str()))
-                .sum()
-        };
-        // The first shared term says the sentence is on topic; more make it surer.
-        let mut overlap = 0.45 * m_own.min(1.0)
-            + 0.3 * (m_own - 1.0).max(0.0)
-            + ctx_factor * (m_ctx.min(1.0) + 0.25 * (m_ctx - 1.0).max(0.0));
-        // Only weighing a shared term needs to know what kind of sentence it is.
-        if overlap > 0.0 {
-            if s.offer() {
-                overlap *= 0.2;
-            } else if (s.generic() && !vague) || s.sympathy() {
-                overlap *= 0.5;
-            }
-            if !q.focus.is_empty() && !q.focus.iter().any(|t| s.has_term(t)) {
-                overlap = overlap.min(ANSWERED - 0.1);
-            }
-        }
-        let mut score = overlap;
-        let engaged = overlap > 0.0 || vague || alone;
-        let form = cue(q.asks, s);
-        // "When" wants a time and "how much" a number: being on topic is not enough.
-        if matches!(q.asks, Asks::When | Asks::HowMuch) && matches!(form, Cue::None) {
-            score = score.min(ANSWERED - 0.05);
-        }
-        match form {
-            Cue::Direct => score += 0.5,
-            Cue::Form if engaged && !s.generic() => score += 0.5,
-            Cue::Form if !s.generic() => score += 0.2,
-            _ => {}
-        }
-        if s.probes() {
-            score += 0.5;
-        }
-        // Nothing to match ("Like, any?"): any reply that says something engages it.
-        if blank && !s.generic() && !s.sympathy() {
-            score = score.max(ANSWERED);
-        }
-        if asks_contact && s.pointer() {
-            score += 0.5;
-        }
-        if (alone || vague) && s.redirect() {
-            score += 0.5;
-        }
-        if s.no_info() {
-            score += 0.5;
-        }
-        let score: f64 = score.min(1.0);
-        if best.is_none_or(|(_, b)| score > b) {
-            best = Some((i, score));
+    let model = answers::model();
+    let mut best: Option<(usize, f32)> = None;
+    for (i, f) in features_of_reply(q, question, reply, alone)
+        .into_iter()
+        .enumerate()
+    {
+        let Some(f) = f else { continue };
+        let p = model.probability(&f);
+        if best.is_none_or(|(_, b)| p > b) {
+            best = Some((i, p));
         }
     }
-    let (best, mut score) = match best {
-        Some((i, s)) => (Some(i), s),
-        None => (None, 0.0),
-    };
-    // A comparison is answered only by a reply that names both sides.
-    if let Some((a, b)) = &q.options {
-        let named = |t: &String| reply.iter().any(|s| s.has_term(t));
-        if !(named(a) && named(b)) {
-            score = score.min(ANSWERED - 0.05);
-        }
-    }
-    let addressed = score >= ANSWERED;
+    let (best, score) = best.map_or((None, 0.0), |(i, p)| (Some(i), p));
+    let addressed = f64::from(score) >= ANSWERED;
     Verdict {
         addressed,
         best: best.filter(|_| addressed),
-        score: (score * 100.0).round() / 100.0,
+        nearest: best,
+        score: (f64::from(score) * 100.0).round() / 100.0,
     }
 }
 

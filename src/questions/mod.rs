@@ -19,7 +19,8 @@ use std::sync::Arc;
 use crate::check::{Inbound, Question};
 use crate::document::{Block, Document};
 
-use answer::{assess, MessageTerms, QuestionTerms, ReplySentence};
+use crate::judge::answers::FEATURES;
+use answer::{assess, features_of_reply, MessageTerms, QuestionTerms, ReplySentence};
 
 /// Every question of the customer's message, with what the reply does about it, in message
 /// order.
@@ -77,6 +78,37 @@ fn collect<'r>(
     reply: impl FnOnce() -> &'r [ReplySentence],
     out: &mut Vec<Question>,
 ) {
+    let mut reply = Some(reply);
+    let mut sentences: &[ReplySentence] = &[];
+    each_question(blocks, |block, found, asked, q, alone| {
+        if let Some(get) = reply.take() {
+            sentences = get();
+        }
+        let text = &block.prose[found.clone()];
+        let mut verdict = assess(q, asked, sentences, alone);
+        if !answer::is_english(text) {
+            // Not judged: no finding for what Candor cannot read.
+            verdict.addressed = true;
+        }
+        out.push(Question {
+            path: path.clone(),
+            span: block.to_source(found.clone()),
+            text: text.to_string(),
+            addressed: verdict.addressed,
+            answer: verdict.best.map(|i| sentences[i].span.clone()),
+            nearest: verdict.nearest.map(|i| sentences[i].span.clone()),
+            score: verdict.score,
+        });
+    });
+}
+
+/// Calls `each` for every question found in `blocks`, in order, with its block, its range in
+/// the block's prose, the question as judged (an elliptical question joined to the one before),
+/// its terms and whether it is the message's only question.
+fn each_question(
+    blocks: &[&Block],
+    mut each: impl FnMut(&Block, &Range<usize>, &str, &QuestionTerms<'_>, bool),
+) {
     let found: Vec<(usize, detect::Found)> = blocks
         .iter()
         .enumerate()
@@ -85,7 +117,6 @@ fn collect<'r>(
     if found.is_empty() {
         return;
     }
-    let reply = reply();
     // Every sentence of the message, as (block, range), with its key terms gathered once.
     let places: Vec<(usize, Range<usize>)> = blocks
         .iter()
@@ -96,37 +127,48 @@ fn collect<'r>(
     let alone = found.len() == 1;
     let mut previous: Option<&str> = None;
     for (at, found) in found {
-        {
-            let block = blocks[at];
-            let text = &block.prose[found.prose.clone()];
-            // "Under setup or help?" is judged with the question it continues.
-            let asked = match previous {
-                Some(before) if detect::is_elliptical(text) => format!("{before} {text}"),
-                _ => text.to_string(),
-            };
-            previous = Some(text);
-            let own: Vec<usize> = places
-                .iter()
-                .enumerate()
-                .filter(|(_, (i, r))| {
-                    *i == at && r.start < found.prose.end && found.prose.start < r.end
-                })
-                .map(|(n, _)| n)
-                .collect();
-            let q = QuestionTerms::in_message(&asked, &message, own);
-            let mut verdict = assess(&q, &asked, reply, alone);
-            if !answer::is_english(text) {
-                // Not judged: no finding for what Candor cannot read.
-                verdict.addressed = true;
-            }
-            out.push(Question {
-                path: path.clone(),
-                span: block.to_source(found.prose.clone()),
-                text: text.to_string(),
-                addressed: verdict.addressed,
-                answer: verdict.best.map(|i| reply[i].span.clone()),
-                score: verdict.score,
-            });
-        }
+        let block = blocks[at];
+        let text = &block.prose[found.prose.clone()];
+        // "Under setup or help?" is judged with the question it continues.
+        let asked = match previous {
+            Some(before) if detect::is_elliptical(text) => format!("{before} {text}"),
+            _ => text.to_string(),
+        };
+        previous = Some(text);
+        let own: Vec<usize> = places
+            .iter()
+            .enumerate()
+            .filter(|(_, (i, r))| {
+                *i == at && r.start < found.prose.end && found.prose.start < r.end
+            })
+            .map(|(n, _)| n)
+            .collect();
+        let q = QuestionTerms::in_message(&asked, &message, own);
+        each(block, &found.prose, &asked, &q, alone);
     }
+}
+
+/// The answer model's training rows for one customer message and reply: for each question
+/// found in the message (its source range), each reply sentence's source range and features
+/// (`None` for a sentence that quotes the question back).
+#[allow(clippy::type_complexity)]
+pub fn training_rows(
+    reply: &Document,
+    message: &Document,
+) -> Vec<(Range<usize>, Vec<(Range<usize>, Option<[f32; FEATURES]>)>)> {
+    let sentences = reply_sentences(reply);
+    let blocks: Vec<&Block> = message.own_blocks().collect();
+    let mut out = Vec::new();
+    each_question(&blocks, |block, found, asked, q, alone| {
+        let features = features_of_reply(q, asked, &sentences, alone);
+        out.push((
+            block.to_source(found.clone()),
+            sentences
+                .iter()
+                .map(|s| s.span.clone())
+                .zip(features)
+                .collect(),
+        ));
+    });
+    out
 }

@@ -138,7 +138,8 @@ fn file_questions<'t>(file: &'t FileReport, text_of: &TextOf<'t>) -> String {
         file.path,
         plural(file.questions.len(), "question")
     ));
-    for q in file.questions.iter().filter(|q| !q.addressed) {
+    let one_line = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    for q in &file.questions {
         let text = if q.path == file.path && !file.text.is_empty() {
             Some(&*file.text)
         } else {
@@ -150,8 +151,35 @@ fn file_questions<'t>(file: &'t FileReport, text_of: &TextOf<'t>) -> String {
                 format!("{}:{}:{}", q.path, at.line, at.column)
             })
             .unwrap_or_else(|| q.path.to_string());
-        let text = q.text.split_whitespace().collect::<Vec<_>>().join(" ");
-        out.push_str(&format!("  open: \"{text}\" ({place})\n"));
+        let asked = one_line(&q.text);
+        // The evidence: the sentence that answers, or the one that came closest.
+        let reply_sentence = |span: &Range<usize>| {
+            let text = &file.text;
+            let line = crate::diagnostic::LineIndex::new(text)
+                .line_col(text, span.start)
+                .line;
+            let mut said = text.get(span.clone()).map(one_line).unwrap_or_default();
+            if said.chars().count() > 100 {
+                said = said.chars().take(99).chain(['…']).collect();
+            }
+            (line, said)
+        };
+        match (&q.answer, &q.nearest) {
+            (Some(answer), _) if !file.text.is_empty() => {
+                let (line, said) = reply_sentence(answer);
+                out.push_str(&format!(
+                    "  answered: \"{asked}\" ({place}) by line {line}: \"{said}\"\n"
+                ));
+            }
+            (None, Some(nearest)) if !file.text.is_empty() => {
+                let (line, said) = reply_sentence(nearest);
+                out.push_str(&format!(
+                    "  open: \"{asked}\" ({place}); closest, line {line}: \"{said}\"\n"
+                ));
+            }
+            (None, _) => out.push_str(&format!("  open: \"{asked}\" ({place})\n")),
+            _ => {}
+        }
     }
     out
 }

@@ -83,6 +83,8 @@ pub struct JsonQuestion<'a> {
     pub addressed: bool,
     pub answer: Option<JsonAnswer>,
     pub score: f64,
+    /// The reply sentence closest to answering, answered or not (added in 0.2).
+    pub nearest: Option<JsonAnswer>,
 }
 
 fn json_span(p: Position) -> JsonSpan {
@@ -137,6 +139,9 @@ fn json_file<'a>(f: &'a FileReport, spans: &mut Positions<'a>) -> JsonFile<'a> {
                     span: json_span(spans.of(&f.path, a)),
                 }),
                 score: (q.score * 1000.0).round() / 1000.0,
+                nearest: q.nearest.as_ref().map(|a| JsonAnswer {
+                    span: json_span(spans.of(&f.path, a)),
+                }),
             })
             .collect(),
     };

@@ -421,6 +421,7 @@ mod tests {
                 text: "Why?".to_string(),
                 addressed: i % 2 == 1,
                 answer: (i % 2 == 1).then_some(b..a + b),
+                nearest: Some(b..a + b),
                 score: 0.5,
             });
         }

@@ -49,15 +49,15 @@ impl Rule for IgnoredQuestion {
         if questions.is_empty() {
             return;
         }
-        let primary = first_sentence(cx);
+        let first = first_sentence(cx);
         for q in &questions {
             if q.addressed {
                 continue;
             }
             let shown = shorten(&q.text, 120);
-            let mut d = self
-                .meta
-                .diagnostic(primary.clone(), self.meta.format(&[&shown]));
+            // The reply's sentence closest to answering: where the answer is missing.
+            let primary = q.nearest.clone().unwrap_or_else(|| first.clone());
+            let mut d = self.meta.diagnostic(primary, self.meta.format(&[&shown]));
             d.related.push(Related {
                 path: q.path.clone(),
                 span: q.span.clone(),
