@@ -258,8 +258,12 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
                 Ok(Ordered(Vec::new()))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Ordered<V>, A::Error> {
-                let mut out = Vec::new();
+                let mut out: Vec<(String, V)> = Vec::new();
+                let mut seen = std::collections::HashSet::new();
                 while let Some((k, v)) = map.next_entry::<String, V>()? {
+                    if !seen.insert(k.clone()) {
+                        return Err(de::Error::custom(format_args!("duplicate entry `{k}`")));
+                    }
                     out.push((k, v));
                 }
                 Ok(Ordered(out))
@@ -376,7 +380,7 @@ impl Config {
     /// Reads and parses a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let shown = shown_path(path);
-        let bytes = std::fs::read(path)
+        let bytes = crate::source::read::read_regular(path)
             .map_err(|e| ConfigError::whole_file(&shown, format!("cannot read config: {e}")))?;
         let text = String::from_utf8(bytes).map_err(|e| {
             ConfigError::whole_file(
@@ -454,10 +458,37 @@ impl Config {
 fn yaml_error(shown: &str, text: &str, err: &serde_norway::Error) -> ConfigError {
     let mut e = ConfigError::from_yaml(shown, text, err);
     let quoted = e.message.split('`').nth(1).filter(|q| !q.is_empty());
+    if e.message.contains("duplicate ") {
+        // The second time the key is written, not the first (nor the map it is in).
+        if let Some(key) = quoted {
+            let first = find_key_line(text, key, e.line).or_else(|| find_key_line(text, key, 1));
+            if let Some(line) = first.and_then(|l| find_key_line(text, key, l + 1)) {
+                return ConfigError::at_line(shown, text, line, e.message);
+            }
+        }
+    }
     if let Some(line) = quoted.and_then(|q| find_line(text, q, e.line)) {
         e = ConfigError::at_line(shown, text, line, e.message);
     }
     e
+}
+
+/// 1-based line, at or after `from`, where `key` is written as a mapping key (`key:`, quoted
+/// or not, perhaps after `- `).
+fn find_key_line(text: &str, key: &str, from: usize) -> Option<usize> {
+    text.lines()
+        .enumerate()
+        .skip(from.saturating_sub(1))
+        .find(|(_, l)| {
+            let l = l.trim_start().trim_start_matches("- ").trim_start();
+            [key, &format!("\"{key}\""), &format!("'{key}'")]
+                .iter()
+                .any(|k| {
+                    l.strip_prefix(k)
+                        .is_some_and(|r| r.trim_start().starts_with(':'))
+                })
+        })
+        .map(|(i, _)| i + 1)
 }
 
 fn is_all_comments(text: &str) -> bool {
@@ -520,7 +551,11 @@ pub struct Resolver {
     choice: ConfigChoice,
     configs: Vec<Config>,
     /// Nearest config for each folder already looked at.
-    by_dir: HashMap<PathBuf, Option<usize>>,
+    /// `Err(i)`: the nearest config is `broken[i]`, which could not be used.
+    by_dir: HashMap<PathBuf, Result<Option<usize>, usize>>,
+    /// Configuration files found but unusable (unreadable, invalid): an error for the files
+    /// under them only.
+    broken: Vec<ConfigError>,
     /// Rule set of each config with its packs, before overrides.
     base: HashMap<Option<usize>, RuleSet>,
     effective: HashMap<(Option<usize>, Vec<usize>), Arc<Effective>>,
@@ -530,7 +565,7 @@ pub struct Resolver {
     /// whose config was looked up, and that config. A walk gives the files of a folder one after
     /// another, so most files need neither map (hashing their paths was a serial cost).
     last_absolute: Option<(PathBuf, PathBuf)>,
-    last_discovered: Option<(PathBuf, Option<usize>)>,
+    last_discovered: Option<(PathBuf, Result<Option<usize>, usize>)>,
 }
 
 impl Resolver {
@@ -542,6 +577,7 @@ impl Resolver {
             choice: choice.clone(),
             configs: Vec::new(),
             by_dir: HashMap::new(),
+            broken: Vec::new(),
             base: HashMap::new(),
             effective: HashMap::new(),
             absolute_dirs: HashMap::new(),
@@ -563,6 +599,7 @@ impl Resolver {
             choice: ConfigChoice::Disabled,
             configs: Vec::new(),
             by_dir: HashMap::new(),
+            broken: Vec::new(),
             base: HashMap::new(),
             effective: HashMap::new(),
             absolute_dirs: HashMap::new(),
@@ -695,24 +732,45 @@ impl Resolver {
         Ok(self.base_rules(config)?.clone())
     }
 
-    /// The nearest config at or above `dir`, parsing it on first sight.
+    /// The nearest config at or above `dir`, parsing it on first sight. A config that cannot
+    /// be used is an error for every file under it (once read, it is not read again), and only
+    /// for those.
     fn discover(&mut self, dir: &Path) -> Result<Option<usize>, ConfigError> {
+        let found = self.discover_cached(dir);
+        found.map_err(|i| self.broken[i].clone())
+    }
+
+    fn discover_cached(&mut self, dir: &Path) -> Result<Option<usize>, usize> {
         if let Some((last, found)) = &self.last_discovered {
             if last == dir {
-                return Ok(*found);
+                return *found;
             }
         }
         let mut unseen = Vec::new();
-        let mut found = None;
+        let mut found = Ok(None);
         for d in dir.ancestors() {
             if let Some(hit) = self.by_dir.get(d) {
                 found = *hit;
                 break;
             }
             unseen.push(d.to_path_buf());
-            if let Some(file) = FILE_NAMES.iter().map(|n| d.join(n)).find(|p| p.is_file()) {
-                self.configs.push(Config::load(&file)?);
-                found = Some(self.configs.len() - 1);
+            // Any file by that name, not only a regular one: a FIFO or a device there is an
+            // error (refused by its type), not a config silently passed over.
+            if let Some(file) = FILE_NAMES
+                .iter()
+                .map(|n| d.join(n))
+                .find(|p| p.metadata().is_ok_and(|m| !m.is_dir()) || p.is_symlink())
+            {
+                found = match Config::load(&file) {
+                    Ok(config) => {
+                        self.configs.push(config);
+                        Ok(Some(self.configs.len() - 1))
+                    }
+                    Err(e) => {
+                        self.broken.push(e);
+                        Err(self.broken.len() - 1)
+                    }
+                };
                 break;
             }
         }
@@ -720,7 +778,7 @@ impl Resolver {
             self.by_dir.insert(d, found);
         }
         self.last_discovered = Some((dir.to_path_buf(), found));
-        Ok(found)
+        found
     }
 
     fn base_rules(&mut self, config: Option<usize>) -> Result<&RuleSet, ConfigError> {
