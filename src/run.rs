@@ -479,6 +479,7 @@ fn lint_findings(
     findings.diagnostics.retain(|d| d.severity >= min_level);
     suppress::apply(&mut findings.diagnostics, &input.doc);
     effective.drop_accepted(&mut findings.diagnostics, &input.doc.source);
+    fix::drop_unwritable(&mut findings.diagnostics, &input.doc);
     findings
 }
 

@@ -281,7 +281,8 @@ fn write_fixes(outcome: &run::Outcome, quiet: bool) -> bool {
     let mut failed = false;
     for f in &outcome.fixed {
         let Some(path) = &f.path else { continue };
-        match fix::write_if_unchanged(path, &f.original, &f.fixed) {
+        let (original, fixed) = (f.encoding.encode(&f.original), f.encoding.encode(&f.fixed));
+        match fix::write_if_unchanged(path, &original, &fixed) {
             Ok(()) if !quiet => eprintln!(
                 "candor: note: {}: applied {} fix{}",
                 f.shown,

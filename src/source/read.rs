@@ -78,11 +78,19 @@ impl Encoding {
     }
 
     /// `text` as this encoding's bytes (the inverse of decoding: a BOM in the text stays one).
-    pub fn encode(self, text: &str) -> Vec<u8> {
+    pub fn encode(self, text: &str) -> std::borrow::Cow<'_, [u8]> {
         match self {
-            Encoding::Utf8 => text.as_bytes().to_vec(),
-            Encoding::Utf16Le => text.encode_utf16().flat_map(u16::to_le_bytes).collect(),
-            Encoding::Utf16Be => text.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+            Encoding::Utf8 => text.as_bytes().into(),
+            Encoding::Utf16Le => text
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect::<Vec<u8>>()
+                .into(),
+            Encoding::Utf16Be => text
+                .encode_utf16()
+                .flat_map(u16::to_be_bytes)
+                .collect::<Vec<u8>>()
+                .into(),
         }
     }
 }
@@ -273,7 +281,7 @@ mod tests {
             assert_eq!(decode_utf16(&bytes, enc).unwrap(), text);
         }
         // An unpaired high surrogate at unit 2.
-        let mut bad = Encoding::Utf16Le.encode("\u{feff}a");
+        let mut bad = Encoding::Utf16Le.encode("\u{feff}a").into_owned();
         bad.extend(0xD800u16.to_le_bytes());
         bad.extend(b"a\0");
         assert_eq!(decode_utf16(&bad, Encoding::Utf16Le), Err(2));
