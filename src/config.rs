@@ -355,8 +355,20 @@ impl Config {
             .lines()
             .position(|l| l.starts_with("paths:"))
             .map_or(1, |i| i + 1);
+        // The globs come in file order: each is looked for from the line of the one before, so
+        // the file is read once for all of them (from `paths:` each time was quadratic).
+        let lines: Vec<&str> = text.lines().collect();
+        let mut cursor = paths_line;
         for (glob, section) in file.paths.unwrap_or_default().0 {
-            let line = find_line(text, &glob, paths_line).unwrap_or(1);
+            let from_cursor = (cursor.max(1) - 1..lines.len())
+                .find(|&i| lines[i].contains(glob.as_str()))
+                .map(|i| i + 1);
+            let line = from_cursor
+                .or_else(|| find_line(text, &glob, paths_line))
+                .unwrap_or(1);
+            if from_cursor.is_some() {
+                cursor = line;
+            }
             let g =
                 Glob::new(&glob).map_err(|msg| ConfigError::at_line(&shown, text, line, msg))?;
             sections.push((g, section));
@@ -708,13 +720,50 @@ impl Resolver {
                 return resolved.join(name);
             }
         }
-        let resolved = self
-            .absolute_dirs
-            .entry(dir.to_path_buf())
-            .or_insert_with(|| absolute(dir));
+        let resolved = self.absolute_dir(dir);
         let file = resolved.join(name);
-        self.last_absolute = Some((dir.to_path_buf(), resolved.clone()));
+        self.last_absolute = Some((dir.to_path_buf(), resolved));
         file
+    }
+
+    /// [`absolute`] of a folder, once per folder. A real folder (not a link) is its parent's
+    /// resolved path joined with its name, so only the top of a tree (or a link in it) is
+    /// canonicalised: a walk down a deep tree no longer resolves every folder from the root
+    /// again (a canonicalisation per folder, each a look-up per component, was cubic in depth).
+    fn absolute_dir(&mut self, dir: &Path) -> PathBuf {
+        if let Some(resolved) = self.absolute_dirs.get(dir) {
+            return resolved.clone();
+        }
+        // The folders up to the nearest one resolved before (or the top).
+        let mut chain: Vec<&Path> = Vec::new();
+        let mut above: Option<PathBuf> = None;
+        let mut cur = dir;
+        loop {
+            chain.push(cur);
+            let Some(parent) = cur.parent().filter(|p| !p.as_os_str().is_empty()) else {
+                break;
+            };
+            if cur.file_name().is_none() {
+                break;
+            }
+            if let Some(resolved) = self.absolute_dirs.get(parent) {
+                above = Some(resolved.clone());
+                break;
+            }
+            cur = parent;
+        }
+        let mut resolved = PathBuf::new();
+        for d in chain.into_iter().rev() {
+            resolved = match (above.take(), d.file_name()) {
+                (Some(parent), Some(name)) if d.symlink_metadata().is_ok_and(|m| m.is_dir()) => {
+                    parent.join(name)
+                }
+                _ => absolute(d),
+            };
+            self.absolute_dirs.insert(d.to_path_buf(), resolved.clone());
+            above = Some(resolved.clone());
+        }
+        resolved
     }
 
     /// Every rule a configuration for `path` may name: built in, its packs and `--rules`,
@@ -827,9 +876,13 @@ impl Resolver {
             terms.extend(section.vocabulary.iter().flatten().map(|t| t.0.clone()));
         }
 
+        // Rules turned off and rules recompiled with new settings go in at the end, in one
+        // pass over the set.
+        let mut off: HashSet<String> = HashSet::new();
+        let mut replacements = Vec::new();
         for (id, o) in &merged {
             if o.setting == Some(Setting::Off) {
-                rules.retain(|r| &*r.meta().id != id);
+                off.insert(id.clone());
                 continue;
             }
             let level = match o.setting {
@@ -856,7 +909,7 @@ impl Resolver {
                 ));
             }
             let spec = merged_spec(&stored.spec, level, &o.options);
-            rules.reconfigure(id, spec).map_err(|e| {
+            let rule = rules.compile_reconfigured(id, spec).map_err(|e| {
                 cfg.error_in(
                     at,
                     id,
@@ -866,7 +919,9 @@ impl Resolver {
                     ),
                 )
             })?;
+            replacements.extend(rule);
         }
+        rules.replace_and_drop(replacements, &off);
 
         let vocabulary = if terms.is_empty() {
             None
@@ -926,9 +981,10 @@ fn check_rule_ids(cfg: &Config, rules: &RuleSet) -> Result<(), ConfigError> {
         .map(|r| r.meta().id.to_string())
         .chain(rules.skipped.iter().map(|s| s.id.clone()))
         .collect();
+    let known_set: HashSet<&str> = known.iter().map(String::as_str).collect();
     for (at, section) in cfg.all_sections() {
         for (id, _) in section.rules.iter().flat_map(|r| &r.0) {
-            if known.iter().any(|k| k == id) {
+            if known_set.contains(id.as_str()) {
                 continue;
             }
             let near = known

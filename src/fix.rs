@@ -303,12 +303,20 @@ fn save_changed_copy(handle: &mut std::fs::File, target: &Path) -> io::Result<st
     Ok(path)
 }
 
+/// How long `--diff` looks for the shortest diff of one file before it takes a longer one.
+pub const DIFF_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// A unified diff (`--- a/path`, `+++ b/path`) from `old` to `new`; empty when they are equal.
 pub fn unified_diff(shown: &str, old: &str, new: &str) -> String {
     if old == new {
         return String::new();
     }
-    similar::TextDiff::from_lines(old, new)
+    // Myers' diff costs O(n x d): with tens of thousands of changed lines it ran for seconds.
+    // Past the deadline it settles for a longer but still exact diff of what is left.
+    similar::TextDiff::configure()
+        .algorithm(similar::Algorithm::Myers)
+        .timeout(DIFF_TIMEOUT)
+        .diff_lines(old, new)
         .unified_diff()
         .context_radius(3)
         .header(&format!("a/{shown}"), &format!("b/{shown}"))
