@@ -6,6 +6,10 @@
 //! in `tests/hostile.rs` check behaviour at small sizes only; the figures belong here.
 //!
 //! `CANDOR_BENCH_MAX_MB` caps the single-line sizes (default 100).
+//!
+//! Then every input shape that once cost more than linear time (issue 22) is doubled four
+//! times; each row prints the time at each size and the growth factor per doubling (about 2.0
+//! is linear, 4.0 quadratic). `CANDOR_BENCH_ONLY=doubling` runs only those rows.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -64,9 +68,305 @@ fn run(rules: &RuleSet, name: &str, bytes: Vec<u8>, formats: &[OutputFormat]) ->
 /// Builds a pathological document with `n` repeats of its construct.
 type MakeText = fn(usize) -> String;
 
+/// Times `f` at each size (the better of two runs) and prints one row: the times and the
+/// growth factor per doubling.
+fn doubling(name: &str, sizes: &[usize], mut f: impl FnMut(usize) -> f64) {
+    let mut times = Vec::new();
+    for &n in sizes {
+        let t = f(n).min(f(n));
+        times.push(t);
+    }
+    let sized: Vec<String> = sizes
+        .iter()
+        .zip(&times)
+        .map(|(n, t)| format!("{n}:{t:.3}s"))
+        .collect();
+    let factors: Vec<String> = times
+        .windows(2)
+        .map(|w| format!("{:.2}", w[1] / w[0].max(1e-6)))
+        .collect();
+    println!("{name:<44} {:<58} x{}", sized.join(" "), factors.join(" x"));
+}
+
+/// Seconds to read `text` as `name`, lint it and apply its suppression comments.
+fn lint_secs(rules: &RuleSet, name: &str, text: String) -> f64 {
+    let t = Instant::now();
+    let Ok(Loaded::Input(input)) = source::open_bytes(Path::new(name), text.into_bytes(), None)
+    else {
+        panic!("{name} did not load");
+    };
+    let mut findings = check_document(rules, &input.path, &input.doc, &input.inbound);
+    candor::suppress::apply(&mut findings.diagnostics, &input.doc);
+    std::hint::black_box(findings.diagnostics.len());
+    t.elapsed().as_secs_f64()
+}
+
+/// The rows of issue 22's table that are linear now: each shape doubled four times.
+fn doubling_rows(rules: &RuleSet) {
+    use candor::config::{ConfigChoice, Resolver};
+    use std::fs;
+    println!(
+        "\ndoubling each hostile shape: time at each size, growth per doubling (2.0 = linear)"
+    );
+    let filler = "We value your business.";
+    doubling(
+        "many candor-disable (distinct rules)",
+        &[2000, 4000, 8000, 16000],
+        |n| {
+            let text: String = (0..n)
+                .map(|i| format!("<!-- candor-disable R{i}.X -->\n{filler}\n\n"))
+                .collect();
+            lint_secs(rules, "d.md", text)
+        },
+    );
+    doubling(
+        "candor-enable under disable-all",
+        &[2000, 4000, 8000, 16000],
+        |n| {
+            let text: String = std::iter::once("<!-- candor-disable -->\n\n".to_string())
+                .chain((0..n).map(|i| format!("<!-- candor-enable R{i}.X -->\n{filler}\n\n")))
+                .collect();
+            lint_secs(rules, "e.md", text)
+        },
+    );
+    doubling(
+        "one comment naming n rules",
+        &[8000, 16000, 32000, 64000],
+        |n| {
+            let names: Vec<String> = (0..n).map(|i| format!("R{i}.X")).collect();
+            let text = format!(
+                "<!-- candor-disable {} -->\n\n{}",
+                names.join(", "),
+                format!("{filler}\n\n").repeat(n / 8)
+            );
+            lint_secs(rules, "o.md", text)
+        },
+    );
+    doubling(
+        "many disable-line comments",
+        &[8000, 16000, 32000, 64000],
+        |n| {
+            let text =
+                format!("{filler} <!-- candor-disable-line Candor.CannedFiller -->\n\n").repeat(n);
+            lint_secs(rules, "l.md", text)
+        },
+    );
+    doubling(
+        "many disable-next-line comments",
+        &[8000, 16000, 32000, 64000],
+        |n| {
+            let text = format!("<!-- candor-disable-next-line -->\n{filler}\n\n").repeat(n);
+            lint_secs(rules, "n.txt", text)
+        },
+    );
+    doubling(
+        "disable-line in one macro body (JSON)",
+        &[8000, 16000, 32000, 64000],
+        |n| {
+            // No full stops: one body of many sentences is one block, whose cost is the
+            // stock-phrase scan's (`Catalogue::scan`, its own row), not the comments'.
+            let body = "<!-- candor-disable-line -->See {{first_name} on page 4;\\n".repeat(n);
+            let json = format!("{{\"macros\":[{{\"title\":\"A\",\"body\":\"{body}\"}}]}}");
+            lint_secs(rules, "m.json", json)
+        },
+    );
+    doubling(
+        "thread JSON with many messages",
+        &[1000, 2000, 4000, 8000],
+        |n| {
+            let messages: Vec<String> = (0..n)
+                .map(|i| {
+                    let role = if i % 2 == 0 { "customer" } else { "agent" };
+                    format!("{{\"role\":\"{role}\",\"text\":\"Message {i}. {filler}\"}}")
+                })
+                .collect();
+            let json = format!("{{\"messages\":[{}]}}", messages.join(","));
+            lint_secs(rules, "thread.json", json)
+        },
+    );
+    doubling(
+        "Placeholder: code spans and placeholders",
+        &[16000, 32000, 64000, 128000],
+        |n| lint_secs(rules, "p.md", "`{{code}}` Hi {{first_name}}.\n\n".repeat(n)),
+    );
+    doubling(
+        "Placeholder: malformed in a JSON export",
+        &[32000, 64000, 128000, 256000],
+        |n| {
+            let one = r#"{"title":"A","body":"Hi {{first_name}, thanks."}"#;
+            let json = format!("{{\"macros\":[{}]}}", vec![one; n].join(","));
+            lint_secs(rules, "export.json", json)
+        },
+    );
+
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let d = dir.path();
+    doubling(
+        "substitution with many swap keys",
+        &[2000, 4000, 8000, 16000],
+        |n| {
+            let pack = d.join(format!("swap{n}/Swap"));
+            fs::create_dir_all(&pack).unwrap();
+            let keys: String = (0..n).map(|i| format!("  word{i}x: use{i}\n")).collect();
+            fs::write(
+            pack.join("Many.yml"),
+            format!("extends: substitution\nmessage: \"Use '%s' instead of '%s'.\"\nlevel: warning\nswap:\n{keys}"),
+        )
+        .unwrap();
+            let set = RuleSet::load(&[pack.parent().unwrap()]).unwrap();
+            let text: String = (0..n).map(|i| format!("Please word{i}x it. ")).collect();
+            let t = Instant::now();
+            let spent = lint_secs(&set, "s.md", text);
+            std::hint::black_box(spent);
+            t.elapsed().as_secs_f64()
+        },
+    );
+    doubling(
+        ".candor.yaml with many paths: sections",
+        &[1000, 2000, 4000, 8000],
+        |n| {
+            let sections: String = (0..n)
+                .map(|i| {
+                    format!("  \"docs/s{i}/**\":\n    rules:\n      Candor.CannedFiller: error\n")
+                })
+                .collect();
+            let config = d.join(format!("paths{n}.yaml"));
+            fs::write(&config, format!("paths:\n{sections}")).unwrap();
+            let t = Instant::now();
+            let mut r =
+                Resolver::new(&[] as &[std::path::PathBuf], ConfigChoice::File(config)).unwrap();
+            for i in (0..n).step_by(n / 8) {
+                std::hint::black_box(r.resolve(&d.join(format!("docs/s{i}/a.md"))).is_ok());
+            }
+            t.elapsed().as_secs_f64()
+        },
+    );
+    doubling(
+        "a level for each of many rules",
+        &[500, 1000, 2000, 4000],
+        |n| {
+            let pack = d.join(format!("levels{n}/Lv"));
+            fs::create_dir_all(&pack).unwrap();
+            let mut config = String::from("rules:\n");
+            for i in 0..n {
+                fs::write(
+                pack.join(format!("R{i}.yml")),
+                format!("extends: existence\nmessage: \"'%s'\"\nlevel: warning\ntokens:\n  - zzq{i}\n"),
+            )
+            .unwrap();
+                config.push_str(&format!("  Lv.R{i}: error\n"));
+            }
+            let file = d.join(format!("levels{n}.yaml"));
+            fs::write(&file, config).unwrap();
+            let t = Instant::now();
+            let mut r = Resolver::new(
+                &[pack.parent().unwrap().to_path_buf()],
+                ConfigChoice::File(file),
+            )
+            .unwrap();
+            std::hint::black_box(r.resolve(&d.join("a.md")).is_ok());
+            t.elapsed().as_secs_f64()
+        },
+    );
+    doubling(
+        "--diff with many changed lines",
+        &[5000, 10000, 20000, 40000],
+        |n| {
+            let old: String = (0..n)
+                .map(|i| format!("line {i}: please utilize it\n"))
+                .collect();
+            let new: String = (0..n)
+                .map(|i| {
+                    if i % 2 == 0 {
+                        format!("line {i}: please use it\n")
+                    } else {
+                        format!("line {i}: please utilize it\n")
+                    }
+                })
+                .collect();
+            let t = Instant::now();
+            std::hint::black_box(candor::fix::unified_diff("r.md", &old, &new).len());
+            t.elapsed().as_secs_f64()
+        },
+    );
+    doubling(
+        "a deep folder tree (depth; paths grow 4x)",
+        &[250, 500, 1000, 2000],
+        |n| {
+            let top = d.join(format!("deep{n}"));
+            let mut here = top.clone();
+            for i in 0..n {
+                here.push("d");
+                fs::create_dir_all(&here).unwrap();
+                if i % 4 == 0 {
+                    fs::write(here.join("a.md"), filler).unwrap();
+                }
+            }
+            let opts = candor::run::Options {
+                paths: vec![top],
+                stdin: None,
+                inbound: None,
+                min_level: candor::diagnostic::Severity::Suggestion,
+                read: source::ReadOptions::default(),
+                all_structured: false,
+                fix: false,
+                keep_text: false,
+                render_human: None,
+            };
+            let t = Instant::now();
+            let mut r =
+                Resolver::new(&[] as &[std::path::PathBuf], ConfigChoice::Discover).unwrap();
+            let out = candor::run::run_with(&mut r, &opts).unwrap();
+            std::hint::black_box(out.report.files.len());
+            t.elapsed().as_secs_f64()
+        },
+    );
+    doubling(
+        "many .eml files in a reply chain",
+        &[8000, 16000, 32000, 64000],
+        |n| {
+            let inputs: Vec<source::Input> = (0..n)
+            .map(|i| {
+                let mail = format!(
+                    "From: a@example.com\nMessage-ID: <m{i}@x>\nIn-Reply-To: <m{}@x>\n\nHello {i}.\n",
+                    i + 1
+                );
+                match source::open_bytes(Path::new(&format!("m{i}.eml")), mail.into_bytes(), None) {
+                    Ok(Loaded::Input(input)) => input,
+                    _ => panic!("email {i} did not load"),
+                }
+            })
+            .collect();
+            let t = Instant::now();
+            std::hint::black_box(source::email::pair(inputs).len());
+            t.elapsed().as_secs_f64()
+        },
+    );
+    doubling(
+        "--field **.**.**.**.**.x (JSON depth)",
+        &[64, 128, 256, 512],
+        |n| {
+            let json = format!("{}\"x\"{}", "{\"a\":[".repeat(n), "]}".repeat(n));
+            let opts = source::ReadOptions {
+                fields: vec![source::macros::FieldPath::parse("**.**.**.**.**.x").unwrap()],
+                ..source::ReadOptions::default()
+            };
+            let t = Instant::now();
+            let loaded =
+                source::open_bytes_with(Path::new("f.json"), json.into_bytes(), None, &opts);
+            std::hint::black_box(loaded.is_ok());
+            t.elapsed().as_secs_f64()
+        },
+    );
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` would pass nothing useful either.
     let rules = RuleSet::builtin().expect("built-in pack");
+    if std::env::var("CANDOR_BENCH_ONLY").is_ok_and(|v| v == "doubling") {
+        doubling_rows(&rules);
+        return;
+    }
     let max_mb: usize = std::env::var("CANDOR_BENCH_MAX_MB")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -162,4 +462,5 @@ fn main() {
             t[0], t[1], t[2]
         );
     }
+    doubling_rows(&rules);
 }

@@ -258,8 +258,12 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
                 Ok(Ordered(Vec::new()))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Ordered<V>, A::Error> {
-                let mut out = Vec::new();
+                let mut out: Vec<(String, V)> = Vec::new();
+                let mut seen = std::collections::HashSet::new();
                 while let Some((k, v)) = map.next_entry::<String, V>()? {
+                    if !seen.insert(k.clone()) {
+                        return Err(de::Error::custom(format_args!("duplicate entry `{k}`")));
+                    }
                     out.push((k, v));
                 }
                 Ok(Ordered(out))
@@ -351,8 +355,20 @@ impl Config {
             .lines()
             .position(|l| l.starts_with("paths:"))
             .map_or(1, |i| i + 1);
+        // The globs come in file order: each is looked for from the line of the one before, so
+        // the file is read once for all of them (from `paths:` each time was quadratic).
+        let lines: Vec<&str> = text.lines().collect();
+        let mut cursor = paths_line;
         for (glob, section) in file.paths.unwrap_or_default().0 {
-            let line = find_line(text, &glob, paths_line).unwrap_or(1);
+            let from_cursor = (cursor.max(1) - 1..lines.len())
+                .find(|&i| lines[i].contains(glob.as_str()))
+                .map(|i| i + 1);
+            let line = from_cursor
+                .or_else(|| find_line(text, &glob, paths_line))
+                .unwrap_or(1);
+            if from_cursor.is_some() {
+                cursor = line;
+            }
             let g =
                 Glob::new(&glob).map_err(|msg| ConfigError::at_line(&shown, text, line, msg))?;
             sections.push((g, section));
@@ -376,7 +392,7 @@ impl Config {
     /// Reads and parses a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let shown = shown_path(path);
-        let bytes = std::fs::read(path)
+        let bytes = crate::source::read::read_regular(path)
             .map_err(|e| ConfigError::whole_file(&shown, format!("cannot read config: {e}")))?;
         let text = String::from_utf8(bytes).map_err(|e| {
             ConfigError::whole_file(
@@ -454,10 +470,37 @@ impl Config {
 fn yaml_error(shown: &str, text: &str, err: &serde_norway::Error) -> ConfigError {
     let mut e = ConfigError::from_yaml(shown, text, err);
     let quoted = e.message.split('`').nth(1).filter(|q| !q.is_empty());
+    if e.message.contains("duplicate ") {
+        // The second time the key is written, not the first (nor the map it is in).
+        if let Some(key) = quoted {
+            let first = find_key_line(text, key, e.line).or_else(|| find_key_line(text, key, 1));
+            if let Some(line) = first.and_then(|l| find_key_line(text, key, l + 1)) {
+                return ConfigError::at_line(shown, text, line, e.message);
+            }
+        }
+    }
     if let Some(line) = quoted.and_then(|q| find_line(text, q, e.line)) {
         e = ConfigError::at_line(shown, text, line, e.message);
     }
     e
+}
+
+/// 1-based line, at or after `from`, where `key` is written as a mapping key (`key:`, quoted
+/// or not, perhaps after `- `).
+fn find_key_line(text: &str, key: &str, from: usize) -> Option<usize> {
+    text.lines()
+        .enumerate()
+        .skip(from.saturating_sub(1))
+        .find(|(_, l)| {
+            let l = l.trim_start().trim_start_matches("- ").trim_start();
+            [key, &format!("\"{key}\""), &format!("'{key}'")]
+                .iter()
+                .any(|k| {
+                    l.strip_prefix(k)
+                        .is_some_and(|r| r.trim_start().starts_with(':'))
+                })
+        })
+        .map(|(i, _)| i + 1)
 }
 
 fn is_all_comments(text: &str) -> bool {
@@ -520,7 +563,11 @@ pub struct Resolver {
     choice: ConfigChoice,
     configs: Vec<Config>,
     /// Nearest config for each folder already looked at.
-    by_dir: HashMap<PathBuf, Option<usize>>,
+    /// `Err(i)`: the nearest config is `broken[i]`, which could not be used.
+    by_dir: HashMap<PathBuf, Result<Option<usize>, usize>>,
+    /// Configuration files found but unusable (unreadable, invalid): an error for the files
+    /// under them only.
+    broken: Vec<ConfigError>,
     /// Rule set of each config with its packs, before overrides.
     base: HashMap<Option<usize>, RuleSet>,
     effective: HashMap<(Option<usize>, Vec<usize>), Arc<Effective>>,
@@ -530,7 +577,7 @@ pub struct Resolver {
     /// whose config was looked up, and that config. A walk gives the files of a folder one after
     /// another, so most files need neither map (hashing their paths was a serial cost).
     last_absolute: Option<(PathBuf, PathBuf)>,
-    last_discovered: Option<(PathBuf, Option<usize>)>,
+    last_discovered: Option<(PathBuf, Result<Option<usize>, usize>)>,
 }
 
 impl Resolver {
@@ -542,6 +589,7 @@ impl Resolver {
             choice: choice.clone(),
             configs: Vec::new(),
             by_dir: HashMap::new(),
+            broken: Vec::new(),
             base: HashMap::new(),
             effective: HashMap::new(),
             absolute_dirs: HashMap::new(),
@@ -563,6 +611,7 @@ impl Resolver {
             choice: ConfigChoice::Disabled,
             configs: Vec::new(),
             by_dir: HashMap::new(),
+            broken: Vec::new(),
             base: HashMap::new(),
             effective: HashMap::new(),
             absolute_dirs: HashMap::new(),
@@ -671,13 +720,50 @@ impl Resolver {
                 return resolved.join(name);
             }
         }
-        let resolved = self
-            .absolute_dirs
-            .entry(dir.to_path_buf())
-            .or_insert_with(|| absolute(dir));
+        let resolved = self.absolute_dir(dir);
         let file = resolved.join(name);
-        self.last_absolute = Some((dir.to_path_buf(), resolved.clone()));
+        self.last_absolute = Some((dir.to_path_buf(), resolved));
         file
+    }
+
+    /// [`absolute`] of a folder, once per folder. A real folder (not a link) is its parent's
+    /// resolved path joined with its name, so only the top of a tree (or a link in it) is
+    /// canonicalised: a walk down a deep tree no longer resolves every folder from the root
+    /// again (a canonicalisation per folder, each a look-up per component, was cubic in depth).
+    fn absolute_dir(&mut self, dir: &Path) -> PathBuf {
+        if let Some(resolved) = self.absolute_dirs.get(dir) {
+            return resolved.clone();
+        }
+        // The folders up to the nearest one resolved before (or the top).
+        let mut chain: Vec<&Path> = Vec::new();
+        let mut above: Option<PathBuf> = None;
+        let mut cur = dir;
+        loop {
+            chain.push(cur);
+            let Some(parent) = cur.parent().filter(|p| !p.as_os_str().is_empty()) else {
+                break;
+            };
+            if cur.file_name().is_none() {
+                break;
+            }
+            if let Some(resolved) = self.absolute_dirs.get(parent) {
+                above = Some(resolved.clone());
+                break;
+            }
+            cur = parent;
+        }
+        let mut resolved = PathBuf::new();
+        for d in chain.into_iter().rev() {
+            resolved = match (above.take(), d.file_name()) {
+                (Some(parent), Some(name)) if d.symlink_metadata().is_ok_and(|m| m.is_dir()) => {
+                    parent.join(name)
+                }
+                _ => absolute(d),
+            };
+            self.absolute_dirs.insert(d.to_path_buf(), resolved.clone());
+            above = Some(resolved.clone());
+        }
+        resolved
     }
 
     /// Every rule a configuration for `path` may name: built in, its packs and `--rules`,
@@ -695,24 +781,45 @@ impl Resolver {
         Ok(self.base_rules(config)?.clone())
     }
 
-    /// The nearest config at or above `dir`, parsing it on first sight.
+    /// The nearest config at or above `dir`, parsing it on first sight. A config that cannot
+    /// be used is an error for every file under it (once read, it is not read again), and only
+    /// for those.
     fn discover(&mut self, dir: &Path) -> Result<Option<usize>, ConfigError> {
+        let found = self.discover_cached(dir);
+        found.map_err(|i| self.broken[i].clone())
+    }
+
+    fn discover_cached(&mut self, dir: &Path) -> Result<Option<usize>, usize> {
         if let Some((last, found)) = &self.last_discovered {
             if last == dir {
-                return Ok(*found);
+                return *found;
             }
         }
         let mut unseen = Vec::new();
-        let mut found = None;
+        let mut found = Ok(None);
         for d in dir.ancestors() {
             if let Some(hit) = self.by_dir.get(d) {
                 found = *hit;
                 break;
             }
             unseen.push(d.to_path_buf());
-            if let Some(file) = FILE_NAMES.iter().map(|n| d.join(n)).find(|p| p.is_file()) {
-                self.configs.push(Config::load(&file)?);
-                found = Some(self.configs.len() - 1);
+            // Any file by that name, not only a regular one: a FIFO or a device there is an
+            // error (refused by its type), not a config silently passed over.
+            if let Some(file) = FILE_NAMES
+                .iter()
+                .map(|n| d.join(n))
+                .find(|p| p.metadata().is_ok_and(|m| !m.is_dir()) || p.is_symlink())
+            {
+                found = match Config::load(&file) {
+                    Ok(config) => {
+                        self.configs.push(config);
+                        Ok(Some(self.configs.len() - 1))
+                    }
+                    Err(e) => {
+                        self.broken.push(e);
+                        Err(self.broken.len() - 1)
+                    }
+                };
                 break;
             }
         }
@@ -720,7 +827,7 @@ impl Resolver {
             self.by_dir.insert(d, found);
         }
         self.last_discovered = Some((dir.to_path_buf(), found));
-        Ok(found)
+        found
     }
 
     fn base_rules(&mut self, config: Option<usize>) -> Result<&RuleSet, ConfigError> {
@@ -769,9 +876,13 @@ impl Resolver {
             terms.extend(section.vocabulary.iter().flatten().map(|t| t.0.clone()));
         }
 
+        // Rules turned off and rules recompiled with new settings go in at the end, in one
+        // pass over the set.
+        let mut off: HashSet<String> = HashSet::new();
+        let mut replacements = Vec::new();
         for (id, o) in &merged {
             if o.setting == Some(Setting::Off) {
-                rules.retain(|r| &*r.meta().id != id);
+                off.insert(id.clone());
                 continue;
             }
             let level = match o.setting {
@@ -798,7 +909,7 @@ impl Resolver {
                 ));
             }
             let spec = merged_spec(&stored.spec, level, &o.options);
-            rules.reconfigure(id, spec).map_err(|e| {
+            let rule = rules.compile_reconfigured(id, spec).map_err(|e| {
                 cfg.error_in(
                     at,
                     id,
@@ -808,7 +919,9 @@ impl Resolver {
                     ),
                 )
             })?;
+            replacements.extend(rule);
         }
+        rules.replace_and_drop(replacements, &off);
 
         let vocabulary = if terms.is_empty() {
             None
@@ -868,9 +981,10 @@ fn check_rule_ids(cfg: &Config, rules: &RuleSet) -> Result<(), ConfigError> {
         .map(|r| r.meta().id.to_string())
         .chain(rules.skipped.iter().map(|s| s.id.clone()))
         .collect();
+    let known_set: HashSet<&str> = known.iter().map(String::as_str).collect();
     for (at, section) in cfg.all_sections() {
         for (id, _) in section.rules.iter().flat_map(|r| &r.0) {
-            if known.iter().any(|k| k == id) {
+            if known_set.contains(id.as_str()) {
                 continue;
             }
             let near = known

@@ -102,6 +102,9 @@ pub enum InputError {
         offset: usize,
         line: usize,
     },
+    /// A file with a UTF-16 byte order mark that is not valid UTF-16.
+    #[error("{path}: not valid UTF-16 (it starts with a UTF-16 byte order mark): unpaired surrogate or odd length at byte offset {offset}")]
+    InvalidUtf16 { path: PathBuf, offset: usize },
     /// A structured file (JSON, YAML, CSV) that does not parse.
     #[error("{path}:{location}: invalid {what}: {message}")]
     Malformed {
@@ -115,4 +118,34 @@ pub enum InputError {
     /// A file that parses but cannot be read the way it was asked (a `--column` it lacks).
     #[error("{path}: {message}")]
     Unusable { path: PathBuf, message: String },
+    /// Not a regular file (a FIFO, a device, a socket): refused by its type before reading.
+    #[error("{path}: not a regular file ({kind}); Candor reads only regular files")]
+    NotAFile { path: PathBuf, kind: &'static str },
+    /// Larger than the bound on one input (`--max-file-size`).
+    #[error("{path}: larger than the {limit} limit on one input; raise it with --max-file-size or CANDOR_MAX_FILE_SIZE")]
+    TooLarge {
+        path: PathBuf,
+        /// The bound, in words (`256 MiB`).
+        limit: String,
+    },
+    /// A file named on the command line that is not text (it has NUL bytes). Found in a folder,
+    /// such a file is skipped with a note instead.
+    #[error("{path}: cannot be read as text: it looks binary (it has NUL bytes)")]
+    Binary { path: PathBuf },
+}
+
+impl InputError {
+    /// The error for `path` from a [`crate::source::read::ReadProblem`].
+    pub fn from_read(path: &std::path::Path, problem: crate::source::read::ReadProblem) -> Self {
+        use crate::source::read::{human_size, ReadProblem};
+        let path = path.to_path_buf();
+        match problem {
+            ReadProblem::Io(source) => InputError::Io { path, source },
+            ReadProblem::NotRegular(kind) => InputError::NotAFile { path, kind },
+            ReadProblem::TooLarge { limit } => InputError::TooLarge {
+                path,
+                limit: human_size(limit),
+            },
+        }
+    }
 }

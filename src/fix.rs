@@ -24,19 +24,15 @@ pub const MAX_PASSES: usize = 10;
 /// the text and on character boundaries, changing something, not overlapping an earlier one.
 pub fn choose_edits(diagnostics: &[Diagnostic], doc: &Document) -> Vec<Edit> {
     let source = &doc.source;
-    // A macro export (JSON, YAML, CSV) holds its text escaped or quoted; Markdown and text files
-    // hold it as is.
-    let prose_file =
-        matches!(doc.format, Format::Markdown | Format::Text) && doc.origin == Origin::Prose;
     let mut edits: Vec<&Edit> = diagnostics
         .iter()
         .filter_map(|d| d.fix.as_ref())
         .filter(|e| {
             e.span.start <= e.span.end
-                && source.get(e.span.clone()).is_some_and(|old| old != e.replacement)
-                // In a JSON, YAML or CSV export the bytes are escaped text: only a replacement
-                // that needs no escaping can go in as is.
-                && (prose_file || !e.replacement.chars().any(needs_escaping))
+                && source
+                    .get(e.span.clone())
+                    .is_some_and(|old| old != e.replacement)
+                && writable(e, doc)
         })
         .collect();
     edits.sort_by(|a, b| {
@@ -53,6 +49,25 @@ pub fn choose_edits(diagnostics: &[Diagnostic], doc: &Document) -> Vec<Edit> {
         chosen.push(e.clone());
     }
     chosen
+}
+
+/// Whether `edit` can go into `doc`'s file as is. A macro export (JSON, YAML, CSV) holds its
+/// text escaped or quoted: only a replacement that needs no escaping there can; Markdown and
+/// text files hold text as is.
+fn writable(edit: &Edit, doc: &Document) -> bool {
+    let prose_file =
+        matches!(doc.format, Format::Markdown | Format::Text) && doc.origin == Origin::Prose;
+    prose_file || !edit.replacement.chars().any(needs_escaping)
+}
+
+/// Drops the fixes `--fix` could not write (a replacement that would need quoting in a YAML or
+/// CSV export), so no report offers them.
+pub fn drop_unwritable(diagnostics: &mut [Diagnostic], doc: &Document) {
+    for d in diagnostics {
+        if d.fix.as_ref().is_some_and(|e| !writable(e, doc)) {
+            d.fix = None;
+        }
+    }
 }
 
 fn needs_escaping(c: char) -> bool {
@@ -107,55 +122,201 @@ pub fn until_stable<T>(
     (pass, applied)
 }
 
-/// Replaces the file at `path` with `text` atomically: written to a temporary file in the same
-/// folder, flushed, given the original's permissions, then renamed over it. A symlink is
-/// followed, so the file it points to is updated and the link stays a link.
+/// Replaces the file at `path` with `text` atomically: see [`write_if_unchanged`], without
+/// the check that the file still holds what was linted.
 pub fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
-    write_atomically_if(path, text, || Ok(()))
+    replace(path, None, text.as_bytes(), |_| Ok(()))
 }
 
-/// Like [`write_atomically`], but only if the file still holds `original`: a file edited while
-/// Candor was linting it is left alone rather than overwritten with a fix of the old text. The
-/// file is compared after the new text is written and flushed, just before the rename, so an
-/// edit has only that moment to slip in.
-pub fn write_if_unchanged(path: &Path, original: &str, text: &str) -> io::Result<()> {
-    write_atomically_if(path, text, || {
-        if std::fs::read(path)? != original.as_bytes() {
-            return Err(io::Error::other(
-                "it changed while Candor was checking it; not overwriting it",
+/// Replaces the file at `path` with `new`, only if it still holds `original`:
+///
+/// - A symlink is written through: the file it points to is replaced, the link stays a link.
+/// - Mode and owner are kept: the new file gets the original's permission bits, and its owner
+///   and group when Candor may give them (root may; another user's file is refused, since the
+///   replacement would become the runner's).
+/// - Refused, with the reason, when the file is read-only (no write permission bit), when the
+///   runner could not write to it anyway, or when it has more than one hard link (replacing it
+///   would leave the other names with the old text).
+/// - A concurrent change is never overwritten silently: the file is compared with `original`
+///   through a handle opened first, once the new text is written and synced (immediately
+///   before the rename), and once more after the rename. A change that lands in that last
+///   moment went to the replaced copy: the fixed file is then left in place and the changed
+///   copy is saved beside it (`<name>.candor-changed-*`), with an error saying so.
+///
+/// What remains: a process that keeps the file open and writes to it after that last check
+/// writes to the replaced copy, which no one sees again (as with any editor that saves by
+/// renaming). Extended attributes and ACLs are not copied.
+pub fn write_if_unchanged(path: &Path, original: &[u8], new: &[u8]) -> io::Result<()> {
+    replace(path, Some(original), new, |_| Ok(()))
+}
+
+/// Why a fix is not written: an error of kind `PermissionDenied` or `Other` with the reason.
+fn refuse(kind: io::ErrorKind, why: impl Into<String>) -> io::Error {
+    io::Error::new(kind, why.into())
+}
+
+const CHANGED: &str = "it changed while Candor was checking it; not overwriting it";
+
+/// Whether the file behind `handle` holds exactly `expected` (read from its start).
+fn holds(handle: &mut std::fs::File, expected: &[u8]) -> io::Result<bool> {
+    use std::io::{Read, Seek, SeekFrom};
+    if handle.metadata()?.len() != expected.len() as u64 {
+        return Ok(false);
+    }
+    handle.seek(SeekFrom::Start(0))?;
+    let mut now = Vec::with_capacity(expected.len());
+    handle
+        .take(expected.len() as u64 + 1)
+        .read_to_end(&mut now)?;
+    Ok(now == expected)
+}
+
+/// [`write_if_unchanged`] (`original: None`: whatever the file holds), calling `in_the_window`
+/// with the temporary file's path between the last comparison and the rename (tests change
+/// the file there, as a concurrent writer might).
+fn replace(
+    path: &Path,
+    original: Option<&[u8]>,
+    new: &[u8],
+    in_the_window: impl FnOnce(&Path) -> io::Result<()>,
+) -> io::Result<()> {
+    use io::ErrorKind::{Other, PermissionDenied};
+    // Through a link to the file it names: the link stays a link.
+    let target = std::fs::canonicalize(path)?;
+    let meta = std::fs::symlink_metadata(&target)?;
+    if !meta.is_file() {
+        return Err(refuse(Other, "not a regular file; not writing it"));
+    }
+    if meta.permissions().readonly() {
+        return Err(refuse(
+            PermissionDenied,
+            "it is read-only (no write permission); not writing it (make it writable to fix it)",
+        ));
+    }
+    // Opened for writing (nothing is written through it): the system says whether this user
+    // may change the file, which a rename in a writable folder would not ask.
+    let mut handle = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&target)
+        .map_err(|e| match e.kind() {
+            PermissionDenied => refuse(
+                PermissionDenied,
+                "you may not write to it (its permissions); not replacing it",
+            ),
+            _ => e,
+        })?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.nlink() > 1 {
+            return Err(refuse(
+                Other,
+                format!(
+                    "it has {} hard links; replacing it would leave the other names with the old text, so it is not fixed",
+                    meta.nlink()
+                ),
             ));
         }
-        Ok(())
-    })
-}
-
-/// [`write_atomically`], renaming only if `still_ok` says so once the temporary file is ready
-/// (the temporary file is removed otherwise).
-fn write_atomically_if(
-    path: &Path,
-    text: &str,
-    still_ok: impl FnOnce() -> io::Result<()>,
-) -> io::Result<()> {
-    let target = std::fs::canonicalize(path)?;
-    let permissions = std::fs::metadata(&target)?.permissions();
+    }
+    if let Some(original) = original {
+        if !holds(&mut handle, original)? {
+            return Err(refuse(Other, CHANGED));
+        }
+    }
     let dir = target.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
         .prefix(".candor-fix-")
         .tempfile_in(dir)?;
-    tmp.write_all(text.as_bytes())?;
+    tmp.write_all(new)?;
+    keep_owner(tmp.as_file(), &meta)?;
+    // After the owner: changing it clears set-id bits.
+    tmp.as_file().set_permissions(meta.permissions())?;
     tmp.as_file().sync_all()?;
-    std::fs::set_permissions(tmp.path(), permissions)?;
-    still_ok()?;
+    // Immediately before the rename.
+    if let Some(original) = original {
+        if !holds(&mut handle, original)? {
+            return Err(refuse(Other, CHANGED));
+        }
+    }
+    in_the_window(tmp.path())?;
     tmp.persist(&target).map_err(|e| e.error)?;
+    // After it: a write that slipped in went to the copy just replaced, still open here.
+    if let Some(original) = original {
+        if !holds(&mut handle, original)? {
+            let saved = save_changed_copy(&mut handle, &target)?;
+            return Err(refuse(
+                Other,
+                format!(
+                    "it changed while Candor was replacing it: the fixed file lacks that change, and the file as changed is saved as {}",
+                    saved.display()
+                ),
+            ));
+        }
+    }
     Ok(())
 }
+
+/// Gives the temporary file the original's owner and group. Root may; anyone else may only
+/// keep their own file's owner, so another user's file is refused rather than taken over.
+fn keep_owner(tmp: &std::fs::File, meta: &std::fs::Metadata) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let mine = tmp.metadata()?;
+        if (mine.uid(), mine.gid()) == (meta.uid(), meta.gid()) {
+            return Ok(());
+        }
+        std::os::unix::fs::fchown(tmp, Some(meta.uid()), Some(meta.gid())).map_err(|_| {
+            refuse(
+                io::ErrorKind::PermissionDenied,
+                format!(
+                    "it belongs to another user or group (uid {}, gid {}); replacing it would make it yours, so it is not fixed",
+                    meta.uid(),
+                    meta.gid()
+                ),
+            )
+        })?;
+    }
+    #[cfg(not(unix))]
+    let _ = (tmp, meta);
+    Ok(())
+}
+
+/// Saves what `handle` (the replaced copy) holds beside `target`; returns the copy's path.
+fn save_changed_copy(handle: &mut std::fs::File, target: &Path) -> io::Result<std::path::PathBuf> {
+    use std::io::{Read, Seek, SeekFrom};
+    handle.seek(SeekFrom::Start(0))?;
+    let mut bytes = Vec::new();
+    handle.read_to_end(&mut bytes)?;
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut copy = tempfile::Builder::new()
+        .prefix(&format!("{name}.candor-changed-"))
+        .tempfile_in(dir)?;
+    copy.write_all(&bytes)?;
+    copy.as_file().sync_all()?;
+    let (_, path) = copy.keep().map_err(|e| e.error)?;
+    Ok(path)
+}
+
+/// How long `--diff` looks for the shortest diff of one file before it takes a longer one.
+pub const DIFF_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// A unified diff (`--- a/path`, `+++ b/path`) from `old` to `new`; empty when they are equal.
 pub fn unified_diff(shown: &str, old: &str, new: &str) -> String {
     if old == new {
         return String::new();
     }
-    similar::TextDiff::from_lines(old, new)
+    // Myers' diff costs O(n x d): with tens of thousands of changed lines it ran for seconds.
+    // Past the deadline it settles for a longer but still exact diff of what is left.
+    similar::TextDiff::configure()
+        .algorithm(similar::Algorithm::Myers)
+        .timeout(DIFF_TIMEOUT)
+        .diff_lines(old, new)
         .unified_diff()
         .context_radius(3)
         .header(&format!("a/{shown}"), &format!("b/{shown}"))
@@ -245,39 +406,98 @@ mod tests {
         assert!(names.is_empty(), "{names:?}");
     }
 
+    fn temporary(dir: &Path, prefix: &str) -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+            .collect()
+    }
+
     #[test]
     fn a_file_edited_meanwhile_is_not_overwritten() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.md");
-        let temporary = |dir: &Path| {
-            std::fs::read_dir(dir)
-                .unwrap()
-                .filter(|e| {
-                    let name = e.as_ref().unwrap().file_name();
-                    name.to_string_lossy().starts_with(".candor-fix-")
-                })
-                .count()
-        };
         std::fs::write(&path, "edited by someone else").unwrap();
-        let err = write_if_unchanged(&path, "what candor read", "fixed").unwrap_err();
+        let err = write_if_unchanged(&path, b"what candor read", b"fixed").unwrap_err();
         assert!(err.to_string().contains("changed while"), "{err}");
         assert_eq!(
             std::fs::read_to_string(&path).unwrap(),
             "edited by someone else"
         );
-        assert_eq!(temporary(dir.path()), 0, "the refused write left no file");
-        write_if_unchanged(&path, "edited by someone else", "fixed").unwrap();
+        assert!(
+            temporary(dir.path(), ".candor-").is_empty(),
+            "the refused write left no file"
+        );
+        write_if_unchanged(&path, b"edited by someone else", b"fixed").unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "fixed");
         // The file is compared once the new text is on disk, right before the rename.
         let mut seen = 0;
-        write_atomically_if(&path, "again", || {
-            seen = temporary(dir.path());
+        replace(&path, Some(b"fixed"), b"again", |_| {
+            seen = temporary(dir.path(), ".candor-fix-").len();
             Ok(())
         })
         .unwrap();
         assert_eq!(seen, 1);
-        assert_eq!(temporary(dir.path()), 0);
+        assert!(temporary(dir.path(), ".candor-").is_empty());
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "again");
+    }
+
+    #[test]
+    fn a_write_between_the_last_comparison_and_the_rename_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.md");
+        std::fs::write(&path, "line 1\n").unwrap();
+        // A writer that has the file open appends in the last moment before the rename.
+        let mut writer = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        let err = replace(&path, Some(b"line 1\n"), b"LINE 1\n", |_| {
+            writer.write_all(b"line 2\n")
+        })
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("changed while Candor was replacing it"),
+            "{err}"
+        );
+        let saved = temporary(dir.path(), "log.md.candor-changed-");
+        assert_eq!(saved.len(), 1, "{err}");
+        assert!(
+            err.to_string().contains(&*saved[0].to_string_lossy()),
+            "{err}"
+        );
+        // No byte is lost: the appended line is in the saved copy.
+        assert_eq!(
+            std::fs::read_to_string(&saved[0]).unwrap(),
+            "line 1\nline 2\n"
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "LINE 1\n");
+    }
+
+    #[test]
+    fn read_only_files_and_hard_links_are_refused_with_a_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.md");
+        std::fs::write(&path, "old").unwrap();
+        let mut ro = std::fs::metadata(&path).unwrap().permissions();
+        ro.set_readonly(true);
+        std::fs::set_permissions(&path, ro).unwrap();
+        let err = write_if_unchanged(&path, b"old", b"new").unwrap_err();
+        assert!(err.to_string().contains("read-only"), "{err}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+        let mut rw = std::fs::metadata(&path).unwrap().permissions();
+        #[allow(clippy::permissions_set_readonly_false)]
+        rw.set_readonly(false);
+        std::fs::set_permissions(&path, rw).unwrap();
+
+        let other = dir.path().join("other-name.md");
+        std::fs::hard_link(&path, &other).unwrap();
+        let err = write_if_unchanged(&path, b"old", b"new").unwrap_err();
+        assert!(err.to_string().contains("2 hard links"), "{err}");
+        assert_eq!(std::fs::read_to_string(&other).unwrap(), "old");
+        assert!(temporary(dir.path(), ".candor-").is_empty());
     }
 
     proptest! {

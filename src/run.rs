@@ -55,6 +55,10 @@ pub struct Outcome {
     pub notes: Vec<String>,
     /// With [`Options::fix`]: each input that fixes changed (the report shows the fixed text).
     pub fixed: Vec<FixedFile>,
+    /// Configuration files that could not be used (a nested `.candor.yaml` that is unreadable
+    /// or invalid), each once: the files under them were not linted, the others were. They
+    /// make the exit status 2.
+    pub config_errors: Vec<ConfigError>,
 }
 
 /// An input that `--fix` changed. Writing it is up to the caller.
@@ -68,12 +72,47 @@ pub struct FixedFile {
     pub fixed: String,
     /// Edits applied, over all passes.
     pub edits: usize,
+    /// How the file was decoded, so the fix is written back the same way.
+    pub encoding: crate::source::read::Encoding,
 }
 
 impl Outcome {
+    /// The configuration for `path`, or `None` when it cannot be had: the error is kept (once)
+    /// and the file is not linted.
+    fn resolve(&mut self, resolved: Result<Resolved, ConfigError>) -> Option<Resolved> {
+        match resolved {
+            Ok(r) => Some(r),
+            Err(e) => {
+                let seen = self
+                    .config_errors
+                    .iter()
+                    .any(|c| c.path == e.path && c.line == e.line && c.message == e.message);
+                if !seen {
+                    self.config_errors.push(e);
+                }
+                None
+            }
+        }
+    }
+
+    /// An input read from a path named on the command line (or `--inbound`, or standard
+    /// input): one that cannot be read as text is an error, not a note.
+    fn load_named(&mut self, result: Result<Loaded, InputError>) -> Option<Input> {
+        match result {
+            Ok(Loaded::Binary(path)) => {
+                self.errors.push(InputError::Binary { path });
+                None
+            }
+            other => self.load(other),
+        }
+    }
+
     fn load(&mut self, result: Result<Loaded, InputError>) -> Option<Input> {
         match result {
-            Ok(Loaded::Input(input)) => Some(input),
+            Ok(Loaded::Input(mut input)) => {
+                self.notes.append(&mut input.notes);
+                Some(input)
+            }
             Ok(Loaded::Binary(path)) => {
                 self.notes.push(format!(
                     "{}: skipped, it looks binary (it has NUL bytes)",
@@ -102,7 +141,7 @@ fn read_inbound(path: &Path, out: &mut Outcome) -> Vec<Inbound> {
     } else {
         source::open(path, None)
     };
-    match out.load(result) {
+    match out.load_named(result) {
         Some(input) => {
             let mut all = vec![Inbound {
                 path: input.path,
@@ -163,12 +202,15 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
 
     let mut jobs = Vec::new();
     if let Some((shown, kind)) = &opts.stdin {
-        match resolver.resolve(Path::new(shown))? {
-            Resolved::Ignored => out.notes.push(format!(
+        match out.resolve(resolver.resolve(Path::new(shown))) {
+            None => {}
+            Some(Resolved::Ignored) => out.notes.push(format!(
                 "{shown}: skipped, the config's `ignore:` matches it"
             )),
-            Resolved::Lint(effective) => {
-                if let Some(input) = out.load(source::open_stdin_with(shown, *kind, &opts.read)) {
+            Some(Resolved::Lint(effective)) => {
+                if let Some(input) =
+                    out.load_named(source::open_stdin_with(shown, *kind, &opts.read))
+                {
                     let format = match kind {
                         StdinKind::Prose(format) => Some(*format),
                         StdinKind::Structured(_) => None,
@@ -186,6 +228,7 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
     }
     let walked = walk::walk(&opts.paths);
     out.errors.extend(walked.errors);
+    out.notes.extend(walked.notes.iter().cloned());
     // Configurations are found one file after another (the resolver caches them) ...
     // Meanwhile the idle thread pool compiles what the rules of a large run will need.
     let warm_up = walked.files.len() >= LARGE_RUN_FILES;
@@ -195,9 +238,12 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
     let named: std::collections::HashSet<&PathBuf> = opts.paths.iter().collect();
     for path in &walked.files {
         let resolved = if named.contains(path) {
-            resolver.resolve(path)?
+            resolver.resolve(path)
         } else {
-            resolver.resolve_walked(path)?
+            resolver.resolve_walked(path)
+        };
+        let Some(resolved) = out.resolve(resolved) else {
+            continue;
         };
         match resolved {
             Resolved::Lint(effective) => {
@@ -246,7 +292,13 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
             continue;
         }
         let read = read_options(path);
-        if let Some(input) = out.load(source::open_with(path, None, &read)) {
+        let loaded = source::open_with(path, None, &read);
+        let loaded = if named.contains(path) {
+            out.load_named(loaded)
+        } else {
+            out.load(loaded)
+        };
+        if let Some(input) = loaded {
             keyed.push((i + 1, Job::file(input, effective, path, read)));
         }
     }
@@ -256,19 +308,23 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
         .map(|(key, job)| {
             let mut own_related = Vec::new();
             let (file, fixed) = lint_job(job, &inbound, opts, &mut own_related);
-            (key, Ok(Ok((file, fixed.map(Box::new), own_related))))
+            (
+                key,
+                Ok(Ok((file, fixed.map(Box::new), own_related, Vec::new()))),
+            )
         })
         .collect();
     let lint_path = |(i, (path, effective)): (usize, &(&PathBuf, Arc<Effective>))| {
         let read = read_options(path);
         let result = source::open_with(path, None, &read).map(|loaded| match loaded {
-            Loaded::Input(input) => {
+            Loaded::Input(mut input) => {
+                let notes = std::mem::take(&mut input.notes);
                 let job = Job::file(input, effective, path, read);
                 let mut own_related = Vec::new();
                 let (file, fixed) = lint_job(job, &inbound, opts, &mut own_related);
-                Ok((file, fixed.map(Box::new), own_related))
+                Ok((file, fixed.map(Box::new), own_related, notes))
             }
-            skipped => Err(skipped),
+            skipped => Err(Box::new(skipped)),
         });
         (i + 1, result)
     };
@@ -289,14 +345,20 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
     out.report.files.reserve_exact(linted.len());
     for (_, result) in linted {
         match result {
-            Ok(Ok((file, fixed, own_related))) => {
+            Ok(Ok((file, fixed, own_related, notes))) => {
+                out.notes.extend(notes);
                 out.report.files.push(file);
                 out.fixed.extend(fixed.map(|f| *f));
                 related.extend(own_related);
             }
-            Ok(Err(skipped)) => {
-                out.load(Ok(skipped));
-            }
+            Ok(Err(skipped)) => match *skipped {
+                Loaded::Binary(path) if named.contains(&path) => {
+                    out.load_named(Ok(Loaded::Binary(path)));
+                }
+                skipped => {
+                    out.load(Ok(skipped));
+                }
+            },
             Err(e) => out.errors.push(e),
         }
     }
@@ -317,8 +379,18 @@ pub const LARGE_RUN_FILES: usize = 64;
 /// What reading and linting one file gave: its report, its fix and the related sources it
 /// brought, or why it was skipped, or why it could not be read. (The rare fix is boxed: the
 /// thousands of results of a big run are held until all are done.)
-type Linted =
-    Result<Result<(FileReport, Option<Box<FixedFile>>, Vec<RelatedSource>), Loaded>, InputError>;
+type Linted = Result<
+    Result<
+        (
+            FileReport,
+            Option<Box<FixedFile>>,
+            Vec<RelatedSource>,
+            Vec<String>,
+        ),
+        Box<Loaded>,
+    >,
+    InputError,
+>;
 
 /// Lints one input (fixing it first when asked) and returns its report.
 fn lint_job(
@@ -347,6 +419,7 @@ fn lint_job(
         );
     }
     let original = input.doc.source.clone();
+    let encoding = input.encoding;
     let first = fix::Pass {
         item: (input, findings.questions),
         diagnostics: findings.diagnostics,
@@ -377,6 +450,7 @@ fn lint_job(
         original,
         fixed: input.doc.source.clone(),
         edits,
+        encoding,
     });
     let findings = Findings {
         diagnostics,
@@ -405,6 +479,7 @@ fn lint_findings(
     findings.diagnostics.retain(|d| d.severity >= min_level);
     suppress::apply(&mut findings.diagnostics, &input.doc);
     effective.drop_accepted(&mut findings.diagnostics, &input.doc.source);
+    fix::drop_unwritable(&mut findings.diagnostics, &input.doc);
     findings
 }
 

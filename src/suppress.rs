@@ -21,6 +21,7 @@
 //! and it applies within that body only: a `candor-disable` left open ends with the body, and
 //! "line" means a line of the body (a newline, or a `\n` escape in a JSON string).
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -31,7 +32,7 @@ use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::document::{Document, Format};
 
 /// Rules a directive names; no selectors means every rule.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Selector {
     /// A rule id (`Candor.SelfFocus`) or a pack (`Candor`).
     target: String,
@@ -43,6 +44,7 @@ struct Selector {
 impl Selector {
     /// Whether turning `self` on or off undoes an earlier `other`: the same selector, or the
     /// whole rule after one limited to some matches (`vale R = YES` after `vale R["x"] = NO`).
+    #[cfg(test)]
     fn replaces(&self, other: &Selector) -> bool {
         self == other || (self.matches.is_none() && self.target == other.target)
     }
@@ -75,41 +77,183 @@ struct Directive {
     action: Action,
 }
 
-/// Which rules are off at one point of the file.
-#[derive(Debug, Clone, Default, PartialEq)]
-struct State {
-    /// Every rule off (except `except`).
-    all: bool,
-    except: Vec<Selector>,
-    /// Rules off while `all` is false.
-    off: Vec<Selector>,
+/// Where rules are off, from the range directives (`disable` / `enable`, Vale's `off` / `on`
+/// and `R = NO` / `R = YES`), built in one pass over them: each distinct selector once, with
+/// the sorted byte intervals where it is on the list that matters there (the rules turned back
+/// on inside a disable-all region, the rules turned off outside one). A finding then costs a
+/// binary search per selector that may cover its rule, whatever the number of directives.
+#[derive(Debug, Default, PartialEq)]
+struct Regions {
+    /// Where every rule is off (but the ones turned back on): sorted, disjoint.
+    all: Vec<Range<usize>>,
+    /// For each distinct selector, sorted, disjoint intervals where it is listed.
+    listed: Vec<Vec<Range<usize>>>,
+    /// Selector ids by target, then by match (lowercased) for Vale's `R["match"]`.
+    by_target: HashMap<String, TargetIds>,
 }
 
-impl State {
-    fn apply(&mut self, action: &Action) {
-        match action {
-            Action::Disable(sels) if sels.is_empty() => {
-                *self = State {
-                    all: true,
-                    ..State::default()
+#[derive(Debug, Default, PartialEq)]
+struct TargetIds {
+    /// Selectors of the whole target.
+    whole: Vec<usize>,
+    /// Selectors limited to some matched texts, by each of those texts (ASCII lowercase).
+    by_match: HashMap<String, Vec<usize>>,
+}
+
+/// Whether `at` lies in one of the sorted, disjoint `intervals`.
+fn inside(intervals: &[Range<usize>], at: usize) -> bool {
+    let i = intervals.partition_point(|r| r.start <= at);
+    i > 0 && intervals[i - 1].end > at
+}
+
+/// The selector targets that may cover `rule`: the rule and each pack prefix (`A.B.C`: `A`,
+/// `A.B`, `A.B.C`).
+fn targets_of(rule: &str) -> impl Iterator<Item = &str> {
+    rule.match_indices('.')
+        .map(|(i, _)| &rule[..i])
+        .chain(std::iter::once(rule))
+}
+
+impl Regions {
+    /// Whether the range directives turn `rule` off at `at` for a finding over `matched`.
+    fn disables(&self, rule: &str, at: usize, matched: &str) -> bool {
+        let all = inside(&self.all, at);
+        let mut lowered: Option<String> = None;
+        let listed = targets_of(rule).any(|t| {
+            let Some(ids) = self.by_target.get(t) else {
+                return false;
+            };
+            if ids.whole.iter().any(|&id| inside(&self.listed[id], at)) {
+                return true;
+            }
+            if ids.by_match.is_empty() {
+                return false;
+            }
+            let key = lowered.get_or_insert_with(|| matched.to_ascii_lowercase());
+            ids.by_match
+                .get(key.as_str())
+                .is_some_and(|v| v.iter().any(|&id| inside(&self.listed[id], at)))
+        });
+        if all {
+            !listed
+        } else {
+            listed
+        }
+    }
+}
+
+/// Builds [`Regions`] from range directives given in order: each directive costs O(its
+/// selectors), amortised (a selector is opened and closed once per listing).
+#[derive(Default)]
+struct RegionBuilder {
+    regions: Regions,
+    ids: HashMap<Selector, usize>,
+    /// Where each selector's current listing started, if it is listed now.
+    open: Vec<Option<usize>>,
+    /// Selectors opened since the last reset (some may be closed since).
+    open_ids: Vec<usize>,
+    open_by_target: HashMap<String, Vec<usize>>,
+    /// Where the current disable-all region started.
+    all_since: Option<usize>,
+}
+
+impl RegionBuilder {
+    fn id(&mut self, s: &Selector) -> usize {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = self.open.len();
+        self.open.push(None);
+        self.regions.listed.push(Vec::new());
+        let ids = self.regions.by_target.entry(s.target.clone()).or_default();
+        match &s.matches {
+            None => ids.whole.push(id),
+            Some(list) => {
+                let mut keys: Vec<String> = list.iter().map(|m| m.to_ascii_lowercase()).collect();
+                keys.sort();
+                keys.dedup();
+                for k in keys {
+                    ids.by_match.entry(k).or_default().push(id);
                 }
             }
-            Action::Enable(sels) if sels.is_empty() => *self = State::default(),
+        }
+        self.ids.insert(s.clone(), id);
+        id
+    }
+
+    fn list(&mut self, s: &Selector, at: usize) {
+        let id = self.id(s);
+        if self.open[id].is_none() {
+            self.open[id] = Some(at);
+            self.open_ids.push(id);
+            self.open_by_target
+                .entry(s.target.clone())
+                .or_default()
+                .push(id);
+        }
+    }
+
+    fn close(&mut self, id: usize, at: usize) {
+        if let Some(start) = self.open[id].take() {
+            if start < at {
+                self.regions.listed[id].push(start..at);
+            }
+        }
+    }
+
+    /// Takes off the list whatever `s` undoes: the same selector, or with no match limit
+    /// every selector of its target (`vale R = YES` after `vale R["x"] = NO`).
+    fn unlist(&mut self, s: &Selector, at: usize) {
+        if s.matches.is_none() {
+            for id in self.open_by_target.remove(&s.target).unwrap_or_default() {
+                self.close(id, at);
+            }
+        } else if let Some(&id) = self.ids.get(s) {
+            self.close(id, at);
+        }
+    }
+
+    fn unlist_all(&mut self, at: usize) {
+        for id in std::mem::take(&mut self.open_ids) {
+            self.close(id, at);
+        }
+        self.open_by_target.clear();
+    }
+
+    fn end_all(&mut self, at: usize) {
+        if let Some(start) = self.all_since.take() {
+            if start < at {
+                self.regions.all.push(start..at);
+            }
+        }
+    }
+
+    /// Applies a directive whose comment ends at `at`.
+    fn apply(&mut self, action: &Action, at: usize) {
+        match action {
+            Action::Disable(sels) if sels.is_empty() => {
+                self.unlist_all(at);
+                self.all_since.get_or_insert(at);
+            }
+            Action::Enable(sels) if sels.is_empty() => {
+                self.unlist_all(at);
+                self.end_all(at);
+            }
             Action::Disable(sels) => {
                 for s in sels {
-                    if self.all {
-                        self.except.retain(|e| !s.replaces(e));
-                    } else if !self.off.contains(s) {
-                        self.off.push(s.clone());
+                    if self.all_since.is_some() {
+                        self.unlist(s, at);
+                    } else {
+                        self.list(s, at);
                     }
                 }
             }
             Action::Enable(sels) => {
                 for s in sels {
-                    if self.all {
-                        self.except.push(s.clone());
+                    if self.all_since.is_some() {
+                        self.list(s, at);
                     } else {
-                        self.off.retain(|e| !s.replaces(e));
+                        self.unlist(s, at);
                     }
                 }
             }
@@ -117,24 +261,66 @@ impl State {
         }
     }
 
-    fn disables(&self, rule: &str, matched: &str) -> bool {
-        if self.all {
-            !self.except.iter().any(|s| s.covers(rule, matched))
-        } else {
-            self.off.iter().any(|s| s.covers(rule, matched))
+    /// Everything still open ends at `at` (the end of a macro body, or of the file).
+    fn reset(&mut self, at: usize) {
+        self.unlist_all(at);
+        self.end_all(at);
+    }
+
+    fn finish(mut self) -> Regions {
+        self.reset(usize::MAX);
+        // Macro bodies may come out of file order: each list is sorted (they never overlap).
+        self.regions.all.sort_by_key(|r| r.start);
+        for l in &mut self.regions.listed {
+            l.sort_by_key(|r| r.start);
         }
+        self.regions
+    }
+}
+
+/// The rules a line directive names, indexed: no selector means every rule.
+#[derive(Debug, Default, PartialEq)]
+struct Names {
+    every: bool,
+    targets: std::collections::HashSet<String>,
+    /// Selectors limited to matched texts (Vale's form; line directives do not use it today).
+    limited: Vec<Selector>,
+}
+
+impl Names {
+    fn of(sels: Vec<Selector>) -> Names {
+        let mut names = Names {
+            every: sels.is_empty(),
+            ..Names::default()
+        };
+        for s in sels {
+            match s.matches {
+                None => {
+                    names.targets.insert(s.target);
+                }
+                Some(_) => names.limited.push(s),
+            }
+        }
+        names
+    }
+
+    fn cover(&self, rule: &str, matched: &str) -> bool {
+        self.every
+            || (!self.targets.is_empty() && targets_of(rule).any(|t| self.targets.contains(t)))
+            || self.limited.iter().any(|s| s.covers(rule, matched))
     }
 }
 
 /// The suppression comments of one document.
 #[derive(Debug, Default, PartialEq)]
 pub struct Suppressions {
-    /// Range directives in file order, each with the state right after it.
-    states: Vec<(usize, State)>,
-    /// 1-based line and the selectors of each `candor-disable-next-line` / `-line`.
-    lines: Vec<(usize, Vec<Selector>)>,
-    /// Byte range and selectors of each line directive inside a macro body.
-    spans: Vec<(Range<usize>, Vec<Selector>)>,
+    /// The range directives.
+    regions: Regions,
+    /// 1-based line and the rules of each `candor-disable-next-line` / `-line`, sorted by line.
+    lines: Vec<(usize, Names)>,
+    /// Byte range and rules of each line directive inside a macro body, sorted by start, with
+    /// the largest end so far (to find every range holding a byte from the right).
+    spans: Vec<(Range<usize>, Names, usize)>,
 }
 
 impl Suppressions {
@@ -158,36 +344,35 @@ impl Suppressions {
         };
         let index = LineIndex::new(source);
         let mut out = Suppressions::default();
-        let mut state = State::default();
+        let mut regions = RegionBuilder::default();
         for d in directives {
-            match &d.action {
+            match d.action {
                 Action::DisableNextLine(sels) => {
                     let line = index.line_col(source, d.at).line + 1;
-                    out.lines.push((line, sels.clone()));
+                    out.lines.push((line, Names::of(sels)));
                 }
                 Action::DisableLine(sels) => {
                     let line = index.line_col(source, d.at).line;
-                    out.lines.push((line, sels.clone()));
+                    out.lines.push((line, Names::of(sels)));
                 }
-                _ => {
-                    state.apply(&d.action);
-                    out.states.push((d.at, state.clone()));
-                }
+                action => regions.apply(&action, d.at),
             }
         }
+        out.regions = regions.finish();
+        out.lines.sort_by_key(|(line, _)| *line);
         out
     }
 
     /// Directives inside each part (macro body) of an export, each part on its own.
     fn of_parts(source: &str, extents: &[Range<usize>]) -> Suppressions {
         let mut out = Suppressions::default();
+        let mut spans: Vec<(Range<usize>, Names)> = Vec::new();
+        let mut regions = RegionBuilder::default();
         for extent in extents {
             let Some(body) = source.get(extent.clone()) else {
                 continue;
             };
             let breaks = line_breaks(body);
-            let mut state = State::default();
-            let mut ranged = false;
             for c in ANY_COMMENT.captures_iter(body) {
                 let (Some(whole), Some(inner)) = (c.get(0), c.get(1)) else {
                     continue;
@@ -198,53 +383,69 @@ impl Suppressions {
                 let shift = |r: Range<usize>| extent.start + r.start..extent.start + r.end;
                 match action {
                     Action::DisableLine(sels) => {
-                        out.spans
-                            .push((shift(line_at(&breaks, body.len(), whole.start())), sels));
+                        spans.push((
+                            shift(line_at(&breaks, body.len(), whole.start())),
+                            Names::of(sels),
+                        ));
                     }
                     Action::DisableNextLine(sels) => {
                         // The next line with text: a blank line or a bare `<p>` does not count.
-                        let next = breaks
+                        let first = breaks.partition_point(|b| b.start < whole.end());
+                        let next = breaks[first..]
                             .iter()
-                            .filter(|b| b.start >= whole.end())
                             .map(|b| line_at(&breaks, body.len(), b.end))
                             .find(|l| !body[l.clone()].trim().is_empty());
                         if let Some(line) = next {
-                            out.spans.push((shift(line), sels));
+                            spans.push((shift(line), Names::of(sels)));
                         }
                     }
-                    other => {
-                        state.apply(&other);
-                        out.states.push((extent.start + whole.end(), state.clone()));
-                        ranged = true;
-                    }
+                    other => regions.apply(&other, extent.start + whole.end()),
                 }
             }
-            if ranged {
-                out.states.push((extent.end, State::default()));
-            }
+            // A region left open ends with the body.
+            regions.reset(extent.end);
         }
-        out.states.sort_by_key(|(at, _)| *at);
+        out.regions = regions.finish();
+        spans.sort_by_key(|(r, _)| r.start);
+        let mut reach = 0;
+        out.spans = spans
+            .into_iter()
+            .map(|(r, names)| {
+                reach = reach.max(r.end);
+                (r, names, reach)
+            })
+            .collect();
         out
     }
 
     pub fn is_empty(&self) -> bool {
-        self.states.is_empty() && self.lines.is_empty() && self.spans.is_empty()
+        self.regions.all.is_empty()
+            && self.regions.listed.iter().all(Vec::is_empty)
+            && self.lines.is_empty()
+            && self.spans.is_empty()
     }
 
     /// Whether a finding of `rule` starting at byte `at`, on 1-based `line`, over `matched`
     /// is turned off.
     fn suppresses(&self, rule: &str, at: usize, line: usize, matched: &str) -> bool {
-        let before = self.states.partition_point(|(pos, _)| *pos <= at);
-        if before > 0 && self.states[before - 1].1.disables(rule, matched) {
+        if self.regions.disables(rule, at, matched) {
             return true;
         }
-        let named =
-            |sels: &[Selector]| sels.is_empty() || sels.iter().any(|s| s.covers(rule, matched));
-        self.lines.iter().any(|(l, sels)| *l == line && named(sels))
-            || self
-                .spans
-                .iter()
-                .any(|(r, sels)| r.contains(&at) && named(sels))
+        let from = self.lines.partition_point(|(l, _)| *l < line);
+        if self.lines[from..]
+            .iter()
+            .take_while(|(l, _)| *l == line)
+            .any(|(_, names)| names.cover(rule, matched))
+        {
+            return true;
+        }
+        // Spans starting at or before `at`, from the right, while one may still reach it.
+        let upto = self.spans.partition_point(|(r, _, _)| r.start <= at);
+        self.spans[..upto]
+            .iter()
+            .rev()
+            .take_while(|(_, _, reach)| *reach > at)
+            .any(|(r, names, _)| r.contains(&at) && names.cover(rule, matched))
     }
 }
 
@@ -282,7 +483,16 @@ fn line_breaks(body: &str) -> Vec<Range<usize>> {
     let mut out = text_line_breaks(body);
     out.extend(HTML_LINE_START.find_iter(body).map(|m| m.range()));
     out.sort_by_key(|r| r.start);
-    out
+    // A newline inside a tag is part of that break: the breaks never overlap, so their ends are
+    // sorted too and [`line_at`] can search them.
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(out.len());
+    for b in out {
+        match merged.last_mut() {
+            Some(last) if b.start < last.end => last.end = last.end.max(b.end),
+            _ => merged.push(b),
+        }
+    }
+    merged
 }
 
 fn text_line_breaks(body: &str) -> Vec<Range<usize>> {
@@ -306,15 +516,14 @@ fn text_line_breaks(body: &str) -> Vec<Range<usize>> {
 
 /// The line (between two breaks) holding byte `at`.
 fn line_at(breaks: &[Range<usize>], len: usize, at: usize) -> Range<usize> {
-    let start = breaks
-        .iter()
-        .rev()
-        .find(|b| b.end <= at)
-        .map_or(0, |b| b.end);
-    let end = breaks
-        .iter()
-        .find(|b| b.start >= at)
-        .map_or(len, |b| b.start);
+    let before = breaks.partition_point(|b| b.end <= at);
+    let start = if before > 0 {
+        breaks[before - 1].end
+    } else {
+        0
+    };
+    let after = breaks.partition_point(|b| b.start < at);
+    let end = breaks.get(after).map_or(len, |b| b.start);
     start..end
 }
 
@@ -453,6 +662,59 @@ fn quoted_strings(list: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
+    /// The straightforward model the regions must agree with: the state after each range
+    /// directive, applied one after another.
+    /// Which rules are off at one point of the file.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    struct State {
+        /// Every rule off (except `except`).
+        all: bool,
+        except: Vec<Selector>,
+        /// Rules off while `all` is false.
+        off: Vec<Selector>,
+    }
+
+    impl State {
+        fn apply(&mut self, action: &Action) {
+            match action {
+                Action::Disable(sels) if sels.is_empty() => {
+                    *self = State {
+                        all: true,
+                        ..State::default()
+                    }
+                }
+                Action::Enable(sels) if sels.is_empty() => *self = State::default(),
+                Action::Disable(sels) => {
+                    for s in sels {
+                        if self.all {
+                            self.except.retain(|e| !s.replaces(e));
+                        } else if !self.off.contains(s) {
+                            self.off.push(s.clone());
+                        }
+                    }
+                }
+                Action::Enable(sels) => {
+                    for s in sels {
+                        if self.all {
+                            self.except.push(s.clone());
+                        } else {
+                            self.off.retain(|e| !s.replaces(e));
+                        }
+                    }
+                }
+                Action::DisableNextLine(_) | Action::DisableLine(_) => {}
+            }
+        }
+
+        fn disables(&self, rule: &str, matched: &str) -> bool {
+            if self.all {
+                !self.except.iter().any(|s| s.covers(rule, matched))
+            } else {
+                self.off.iter().any(|s| s.covers(rule, matched))
+            }
+        }
+    }
+
     fn sel(t: &str) -> Selector {
         Selector {
             target: t.to_string(),
@@ -492,6 +754,61 @@ mod tests {
             let format = if markdown { Format::Markdown } else { Format::Text };
             let doc = Document::parse(pieces.concat(), format);
             proptest::prop_assert_eq!(Suppressions::of(&doc), Suppressions::read(&doc));
+        }
+    }
+
+    /// Range directives over rules `A.B`, `A.C`, `D.E` and packs, some limited to matches.
+    fn range_action() -> impl proptest::strategy::Strategy<Value = Action> {
+        use proptest::prelude::*;
+        let selector = (
+            proptest::sample::select(vec!["A", "A.B", "A.C", "D.E", "D"]),
+            proptest::option::of(proptest::collection::vec(
+                proptest::sample::select(vec!["x", "X", "y"]),
+                1..3,
+            )),
+        )
+            .prop_map(|(t, m)| Selector {
+                target: t.to_string(),
+                matches: m.map(|v| v.into_iter().map(str::to_string).collect()),
+            });
+        let sels = proptest::collection::vec(selector, 0..3);
+        prop_oneof![
+            sels.clone().prop_map(Action::Disable),
+            sels.prop_map(Action::Enable),
+        ]
+    }
+
+    proptest::proptest! {
+        /// The regions say what applying the directives one by one says, at every position,
+        /// for every rule and matched text.
+        #[test]
+        fn regions_agree_with_applying_each_directive(
+            actions in proptest::collection::vec((range_action(), 0usize..3), 0..24),
+        ) {
+            let mut builder = RegionBuilder::default();
+            let mut model = State::default();
+            let mut states: Vec<(usize, State)> = Vec::new();
+            let mut at = 0;
+            for (action, gap) in &actions {
+                at += gap;
+                builder.apply(action, at);
+                model.apply(action);
+                states.push((at, model.clone()));
+            }
+            let regions = builder.finish();
+            for pos in 0..=at + 1 {
+                let before = states.partition_point(|(p, _)| *p <= pos);
+                for rule in ["A.B", "A.C", "D.E", "F.G"] {
+                    for matched in ["x", "y", "z"] {
+                        let expected = before > 0 && states[before - 1].1.disables(rule, matched);
+                        proptest::prop_assert_eq!(
+                            regions.disables(rule, pos, matched),
+                            expected,
+                            "{} at {} over {:?}", rule, pos, matched
+                        );
+                    }
+                }
+            }
         }
     }
 

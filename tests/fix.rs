@@ -273,3 +273,213 @@ fn write_pack(dir: &Path) {
     )
     .unwrap();
 }
+
+/// `candor ARGS --no-config --rules Chain` as user and group 65534 (`nobody`) through
+/// `setpriv`, when we are root and it is installed.
+#[cfg(unix)]
+fn candor_as_nobody(args: &[&str], cwd: &Path) -> Option<Output> {
+    use std::process::Command;
+    let root = std::fs::read_to_string("/proc/self/status")
+        .ok()?
+        .lines()
+        .find(|l| l.starts_with("Uid:"))?
+        .split_whitespace()
+        .nth(1)?
+        == "0";
+    let probe = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "true"])
+        .status();
+    if !root || !probe.is_ok_and(|s| s.success()) {
+        return None;
+    }
+    Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_candor"))
+        .args(args)
+        .args(["--no-config", "--rules"])
+        .arg(chain_pack())
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .ok()
+}
+
+#[cfg(unix)]
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_keeps_the_owner_and_refuses_what_it_may_not_replace() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let path = d.join("reply.md");
+    std::fs::write(&path, "Please utilize the form.\n").unwrap();
+    let am_root = std::fs::metadata(&path).unwrap().uid() == 0;
+    if am_root {
+        // Root fixes another user's file: it stays theirs, with its mode.
+        std::os::unix::fs::chown(&path, Some(65534), Some(65534)).unwrap();
+        set_mode(&path, 0o640);
+        let out = candor(&["check", "reply.md", "--fix"], d, None);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let meta = std::fs::metadata(&path).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "Please use the form.\n"
+        );
+        assert_eq!((meta.uid(), meta.gid()), (65534, 65534));
+        assert_eq!(meta.mode() & 0o7777, 0o640);
+    }
+
+    // Another user, in a folder anyone may write: a root-owned file they may write to is not
+    // taken over, and one they may not write to is not replaced.
+    set_mode(d, 0o777);
+    let shared = d.join("shared.md");
+    let locked = d.join("locked.md");
+    for (p, mode) in [(&shared, 0o666), (&locked, 0o644)] {
+        std::fs::write(p, "Please utilize the form.\n").unwrap();
+        std::os::unix::fs::chown(p, Some(0), Some(0)).ok();
+        set_mode(p, mode);
+    }
+    let Some(out) = candor_as_nobody(&["check", "shared.md", "locked.md", "--fix"], d) else {
+        eprintln!("skipped the unprivileged half: not root, or no `setpriv`");
+        return;
+    };
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("shared.md: cannot write the fixed file: it belongs to another user"),
+        "{err}"
+    );
+    assert!(
+        err.contains("locked.md: cannot write the fixed file: you may not write to it"),
+        "{err}"
+    );
+    for p in [&shared, &locked] {
+        assert_eq!(
+            std::fs::read_to_string(p).unwrap(),
+            "Please utilize the form.\n"
+        );
+        assert_eq!(std::fs::metadata(p).unwrap().uid(), 0);
+    }
+}
+
+#[test]
+fn fix_refuses_read_only_files_and_hard_links_and_fixes_a_file_named_twice_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let before = "Please utilize the form.\n";
+    std::fs::write(d.join("ro.md"), before).unwrap();
+    let mut ro = std::fs::metadata(d.join("ro.md")).unwrap().permissions();
+    ro.set_readonly(true);
+    std::fs::set_permissions(d.join("ro.md"), ro).unwrap();
+    std::fs::write(d.join("linked.md"), before).unwrap();
+    std::fs::hard_link(d.join("linked.md"), d.join("sub-linked.txt")).unwrap();
+    let out = candor(&["check", "ro.md", "linked.md", "--fix"], d, None);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("ro.md: cannot write the fixed file: it is read-only"),
+        "{err}"
+    );
+    assert!(
+        err.contains("linked.md: cannot write the fixed file: it has 2 hard links"),
+        "{err}"
+    );
+    for name in ["ro.md", "linked.md", "sub-linked.txt"] {
+        assert_eq!(
+            std::fs::read_to_string(d.join(name)).unwrap(),
+            before,
+            "{name}"
+        );
+    }
+
+    std::fs::write(d.join("a.md"), before).unwrap();
+    let out = candor(&["check", "a.md", "./a.md", "--fix"], d, None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        std::fs::read_to_string(d.join("a.md")).unwrap(),
+        "Please use the form.\n"
+    );
+    assert_eq!(
+        text(&out.stderr).matches("applied").count(),
+        1,
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn fix_writes_utf16_back_as_utf16() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let encode = |s: &str| -> Vec<u8> {
+        let mut out = vec![0xFF, 0xFE];
+        out.extend(s.encode_utf16().flat_map(u16::to_le_bytes));
+        out
+    };
+    std::fs::write(d.join("r.txt"), encode("Please utilize the form.\r\n")).unwrap();
+    let out = candor(&["check", "r.txt", "--fix"], d, None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        std::fs::read(d.join("r.txt")).unwrap(),
+        encode("Please use the form.\r\n")
+    );
+}
+
+#[test]
+fn no_report_offers_a_fix_that_cannot_be_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let pack = d.join("pack/Quote");
+    std::fs::create_dir_all(&pack).unwrap();
+    std::fs::write(
+        pack.join("Contract.yml"),
+        "extends: substitution\nmessage: \"Use '%s' instead of '%s'.\"\nlevel: warning\nswap:\n  cannot: \"can't\"\n",
+    )
+    .unwrap();
+    let body = "We cannot refund it.";
+    std::fs::write(d.join("reply.md"), body).unwrap();
+    std::fs::write(
+        d.join("macros.yaml"),
+        format!("- title: A\n  body: {body}\n"),
+    )
+    .unwrap();
+    std::fs::write(d.join("macros.csv"), format!("title,body\nA,{body}\n")).unwrap();
+    let out = run_candor(
+        [
+            "check",
+            "reply.md",
+            "macros.yaml",
+            "macros.csv",
+            "--no-config",
+            "--rules",
+            "pack",
+            "--format",
+            "json",
+        ],
+        d,
+        None,
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fixes = |path: &str| -> Vec<bool> {
+        report["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == path)
+            .unwrap()["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["rule"] == "Quote.Contract")
+            .map(|x| x.get("fix").is_some_and(|f| !f.is_null()))
+            .collect()
+    };
+    assert_eq!(fixes("reply.md"), [true], "{report}");
+    assert_eq!(fixes("macros.yaml"), [false], "{report}");
+    assert_eq!(fixes("macros.csv"), [false], "{report}");
+}

@@ -842,3 +842,436 @@ fn large_json_and_csv_exports_are_read_whole() {
     assert_eq!(in_csv.len(), rows);
     assert!(in_csv.iter().all(|t| t == "Dear valued customer"));
 }
+
+/// Runs candor and fails the test (killing it) if it has not ended within `secs`.
+fn candor_within(dir: &Path, args: &[&str], secs: u64) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_candor"))
+        .current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("candor runs");
+    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("candor {args:?} still ran after {secs} s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_are_refused_by_type_before_reading() {
+    let dir = tmp();
+    let d = dir.path();
+    fs::write(d.join("reply.md"), FILLER).unwrap();
+    let fifo = d.join("pipe");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    let have_fifo = made.is_ok_and(|s| s.success());
+    let refused = |out: &Output, name: &str, kind: &str| {
+        assert_eq!(code(out), 2, "{}", stderr(out));
+        let err = stderr(out);
+        assert!(
+            err.contains(name) && err.contains(&format!("not a regular file ({kind})")),
+            "{err}"
+        );
+    };
+    if have_fifo {
+        // As an input: an error naming it, and the other file is still linted.
+        let out = candor_within(d, &["check", "pipe", "reply.md", "--no-config"], 10);
+        refused(&out, "pipe", "a FIFO / named pipe");
+        assert!(text_of(&out).contains("reply.md"), "{}", text_of(&out));
+        let out = candor_within(d, &["check", "reply.md", "--inbound", "pipe"], 10);
+        refused(&out, "pipe", "a FIFO / named pipe");
+        let out = candor_within(d, &["check", "reply.md", "--config", "pipe"], 10);
+        refused(&out, "pipe", "a FIFO / named pipe");
+        // A FIFO where a nested config would be.
+        fs::create_dir(d.join("sub")).unwrap();
+        Command::new("mkfifo")
+            .arg(d.join("sub/.candor.yaml"))
+            .status()
+            .unwrap();
+        fs::write(d.join("sub/nested.md"), FILLER).unwrap();
+        let out = candor_within(d, &["check", "sub/nested.md"], 10);
+        refused(&out, "sub/.candor.yaml", "a FIFO / named pipe");
+    }
+    if Path::new("/dev/zero").exists() {
+        let out = candor_within(d, &["check", "/dev/zero", "--no-config"], 10);
+        refused(&out, "/dev/zero", "a character device");
+        let out = candor_within(d, &["check", "reply.md", "--inbound", "/dev/zero"], 10);
+        refused(&out, "/dev/zero", "a character device");
+        let out = candor_within(d, &["check", "reply.md", "--config", "/dev/zero"], 10);
+        refused(&out, "/dev/zero", "a character device");
+    }
+    let sock = d.join("sock");
+    if let Ok(_listener) = std::os::unix::net::UnixListener::bind(&sock) {
+        let out = candor_within(d, &["check", "sock", "--no-config"], 10);
+        refused(&out, "sock", "a socket");
+    }
+}
+
+fn text_of(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn every_input_has_a_size_bound_with_a_clear_error() {
+    let dir = tmp();
+    let d = dir.path();
+    fs::write(d.join("big.md"), FILLER.repeat(100)).unwrap();
+    fs::write(d.join("small.md"), FILLER).unwrap();
+    let expect_too_large = |out: &Output, name: &str, limit: &str| {
+        assert_eq!(code(out), 2, "{}", stderr(out));
+        assert!(
+            stderr(out).contains(&format!(
+                "{name}: larger than the {limit} limit on one input; raise it with --max-file-size or CANDOR_MAX_FILE_SIZE"
+            )),
+            "{}",
+            stderr(out)
+        );
+    };
+    let out = candor(
+        d,
+        &[
+            "check",
+            "big.md",
+            "small.md",
+            "--no-config",
+            "--max-file-size",
+            "1K",
+            "--format",
+            "json",
+        ],
+    );
+    expect_too_large(&out, "big.md", "1 KiB");
+    assert_eq!(reported(&json(&out)), ["small.md"]);
+    // The environment variable, when the flag is not given.
+    let out = Command::new(env!("CARGO_BIN_EXE_candor"))
+        .current_dir(d)
+        .args(["check", "big.md", "--no-config"])
+        .env("CANDOR_MAX_FILE_SIZE", "2000")
+        .output()
+        .unwrap();
+    expect_too_large(&out, "big.md", "2000 bytes");
+    let out = Command::new(env!("CARGO_BIN_EXE_candor"))
+        .current_dir(d)
+        .args(["check", "small.md", "--no-config"])
+        .env("CANDOR_MAX_FILE_SIZE", "lots")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("CANDOR_MAX_FILE_SIZE"),
+        "{}",
+        stderr(&out)
+    );
+    // Standard input is read no further than the bound (an endless stream ends in an error).
+    let mut child = Command::new(env!("CARGO_BIN_EXE_candor"))
+        .current_dir(d)
+        .args(["check", "-", "--no-config", "--max-file-size", "64K"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let block = [b'a'; 4096];
+        // Writes until candor stops reading (a broken pipe), at most 64 MiB.
+        for _ in 0..16_384 {
+            if stdin.write_all(&block).is_err() {
+                break;
+            }
+        }
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    expect_too_large(&out, "<stdin>", "64 KiB");
+    // A config file too.
+    fs::write(d.join("big.yaml"), format!("# {}\n", "x".repeat(3000))).unwrap();
+    let out = candor(
+        d,
+        &[
+            "check",
+            "small.md",
+            "--config",
+            "big.yaml",
+            "--max-file-size",
+            "1K",
+        ],
+    );
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("big.yaml"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("larger than the 1 KiB limit"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+    let mut out = if big_endian {
+        vec![0xFE, 0xFF]
+    } else {
+        vec![0xFF, 0xFE]
+    };
+    for u in text.encode_utf16() {
+        out.extend(if big_endian {
+            u.to_be_bytes()
+        } else {
+            u.to_le_bytes()
+        });
+    }
+    out
+}
+
+#[test]
+fn utf16_with_a_byte_order_mark_is_decoded_and_linted_with_a_note() {
+    let dir = tmp();
+    let d = dir.path();
+    fs::write(d.join("le.md"), utf16(FILLER, false)).unwrap();
+    fs::write(d.join("be.txt"), utf16(FILLER, true)).unwrap();
+    let out = candor(
+        d,
+        &[
+            "check",
+            "le.md",
+            "be.txt",
+            "--no-config",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("le.md: decoded from UTF-16LE"), "{err}");
+    assert!(err.contains("be.txt: decoded from UTF-16BE"), "{err}");
+    let report = json(&out);
+    assert_eq!(reported(&report), ["be.txt", "le.md"]);
+    // Spans count the bytes of the decoded text (which keeps the mark, as U+FEFF).
+    let decoded = format!("\u{feff}{FILLER}");
+    for name in ["le.md", "be.txt"] {
+        assert_eq!(
+            findings(&report, name, &decoded),
+            [("Candor.CannedFiller".to_string(), FILLER.to_string())]
+        );
+    }
+    // Half a code unit, or an unpaired surrogate, is an error naming the file and byte.
+    let mut bad = utf16("Hi", false);
+    bad.extend([0x00, 0xD8, b'x', 0]);
+    fs::write(d.join("bad.md"), bad).unwrap();
+    let out = candor(d, &["check", "bad.md", "--no-config"]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("bad.md: not valid UTF-16") && stderr(&out).contains("offset 6"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_named_binary_file_is_an_error_a_walked_one_a_note() {
+    let dir = tmp();
+    let d = dir.path();
+    fs::create_dir(d.join("docs")).unwrap();
+    fs::write(d.join("docs/logo.md"), b"PNG\0\0\0").unwrap();
+    fs::write(d.join("docs/reply.md"), FILLER).unwrap();
+    let out = candor(
+        d,
+        &[
+            "check",
+            "docs/logo.md",
+            "docs/reply.md",
+            "--no-config",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error: docs/logo.md: cannot be read as text: it looks binary"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(reported(&json(&out)), ["docs/reply.md"]);
+    let out = candor(d, &["check", "docs", "--no-config", "--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("note: docs/logo.md: skipped, it looks binary"));
+}
+
+#[test]
+fn every_document_of_a_yaml_stream_is_linted_and_empty_ones_are_named() {
+    let dir = tmp();
+    let d = dir.path();
+    let doc = |n: usize| format!("- title: Reply {n}\n  body: \"{FILLER} Number {n}.\"\n");
+    let stream = format!(
+        "{}---\n{}---\nsettings: {{a: 1}}\n---\n{}",
+        doc(1),
+        doc(2),
+        doc(4)
+    );
+    fs::write(d.join("replies.yaml"), &stream).unwrap();
+    let out = candor(
+        d,
+        &["check", "replies.yaml", "--no-config", "--format", "json"],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(
+        findings(&report, "replies.yaml", &stream).len(),
+        3,
+        "{report}"
+    );
+    assert!(
+        stderr(&out).contains("replies.yaml: YAML document 3 of 4 has no text to lint"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn every_email_of_a_reply_chain_is_reported() {
+    let dir = tmp();
+    let d = dir.path();
+    // a answers b, b answers c.
+    for (name, answers) in [("a", Some("b")), ("b", Some("c")), ("c", None)] {
+        let mut mail = format!(
+            "From: {name}@example.com\nTo: help@example.com\nSubject: Refund\nMessage-ID: <{name}@example.com>\n"
+        );
+        if let Some(to) = answers {
+            mail.push_str(&format!("In-Reply-To: <{to}@example.com>\n"));
+        }
+        mail.push_str(&format!("\nCan you refund order {name}? {FILLER}\n"));
+        fs::write(d.join(format!("{name}.eml")), mail).unwrap();
+    }
+    let out = candor(
+        d,
+        &[
+            "check",
+            "a.eml",
+            "b.eml",
+            "c.eml",
+            "--no-config",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(code(&out) < 2, "{}", stderr(&out));
+    let report = json(&out);
+    // a and b are replies (each linted against the message it answers); c, the first
+    // message, is b's inbound.
+    assert_eq!(reported(&report), ["a.eml", "b.eml"]);
+    for name in ["a.eml", "b.eml"] {
+        let text = fs::read_to_string(d.join(name)).unwrap();
+        assert!(
+            findings(&report, name, &text)
+                .iter()
+                .any(|(rule, _)| rule == "Candor.CannedFiller"),
+            "{name}: {report}"
+        );
+    }
+}
+
+#[test]
+fn a_csv_with_an_unclosed_quote_is_an_error_naming_its_line() {
+    let dir = tmp();
+    let d = dir.path();
+    fs::write(
+        d.join("macros.csv"),
+        "title,body\nA,\"Fine.\"\nB,\"Never closed.\nC,Swallowed.\n",
+    )
+    .unwrap();
+    let out = candor(d, &["check", "macros.csv", "--no-config"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "macros.csv:3: invalid CSV: a quoted field opened on this line is never closed"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_broken_nested_config_stops_only_the_files_under_it() {
+    let dir = tmp();
+    let d = dir.path();
+    fs::create_dir_all(d.join("docs/broken")).unwrap();
+    fs::create_dir_all(d.join("docs/fine")).unwrap();
+    fs::write(d.join(".candor.yaml"), "rules: {}\n").unwrap();
+    fs::write(d.join("docs/broken/.candor.yaml"), "rules: [\n").unwrap();
+    fs::write(d.join("docs/broken/a.md"), FILLER).unwrap();
+    fs::write(d.join("docs/broken/b.md"), FILLER).unwrap();
+    fs::write(d.join("docs/fine/c.md"), FILLER).unwrap();
+    let out = candor(d, &["check", "docs", "--format", "json"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert_eq!(reported(&json(&out)), ["docs/fine/c.md"]);
+    // Said once, pointing into the file.
+    assert_eq!(
+        stderr(&out).matches("docs/broken/.candor.yaml").count(),
+        1,
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_duplicate_config_key_points_at_its_own_line() {
+    let dir = tmp();
+    let d = dir.path();
+    fs::write(d.join("r.md"), FILLER).unwrap();
+    for (yaml, line) in [
+        (
+            "rules:\n  Candor.CannedFiller: warning\nvocabulary:\n  - Acme\nrules:\n  Candor.CannedFiller: off\n",
+            5,
+        ),
+        (
+            "rules:\n  Candor.CannedFiller: warning\n  Candor.Placeholder: off\n  Candor.CannedFiller: off\n",
+            4,
+        ),
+    ] {
+        fs::write(d.join(".candor.yaml"), yaml).unwrap();
+        let out = candor(d, &["check", "r.md"]);
+        assert_eq!(code(&out), 2, "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&format!(".candor.yaml:{line}:")),
+            "{yaml}\n{}",
+            stderr(&out)
+        );
+        assert!(stderr(&out).contains("duplicate"), "{}", stderr(&out));
+    }
+}
+
+#[test]
+fn the_same_file_named_twice_is_linted_once() {
+    let dir = tmp();
+    let d = dir.path();
+    fs::write(d.join("a.md"), FILLER).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(d.join("a.md"), d.join("link.md")).unwrap();
+    fs::hard_link(d.join("a.md"), d.join("hard.md")).unwrap();
+    let mut args = vec![
+        "check",
+        "a.md",
+        "./a.md",
+        "hard.md",
+        "--no-config",
+        "--format",
+        "json",
+    ];
+    if cfg!(unix) {
+        args.push("link.md");
+    }
+    let out = candor(d, &args);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(reported(&json(&out)).len(), 1, "{}", text_of(&out));
+    assert!(stderr(&out).contains("linted once"), "{}", stderr(&out));
+}

@@ -109,6 +109,10 @@ pub struct CheckArgs {
     /// Print a unified diff of what --fix would change, without writing; exit 1 if anything would.
     #[arg(long)]
     pub diff: bool,
+    /// Refuse any one input (file, standard input, --inbound, configuration) larger than this,
+    /// e.g. `64MiB`, `1G` or a number of bytes. Default: $CANDOR_MAX_FILE_SIZE, else 256MiB.
+    #[arg(long, value_name = "SIZE", value_parser = crate::source::read::parse_size)]
+    pub max_file_size: Option<u64>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -109,7 +109,28 @@ fn print_config_error(e: &ConfigError, color: ColorChoice) -> u8 {
     EXIT_ERROR
 }
 
+/// The bound on one input: `--max-file-size`, else `$CANDOR_MAX_FILE_SIZE`, else 256 MiB.
+fn max_file_size(args: &CheckArgs) -> Result<u64, String> {
+    use crate::source::read;
+    if let Some(n) = args.max_file_size {
+        return Ok(n);
+    }
+    match std::env::var(read::MAX_BYTES_ENV) {
+        Ok(v) if !v.trim().is_empty() => {
+            read::parse_size(&v).map_err(|e| format!("{}: {e}", read::MAX_BYTES_ENV))
+        }
+        _ => Ok(read::DEFAULT_MAX_BYTES),
+    }
+}
+
 fn run_check(args: &CheckArgs) -> u8 {
+    match max_file_size(args) {
+        Ok(n) => crate::source::read::set_max_bytes(n),
+        Err(msg) => {
+            error_line(msg);
+            return EXIT_ERROR;
+        }
+    }
     let choice = config_choice(&args.config, args.no_config);
     // Never dropped: the process ends after this run, and freeing the compiled rules piece by
     // piece took a tenth of a one-draft run.
@@ -181,6 +202,9 @@ fn run_check(args: &CheckArgs) -> u8 {
     for e in &outcome.errors {
         error_line(e);
     }
+    for e in &outcome.config_errors {
+        print_config_error(e, args.color);
+    }
     if args.diff {
         return print_diffs(&outcome);
     }
@@ -208,7 +232,7 @@ fn run_check(args: &CheckArgs) -> u8 {
         print_report(report, args, color, stdin_fixed.is_some());
     }
 
-    if !outcome.errors.is_empty() || write_failed {
+    if !outcome.errors.is_empty() || !outcome.config_errors.is_empty() || write_failed {
         EXIT_ERROR
     } else if report
         .max_severity()
@@ -243,7 +267,7 @@ fn print_diffs(outcome: &run::Outcome) -> u8 {
         text.push_str(&fix::unified_diff(&f.shown, &f.original, &f.fixed));
     }
     print_stdout(&text);
-    if !outcome.errors.is_empty() {
+    if !outcome.errors.is_empty() || !outcome.config_errors.is_empty() {
         EXIT_ERROR
     } else if outcome.fixed.is_empty() {
         EXIT_CLEAN
@@ -257,7 +281,8 @@ fn write_fixes(outcome: &run::Outcome, quiet: bool) -> bool {
     let mut failed = false;
     for f in &outcome.fixed {
         let Some(path) = &f.path else { continue };
-        match fix::write_if_unchanged(path, &f.original, &f.fixed) {
+        let (original, fixed) = (f.encoding.encode(&f.original), f.encoding.encode(&f.fixed));
+        match fix::write_if_unchanged(path, &original, &fixed) {
             Ok(()) if !quiet => eprintln!(
                 "candor: note: {}: applied {} fix{}",
                 f.shown,

@@ -172,8 +172,10 @@ fn ascii_sentence_pieces(b: &[u8]) -> Vec<Range<usize>> {
 
 fn trim(prose: &str, range: Range<usize>) -> Option<Range<usize>> {
     let s = &prose[range.clone()];
-    let lead = s.len() - s.trim_start().len();
-    let trimmed = s.trim();
+    // A byte order mark (a file's first character) belongs to no sentence.
+    let blank = |c: char| c.is_whitespace() || c == '\u{feff}';
+    let lead = s.len() - s.trim_start_matches(blank).len();
+    let trimmed = s.trim_matches(blank);
     if trimmed.is_empty() {
         return None;
     }

@@ -69,14 +69,17 @@ pub fn ids(source: &str) -> (Option<String>, Option<String>) {
 }
 
 /// Pairs emails given together: when one input's `In-Reply-To` names another's `Message-ID`,
-/// the earlier message becomes the reply's inbound (the customer's words) and is not linted
-/// as a reply itself. Other inputs pass through in order.
+/// the earlier message becomes the reply's inbound (the customer's words). A message that
+/// answers nothing but is answered is the customer's first message: it is not linted as a
+/// reply itself. In a chain (a answers b, b answers c) every reply is linted with the message
+/// it answers (a with b, b with c), so no email vanishes. Other inputs pass through in order.
 pub fn pair(inputs: Vec<Input>) -> Vec<Input> {
     pair_by(inputs, |i| i, |i| i)
 }
 
 /// [`pair`] for items that each carry an [`Input`] (`input` borrows it, `into_input` takes
-/// it out of an item that is folded into another).
+/// it out of an item that is folded into another). Each message's ids are read once and
+/// looked up in a map, so pairing n emails costs O(n).
 pub fn pair_by<T>(
     items: Vec<T>,
     input: impl Fn(&mut T) -> &mut Input,
@@ -94,35 +97,62 @@ pub fn pair_by<T>(
             }
         })
         .collect();
+    let mut by_id: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (j, (id, _)) in keys.iter().enumerate() {
+        if let Some(id) = id {
+            by_id.entry(id.as_str()).or_insert(j);
+        }
+    }
     // For each input, the index of the message it answers.
     let answers: Vec<Option<usize>> = keys
         .iter()
         .enumerate()
         .map(|(i, (_, reply_to))| {
-            let reply_to = reply_to.as_ref()?;
-            keys.iter()
-                .enumerate()
-                .position(|(j, (id, _))| j != i && id.as_ref() == Some(reply_to))
+            let j = *by_id.get(reply_to.as_deref()?)?;
+            (j != i).then_some(j)
         })
         .collect();
-    let answered: Vec<usize> = answers.iter().flatten().copied().collect();
+    let mut answered = vec![false; items.len()];
+    for j in answers.iter().flatten() {
+        answered[*j] = true;
+    }
+    // A message answered by another and answering one too (or answered twice) is linted and an
+    // inbound, or two inbounds: other copies are parsed again from its text.
+    let again: Vec<Option<(std::sync::Arc<str>, String)>> = items
+        .iter_mut()
+        .enumerate()
+        .map(|(j, t)| {
+            let i = input(t);
+            answered[j].then(|| (i.path.clone(), i.doc.source.clone()))
+        })
+        .collect();
     let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
     let mut out = Vec::new();
     for i in 0..slots.len() {
-        if answered.contains(&i) && answers[i].is_none() {
-            continue; // taken by its reply below (or already)
+        if answered[i] && answers[i].is_none() {
+            continue; // the customer's message: taken by its reply below (or already)
         }
         let Some(mut item) = slots[i].take() else {
             continue;
         };
         if let Some(j) = answers[i] {
-            if let Some(original) = slots[j].take() {
-                let original = into_input(original);
-                input(&mut item).inbound.push(Inbound {
-                    path: original.path,
-                    doc: original.doc,
-                });
-            }
+            let root = answers[j].is_none();
+            let inbound = match slots[j].take_if(|_| root) {
+                Some(original) => {
+                    let original = into_input(original);
+                    Some(Inbound {
+                        path: original.path,
+                        doc: original.doc,
+                    })
+                }
+                None => again[j].as_ref().and_then(|(path, source)| {
+                    Some(Inbound {
+                        path: path.clone(),
+                        doc: parse(source)?,
+                    })
+                }),
+            };
+            input(&mut item).inbound.extend(inbound);
         }
         out.push(item);
     }

@@ -8,10 +8,10 @@
 pub mod email;
 pub mod json_strings;
 pub mod macros;
+pub mod read;
 pub mod thread;
 pub mod walk;
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -28,6 +28,10 @@ pub struct Input {
     pub doc: Document,
     /// The customer's message, when the file itself carries it (an email thread, say).
     pub inbound: Vec<Inbound>,
+    /// How the file's bytes were decoded: `--fix` writes the fixed text back the same way.
+    pub encoding: read::Encoding,
+    /// What the user should hear about how it was read (decoded from UTF-16, say).
+    pub notes: Vec<String>,
 }
 
 /// What reading one path gave.
@@ -55,23 +59,14 @@ pub fn open_with(
     format: Option<Format>,
     opts: &ReadOptions,
 ) -> Result<Loaded, InputError> {
-    let bytes = std::fs::read(path).map_err(|source| InputError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = read::read_regular(path).map_err(|p| InputError::from_read(path, p))?;
     open_bytes_with(path, bytes, format, opts)
 }
 
 /// All of standard input; an error names it as `shown`.
 fn read_stdin(shown: &str) -> Result<Vec<u8>, InputError> {
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .read_to_end(&mut bytes)
-        .map_err(|source| InputError::Io {
-            path: PathBuf::from(shown),
-            source,
-        })?;
-    Ok(bytes)
+    read::read_bounded(std::io::stdin().lock(), 0, read::max_bytes())
+        .map_err(|p| InputError::from_read(Path::new(shown), p))
 }
 
 /// Reads standard input to the end and parses it as `format`.
@@ -159,11 +154,38 @@ fn open_bytes_as(
         path: path.to_path_buf(),
         note: None,
     };
-    let text = match decode(path, bytes) {
-        Ok(Some(text)) => text,
+    let (text, encoding) = match decode_text(path, bytes) {
+        Ok(Some(decoded)) => decoded,
         Ok(None) | Err(_) if kind.is_some() && opts.only_exports => return Ok(skipped()),
         Ok(None) => return Ok(Loaded::Binary(path.to_path_buf())),
         Err(e) => return Err(e),
+    };
+    let mut loaded = open_text(path, text, format, kind, opts)?;
+    if let (Loaded::Input(input), read::Encoding::Utf16Le | read::Encoding::Utf16Be) =
+        (&mut loaded, encoding)
+    {
+        input.encoding = encoding;
+        input.notes.push(format!(
+            "{}: decoded from {} (its byte order mark says so); offsets in the report count the bytes of its UTF-8 text, and --fix writes it back as {}",
+            path.display(),
+            encoding.name(),
+            encoding.name()
+        ));
+    }
+    Ok(loaded)
+}
+
+/// [`open_bytes_as`] once the bytes are text.
+fn open_text(
+    path: &Path,
+    text: String,
+    format: Option<Format>,
+    kind: Option<macros::FileKind>,
+    opts: &ReadOptions,
+) -> Result<Loaded, InputError> {
+    let skipped = || Loaded::Skipped {
+        path: path.to_path_buf(),
+        note: None,
     };
     // An email carries the customer's message; JSON goes to the macro readers, which hand a
     // conversation thread back to the thread reader.
@@ -175,10 +197,15 @@ fn open_bytes_as(
     if let Some(kind) = kind {
         let json = (kind == macros::FileKind::Json).then(|| text.clone());
         return Ok(match macros::read(path, text, kind, opts)? {
-            macros::Read::Doc(doc) => Loaded::Input(Input {
+            macros::Read::Doc(doc, notes) => Loaded::Input(Input {
                 path: shown(path),
                 doc,
                 inbound: Vec::new(),
+                encoding: read::Encoding::Utf8,
+                notes: notes
+                    .into_iter()
+                    .map(|n| format!("{}: {n}", path.display()))
+                    .collect(),
             }),
             macros::Read::Skip { note } => Loaded::Skipped {
                 path: path.to_path_buf(),
@@ -192,6 +219,8 @@ fn open_bytes_as(
                         path: shown(path),
                         doc: t.inbound,
                     }],
+                    encoding: read::Encoding::Utf8,
+                    notes: Vec::new(),
                 }),
                 // Found in a folder: a thread-like file that is not one is passed over.
                 _ if opts.only_exports => skipped(),
@@ -214,6 +243,8 @@ fn open_bytes_as(
         path: shown(path),
         doc: Document::parse(text, format),
         inbound: Vec::new(),
+        encoding: read::Encoding::Utf8,
+        notes: Vec::new(),
     }))
 }
 
@@ -228,12 +259,35 @@ fn open_email(path: &Path, text: &str) -> Option<Input> {
         path: shown(path),
         doc: email::parse(text)?,
         inbound: Vec::new(),
+        encoding: read::Encoding::Utf8,
+        notes: Vec::new(),
     })
 }
 
 /// The path as users see it in reports.
 pub fn shown(path: &Path) -> Arc<str> {
     Arc::from(path.to_string_lossy().as_ref())
+}
+
+/// Decodes a file's bytes: UTF-16 when they start with its byte order mark (kept, as U+FEFF, at
+/// the start of the text, so the text encodes back to exactly these bytes), else UTF-8 as
+/// [`decode`] does. Offsets in the report are then the decoded (UTF-8) text's.
+pub fn decode_text(
+    path: &Path,
+    bytes: Vec<u8>,
+) -> Result<Option<(String, read::Encoding)>, InputError> {
+    let encoding = match bytes.get(..2) {
+        Some([0xFF, 0xFE]) => read::Encoding::Utf16Le,
+        Some([0xFE, 0xFF]) => read::Encoding::Utf16Be,
+        _ => return Ok(decode(path, bytes)?.map(|t| (t, read::Encoding::Utf8))),
+    };
+    match read::decode_utf16(&bytes, encoding) {
+        Ok(text) => Ok(Some((text, encoding))),
+        Err(unit) => Err(InputError::InvalidUtf16 {
+            path: path.to_path_buf(),
+            offset: unit * 2,
+        }),
+    }
 }
 
 /// Decodes bytes as UTF-8; `None` for a binary file (it has NUL bytes). An invalid byte is an

@@ -13,6 +13,8 @@
 //! JSON of any other shape is not a thread: [`parse`] returns `None` and leaves it to other
 //! readers.
 
+use std::collections::HashMap;
+
 use crate::diagnostic::LineIndex;
 use crate::document::{Document, Format, Part};
 
@@ -61,25 +63,27 @@ pub fn read(source: &str) -> Result<Thread, JsonError> {
         .get("messages")
         .and_then(|m| m.as_array())
         .ok_or_else(|| problem(source, 0, "expected a `messages` array"))?;
-    let field = |i: usize, key: &str| {
-        all.iter().find(|s| {
-            s.path
-                == [
-                    Step::Key("messages".into()),
-                    Step::Index(i),
-                    Step::Key(key.into()),
-                ]
-        })
-    };
+    // Each message's `role` and `text` strings and its first string, indexed in one pass over
+    // the file's strings (looking them up per message made a long thread quadratic).
+    let mut fields: HashMap<(usize, &str), &JsonString> = HashMap::new();
+    let mut first: HashMap<usize, usize> = HashMap::new();
+    for s in &all {
+        let [Step::Key(top), Step::Index(i), rest @ ..] = s.path.as_slice() else {
+            continue;
+        };
+        if top != "messages" {
+            continue;
+        }
+        first.entry(*i).or_insert(s.literal.start);
+        if let [Step::Key(key)] = rest {
+            if key == "role" || key == "text" {
+                fields.entry((*i, key.as_str())).or_insert(s);
+            }
+        }
+    }
+    let field = |i: usize, key: &str| fields.get(&(i, key)).copied();
     // Where message `i` is, for errors: its first string, or the start of the file.
-    let at = |i: usize| {
-        all.iter()
-            .find(|s| {
-                s.path
-                    .starts_with(&[Step::Key("messages".into()), Step::Index(i)])
-            })
-            .map_or(0, |s| s.literal.start)
-    };
+    let at = |i: usize| first.get(&i).copied().unwrap_or(0);
     let mut roles = Vec::with_capacity(messages.len());
     for i in 0..messages.len() {
         let role = field(i, "role").ok_or_else(|| {

@@ -25,6 +25,8 @@ pub struct Walked {
     /// Structured files found in folders (JSON, YAML, CSV): read only if they look like macro
     /// exports. Files named explicitly are never in here.
     pub only_if_export: BTreeSet<PathBuf>,
+    /// Things to tell the user (a path that is the same file as another, linted once).
+    pub notes: Vec<String>,
 }
 
 /// Whether a walked file may be a helpdesk macro export (JSON, YAML, CSV).
@@ -53,15 +55,58 @@ pub fn walk(paths: &[PathBuf]) -> Walked {
                 source,
             }),
             Ok(meta) if meta.is_dir() => walk_dir(path, &mut out),
-            Ok(_) => out.files.push(path.clone()),
+            // A FIFO, a device or a socket is refused by its type, before anything reads it.
+            Ok(meta) => match crate::source::read::special_kind(&meta.file_type()) {
+                Some(kind) => out.errors.push(InputError::NotAFile {
+                    path: path.clone(),
+                    kind,
+                }),
+                None => out.files.push(path.clone()),
+            },
         }
     }
     out.files.sort();
     out.files.dedup();
+    dedup_by_identity(&mut out);
     for path in paths {
         out.only_if_export.remove(path);
     }
     out
+}
+
+/// Keeps one path per file: `a.md ./a.md`, a file and a link to it, or two hard links are one
+/// file, linted (and fixed) once, under the first of its paths in sorted order.
+fn dedup_by_identity(out: &mut Walked) {
+    #[cfg(unix)]
+    {
+        use std::collections::HashMap;
+        use std::os::unix::fs::MetadataExt;
+        let mut seen: HashMap<(u64, u64), usize> = HashMap::with_capacity(out.files.len());
+        let mut keep = Vec::with_capacity(out.files.len());
+        for path in std::mem::take(&mut out.files) {
+            let Ok(meta) = std::fs::metadata(&path) else {
+                keep.push(path);
+                continue;
+            };
+            match seen.entry((meta.dev(), meta.ino())) {
+                std::collections::hash_map::Entry::Occupied(first) => {
+                    out.notes.push(format!(
+                        "{}: the same file as {}, linted once",
+                        path.display(),
+                        keep[*first.get()].display()
+                    ));
+                    out.only_if_export.remove(&path);
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(keep.len());
+                    keep.push(path);
+                }
+            }
+        }
+        out.files = keep;
+    }
+    #[cfg(not(unix))]
+    let _ = out;
 }
 
 fn walk_dir(dir: &Path, out: &mut Walked) {

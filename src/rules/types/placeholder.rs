@@ -597,6 +597,42 @@ fn is_tex_or_escaped(source: &str, range: Range<usize>) -> bool {
         || (letters > 0 && before.len() > letters && before[before.len() - letters - 1] == b'\\')
 }
 
+/// Byte ranges (in any order, perhaps overlapping) sorted by start, with the largest end so
+/// far: whether one of them overlaps or holds a span is a binary search, not a scan of all of
+/// them per finding.
+struct Ranges {
+    ranges: Vec<Range<usize>>,
+    /// `reach[i]`: the largest end among `ranges[..=i]`.
+    reach: Vec<usize>,
+}
+
+impl Ranges {
+    fn new(mut ranges: Vec<Range<usize>>) -> Ranges {
+        ranges.sort_by_key(|r| r.start);
+        let mut max = 0;
+        let reach = ranges
+            .iter()
+            .map(|r| {
+                max = max.max(r.end);
+                max
+            })
+            .collect();
+        Ranges { ranges, reach }
+    }
+
+    /// Whether some range overlaps `span` (shares a byte with it).
+    fn overlap(&self, span: &Range<usize>) -> bool {
+        let i = self.ranges.partition_point(|r| r.start < span.end);
+        i > 0 && self.reach[i - 1] > span.start
+    }
+
+    /// Whether some range holds all of `span`.
+    fn contain(&self, span: &Range<usize>) -> bool {
+        let i = self.ranges.partition_point(|r| r.start <= span.start);
+        i > 0 && self.reach[i - 1] >= span.end
+    }
+}
+
 /// Byte ranges the scan must skip: code, front matter, HTML comments and Hugo's code
 /// shortcodes (Markdown), backtick code (text).
 fn skipped_ranges(doc: &Document) -> Vec<Range<usize>> {
@@ -890,19 +926,13 @@ impl Rule for Placeholder {
         } else {
             skipped_ranges(cx.doc)
         };
+        let bodies = Ranges::new(bodies);
+        let skip = Ranges::new(skip);
         found.sort_by_key(|(r, _)| (r.start, r.end));
         let mut last_end = 0;
         for (span, message) in found {
-            let outside_bodies = template
-                && !bodies
-                    .iter()
-                    .any(|b| b.start <= span.start && span.end <= b.end);
-            if span.start < last_end
-                || outside_bodies
-                || skip
-                    .iter()
-                    .any(|s| s.start < span.end && span.start < s.end)
-            {
+            let outside_bodies = template && !bodies.contain(&span);
+            if span.start < last_end || outside_bodies || skip.overlap(&span) {
                 continue;
             }
             last_end = span.end;
@@ -914,6 +944,27 @@ impl Rule for Placeholder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The sorted lookups say what scanning every range says.
+        #[test]
+        fn range_lookups_agree_with_a_scan(
+            raw in proptest::collection::vec((0usize..30, 0usize..8), 0..12),
+            span in (0usize..30, 0usize..6),
+        ) {
+            let ranges: Vec<Range<usize>> = raw.iter().map(|&(s, l)| s..s + l).collect();
+            let span = span.0..span.0 + span.1;
+            let r = Ranges::new(ranges.clone());
+            proptest::prop_assert_eq!(
+                r.overlap(&span),
+                ranges.iter().any(|s| s.start < span.end && span.start < s.end)
+            );
+            proptest::prop_assert_eq!(
+                r.contain(&span),
+                ranges.iter().any(|b| b.start <= span.start && span.end <= b.end)
+            );
+        }
+    }
 
     /// One alternation of every group, in order: what [`Placeholders::find_all`] must find.
     static PATTERN: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {

@@ -32,8 +32,10 @@ pub struct Substitution {
     literals: Option<Literals>,
     /// For a built-in rule: its gate, asked for each block instead of the prefilter's pass.
     gate: Option<Gate>,
-    /// Each key anchored, to tell which one a match came from.
-    keys: Vec<(LazyRegex, Vec<String>)>,
+    /// Each key's replacements, in the file's order.
+    options: Vec<Vec<String>>,
+    /// Tells which key a match came from (the first that matches all of it).
+    which: KeyIndex,
     exceptions: Option<LazyRegex>,
     capitalize: bool,
 }
@@ -64,28 +66,99 @@ impl Substitution {
         let literals = literals.filter(|_| !meta.scope.is_raw() && gate.is_none());
         let flags = if spec.ignorecase { "(?i)" } else { "" };
         let pattern = LazyRegex::new(pattern);
-        let keys = swap
-            .iter()
-            .map(|(k, v)| {
-                // Each key parsed above (`check_each`); anchoring keeps it valid.
-                let anchored = LazyRegex::new(format!("{flags}^(?:{k})$"));
-                let options = v
-                    .split('|')
+        let options = swap
+            .values()
+            .map(|v| {
+                v.split('|')
                     .map(|s| s.trim().to_string())
                     .filter(|s| !s.is_empty())
-                    .collect();
-                (anchored, options)
+                    .collect()
             })
             .collect();
+        // Each key parsed above (`check_each`); anchoring keeps it valid.
+        let which = KeyIndex::new(
+            swap.keys().map(|k| format!("{flags}^(?:{k})$")).collect(),
+            &keys,
+            spec.ignorecase,
+        );
         Ok(Substitution {
             meta,
             pattern,
             literals,
             gate,
-            keys,
+            options,
+            which,
             exceptions: exceptions_regex(src)?,
             capitalize: spec.capitalize || spec.ignorecase,
         })
+    }
+}
+
+/// Which swap key a match came from: the first key, in the file's order, whose anchored
+/// pattern matches all of it. Trying each key in turn cost a regex per key per match (a swap
+/// table of 16,000 keys took seconds); plain ASCII keys are looked up in a map, and anything
+/// else goes to one set of all anchored keys, compiled on first need.
+#[derive(Debug)]
+struct KeyIndex {
+    /// Each plain ASCII key (ASCII lowercase when the rule ignores case) and its first index;
+    /// `None` when some key is a pattern.
+    plain: Option<std::collections::HashMap<String, usize>>,
+    ignorecase: bool,
+    anchored: Vec<String>,
+    set: std::sync::OnceLock<Result<regex::RegexSet, String>>,
+}
+
+impl KeyIndex {
+    fn new(anchored: Vec<String>, keys: &[String], ignorecase: bool) -> KeyIndex {
+        let is_plain = |k: &String| {
+            k.is_ascii() && !k.chars().any(regex_syntax::is_meta_character) && !k.is_empty()
+        };
+        let plain = keys.iter().all(is_plain).then(|| {
+            let mut map = std::collections::HashMap::with_capacity(keys.len());
+            for (i, k) in keys.iter().enumerate() {
+                let k = if ignorecase {
+                    k.to_ascii_lowercase()
+                } else {
+                    k.clone()
+                };
+                map.entry(k).or_insert(i);
+            }
+            map
+        });
+        KeyIndex {
+            plain,
+            ignorecase,
+            anchored,
+            set: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The index of the first key matching all of `text`.
+    fn first_match(&self, text: &str) -> Result<Option<usize>, &str> {
+        if let Some(plain) = &self.plain {
+            let hit = if self.ignorecase {
+                plain.get(&text.to_ascii_lowercase())
+            } else {
+                plain.get(text)
+            };
+            // An ASCII text matches a plain key only if it equals it; a text with other
+            // characters may still match under Unicode case folding: the set decides.
+            if hit.is_some() || text.is_ascii() {
+                return Ok(hit.copied());
+            }
+        }
+        let set = self
+            .set
+            .get_or_init(|| {
+                regex::RegexSetBuilder::new(&self.anchored)
+                    .size_limit(crate::rules::lazy::SIZE_LIMIT)
+                    .dfa_size_limit(crate::rules::lazy::DFA_SIZE_LIMIT)
+                    .build()
+                    .map_err(|e| e.to_string().replace('\n', " "))
+            })
+            .as_ref()
+            .map_err(String::as_str)?;
+        Ok(set.matches(text).iter().next())
     }
 }
 
@@ -129,18 +202,11 @@ impl Rule for Substitution {
                 if m.is_empty() || exceptions.is_some_and(|e| e.is_match(text)) {
                     continue;
                 }
-                let mut key = None;
-                for (anchored, options) in &self.keys {
-                    match anchored.get() {
-                        Ok(k) if k.is_match(text) => {
-                            key = Some(options);
-                            break;
-                        }
-                        Ok(_) => {}
-                        Err(e) => return out.push(not_compiled(&self.meta, e)),
-                    }
-                }
-                let Some(options) = key else {
+                let key = match self.which.first_match(text) {
+                    Ok(key) => key,
+                    Err(e) => return out.push(not_compiled(&self.meta, e)),
+                };
+                let Some(options) = key.map(|k| &self.options[k]) else {
                     continue;
                 };
                 let suggestions: Vec<String> = options
@@ -178,7 +244,33 @@ impl Rule for Substitution {
 
 #[cfg(test)]
 mod tests {
-    use super::match_case;
+    use super::{match_case, KeyIndex};
+
+    fn index(keys: &[&str], ignorecase: bool) -> KeyIndex {
+        let flags = if ignorecase { "(?i)" } else { "" };
+        let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+        let anchored = keys.iter().map(|k| format!("{flags}^(?:{k})$")).collect();
+        KeyIndex::new(anchored, &keys, ignorecase)
+    }
+
+    #[test]
+    fn the_first_key_matching_all_of_the_text_wins() {
+        let plain = index(&["utilize", "Utilize", "in order to"], true);
+        assert!(plain.plain.is_some());
+        assert_eq!(plain.first_match("UTILIZE"), Ok(Some(0)));
+        assert_eq!(plain.first_match("in order to"), Ok(Some(2)));
+        assert_eq!(plain.first_match("utilized"), Ok(None));
+        // The Kelvin sign folds to `k` under Unicode case folding, as the anchored key says.
+        let k = index(&["kindly"], true);
+        assert_eq!(k.first_match("\u{212A}indly"), Ok(Some(0)));
+        let case = index(&["Utilize", "utilize"], false);
+        assert_eq!(case.first_match("utilize"), Ok(Some(1)));
+        assert_eq!(case.first_match("UTILIZE"), Ok(None));
+        let patterns = index(&["colou?r", "colour"], false);
+        assert!(patterns.plain.is_none());
+        assert_eq!(patterns.first_match("colour"), Ok(Some(0)));
+        assert_eq!(patterns.first_match("colr"), Ok(None));
+    }
 
     #[test]
     fn keeps_leading_capital() {

@@ -58,8 +58,37 @@ impl FieldPath {
 
     /// Whether the value at `path` is selected: the pattern matches `path` or one of its
     /// leading parts (a selected object or array selects what is inside it).
+    ///
+    /// One pass over `path` with the set of pattern positions reached so far (an NFA), so
+    /// `**.**.**.x` costs O(segments x steps) rather than a recursion per way to split the path.
     pub fn selects(&self, path: &[Step]) -> bool {
-        (0..=path.len()).any(|n| matches(&self.segments, &path[..n]))
+        let segs = &self.segments;
+        let n = segs.len();
+        // `at[i]`: `segs[..i]` matches the steps read so far.
+        let mut at = vec![false; n + 1];
+        let mut next = vec![false; n + 1];
+        at[0] = true;
+        close_over_any_depth(segs, &mut at);
+        for step in path {
+            if at[n] {
+                return true;
+            }
+            next.iter_mut().for_each(|x| *x = false);
+            for i in 0..n {
+                if !at[i] {
+                    continue;
+                }
+                match &segs[i] {
+                    // `**` takes the step and may take more.
+                    Segment::AnyDepth => next[i] = true,
+                    seg if step_matches(seg, step) => next[i + 1] = true,
+                    _ => {}
+                }
+            }
+            close_over_any_depth(segs, &mut next);
+            std::mem::swap(&mut at, &mut next);
+        }
+        at[n]
     }
 }
 
@@ -76,7 +105,30 @@ impl std::str::FromStr for FieldPath {
     }
 }
 
-/// Whether `segments` match all of `path`.
+/// `**` may match no step: a position before one also reaches the position after it.
+fn close_over_any_depth(segs: &[Segment], at: &mut [bool]) {
+    for i in 0..segs.len() {
+        if at[i] && segs[i] == Segment::AnyDepth {
+            at[i + 1] = true;
+        }
+    }
+}
+
+/// Whether one segment (not `**`) matches one step.
+fn step_matches(seg: &Segment, step: &Step) -> bool {
+    match (seg, step) {
+        (Segment::AnyOne, _) => true,
+        (Segment::Key(k), Step::Key(s)) => k == s,
+        (Segment::Index(i), Step::Index(s)) => i == s,
+        // `0` may name a key spelled with digits.
+        (Segment::Index(i), Step::Key(s)) => s == &i.to_string(),
+        _ => false,
+    }
+}
+
+/// Whether `segments` match all of `path` (the plain recursion: the reference the tests hold
+/// [`FieldPath::selects`] to).
+#[cfg(test)]
 fn matches(segments: &[Segment], path: &[Step]) -> bool {
     match segments.split_first() {
         None => path.is_empty(),
@@ -85,15 +137,7 @@ fn matches(segments: &[Segment], path: &[Step]) -> bool {
             let Some((step, path_rest)) = path.split_first() else {
                 return false;
             };
-            let ok = match (seg, step) {
-                (Segment::AnyOne, _) => true,
-                (Segment::Key(k), Step::Key(s)) => k == s,
-                (Segment::Index(i), Step::Index(s)) => i == s,
-                // `0` may name a key spelled with digits.
-                (Segment::Index(i), Step::Key(s)) => s == &i.to_string(),
-                _ => false,
-            };
-            ok && matches(rest, path_rest)
+            step_matches(seg, step) && matches(rest, path_rest)
         }
     }
 }
@@ -114,6 +158,32 @@ mod tests {
                 Err(_) => Step::Key(p.to_string()),
             })
             .collect()
+    }
+
+    proptest::proptest! {
+        /// The one-pass match says what the recursion says, on every prefix of the path.
+        #[test]
+        fn one_pass_agrees_with_the_recursion(
+            pattern in proptest::collection::vec(
+                proptest::sample::select(vec!["*", "**", "a", "b", "0", "1"]), 1..6),
+            steps in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "b", "0", "1", "c"]), 0..7),
+        ) {
+            let field = FieldPath::parse(&pattern.join(".")).unwrap();
+            let p = path(&steps.join("."));
+            let p = if steps.is_empty() { Vec::new() } else { p };
+            let expected = (0..=p.len()).any(|n| matches(&field.segments, &p[..n]));
+            proptest::prop_assert_eq!(field.selects(&p), expected);
+        }
+    }
+
+    #[test]
+    fn many_any_depth_steps_stay_fast() {
+        let field = FieldPath::parse("**.**.**.**.**.**.**.**.x").unwrap();
+        let deep: Vec<Step> = (0..200).map(|i| Step::Index(i % 3)).collect();
+        let started = std::time::Instant::now();
+        assert!(!field.selects(&deep));
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
     }
 
     #[test]

@@ -96,11 +96,10 @@ pub struct ReadOptions {
 /// What reading one structured file gave.
 #[derive(Debug)]
 pub enum Read {
-    Doc(Document),
+    /// The text to lint, with notes for the user (YAML documents with nothing to lint, say).
+    Doc(Document, Vec<String>),
     /// Nothing to lint; `note` says why when the user should hear it.
-    Skip {
-        note: Option<String>,
-    },
+    Skip { note: Option<String> },
     /// A conversation thread (`{"messages": [{"role": ...}]}`), for the thread reader.
     Thread,
 }
@@ -112,7 +111,6 @@ pub fn read(
     kind: FileKind,
     opts: &ReadOptions,
 ) -> Result<Read, InputError> {
-    let silent = Read::Skip { note: None };
     let malformed = |what: &'static str, location: String, message: String| {
         if opts.only_exports {
             Ok(Read::Skip { note: None })
@@ -125,7 +123,9 @@ pub fn read(
             })
         }
     };
-    let fields: Vec<TextField> = match kind {
+    // A YAML stream's documents are read one by one, each choosing its own text; the rest
+    // of a file is one document.
+    let docs: Vec<Vec<TextField>> = match kind {
         FileKind::Html => {
             let (reduced, map) = html::reduce(&text);
             let part = Part {
@@ -137,44 +137,87 @@ pub fn read(
             let whole = std::iter::once(0..text.len()).collect();
             return Ok(Read::Doc(
                 Document::from_parts(text, Format::Text, vec![part]).with_part_extents(whole),
+                Vec::new(),
             ));
         }
         FileKind::Csv => {
             return read_csv(path, text, opts);
         }
         FileKind::Json => match json_fields(&text) {
-            Ok(all) => all,
+            Ok(all) => vec![all],
             Err(e) => {
                 return malformed("JSON", format!("{}:{}", e.line, e.column), e.message);
             }
         },
-        FileKind::Yaml => match yaml::scalars(&text) {
+        FileKind::Yaml => match yaml::documents(&text) {
             Ok(all) => all,
             Err(e) => return malformed("YAML", format!("{}:{}", e.line, e.column), e.message),
         },
     };
-    if kind == FileKind::Json && shapes::is_thread(&fields) {
+    if kind == FileKind::Json && shapes::is_thread(&docs[0]) {
         return Ok(Read::Thread);
     }
-    let choices = if !opts.fields.is_empty() {
-        shapes::by_paths(&fields, &opts.fields)
+    let mut fields: Vec<TextField> = Vec::new();
+    let mut choices: Vec<shapes::Choice> = Vec::new();
+    // Documents of a stream with nothing to lint, 1-based, when others have some.
+    let mut empty_docs: Vec<usize> = Vec::new();
+    let count = docs.len();
+    for (n, doc) in docs.into_iter().enumerate() {
+        let offset = fields.len();
+        let mut chosen = choose(&doc, opts);
+        if chosen.is_empty() {
+            empty_docs.push(n + 1);
+        }
+        for c in &mut chosen {
+            c.index += offset;
+        }
+        choices.extend(chosen);
+        fields.extend(doc);
+    }
+    let mut notes = Vec::new();
+    if count > 1 && !choices.is_empty() && !empty_docs.is_empty() && !opts.only_exports {
+        let list: Vec<String> = empty_docs.iter().map(usize::to_string).collect();
+        notes.push(format!(
+            "YAML document{} {} of {count} {} no text to lint (the other documents were linted)",
+            if empty_docs.len() == 1 { "" } else { "s" },
+            list.join(", "),
+            if empty_docs.len() == 1 { "has" } else { "have" },
+        ));
+    }
+    finish(text, fields, choices, opts, notes)
+}
+
+/// The fields of one document that hold text to lint.
+fn choose(fields: &[TextField], opts: &ReadOptions) -> Vec<shapes::Choice> {
+    if !opts.fields.is_empty() {
+        shapes::by_paths(fields, &opts.fields)
     } else if opts.only_exports {
         // Found in a folder: only a helpdesk's own export shape counts. A generic list of
         // titles and texts may be anything (a generated search index, test data).
-        let mut known = shapes::known_export(&fields);
+        let mut known = shapes::known_export(fields);
         known.retain(|c| c.kind != TemplateKind::Fields);
         known
     } else {
-        let known = shapes::known_export(&fields);
+        let known = shapes::known_export(fields);
         if known.is_empty() {
-            shapes::guessed(&fields)
+            shapes::guessed(fields)
         } else {
             known
         }
-    };
+    }
+}
+
+/// The document of the chosen fields, or a skip saying why there is none.
+fn finish(
+    text: String,
+    fields: Vec<TextField>,
+    choices: Vec<shapes::Choice>,
+    opts: &ReadOptions,
+    notes: Vec<String>,
+) -> Result<Read, InputError> {
     if choices.is_empty() {
         if opts.only_exports {
-            return Ok(silent);
+            return Ok(Read::Skip { note: None });
         }
         let note = if opts.fields.is_empty() {
             format!(
@@ -203,6 +246,7 @@ pub fn read(
         Document::from_parts(text, Format::Text, parts)
             .with_origin(Origin::Template(kind))
             .with_part_extents(extents),
+        notes,
     ))
 }
 
@@ -289,5 +333,6 @@ fn read_csv(path: &Path, text: String, opts: &ReadOptions) -> Result<Read, Input
         Document::from_parts(text, Format::Text, parts)
             .with_origin(Origin::Template(TemplateKind::Csv))
             .with_part_extents(extents),
+        Vec::new(),
     ))
 }

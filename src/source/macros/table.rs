@@ -56,6 +56,14 @@ pub fn column(text: &str, asked: Option<&str>) -> Result<Column, CsvProblem> {
             _ => e.to_string(),
         },
     };
+    // The csv crate reads an unclosed quote to the end of the file as one cell: refused here,
+    // at the line where the quote opens.
+    if let Some(open) = unterminated_quote(text.as_bytes()) {
+        return Err(CsvProblem::Invalid {
+            line: line_of(text, open),
+            message: "a quoted field opened on this line is never closed (it would swallow the rest of the file)".to_string(),
+        });
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_reader(text.as_bytes());
@@ -100,6 +108,36 @@ pub fn column(text: &str, asked: Option<&str>) -> Result<Column, CsvProblem> {
         titled,
         cells,
     })
+}
+
+/// Byte offset of a quote that opens a field and is never closed, if there is one: the
+/// quoting the csv crate applies (a `"` at a field's start opens it, `""` inside is a quote,
+/// the next lone `"` closes it), in one pass.
+fn unterminated_quote(b: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    let mut field_start = true;
+    while i < b.len() {
+        if field_start && b[i] == b'"' {
+            let open = i;
+            i += 1;
+            loop {
+                let Some(k) = memchr::memchr(b'"', &b[i..]) else {
+                    return Some(open);
+                };
+                i += k + 1;
+                if b.get(i) == Some(&b'"') {
+                    i += 1;
+                    continue;
+                }
+                break;
+            }
+            field_start = false;
+            continue;
+        }
+        field_start = matches!(b[i], b',' | b'\n' | b'\r');
+        i += 1;
+    }
+    None
 }
 
 /// The csv crate's record position can sit on the line break before the record (after a
@@ -255,6 +293,19 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_an_error_at_its_line() {
+        let text = "title,body\nA,\"fine, \"\"quoted\"\"\"\nB,\"never closed\nC,swallowed\n";
+        assert_eq!(
+            column(text, None).unwrap_err(),
+            CsvProblem::Invalid {
+                line: 3,
+                message: "a quoted field opened on this line is never closed (it would swallow the rest of the file)".to_string()
+            }
+        );
+        assert_eq!(unterminated_quote(b"a,b\nx\"y,\"z\"\"\"\n"), None);
     }
 
     #[test]

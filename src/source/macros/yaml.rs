@@ -63,6 +63,13 @@ enum Frame {
 
 /// Every scalar value (not keys) in `text`, in document order.
 pub fn scalars(text: &str) -> Result<Vec<TextField>, YamlError> {
+    Ok(documents(text)?.into_iter().flatten().collect())
+}
+
+/// [`scalars`], one list per document (`---`) of a multi-document stream; paths start at each
+/// document's root.
+pub fn documents(text: &str) -> Result<Vec<Vec<TextField>>, YamlError> {
+    let mut docs: Vec<Vec<TextField>> = Vec::new();
     let index = CharIndex::new(text);
     let mut out = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
@@ -76,7 +83,10 @@ pub fn scalars(text: &str) -> Result<Vec<TextField>, YamlError> {
             message: e.info().to_string(),
         })?;
         match event {
-            Event::DocumentStart(_) => stack.clear(),
+            Event::DocumentStart(_) => {
+                stack.clear();
+                docs.push(std::mem::take(&mut out));
+            }
             Event::Scalar(value, style, _, _) => {
                 if in_complex_key > 0 {
                     continue;
@@ -134,7 +144,12 @@ pub fn scalars(text: &str) -> Result<Vec<TextField>, YamlError> {
             _ => {}
         }
     }
-    Ok(out)
+    docs.push(out);
+    // The list before the first document start holds nothing (or a bare document's values).
+    if docs.len() > 1 && docs[0].is_empty() {
+        docs.remove(0);
+    }
+    Ok(docs)
 }
 
 fn path_of(stack: &[Frame]) -> Vec<Step> {
