@@ -73,15 +73,14 @@ impl<'a> CheckContext<'a> {
     /// [`judge::REPLY_MAX_WORDS`]) and in a sentence that holds code.
     pub fn judge(&self, block: &Block, sentence: Range<usize>) -> Option<Verdict> {
         let key = (block as *const Block as usize, sentence.start);
+        if !self.judges(block) {
+            return None;
+        }
         let mut judged = self.judged.borrow_mut();
         if let Some(v) = judged.verdicts.get(&key) {
             return *v;
         }
-        let part_words = judged.part_words.get_or_insert_with(|| self.part_words());
-        let part = self.part_of(block);
-        let v = if part_words[part] > judge::REPLY_MAX_WORDS
-            || holds_code(self.doc, block.to_source(sentence.clone()))
-        {
+        let v = if holds_code(self.doc, block.to_source(sentence.clone())) {
             None
         } else {
             let [first, last] = *judged.ends.get_or_insert_with(|| self.ends());
@@ -93,6 +92,15 @@ impl<'a> CheckContext<'a> {
         };
         judged.verdicts.insert(key, v);
         v
+    }
+
+    /// Whether the sentence model judges the sentences of `block`: its part of the document is
+    /// no longer than a reply.
+    pub fn judges(&self, block: &Block) -> bool {
+        let part = self.part_of(block);
+        let mut judged = self.judged.borrow_mut();
+        let words = judged.part_words.get_or_insert_with(|| self.part_words());
+        words[part] <= judge::REPLY_MAX_WORDS
     }
 
     /// The part of the document `block` is in (0 when it has no parts).
@@ -107,7 +115,14 @@ impl<'a> CheckContext<'a> {
     fn part_words(&self) -> Vec<usize> {
         let mut words = vec![0; self.doc.part_extents.len().max(1)];
         for block in self.doc.own_blocks() {
-            words[self.part_of(block)] += block.prose.split_whitespace().count();
+            let part = self.part_of(block);
+            // Past the limit the count no longer matters: a docs page stops here.
+            if words[part] <= judge::REPLY_MAX_WORDS {
+                words[part] += block.prose.split_ascii_whitespace().count();
+            }
+            if words.len() == 1 && words[0] > judge::REPLY_MAX_WORDS {
+                break;
+            }
         }
         words
     }

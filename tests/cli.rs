@@ -7,7 +7,9 @@ use common::{run_candor, text};
 use std::path::Path;
 use std::process::Output;
 
-const FILLER: &str = "Thanks for reaching out! Your refund went out today.\n";
+// The second sentence names the amount: the sentence model flags the bare "Your refund went out
+// today." as stock wording when it follows another sentence (at .75 or more, a warning).
+const FILLER: &str = "Thanks for reaching out! Your refund of 42 EUR went out today.\n";
 const CLEAN: &str = "Your refund went out today.\n";
 
 fn candor(args: &[&str], cwd: &Path, stdin: Option<&str>) -> Output {
@@ -111,7 +113,9 @@ fn columns_count_characters_not_bytes() {
     write(
         dir.path(),
         "r.txt",
-        "Olá José — thanks for reaching out about the refund.\n",
+        // A sentence that is only thanks is flagged whole (from column 1), so the finding here
+        // is the second sentence, after multi-byte characters.
+        "Olá José — your refund of 42 € went out today. Thanks for reaching out!\n",
     );
     let out = candor(&["check", "r.txt", "--format", "line"], dir.path(), None);
     assert_eq!(
@@ -122,7 +126,7 @@ fn columns_count_characters_not_bytes() {
             .split(": ")
             .next()
             .unwrap(),
-        "r.txt:1:12", // 16 in bytes
+        "r.txt:1:48", // 54 in bytes
         "{}",
         text(&out.stdout)
     );

@@ -99,8 +99,14 @@ impl Rule for BuriedAnswer {
             let Some(verdicts) = compiled(self.openers.scan(block, cx.doc), &self.meta, out) else {
                 return;
             };
+            // Verdicts come in sentence order: look only at the next one.
+            let mut at = 0;
             for s in block.sentences() {
-                let verdict = verdicts.iter().find(|v| v.sentence == *s && v.only_filler);
+                let listed = verdicts.get(at).filter(|v| v.sentence == *s);
+                if listed.is_some() {
+                    at += 1;
+                }
+                let verdict = listed.filter(|v| v.only_filler);
                 // A letter's salutation on its own line ("Hi Sam,") is how a reply starts, not
                 // a sentence that delays the answer: it neither counts nor ends the lead.
                 if verdict.is_some_and(|v| {

@@ -195,22 +195,29 @@ impl Catalogue {
             return Ok(Vec::new());
         }
         let mut out = Vec::new();
+        // Matches and sentences are both in text order: each sentence takes the matches from
+        // where the last one stopped, so the block is walked once however many there are.
+        let mut next = 0;
         for s in block.sentences() {
-            let inside: Vec<Hit> =
-                all.iter()
-                    .filter(|m| m.start >= s.start && m.end <= s.end)
-                    .filter_map(|m| {
-                        let text = &block.prose[m.clone()];
-                        // Only a phrase with a literal in the match can match it whole.
-                        let entry = self.phrases.candidates(text).into_iter().find(|&i| {
+            let first = next + all[next..].partition_point(|m| m.start < s.start);
+            let end = first + all[first..].partition_point(|m| m.start < s.end);
+            next = end;
+            let inside: Vec<Hit> = all[first..end]
+                .iter()
+                .filter(|m| m.end <= s.end)
+                .filter_map(|m| {
+                    let text = &block.prose[m.clone()];
+                    // Only a phrase with a literal in the match can match it whole.
+                    let entry =
+                        self.phrases.candidates(text).into_iter().find(|&i| {
                             self.which[i].for_text(text).is_ok_and(|r| r.is_match(text))
                         })?;
-                        Some(Hit {
-                            range: m.clone(),
-                            entry,
-                        })
+                    Some(Hit {
+                        range: m.clone(),
+                        entry,
                     })
-                    .collect();
+                })
+                .collect();
             if inside.is_empty() {
                 continue;
             }
@@ -353,10 +360,13 @@ impl Rule for Filler {
     }
 
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
-        if let Some(threshold) = self.model {
-            return self.check_with_model(cx, threshold, out);
-        }
         for block in cx.doc.blocks.iter().filter(|b| self.meta.scope.selects(b)) {
+            if let Some(threshold) = self.model.filter(|_| cx.judges(block)) {
+                if !self.check_block_with_model(cx, block, threshold, out) {
+                    return;
+                }
+                continue;
+            }
             let Some(verdicts) = compiled(self.catalogue.scan(block, cx.doc), &self.meta, out)
             else {
                 return;
@@ -427,60 +437,63 @@ impl Filler {
             && !block.prose[verdict.sentence.clone()].ends_with(['!', '.']))
     }
 
-    /// The model judges every sentence; the catalogue's hits in a sentence judged filler give the
-    /// advice. Salutations and sign-offs are the format's conventions and are left alone.
-    fn check_with_model(&self, cx: &CheckContext<'_>, threshold: f32, out: &mut Findings) {
-        let blocks: Vec<&Block> = cx
-            .doc
-            .blocks
-            .iter()
-            .filter(|b| self.meta.scope.selects(b))
-            .collect();
-        for block in blocks {
-            let Some(verdicts) = compiled(self.catalogue.scan(block, cx.doc), &self.meta, out)
-            else {
-                return;
-            };
-            for sentence in block.sentences() {
-                let text = &block.prose[sentence.clone()];
-                let verdict = cx.judge(block, sentence.clone());
-                let listed = verdicts.iter().find(|v| v.sentence == *sentence);
-                // A sentence made of nothing but catalogued phrases is filler whatever the model
-                // says; otherwise the model decides.
-                let only_phrases = listed.is_some_and(|v| self.whole_sentence(block, v));
-                let probability = verdict.map_or(0.0, |v| v.filler());
-                if (probability < threshold && !only_phrases)
-                    || (verdict.is_some_and(|v| v.is_letter_convention()) && !self.salutations)
-                {
-                    continue;
-                }
-                let hit = listed.and_then(|v| v.hits.first());
-                let advice = match hit.and_then(|h| self.catalogue.entry(h.entry).rewrite.as_ref())
-                {
-                    Some(r) => format!(
-                        "the sentence says nothing specific to this customer. Cut it, or: {r}"
-                    ),
-                    None if hit.is_some() => {
-                        "the sentence says nothing specific to this customer; cut it.".to_string()
-                    }
-                    None => {
-                        let why = cues(text, Place::default(), Head::Filler, 3).join(", ");
-                        format!(
-                            "the sentence reads as stock wording ({why}) and says nothing specific to this customer; cut it or say what you did for them."
-                        )
-                    }
-                };
-                let mut d = self.meta.diagnostic(
-                    block.to_source(sentence.clone()),
-                    self.meta.format(&[text, &advice]),
-                );
-                // Less sure without a catalogue phrase: a suggestion, not a warning.
-                if hit.is_none() && probability < CONFIDENT && d.severity > Severity::Suggestion {
-                    d.severity = Severity::Suggestion;
-                }
-                out.push(d);
+    /// The model judges every sentence of `block`; the catalogue's hits in a sentence judged
+    /// filler give the advice. Salutations and sign-offs are the format's conventions and are
+    /// left alone. `false` when a phrase does not compile (reported): stop the rule.
+    fn check_block_with_model(
+        &self,
+        cx: &CheckContext<'_>,
+        block: &Block,
+        threshold: f32,
+        out: &mut Findings,
+    ) -> bool {
+        let Some(verdicts) = compiled(self.catalogue.scan(block, cx.doc), &self.meta, out) else {
+            return false;
+        };
+        let mut listed_at = 0;
+        for sentence in block.sentences() {
+            let text = &block.prose[sentence.clone()];
+            let verdict = cx.judge(block, sentence.clone());
+            // Verdicts come in sentence order: look only at the next one.
+            let listed = verdicts.get(listed_at).filter(|v| v.sentence == *sentence);
+            if listed.is_some() {
+                listed_at += 1;
             }
+            // A sentence made of nothing but catalogued phrases is filler whatever the model
+            // says; otherwise the model decides.
+            let only_phrases = listed.is_some_and(|v| self.whole_sentence(block, v));
+            let probability = verdict.map_or(0.0, |v| v.filler());
+            if (probability < threshold && !only_phrases)
+                || (verdict.is_some_and(|v| v.is_letter_convention()) && !self.salutations)
+            {
+                continue;
+            }
+            let hit = listed.and_then(|v| v.hits.first());
+            let advice = match hit.and_then(|h| self.catalogue.entry(h.entry).rewrite.as_ref()) {
+                Some(r) => {
+                    format!("the sentence says nothing specific to this customer. Cut it, or: {r}")
+                }
+                None if hit.is_some() => {
+                    "the sentence says nothing specific to this customer; cut it.".to_string()
+                }
+                None => {
+                    let why = cues(text, Place::default(), Head::Filler, 3).join(", ");
+                    format!(
+                        "the sentence reads as stock wording ({why}) and says nothing specific to this customer; cut it or say what you did for them."
+                    )
+                }
+            };
+            let mut d = self.meta.diagnostic(
+                block.to_source(sentence.clone()),
+                self.meta.format(&[text, &advice]),
+            );
+            // Less sure without a catalogue phrase: a suggestion, not a warning.
+            if hit.is_none() && probability < CONFIDENT && d.severity > Severity::Suggestion {
+                d.severity = Severity::Suggestion;
+            }
+            out.push(d);
         }
+        true
     }
 }
 

@@ -372,7 +372,7 @@ impl Rule for Framing {
             let Some(which) = compiled(self.cues.matcher_in(block), &self.meta, out) else {
                 return;
             };
-            if which.is_none() && self.model.is_none() {
+            if which.is_none() && (self.model.is_none() || !cx.judges(block)) {
                 continue;
             }
             for s in block.sentences() {

@@ -1,0 +1,90 @@
+//! The sentence and answer models: the embedded weights are what the training command makes of
+//! the corpus in `data/`, and the models tell the cases the labelling guide is about.
+
+use std::path::Path;
+
+use candor::judge::answers::AnswerModel;
+use candor::judge::features::Place;
+use candor::judge::model::LinearModel;
+use candor::judge::train::{
+    answer_rows, examples, read_corpus, train, train_answers, vocabulary, Example, Settings,
+};
+use candor::judge::{judge_sentence, HEADS};
+
+fn data(dir: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data").join(dir)
+}
+
+#[test]
+fn embedded_sentence_weights_are_current() {
+    let corpus = read_corpus(&data("replies")).unwrap();
+    let bits = vocabulary(&corpus, None);
+    let all = examples(&corpus, &bits);
+    assert!(all.len() >= 4000, "the corpus has {} sentences", all.len());
+    let refs: Vec<&Example> = all.iter().collect();
+    let trained = LinearModel::store(&train(&refs, Settings::default()), HEADS, &bits);
+    let embedded = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/judge/weights/sentences.bin"),
+    )
+    .unwrap();
+    assert!(
+        trained == embedded,
+        "src/judge/weights/sentences.bin is stale: run `cargo run --release --example train`"
+    );
+}
+
+#[test]
+fn embedded_answer_weights_are_current() {
+    let rows = answer_rows(&data("questions")).unwrap();
+    let trained = train_answers(&rows.iter().collect::<Vec<_>>()).store();
+    let embedded =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/judge/weights/answers.bin"))
+            .unwrap();
+    assert!(AnswerModel::load(&embedded).is_some());
+    assert!(
+        trained == embedded,
+        "src/judge/weights/answers.bin is stale: run `cargo run --release --example train`"
+    );
+}
+
+#[test]
+fn stock_wording_is_filler_and_specific_politeness_is_not() {
+    let p = Place::default();
+    for stock in [
+        "We apologize for any inconvenience this may have caused.",
+        "Please don’t hesitate to reach out if you have any other questions.",
+        "Thank you for contacting us!",
+    ] {
+        assert!(judge_sentence(stock, p).filler() > 0.5, "{stock}");
+    }
+    for specific in [
+        "Sorry the blender arrived with a cracked jug; a replacement ships from Leeds on Monday.",
+        "Your refund of $42.10 went back to the Visa card ending 4417 this morning.",
+    ] {
+        assert!(judge_sentence(specific, p).filler() < 0.5, "{specific}");
+    }
+}
+
+#[test]
+fn self_focus_is_the_company_about_itself_not_an_action_for_the_customer() {
+    let p = Place::default();
+    assert!(
+        judge_sentence("We are committed to excellence in everything we do.", p).self_focus() > 0.5
+    );
+    assert!(
+        judge_sentence("We'll refund the delivery fee to your card today.", p).self_focus() < 0.5
+    );
+    // Without the organisation named, it is not the company talking about itself.
+    assert_eq!(
+        judge_sentence("This value is only available on Windows.", p).self_focus(),
+        0.0
+    );
+}
+
+#[test]
+fn salutations_and_sign_offs_are_letter_conventions() {
+    let p = Place::default();
+    assert!(judge_sentence("Hi Priya,", p).is_letter_convention());
+    assert!(judge_sentence("Kind regards,", p).is_letter_convention());
+    assert!(!judge_sentence("Your parcel left our depot this morning.", p).is_letter_convention());
+}
