@@ -85,6 +85,20 @@ pub fn judge_sentence(text: &str, place: Place) -> Verdict {
     Verdict(out)
 }
 
+/// The embedded question model (one head: the sentence asks the reader something), trained
+/// on the customer messages of `data/questions/`.
+static QUESTION_WEIGHTS: &[u8] = include_bytes!("weights/questions.bin");
+
+/// The probability that a sentence of a customer's message asks something, "?" or not
+/// ("Just checking whether the beta is still open", "any advice appreciated").
+pub fn asks_something(text: &str) -> f32 {
+    let model =
+        LinearModel::load(QUESTION_WEIGHTS).expect("the embedded question model is well-formed");
+    let mut out = [0f32; 1];
+    let _ = model.predict(text, Place::default(), &mut out);
+    out[0]
+}
+
 /// The strongest reasons the model has for `head` on this sentence, in words.
 pub fn cues(text: &str, place: Place, head: Head, n: usize) -> Vec<String> {
     sentence_model().cues(text, place, head as usize, n)

@@ -10,9 +10,9 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::answers::{self, AnswerModel, FEATURES};
+use super::embed::{embed, DIMS};
 use super::features::{self, Hashed, Place, Tokens, Vocabulary, BUCKETS, VOCABULARY_BITS};
 use super::model::{dedup, sigmoid};
-use super::HEADS;
 use crate::document::{Document, Format};
 
 /// One labelled sentence of a reply.
@@ -35,11 +35,13 @@ pub struct LabelledReply {
     pub sentences: Vec<LabelledSentence>,
 }
 
-/// A training example: feature slots and the label of each head.
+/// A training example: feature slots, embedding vector and the label of each head.
 #[derive(Debug, Clone)]
 pub struct Example {
     pub slots: Vec<u32>,
-    pub labels: [bool; HEADS],
+    pub vector: [f32; DIMS],
+    /// One label per head of the model being trained.
+    pub labels: Vec<bool>,
     /// Which file of the corpus it came from (for held-out figures).
     pub file: usize,
 }
@@ -119,7 +121,8 @@ pub fn examples(corpus: &[(String, Vec<LabelledReply>)], bits: &[u8]) -> Vec<Exa
                 dedup(&mut sink.0);
                 out.push(Example {
                     slots: sink.0,
-                    labels: [
+                    vector: embed(&s.text),
+                    labels: vec![
                         s.filler,
                         s.self_focus,
                         s.role == "salutation",
@@ -153,29 +156,49 @@ impl Default for Settings {
     }
 }
 
-/// Trains all heads on `examples`; returns `BUCKETS * HEADS` weights, slot-major.
-pub fn train(examples: &[&Example], settings: Settings) -> Vec<f32> {
-    let mut w = vec![0f32; BUCKETS * HEADS];
-    let mut g2 = vec![1e-6f32; BUCKETS * HEADS];
+/// Trains all heads on `examples` (as many as their labels); returns `BUCKETS * heads` hashed
+/// weights, slot-major, and `DIMS * heads` embedding weights, head-major.
+pub fn train(examples: &[&Example], settings: Settings) -> (Vec<f32>, Vec<f32>) {
+    let heads = examples.first().map_or(0, |e| e.labels.len());
+    let mut w = vec![0f32; BUCKETS * heads];
+    let mut g2 = vec![1e-6f32; BUCKETS * heads];
+    let mut dense = vec![0f32; DIMS * heads];
+    let mut dense_g2 = vec![1e-6f32; DIMS * heads];
     let mut order: Vec<usize> = (0..examples.len()).collect();
     let mut rng = settings.seed;
     for _ in 0..settings.epochs {
         shuffle(&mut order, &mut rng);
         for &i in &order {
             let ex = examples[i];
-            for h in 0..HEADS {
-                let z: f32 = ex.slots.iter().map(|&s| w[s as usize * HEADS + h]).sum();
+            for h in 0..heads {
+                let dense_h = &mut dense[h * DIMS..(h + 1) * DIMS];
+                let z: f32 = ex
+                    .slots
+                    .iter()
+                    .map(|&s| w[s as usize * heads + h])
+                    .sum::<f32>()
+                    + dense_h
+                        .iter()
+                        .zip(&ex.vector)
+                        .map(|(a, b)| a * b)
+                        .sum::<f32>();
                 let err = sigmoid(z) - if ex.labels[h] { 1.0 } else { 0.0 };
                 for &s in &ex.slots {
-                    let k = s as usize * HEADS + h;
+                    let k = s as usize * heads + h;
                     let g = err + settings.l2 * w[k];
                     g2[k] += g * g;
                     w[k] -= settings.rate * g / g2[k].sqrt();
                 }
+                let g2_h = &mut dense_g2[h * DIMS..(h + 1) * DIMS];
+                for d in 0..DIMS {
+                    let g = err * ex.vector[d] + settings.l2 * dense_h[d];
+                    g2_h[d] += g * g;
+                    dense_h[d] -= settings.rate * g / g2_h[d].sqrt();
+                }
             }
         }
     }
-    w
+    (w, dense)
 }
 
 /// Fisher-Yates with xorshift64: the same order for the same seed everywhere.
@@ -218,52 +241,37 @@ pub struct QuestionRows {
 /// Reads every `*.jsonl` of `dir` (in name order) and turns each labelled question that Candor
 /// also finds into rows. Rhetorical questions and questions Candor does not find are left out.
 pub fn answer_rows(dir: &Path) -> Result<Vec<QuestionRows>, String> {
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
-        .collect();
-    files.sort();
     let mut out = Vec::new();
-    for (file, path) in files.iter().enumerate() {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        for (i, line) in text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-        {
-            let pair: LabelledPair = serde_json::from_str(line)
-                .map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))?;
-            let reply = Document::parse(pair.reply.clone(), Format::Text);
-            let message = Document::parse(pair.inbound.clone(), Format::Text);
-            for (span, sentences) in crate::questions::training_rows(&reply, &message) {
-                let Some(label) = pair.questions.iter().find(|q| {
-                    find_range(&pair.inbound, &q.text)
-                        .is_some_and(|r| r.start < span.end && span.start < r.end)
-                }) else {
-                    continue;
-                };
-                if label.kind == "rhetorical" {
-                    continue;
-                }
-                let answer = label
-                    .answer
-                    .as_deref()
-                    .and_then(|a| find_range(&pair.reply, a));
-                out.push(QuestionRows {
-                    file,
-                    answered: answer.is_some(),
-                    sentences: sentences
-                        .into_iter()
-                        .filter_map(|(range, f)| {
-                            let is_answer = answer
-                                .as_ref()
-                                .is_some_and(|a| a.start < range.end && range.start < a.end);
-                            Some((f?, is_answer))
-                        })
-                        .collect(),
-                });
+    for (file, pair) in read_pairs(dir)? {
+        let reply = Document::parse(pair.reply.clone(), Format::Text);
+        let message = Document::parse(pair.inbound.clone(), Format::Text);
+        for (span, sentences) in crate::questions::training_rows(&reply, &message) {
+            let Some(label) = pair.questions.iter().find(|q| {
+                find_range(&pair.inbound, &q.text)
+                    .is_some_and(|r| r.start < span.end && span.start < r.end)
+            }) else {
+                continue;
+            };
+            if label.kind == "rhetorical" {
+                continue;
             }
+            let answer = label
+                .answer
+                .as_deref()
+                .and_then(|a| find_range(&pair.reply, a));
+            out.push(QuestionRows {
+                file,
+                answered: answer.is_some(),
+                sentences: sentences
+                    .into_iter()
+                    .filter_map(|(range, f)| {
+                        let is_answer = answer
+                            .as_ref()
+                            .is_some_and(|a| a.start < range.end && range.start < a.end);
+                        Some((f?, is_answer))
+                    })
+                    .collect(),
+            });
         }
     }
     Ok(out)
@@ -285,4 +293,78 @@ pub fn train_answers(questions: &[&QuestionRows]) -> AnswerModel {
         .flat_map(|q| q.sentences.iter().copied())
         .collect();
     answers::train(&rows, ANSWER_ITERATIONS, ANSWER_RATE, ANSWER_L2)
+}
+
+/// Examples for the question model: every sentence of each customer message in `data/questions/`,
+/// labelled a question when it holds a labelled question that asks something (not rhetorical).
+/// Returns the examples and their vocabulary's bits.
+pub fn question_examples(dir: &Path) -> Result<(Vec<Example>, Vec<u8>), String> {
+    let pairs = read_pairs(dir)?;
+    let mut sentences: Vec<(String, bool, usize)> = Vec::new();
+    for (file, pair) in &pairs {
+        let message = Document::parse(pair.inbound.clone(), Format::Text);
+        for block in message.own_blocks() {
+            for range in block.sentences() {
+                let span = block.to_source(range.clone());
+                let asks = pair.questions.iter().any(|q| {
+                    q.kind != "rhetorical"
+                        && find_range(&pair.inbound, &q.text)
+                            .is_some_and(|r| r.start < span.end && span.start < r.end)
+                });
+                sentences.push((block.prose[range.clone()].to_string(), asks, *file));
+            }
+        }
+    }
+    let mut counts: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
+    for (text, _, _) in &sentences {
+        for h in Tokens::new(text).word_hashes() {
+            *counts.entry(h).or_default() += 1;
+        }
+    }
+    let mut bits = vec![0u8; VOCABULARY_BITS / 8];
+    for (h, n) in counts {
+        if n >= KNOWN_FROM {
+            Vocabulary::learn(&mut bits, h);
+        }
+    }
+    let vocabulary = Vocabulary { bits: &bits };
+    let examples = sentences
+        .into_iter()
+        .map(|(text, asks, file)| {
+            let mut sink = Hashed::default();
+            features::features(&text, Place::default(), vocabulary, &mut sink);
+            dedup(&mut sink.0);
+            Example {
+                slots: sink.0,
+                vector: embed(&text),
+                labels: vec![asks],
+                file,
+            }
+        })
+        .collect();
+    Ok((examples, bits))
+}
+
+/// Every pair of every `*.jsonl` in `dir`, in name order, with its file's index.
+fn read_pairs(dir: &Path) -> Result<Vec<(usize, LabelledPair)>, String> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for (file, path) in files.iter().enumerate() {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        for (i, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            let pair: LabelledPair = serde_json::from_str(line)
+                .map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))?;
+            out.push((file, pair));
+        }
+    }
+    Ok(out)
 }

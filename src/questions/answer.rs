@@ -924,7 +924,7 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "the learned answer model misses it: the offer scores .71, over the .4 threshold"]
+    #[ignore = "the learned answer model misses it: it scores the offer as an answer"]
     fn an_offer_of_help_that_repeats_the_topic_answers_nothing() {
         let v = verdict(
             "If I reset the router, will my saved Wi-Fi networks be kept?",
@@ -958,7 +958,7 @@ mod tests {
             .addressed
         );
         // A lone question pointed at written guidance ("See the security notes in the
-        // README.") is left out: the learned model misses it (.38, under the .4 threshold).
+        // README.") is left out: the learned model misses it (scores it under the threshold).
     }
 
     #[test]
@@ -972,7 +972,7 @@ mod tests {
             .addressed
         );
         // "Is your Leeds branch trading on Boxing Day?" / "From what I can see, we're open as
-        // usual." is left out: the learned model misses it (.40, just under the threshold).
+        // usual." is left out: the learned model misses it (scores it just under the threshold).
     }
 
     #[test]
@@ -991,7 +991,7 @@ mod tests {
     #[test]
     fn a_reply_that_misses_the_named_place_scores_below_one_that_names_it() {
         let reply = &["Your parcel left on Monday and the courier delivers it on Thursday."];
-        // The learned model misses the plain verdict (.47, answered): checked as a ranking below.
+        // The learned model misses the plain verdict (it says answered): checked as a ranking.
         let missed = verdict("Can you ship to Oslo?", "", reply);
         assert!(verdict("Can you ship it faster?", "", reply).addressed);
         let named = verdict(
@@ -1011,8 +1011,8 @@ mod tests {
     #[test]
     fn a_comparison_naming_both_sides_is_answered_and_outscores_one_side() {
         let q = "How does your router compare with the Acme X2?";
-        // The learned model misses the plain verdict on one side alone (.53, answered): checked
-        // as a ranking below.
+        // The learned model misses the plain verdict on one side alone (it says answered):
+        // checked as a ranking below.
         let one_side = verdict(
             q,
             "",

@@ -7,6 +7,9 @@
 //! question in five in email has no "?".
 //! What it leaves out: rhetorical venting ("Seriously??", "wtf?", "how hard can it be?!"),
 //! greetings ("How are you?") and "On Monday, Sam wrote:" attribution lines.
+//! How: a question mark, the request patterns in `patterns.rs`, and for the rest the question
+//! model (`crate::judge::asks_something`), which learned requests in other words from the
+//! customer messages in `data/questions/`.
 
 use std::ops::Range;
 
@@ -85,6 +88,11 @@ pub fn classify(sentence: &str) -> Option<Kind> {
     }
     if (IMPLICIT.is_match(s) && !ANNOUNCES.is_match(s)) || QUESTION_OPENING.is_match(s) {
         return (!is_rhetorical(s)).then_some(Kind::Implicit);
+    }
+    // Requests for information or help in other words ("any advice appreciated", "need a fix
+    // for the login loop"): the question model, trained on customer messages, decides.
+    if crate::judge::asks_something(s) >= 0.9 && !is_rhetorical(s) {
+        return Some(Kind::Implicit);
     }
     None
 }
