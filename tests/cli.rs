@@ -7,8 +7,8 @@ use common::{run_candor, text};
 use std::path::Path;
 use std::process::Output;
 
-// The second sentence names the amount: the sentence model flags the bare "Your refund went out
-// today." as stock wording when it follows another sentence (at .75 or more, a warning).
+// The second sentence names the amount, so it is specific whatever the sentence model makes of
+// a bare "Your refund went out today." after another sentence (one trained model flagged it).
 const FILLER: &str = "Thanks for reaching out! Your refund of 42 EUR went out today.\n";
 const CLEAN: &str = "Your refund went out today.\n";
 

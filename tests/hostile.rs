@@ -803,7 +803,9 @@ fn large_json_and_csv_exports_are_read_whole() {
     let dir = tmp();
     // Thousands of macros, each with a finding; the benchmark grows them further.
     let rows = 1_000;
-    let body = "Hi {{first_name}}, we apologize for any inconvenience \\u2014 refund sent.";
+    // The apology is a sentence of its own: inside a sentence that says something ("refund
+    // sent") a stock phrase is judged with the sentence, not flagged alone.
+    let body = "Hi {{first_name}}, your refund \\u2014 the full amount \\u2014 was sent today. We apologize for any inconvenience.";
     let export = format!(
         "{{\"macros\":[{}]}}",
         (0..rows)
@@ -837,7 +839,7 @@ fn large_json_and_csv_exports_are_read_whole() {
     assert_eq!(in_json.len(), rows);
     assert!(in_json
         .iter()
-        .all(|t| t == "we apologize for any inconvenience"));
+        .all(|t| t == "We apologize for any inconvenience."));
     let in_csv = by_rule("macros.csv", &csv, "Candor.GenericGreeting");
     assert_eq!(in_csv.len(), rows);
     assert!(in_csv.iter().all(|t| t == "Dear valued customer"));

@@ -220,15 +220,25 @@ fn a_thread_file_with_a_message_missing_its_role_is_an_error_naming_the_line() {
 
 #[test]
 fn questions_list_has_the_documented_shape() {
-    let report = check(&[&fixture("reply.txt"), "--inbound", &fixture("inbound.txt")]);
+    let reply = fixture("reply.txt");
+    let report = check(&[&reply, "--inbound", &fixture("inbound.txt")]);
     let qs = report["files"][0]["questions"].as_array().unwrap();
     assert_eq!(qs.len(), 2);
+    let reply_text = read(&reply);
     for q in qs {
         let mut keys: Vec<&str> = q.as_object().unwrap().keys().map(String::as_str).collect();
         keys.sort_unstable();
         assert_eq!(
             keys,
-            ["addressed", "answer", "path", "score", "span", "text"]
+            [
+                "addressed",
+                "answer",
+                "nearest",
+                "path",
+                "score",
+                "span",
+                "text"
+            ]
         );
         // `text` is exactly what the span slices out of the customer's file.
         let path = q["path"].as_str().unwrap();
@@ -245,6 +255,31 @@ fn questions_list_has_the_documented_shape() {
             assert!(q["answer"]["span"]["end"].as_u64() > q["answer"]["span"]["start"].as_u64());
         } else {
             assert!(q["answer"].is_null());
+        }
+        // Answered or not, `nearest` is the closest reply sentence: the answer when there is
+        // one, and a whole sentence of the reply, its line and column where its offsets are.
+        let nearest = &q["nearest"]["span"];
+        if addressed {
+            assert_eq!(nearest, &q["answer"]["span"], "{q}");
+        }
+        let said = slice(&reply, nearest);
+        assert!(!said.trim().is_empty(), "{q}");
+        assert_eq!(said.trim(), said, "{q}");
+        for (offset, line, column) in [
+            ("start", "line", "column"),
+            ("end", "end_line", "end_column"),
+        ] {
+            let before = &reply_text[..nearest[offset].as_u64().unwrap() as usize];
+            let (at_line, line_start) = (
+                before.matches('\n').count() + 1,
+                before.rfind('\n').map_or(0, |i| i + 1),
+            );
+            let at_column = before[line_start..].chars().count() + 1;
+            assert_eq!(
+                (nearest[line].as_u64(), nearest[column].as_u64()),
+                (Some(at_line as u64), Some(at_column as u64)),
+                "{offset} of {q}"
+            );
         }
     }
 }

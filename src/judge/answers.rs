@@ -28,6 +28,9 @@ pub enum Feature {
     CosineAboveMean,
     /// The sentence model's probability that the sentence is canned filler.
     Filler,
+    /// The sentence comes right after one that quotes the question back: replies that answer
+    /// question by question quote each, then answer it.
+    AfterEcho,
     /// Only an offer of help.
     Offer,
     /// Only contact, sympathy or thanks.

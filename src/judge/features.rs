@@ -75,30 +75,22 @@ impl Class {
     }
 }
 
-/// The organisation speaking of itself.
+/// The organisation speaking of itself: its pronouns, and the nouns an organisation, a project or
+/// a service names itself and its people and rules by ("this forum is for user questions",
+/// "our volunteers", "the helpline is open from 11am"). Not "policy" or "platform": a docs page's
+/// "execution policy" and "Windows platform" are not the company.
+#[rustfmt::skip]
 const ORG_WORDS: &[&str] = &[
-    "we",
-    "our",
-    "us",
-    "ours",
-    "ourselves",
-    "we're",
-    "we've",
-    "we'll",
-    "we'd",
-    "team",
-    "company",
-    "staff",
-    "management",
-    "store",
-    "business",
-    "organisation",
-    "organization",
-    "brand",
+    "we", "our", "us", "ours", "ourselves", "we're", "we've", "we'll", "we'd", "team", "company",
+    "staff", "store", "business", "organisation", "organization", "brand", "forum", "project",
+    "repository", "repo", "maintainers", "volunteers", "moderators", "counsellors", "counselors",
+    "agents", "helpline", "hotline", "charity",
 ];
+#[rustfmt::skip]
 const CUSTOMER_WORDS: &[&str] = &[
     "you", "your", "yours", "yourself", "you're", "you've", "you'll", "you'd", "u", "ur",
 ];
+#[rustfmt::skip]
 const AGENT_WORDS: &[&str] = &[
     "i", "me", "my", "mine", "myself", "i'm", "i've", "i'll", "i'd",
 ];

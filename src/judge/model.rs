@@ -163,7 +163,15 @@ fn readable(name: &str) -> Option<String> {
         "w" | "b" | "k2" | "k3" => words(rest),
         _ => return None,
     };
-    (!text.is_empty() && text != "!" && text != "?").then(|| format!("'{text}'"))
+    // A cue of nothing but function words ("of", "this") explains nothing.
+    const FUNCTION_WORDS: &[&str] = &[
+        "a", "an", "the", "of", "to", "in", "on", "at", "for", "by", "with", "and", "or", "is",
+        "are", "be", "it", "this", "that", "these", "all", "as", "!", "?", "",
+    ];
+    if text.split(' ').all(|w| FUNCTION_WORDS.contains(&w)) {
+        return None;
+    }
+    Some(format!("'{text}'"))
 }
 
 /// Sorts and removes repeated slots: each feature counts once.

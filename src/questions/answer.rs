@@ -28,7 +28,7 @@ use crate::judge::answers::{self, Feature, FEATURES};
 use crate::judge::embed::{cosine, embed, DIMS};
 
 /// The answer model's probability from which a question counts as answered.
-pub const ANSWERED: f64 = 0.4;
+pub const ANSWERED: f64 = 0.35;
 
 /// What a question asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -702,13 +702,18 @@ pub fn features_of_reply(
     let question_key = echo_key(question);
     // Built once: the question is looked for in every reply sentence.
     let echo_finder = (question_key.len() > 20).then(|| Finder::new(question_key.as_bytes()));
+    let mut after_echo = false;
     reply
         .iter()
         .map(|s| {
             if !question_key.is_empty() && s.echoes(&question_key, echo_finder.as_ref()) {
+                after_echo = true;
                 return None;
             }
-            Some(features(q, &vector, s, &scope))
+            let mut f = features(q, &vector, s, &scope);
+            f[Feature::AfterEcho as usize] = f32::from(u8::from(after_echo));
+            after_echo = false;
+            Some(f)
         })
         .collect()
 }

@@ -76,8 +76,8 @@ impl FileReport {
             if own(&q.path) {
                 at.extend([q.span.start, q.span.end]);
             }
-            if let Some(answer) = &q.answer {
-                at.extend([answer.start, answer.end]);
+            for reply_span in q.answer.iter().chain(&q.nearest) {
+                at.extend([reply_span.start, reply_span.end]);
             }
         }
         at.sort_unstable();

@@ -431,10 +431,11 @@ impl Filler {
         if hits.clone().any(|e| e.own_line) && !own_line {
             return false;
         }
-        !(!self.salutations
-            && own_line
+        // A letter's salutation ("Hi Sam," on its own line) is left alone unless asked for.
+        let salutation = own_line
             && hits.all(|e| e.salutation)
-            && !block.prose[verdict.sentence.clone()].ends_with(['!', '.']))
+            && !block.prose[verdict.sentence.clone()].ends_with(['!', '.']);
+        self.salutations || !salutation
     }
 
     /// The model judges every sentence of `block`; the catalogue's hits in a sentence judged
