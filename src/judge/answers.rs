@@ -49,6 +49,8 @@ pub enum Feature {
     Direct,
     /// That form, on the question's topic.
     DirectOnTopic,
+    /// That form, for the message's only question ("We sure can!" to "Can I pay by PayPal?").
+    DirectForOnlyQuestion,
     /// The right kind of content (steps for "how"), on topic.
     FormOnTopic,
     /// The right kind of content, topic aside.

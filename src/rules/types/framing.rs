@@ -32,7 +32,6 @@ use serde::Deserialize;
 use crate::check::{CheckContext, Findings};
 use crate::diagnostic::Severity;
 use crate::document::sentences::is_word_byte;
-use crate::document::Block;
 use crate::error::ConfigError;
 use crate::judge::features::Place;
 use crate::judge::{cues, Head};
@@ -216,22 +215,22 @@ impl Framing {
         if org < b.min_org_words || (org as f64) <= b.ratio * cust.max(1) as f64 {
             return;
         }
-        // Point at the sentence that leans on "we" the most, as the place to start rewriting.
-        let mut best: Option<(usize, &Block, Range<usize>)> = None;
+        // Point at the sentence that leans on "we" the most and is not reported already, as the
+        // place to start rewriting.
+        let mut best: Option<(usize, Range<usize>)> = None;
         for blk in cx.doc.blocks.iter().filter(|b| self.meta.scope.selects(b)) {
             for s in blk.sentences() {
                 let (o, c) = self.count(&blk.prose[s.clone()]);
                 let lean = o.saturating_sub(c);
-                if lean > 0 && best.as_ref().is_none_or(|(l, ..)| lean > *l) {
-                    best = Some((lean, blk, s.clone()));
+                if lean > 0 && best.as_ref().is_none_or(|(l, _)| lean > *l) {
+                    let span = blk.to_source(s.clone());
+                    if !flagged.contains(&span) {
+                        best = Some((lean, span));
+                    }
                 }
             }
         }
-        let Some((_, blk, s)) = best else { return };
-        let span = blk.to_source(s);
-        if flagged.contains(&span) {
-            return;
-        }
+        let Some((_, span)) = best else { return };
         let mut d = self.meta.diagnostic(
             span,
             format!(
