@@ -2,6 +2,7 @@
 //!
 //!     cargo run --release --example train            # write src/judge/weights/sentences.bin
 //!     cargo run --release --example train -- --heldout   # also: each corpus file held out in turn
+//!     cargo run --release --example train -- --heldout --dry-run   # figures only, write nothing
 //!
 //! The held-out figures train on all files but one and score that one: how the model does on
 //! text of a kind (domain, channel) it was not trained on.
@@ -44,8 +45,7 @@ fn main() {
     let refs: Vec<&Example> = all.iter().collect();
     let (weights, dense) = train(&refs, Settings::default());
     let out = root.join("src/judge/weights/sentences.bin");
-    std::fs::write(&out, LinearModel::store(&weights, &dense, HEADS, &bits))
-        .expect("write the weights");
+    write(&out, LinearModel::store(&weights, &dense, HEADS, &bits)).expect("write the weights");
     println!("wrote {}", out.display());
 
     let questions = match answer_rows(&root.join("data/questions")) {
@@ -65,7 +65,7 @@ fn main() {
     }
     let model = train_answers(&questions.iter().collect::<Vec<_>>());
     let out = root.join("src/judge/weights/answers.bin");
-    std::fs::write(&out, model.store()).expect("write the weights");
+    write(&out, model.store()).expect("write the weights");
     println!("wrote {}", out.display());
 
     let (asking, bits) = match question_examples(&root.join("data/questions")) {
@@ -98,8 +98,7 @@ fn main() {
     let refs: Vec<&Example> = asking.iter().collect();
     let (weights, dense) = train(&refs, Settings::default());
     let out = root.join("src/judge/weights/questions.bin");
-    std::fs::write(&out, LinearModel::store(&weights, &dense, 1, &bits))
-        .expect("write the weights");
+    write(&out, LinearModel::store(&weights, &dense, 1, &bits)).expect("write the weights");
     println!("wrote {}", out.display());
 }
 
@@ -209,4 +208,12 @@ fn explain(text: &str) {
             .collect();
         println!("    {name:30} {}", w.join(" "));
     }
+}
+
+/// Writes a weights file, unless `--dry-run` asks for the figures alone.
+fn write(path: &Path, bytes: Vec<u8>) -> std::io::Result<()> {
+    if std::env::args().any(|a| a == "--dry-run") {
+        return Ok(());
+    }
+    std::fs::write(path, bytes)
 }
