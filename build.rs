@@ -334,7 +334,8 @@ fn token_literal_table(rules: &[(Vec<String>, bool, bool)]) -> String {
 }
 
 /// The vendored static embeddings (models/potion-base-2M) in the form `src/judge/embed.rs` reads
-/// in place: the word-piece vocabulary sorted by text (count, then offsets, ids and the text),
+/// in place: the word-piece vocabulary sorted by text (count, then offsets, ids and the text,
+/// then an open-addressing table of FNV-1a hashes: its size, then each slot's piece index + 1),
 /// and each piece's vector quantised to `i8` with its scale (`f32`), so the binary carries 2 MB
 /// instead of 7.6 and nothing is parsed at run time.
 fn embeddings() {
@@ -361,6 +362,19 @@ fn embeddings() {
     }
     for (text, _) in &pieces {
         out.extend_from_slice(text.as_bytes());
+    }
+    let size = (pieces.len() * 2).next_power_of_two();
+    let mut slots = vec![0u32; size];
+    for (i, (text, _)) in pieces.iter().enumerate() {
+        let mut at = fnv1a(text.as_bytes()) as usize & (size - 1);
+        while slots[at] != 0 {
+            at = (at + 1) & (size - 1);
+        }
+        slots[at] = i as u32 + 1;
+    }
+    out.extend_from_slice(&(size as u32).to_le_bytes());
+    for slot in slots {
+        out.extend_from_slice(&slot.to_le_bytes());
     }
     let model = fs::read(dir.join("model.safetensors")).unwrap();
     let header_len = u64::from_le_bytes(model[..8].try_into().unwrap()) as usize;
@@ -396,4 +410,14 @@ fn embeddings() {
     let out_dir = env::var("OUT_DIR").unwrap();
     fs::write(Path::new(&out_dir).join("potion_vocab.bin"), out).unwrap();
     fs::write(Path::new(&out_dir).join("potion_vectors.bin"), vectors).unwrap();
+}
+
+/// FNV-1a, as `src/judge/embed.rs` hashes a piece to find its slot.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }

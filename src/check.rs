@@ -105,8 +105,11 @@ impl<'a> CheckContext<'a> {
 
     /// The part of the document `block` is in (0 when it has no parts).
     fn part_of(&self, block: &Block) -> usize {
-        let at = block.map.source_extent().start;
         let extents = &self.doc.part_extents;
+        if extents.len() <= 1 {
+            return 0;
+        }
+        let at = block.map.source_extent().start;
         extents
             .partition_point(|e| e.end <= at)
             .min(extents.len().saturating_sub(1))

@@ -22,8 +22,7 @@ fn embedded_sentence_weights_are_current() {
     let all = examples(&corpus, &bits);
     assert!(all.len() >= 4000, "the corpus has {} sentences", all.len());
     let refs: Vec<&Example> = all.iter().collect();
-    let (weights, dense) = train(&refs, Settings::default());
-    let trained = LinearModel::store(&weights, &dense, HEADS, &bits);
+    let trained = LinearModel::store(&train(&refs, Settings::default()), HEADS, &bits);
     let embedded = std::fs::read(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("src/judge/weights/sentences.bin"),
     )

@@ -9,7 +9,6 @@
 
 use std::path::Path;
 
-use candor::judge::embed::DIMS;
 use candor::judge::model::{sigmoid, LinearModel};
 use candor::judge::train::{
     answer_rows, examples, question_examples, read_corpus, train, train_answers, vocabulary,
@@ -43,9 +42,9 @@ fn main() {
         heldout(&corpus);
     }
     let refs: Vec<&Example> = all.iter().collect();
-    let (weights, dense) = train(&refs, Settings::default());
+    let weights = train(&refs, Settings::default());
     let out = root.join("src/judge/weights/sentences.bin");
-    write(&out, LinearModel::store(&weights, &dense, HEADS, &bits)).expect("write the weights");
+    write(&out, LinearModel::store(&weights, HEADS, &bits)).expect("write the weights");
     println!("wrote {}", out.display());
 
     let questions = match answer_rows(&root.join("data/questions")) {
@@ -81,10 +80,9 @@ fn main() {
         let mut total = [0usize; 3];
         for f in 0..files {
             let train_set: Vec<&Example> = asking.iter().filter(|e| e.file != f).collect();
-            let (weights, dense) = train(&train_set, Settings::default());
+            let weights = train(&train_set, Settings::default());
             for ex in asking.iter().filter(|e| e.file == f) {
-                let z: f32 = ex.slots.iter().map(|&s| weights[s as usize]).sum::<f32>()
-                    + (0..DIMS).map(|d| dense[d] * ex.vector[d]).sum::<f32>();
+                let z: f32 = ex.slots.iter().map(|&s| weights[s as usize]).sum::<f32>();
                 match (sigmoid(z) >= 0.5, ex.labels[0]) {
                     (true, true) => total[0] += 1,
                     (true, false) => total[1] += 1,
@@ -96,9 +94,9 @@ fn main() {
         println!("asking all held out: {}", figures("question", total));
     }
     let refs: Vec<&Example> = asking.iter().collect();
-    let (weights, dense) = train(&refs, Settings::default());
+    let weights = train(&refs, Settings::default());
     let out = root.join("src/judge/weights/questions.bin");
-    write(&out, LinearModel::store(&weights, &dense, 1, &bits)).expect("write the weights");
+    write(&out, LinearModel::store(&weights, 1, &bits)).expect("write the weights");
     println!("wrote {}", out.display());
 }
 
@@ -146,7 +144,7 @@ fn heldout(corpus: &[(String, Vec<candor::judge::train::LabelledReply>)]) {
         // The held-out file's words are unknown unless the other files hold them.
         let all = examples(corpus, &vocabulary(corpus, Some(f)));
         let train_set: Vec<&Example> = all.iter().filter(|e| e.file != f).collect();
-        let (weights, dense) = train(&train_set, Settings::default());
+        let weights = train(&train_set, Settings::default());
         let mut counts = [[0usize; 3]; HEADS];
         for ex in all.iter().filter(|e| e.file == f) {
             for h in 0..HEADS {
@@ -154,10 +152,7 @@ fn heldout(corpus: &[(String, Vec<candor::judge::train::LabelledReply>)]) {
                     .slots
                     .iter()
                     .map(|&s| weights[s as usize * HEADS + h])
-                    .sum::<f32>()
-                    + (0..DIMS)
-                        .map(|d| dense[h * DIMS + d] * ex.vector[d])
-                        .sum::<f32>();
+                    .sum::<f32>();
                 let yes = sigmoid(z) >= 0.5;
                 let c = &mut counts[h];
                 match (yes, ex.labels[h]) {

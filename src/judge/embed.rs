@@ -19,7 +19,7 @@ fn word_at(bytes: &[u8], i: usize) -> u32 {
     u32::from_le_bytes(bytes[i * 4..i * 4 + 4].try_into().expect("four bytes"))
 }
 
-/// The id of a word piece, by binary search over the sorted vocabulary.
+/// The id of a word piece, by the vocabulary's hash table (built by `build.rs`).
 fn piece_id(piece: &str) -> Option<u32> {
     let count = word_at(VOCAB, 0) as usize;
     let offsets = 1;
@@ -29,16 +29,32 @@ fn piece_id(piece: &str) -> Option<u32> {
         let (a, b) = (word_at(VOCAB, offsets + i), word_at(VOCAB, offsets + i + 1));
         &VOCAB[text_start + a as usize..text_start + b as usize]
     };
-    let (mut lo, mut hi) = (0, count);
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        match text(mid).cmp(piece.as_bytes()) {
-            std::cmp::Ordering::Less => lo = mid + 1,
-            std::cmp::Ordering::Greater => hi = mid,
-            std::cmp::Ordering::Equal => return Some(word_at(VOCAB, ids + mid)),
+    // The table comes right after the text, whose length is the last offset.
+    let table = text_start + word_at(VOCAB, offsets + count) as usize;
+    let size = u32::from_le_bytes(VOCAB[table..table + 4].try_into().expect("four bytes")) as usize;
+    let slot = |at: usize| {
+        let i = table + 4 + at * 4;
+        u32::from_le_bytes(VOCAB[i..i + 4].try_into().expect("four bytes"))
+    };
+    let mut at = fnv1a(piece.as_bytes()) as usize & (size - 1);
+    loop {
+        match slot(at) {
+            0 => return None,
+            i if text((i - 1) as usize) == piece.as_bytes() => {
+                return Some(word_at(VOCAB, ids + (i - 1) as usize))
+            }
+            _ => at = (at + 1) & (size - 1),
         }
     }
-    None
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
 
 /// Adds the vector of piece `id` to `sum`.
@@ -52,7 +68,12 @@ fn add_vector(id: u32, sum: &mut [f32; DIMS]) {
 
 /// The word pieces of one word (none when a part of it is unknown, as BERT's `[UNK]`).
 fn word_pieces(word: &str, out: &mut Vec<u32>) {
-    if word.len() > 100 {
+    if word.is_empty() || word.len() > 100 {
+        return;
+    }
+    // Most words are one piece.
+    if let Some(id) = piece_id(word) {
+        out.push(id);
         return;
     }
     let mut start = 0;
@@ -98,6 +119,8 @@ pub fn pieces(text: &str) -> Vec<u32> {
             word.clear();
             let mut p = [0u8; 4];
             word_pieces(c.encode_utf8(&mut p), &mut out);
+        } else if c.is_ascii() {
+            word.push(c.to_ascii_lowercase());
         } else {
             word.extend(c.to_lowercase());
         }

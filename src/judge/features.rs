@@ -156,7 +156,11 @@ impl Tokens {
                 if c.is_alphabetic() {
                     number = false;
                 }
-                t.text.extend(c.to_lowercase());
+                if c.is_ascii() {
+                    t.text.push(c.to_ascii_lowercase());
+                } else {
+                    t.text.extend(c.to_lowercase());
+                }
                 continue;
             }
             if in_word && number && matches!(c, '.' | ',' | '/' | ':') {

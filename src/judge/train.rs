@@ -10,7 +10,6 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::answers::{self, AnswerModel, FEATURES};
-use super::embed::{embed, DIMS};
 use super::features::{self, Hashed, Place, Tokens, Vocabulary, BUCKETS, VOCABULARY_BITS};
 use super::model::{dedup, sigmoid};
 use crate::document::{Document, Format};
@@ -35,11 +34,10 @@ pub struct LabelledReply {
     pub sentences: Vec<LabelledSentence>,
 }
 
-/// A training example: feature slots, embedding vector and the label of each head.
+/// A training example: feature slots and the label of each head.
 #[derive(Debug, Clone)]
 pub struct Example {
     pub slots: Vec<u32>,
-    pub vector: [f32; DIMS],
     /// One label per head of the model being trained.
     pub labels: Vec<bool>,
     /// Which file of the corpus it came from (for held-out figures).
@@ -121,7 +119,6 @@ pub fn examples(corpus: &[(String, Vec<LabelledReply>)], bits: &[u8]) -> Vec<Exa
                 dedup(&mut sink.0);
                 out.push(Example {
                     slots: sink.0,
-                    vector: embed(&s.text),
                     labels: vec![
                         s.filler,
                         s.self_focus,
@@ -157,13 +154,11 @@ impl Default for Settings {
 }
 
 /// Trains all heads on `examples` (as many as their labels); returns `BUCKETS * heads` hashed
-/// weights, slot-major, and `DIMS * heads` embedding weights, head-major.
-pub fn train(examples: &[&Example], settings: Settings) -> (Vec<f32>, Vec<f32>) {
+/// weights, slot-major.
+pub fn train(examples: &[&Example], settings: Settings) -> Vec<f32> {
     let heads = examples.first().map_or(0, |e| e.labels.len());
     let mut w = vec![0f32; BUCKETS * heads];
     let mut g2 = vec![1e-6f32; BUCKETS * heads];
-    let mut dense = vec![0f32; DIMS * heads];
-    let mut dense_g2 = vec![1e-6f32; DIMS * heads];
     let mut order: Vec<usize> = (0..examples.len()).collect();
     let mut rng = settings.seed;
     for _ in 0..settings.epochs {
@@ -171,17 +166,7 @@ pub fn train(examples: &[&Example], settings: Settings) -> (Vec<f32>, Vec<f32>) 
         for &i in &order {
             let ex = examples[i];
             for h in 0..heads {
-                let dense_h = &mut dense[h * DIMS..(h + 1) * DIMS];
-                let z: f32 = ex
-                    .slots
-                    .iter()
-                    .map(|&s| w[s as usize * heads + h])
-                    .sum::<f32>()
-                    + dense_h
-                        .iter()
-                        .zip(&ex.vector)
-                        .map(|(a, b)| a * b)
-                        .sum::<f32>();
+                let z: f32 = ex.slots.iter().map(|&s| w[s as usize * heads + h]).sum();
                 let err = sigmoid(z) - if ex.labels[h] { 1.0 } else { 0.0 };
                 for &s in &ex.slots {
                     let k = s as usize * heads + h;
@@ -189,16 +174,10 @@ pub fn train(examples: &[&Example], settings: Settings) -> (Vec<f32>, Vec<f32>) 
                     g2[k] += g * g;
                     w[k] -= settings.rate * g / g2[k].sqrt();
                 }
-                let g2_h = &mut dense_g2[h * DIMS..(h + 1) * DIMS];
-                for d in 0..DIMS {
-                    let g = err * ex.vector[d] + settings.l2 * dense_h[d];
-                    g2_h[d] += g * g;
-                    dense_h[d] -= settings.rate * g / g2_h[d].sqrt();
-                }
             }
         }
     }
-    (w, dense)
+    w
 }
 
 /// Fisher-Yates with xorshift64: the same order for the same seed everywhere.
@@ -336,7 +315,6 @@ pub fn question_examples(dir: &Path) -> Result<(Vec<Example>, Vec<u8>), String> 
             dedup(&mut sink.0);
             Example {
                 slots: sink.0,
-                vector: embed(&text),
                 labels: vec![asks],
                 file,
             }
