@@ -44,8 +44,18 @@ fn main() {
     let refs: Vec<&Example> = all.iter().collect();
     let weights = train(&refs, Settings::default());
     let out = root.join("src/judge/weights/sentences.bin");
-    write(&out, LinearModel::store(&weights, HEADS, &bits)).expect("write the weights");
+    let stored = LinearModel::store(&weights, HEADS, &bits);
+    // The answer model reads each reply sentence's filler probability from the embedded
+    // sentence model: while that is stale, training it would fit the old one.
+    let sentence_model_current = stored == candor::judge::sentence_model_bytes();
+    write(&out, stored).expect("write the weights");
     println!("wrote {}", out.display());
+    if !sentence_model_current {
+        println!(
+            "the sentence model changed: run the command again (cargo rebuilds with it) to train the answer and question models"
+        );
+        return;
+    }
 
     let questions = match answer_rows(&root.join("data/questions")) {
         Ok(q) => q,

@@ -45,6 +45,11 @@ pub const HEADS: usize = 4;
 /// The embedded weights (written by `cargo run --release --example train`).
 static SENTENCE_WEIGHTS: &[u8] = include_bytes!("weights/sentences.bin");
 
+/// The embedded sentence model's bytes (the training command checks they are current).
+pub fn sentence_model_bytes() -> &'static [u8] {
+    SENTENCE_WEIGHTS
+}
+
 /// The embedded sentence model.
 pub fn sentence_model() -> LinearModel<'static> {
     LinearModel::load(SENTENCE_WEIGHTS).expect("the embedded sentence model is well-formed")
