@@ -127,7 +127,8 @@ fn answers_heldout(questions: &[QuestionRows]) {
                 .sentences
                 .iter()
                 .map(|(x, _)| model.probability(x))
-                .fold(0f32, f32::max);
+                .collect::<Vec<_>>();
+            let best = candor::judge::answers::combine(&best);
             let ignored = f64::from(best) < threshold;
             match (ignored, !q.answered) {
                 (true, true) => counts[0] += 1,

@@ -110,6 +110,16 @@ impl AnswerModel {
     }
 }
 
+/// Whether a question is answered, from each reply sentence's probability of answering it: a
+/// noisy OR (the chance that at least one does), so that an answer spread over several sentences
+/// of a long reply counts, as readers count it. `COMBINE=max` (a bench knob) takes the best one.
+pub fn combine(probabilities: &[f32]) -> f32 {
+    if std::env::var("COMBINE").is_ok_and(|v| v == "max") {
+        return probabilities.iter().copied().fold(0.0, f32::max);
+    }
+    1.0 - probabilities.iter().map(|p| 1.0 - p).product::<f32>()
+}
+
 /// The embedded answer model.
 pub fn model() -> AnswerModel {
     AnswerModel::load(WEIGHTS).expect("the embedded answer model is well-formed")
