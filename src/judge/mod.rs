@@ -39,6 +39,11 @@ pub enum Head {
 /// a macro export counts on its own.
 pub const REPLY_MAX_WORDS: usize = 600;
 
+/// A rule's `threshold:` when it sets none: the model's even odds.
+pub fn default_threshold() -> f32 {
+    0.5
+}
+
 /// How many heads the sentence model has.
 pub const HEADS: usize = 4;
 

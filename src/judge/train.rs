@@ -44,36 +44,42 @@ pub struct Example {
     pub file: usize,
 }
 
-/// Reads every `*.jsonl` file of `dir` in name order; errors name the file and line.
-pub fn read_corpus(dir: &Path) -> Result<Vec<(String, Vec<LabelledReply>)>, String> {
+/// The `*.jsonl` files of `dir`, in name order.
+fn jsonl_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, String> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
         .collect();
     files.sort();
-    let mut out = Vec::new();
-    for path in files {
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let mut replies = Vec::new();
-        for (i, line) in text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-        {
-            let reply: LabelledReply = serde_json::from_str(line)
-                .map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))?;
-            replies.push(reply);
-        }
-        let name = path
-            .file_stem()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        out.push((name, replies));
-    }
-    Ok(out)
+    Ok(files)
+}
+
+/// The items of one JSON Lines file; errors name the file and line.
+fn read_jsonl<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<T>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, line)| {
+            serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))
+        })
+        .collect()
+}
+
+/// Reads every `*.jsonl` file of `dir` in name order, each with its name.
+pub fn read_corpus(dir: &Path) -> Result<Vec<(String, Vec<LabelledReply>)>, String> {
+    jsonl_files(dir)?
+        .into_iter()
+        .map(|path| {
+            let name = path
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            Ok((name, read_jsonl(&path)?))
+        })
+        .collect()
 }
 
 /// How often a word must occur in the corpus to be known (to have weights of its own).
@@ -325,24 +331,9 @@ pub fn question_examples(dir: &Path) -> Result<(Vec<Example>, Vec<u8>), String> 
 
 /// Every pair of every `*.jsonl` in `dir`, in name order, with its file's index.
 fn read_pairs(dir: &Path) -> Result<Vec<(usize, LabelledPair)>, String> {
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
-        .collect();
-    files.sort();
     let mut out = Vec::new();
-    for (file, path) in files.iter().enumerate() {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        for (i, line) in text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-        {
-            let pair: LabelledPair = serde_json::from_str(line)
-                .map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))?;
-            out.push((file, pair));
-        }
+    for (file, path) in jsonl_files(dir)?.iter().enumerate() {
+        out.extend(read_jsonl(path)?.into_iter().map(|pair| (file, pair)));
     }
     Ok(out)
 }

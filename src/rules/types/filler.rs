@@ -93,12 +93,8 @@ struct Options {
     #[serde(default)]
     model: bool,
     /// With `model: true`: the model's probability from which a sentence is reported.
-    #[serde(default = "default_threshold")]
+    #[serde(default = "crate::judge::default_threshold")]
     threshold: f32,
-}
-
-fn default_threshold() -> f32 {
-    0.5
 }
 
 fn default_names() -> usize {
