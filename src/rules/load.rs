@@ -47,7 +47,7 @@ pub struct RuleSet {
     /// Ids of rules added with [`RuleSet::push`] (they have no stored file).
     pushed: std::collections::HashSet<Arc<str>>,
     /// Built on first use; shared by clones, and still right for a subset after `retain`.
-    prefilter: OnceLock<Arc<Prefilter>>,
+    prefilter: OnceLock<Arc<Prefilter<dyn Rule>>>,
 }
 
 impl RuleSet {
@@ -286,7 +286,7 @@ impl RuleSet {
     }
 
     /// The automaton over every rule's literals (see [`super::prefilter`]), built once.
-    pub fn prefilter(&self) -> &Prefilter {
+    pub fn prefilter(&self) -> &Prefilter<dyn Rule> {
         self.prefilter
             .get_or_init(|| Arc::new(Prefilter::new(&self.rules)))
     }
@@ -364,6 +364,14 @@ mod tests {
 
     const SAY: &str = "extends: existence\nmessage: x\ntokens: [kindly]\n";
     const SAY_OTHER: &str = "extends: existence\nmessage: y\ntokens: [kindly]\n";
+
+    #[test]
+    fn the_built_in_pack_needs_no_prefilter() {
+        // Each built-in catalogue and GenericGreeting's pattern has a gate (see
+        // `catalogue_gate`), so no built-in rule has literals for the prefilter to search.
+        let pack = RuleSet::builtin().unwrap();
+        assert!(pack.prefilter().searches_nothing());
+    }
 
     #[test]
     fn a_later_rule_with_the_same_id_replaces_the_earlier_one() {

@@ -35,10 +35,10 @@ use crate::document::sentences::is_word_byte;
 use crate::error::ConfigError;
 use crate::judge::features::Place;
 use crate::judge::{cues, Head};
-use crate::rules::lazy::{compiled, LazyRegex};
+use crate::rules::lazy::LazyRegex;
 use crate::rules::phrases::PhraseSet;
 use crate::rules::types::parse_options;
-use crate::rules::{Rule, RuleMeta, RuleSource};
+use crate::rules::{compiled, Rule, RuleMeta, RuleSource};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -137,7 +137,7 @@ impl Framing {
             .iter()
             .map(|c| (c.pattern.as_str(), false))
             .collect();
-        let cues = PhraseSet::compile(src, &phrases, false)?;
+        let cues = src.phrase_set(&phrases, false)?;
         let exceptions = if opts.exceptions.is_empty() {
             None
         } else {

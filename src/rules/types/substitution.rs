@@ -18,11 +18,11 @@ use crate::check::{CheckContext, Findings};
 use crate::diagnostic::Edit;
 use crate::error::ConfigError;
 use crate::rules::catalogue_gate::Gate;
-use crate::rules::lazy::{compiled, not_compiled, LazyRegex};
+use crate::rules::lazy::LazyRegex;
 use crate::rules::prefilter::Literals;
 use crate::rules::types::existence::{check_each, exceptions_regex};
 use crate::rules::types::token_pattern;
-use crate::rules::{units_past, Rule, RuleMeta, RuleSource};
+use crate::rules::{compiled, not_compiled, units_past, Rule, RuleMeta, RuleSource};
 
 #[derive(Debug)]
 pub struct Substitution {
@@ -62,7 +62,7 @@ impl Substitution {
             }
         };
         let pattern = token_pattern(&keys, spec.ignorecase, spec.nonword);
-        let gate = Gate::for_token_rule(&pattern, &meta.scope);
+        let gate = Gate::for_token_rule(&pattern, meta.scope.reads_whole_blocks());
         let literals = literals.filter(|_| !meta.scope.is_raw() && gate.is_none());
         let flags = if spec.ignorecase { "(?i)" } else { "" };
         let pattern = LazyRegex::new(pattern);
