@@ -5,7 +5,7 @@ use std::sync::{Arc, LazyLock};
 
 use candor::check::{check_document, CheckContext, Findings};
 use candor::document::{Document, Format};
-use candor::rules::prefilter::Prefilter;
+use candor::engine::prefilter::Prefilter;
 use candor::rules::{Rule, RuleMeta, RuleSet};
 use proptest::prelude::*;
 

@@ -8,9 +8,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use super::prefilter::Prefilter;
 use super::spec::{Head, RuleSpec};
 use super::{types, Rule, RuleSource};
+use crate::engine::prefilter::Prefilter;
 use crate::error::ConfigError;
 
 mod embedded {
@@ -285,7 +285,7 @@ impl RuleSet {
         self.sort();
     }
 
-    /// The automaton over every rule's literals (see [`super::prefilter`]), built once.
+    /// The automaton over every rule's literals (see [`crate::engine::prefilter`]), built once.
     pub fn prefilter(&self) -> &Prefilter<dyn Rule> {
         self.prefilter
             .get_or_init(|| Arc::new(Prefilter::new(&self.rules)))

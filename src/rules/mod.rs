@@ -3,18 +3,10 @@
 //!
 //! A rule is data: a YAML file in Vale's schema (`extends: existence`, `substitution`, ...) or
 //! one of Candor's own types for what Vale cannot express. Each compiles once into a value that
-//! implements [`Rule`].
+//! implements [`Rule`]. How a rule's patterns are searched (phrase catalogues, gates, literal
+//! prefilters, automata) is the [`engine`](crate::engine)'s work.
 
-pub mod ascii_alternation;
-pub mod catalogue_gate;
-pub mod gate_pattern;
-pub mod lazy;
-pub mod literal_scan;
-pub mod literals;
 pub mod load;
-pub mod phrases;
-pub mod prebuilt;
-pub mod prefilter;
 pub mod scope;
 pub mod spec;
 pub mod types;
@@ -26,8 +18,9 @@ use std::sync::Arc;
 use crate::check::{CheckContext, Findings};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{Block, Document};
+use crate::engine::phrases::{matches_empty, required_literal_sets, wrap_phrase, PhraseSet};
+use crate::engine::{catalogue_gate, lazy, literals, prebuilt, prefilter};
 use crate::error::{find_line, ConfigError};
-use phrases::{matches_empty, required_literal_sets, wrap_phrase, PhraseSet};
 pub use load::RuleSet;
 pub use scope::{Scope, ScopeSet};
 pub use spec::{Examples, RuleSpec};
@@ -321,7 +314,9 @@ impl RuleSource<'_> {
                 }
             };
             if reject_empty && empty {
-                return Err(self.error_at(phrase, format!("phrase `{phrase}` can match empty text")));
+                return Err(
+                    self.error_at(phrase, format!("phrase `{phrase}` can match empty text"))
+                );
             }
             patterns.push(wrapped);
             literals.push(lits);

@@ -122,7 +122,7 @@ impl ScopeSet {
     }
 
     /// Whether the rule reads each selected block whole: neither the raw source nor sentence
-    /// by sentence (what a [`Gate`](crate::rules::catalogue_gate::Gate) needs).
+    /// by sentence (what a [`Gate`](crate::engine::catalogue_gate::Gate) needs).
     pub fn reads_whole_blocks(&self) -> bool {
         !self.is_raw() && !self.by_sentence()
     }

@@ -12,10 +12,10 @@
 //! ```
 
 use crate::check::{CheckContext, Findings};
+use crate::engine::catalogue_gate::Gate;
+use crate::engine::lazy::LazyRegex;
+use crate::engine::prefilter::Literals;
 use crate::error::ConfigError;
-use crate::rules::catalogue_gate::Gate;
-use crate::rules::lazy::LazyRegex;
-use crate::rules::prefilter::Literals;
 use crate::rules::types::token_pattern;
 use crate::rules::{compiled, units_past, Rule, RuleMeta, RuleSource};
 

@@ -38,10 +38,10 @@ use crate::check::{CheckContext, Findings};
 use crate::diagnostic::Severity;
 use crate::document::sentences::words;
 use crate::document::{Block, BlockKind, Document};
+use crate::engine::phrases::{PhraseRegex, PhraseSet};
 use crate::error::ConfigError;
 use crate::judge::features::Place;
 use crate::judge::{cues, Head};
-use crate::rules::phrases::{PhraseRegex, PhraseSet};
 use crate::rules::types::parse_options;
 use crate::rules::{compiled, Rule, RuleMeta, RuleSource};
 

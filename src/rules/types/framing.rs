@@ -32,11 +32,11 @@ use serde::Deserialize;
 use crate::check::{CheckContext, Findings};
 use crate::diagnostic::Severity;
 use crate::document::sentences::is_word_byte;
+use crate::engine::lazy::LazyRegex;
+use crate::engine::phrases::PhraseSet;
 use crate::error::ConfigError;
 use crate::judge::features::Place;
 use crate::judge::{cues, Head};
-use crate::rules::lazy::LazyRegex;
-use crate::rules::phrases::PhraseSet;
 use crate::rules::types::parse_options;
 use crate::rules::{compiled, Rule, RuleMeta, RuleSource};
 

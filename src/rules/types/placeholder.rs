@@ -35,8 +35,8 @@ use serde::Deserialize;
 
 use crate::check::{CheckContext, Findings};
 use crate::document::{markdown, Document, Format};
+use crate::engine::lazy::{Lazy, LazyRegex};
 use crate::error::ConfigError;
-use crate::rules::lazy::{Lazy, LazyRegex};
 use crate::rules::types::parse_options;
 use crate::rules::{compiled, Rule, RuleMeta, RuleSource};
 

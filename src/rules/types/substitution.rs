@@ -16,10 +16,10 @@
 
 use crate::check::{CheckContext, Findings};
 use crate::diagnostic::Edit;
+use crate::engine::catalogue_gate::Gate;
+use crate::engine::lazy::LazyRegex;
+use crate::engine::prefilter::Literals;
 use crate::error::ConfigError;
-use crate::rules::catalogue_gate::Gate;
-use crate::rules::lazy::LazyRegex;
-use crate::rules::prefilter::Literals;
 use crate::rules::types::existence::{check_each, exceptions_regex};
 use crate::rules::types::token_pattern;
 use crate::rules::{compiled, not_compiled, units_past, Rule, RuleMeta, RuleSource};
@@ -151,8 +151,8 @@ impl KeyIndex {
             .set
             .get_or_init(|| {
                 regex::RegexSetBuilder::new(&self.anchored)
-                    .size_limit(crate::rules::lazy::SIZE_LIMIT)
-                    .dfa_size_limit(crate::rules::lazy::DFA_SIZE_LIMIT)
+                    .size_limit(crate::engine::lazy::SIZE_LIMIT)
+                    .dfa_size_limit(crate::engine::lazy::DFA_SIZE_LIMIT)
                     .build()
                     .map_err(|e| e.to_string().replace('\n', " "))
             })

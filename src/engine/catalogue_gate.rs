@@ -138,7 +138,7 @@ mod tests {
             };
             let patterns = doc["options"][key].as_sequence().unwrap().iter().map(|e| {
                 let nonword = e.get("nonword").and_then(|n| n.as_bool()).unwrap_or(false);
-                crate::rules::literals::wrap_phrase(e["match"].as_str().unwrap(), nonword)
+                crate::engine::literals::wrap_phrase(e["match"].as_str().unwrap(), nonword)
             });
             out.push(patterns.collect());
         }
@@ -191,13 +191,13 @@ mod tests {
                     let all = regex::Regex::new(&format!("(?i){}", patterns.join("|"))).unwrap();
                     let words = patterns.iter().map(String::as_str).collect::<Vec<_>>();
                     let hirs = (patterns.iter())
-                        .map(|p| crate::rules::gate_pattern::parse(p).unwrap())
+                        .map(|p| crate::engine::gate_pattern::parse(p).unwrap())
                         .collect();
                     (
                         gate,
                         all,
                         hirs,
-                        crate::rules::prebuilt::tests::words_of(&words),
+                        crate::engine::prebuilt::tests::words_of(&words),
                     )
                 })
                 .collect()

@@ -251,8 +251,8 @@ impl PhraseSet {
         self.large_run.store(true, Ordering::Relaxed);
     }
 
-    /// Compiles the alternation that a large run searches ASCII texts with (see
-    /// [`Rule::warm_up`](super::Rule::warm_up)).
+    /// Compiles the alternation that a large run searches ASCII texts with (a rule calls it from
+    /// its `warm_up`, on an idle thread before the run's files are ready).
     pub fn warm_up(&self) {
         self.ascii_alternation();
     }
