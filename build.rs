@@ -5,10 +5,10 @@
 use std::{env, fs, path::Path};
 
 #[allow(dead_code)]
-#[path = "src/rules/literals.rs"]
+#[path = "src/engine/literals.rs"]
 mod literals;
 
-#[path = "src/rules/gate_pattern.rs"]
+#[path = "src/engine/gate_pattern.rs"]
 mod gate_pattern;
 
 #[path = "src/questions/patterns.rs"]
@@ -18,9 +18,9 @@ fn main() {
     embeddings();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
     println!("cargo:rerun-if-changed={}", root.display());
-    println!("cargo:rerun-if-changed=src/rules/literals.rs");
+    println!("cargo:rerun-if-changed=src/engine/literals.rs");
     println!("cargo:rerun-if-changed=src/questions/patterns.rs");
-    println!("cargo:rerun-if-changed=src/rules/gate_pattern.rs");
+    println!("cargo:rerun-if-changed=src/engine/gate_pattern.rs");
     let mut entries = Vec::new();
     if let Ok(packs) = fs::read_dir(&root) {
         for pack in packs.flatten().filter(|e| e.path().is_dir()) {
@@ -175,7 +175,7 @@ const MAX_GATE_BYTES: usize = 32 << 20;
 
 /// `CATALOGUE_GATES`: each built-in catalogue (its wrapped patterns joined with `|`; a Vale-type
 /// rule's one pattern) in the order of its pattern in the gates' dense DFA (see
-/// `src/rules/gate_pattern.rs`), and the DFA's bytes. Empty when the DFA cannot be built.
+/// `src/engine/gate_pattern.rs`), and the DFA's bytes. Empty when the DFA cannot be built.
 fn gate_table(catalogues: Vec<Vec<String>>) -> (String, Vec<u8>) {
     let big_endian = env::var("CARGO_CFG_TARGET_ENDIAN").as_deref() == Ok("big");
     let catalogues: Vec<Vec<String>> = catalogues.into_iter().filter(|c| !c.is_empty()).collect();

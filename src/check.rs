@@ -163,7 +163,7 @@ impl Findings {
 
 /// Lints one document with every rule, returning findings in a stable order. Rules whose
 /// literals occur nowhere in the document are skipped: they could not match
-/// (see [`crate::rules::prefilter`]).
+/// (see [`crate::engine::prefilter`]).
 pub fn check_document(
     rules: &RuleSet,
     path: &Arc<str>,

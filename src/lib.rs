@@ -6,7 +6,9 @@
 //! byte offsets) → [`report`] (one reporter per output format). [`run`] drives one run over
 //! many files; [`cli`] is the binary's edge. Around the check: [`config`] (`.candor.yaml`: which
 //! rules, levels and options apply to each file), [`suppress`] (inline comments that turn rules
-//! off) and [`fix`] (`--fix`, `--diff`).
+//! off) and [`fix`] (`--fix`, `--diff`). Under the rules: [`engine`] (phrase catalogues, gates,
+//! literal prefilters and the automata they search with), which the rules use and which never
+//! uses them.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -26,6 +28,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod document;
+pub mod engine;
 pub mod error;
 pub mod fix;
 pub mod judge;

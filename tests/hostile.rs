@@ -499,7 +499,7 @@ fn a_regex_too_big_to_compile_is_an_error_not_an_allocation() {
     );
     fs::write(dir.path().join("r.md"), "a").unwrap();
     let out = candor(dir.path(), &["check", "r.md", "--rules", "styles"]);
-    // Rule regexes compile on first use (src/rules/lazy.rs), but one whose counted
+    // Rule regexes compile on first use (src/engine/lazy.rs), but one whose counted
     // repetitions may make it too big is compiled when it loads: a configuration error that
     // names the file and line.
     assert_eq!(code(&out), 2, "{}", stderr(&out));

@@ -5,7 +5,7 @@ use std::sync::{Arc, LazyLock};
 
 use candor::check::{check_document, CheckContext, Findings};
 use candor::document::{Document, Format};
-use candor::rules::prefilter::Prefilter;
+use candor::engine::prefilter::Prefilter;
 use candor::rules::{Rule, RuleMeta, RuleSet};
 use proptest::prelude::*;
 
@@ -164,11 +164,11 @@ static BUILTIN: LazyLock<RuleSet> =
 static BUILTIN_PLAIN: LazyLock<RuleSet> = LazyLock::new(|| without_prefilter(&BUILTIN));
 /// The test pack's prefilter searching string by string only, with its NFA only, and with its
 /// DFA from the first byte.
-static DIRECT_ONLY: LazyLock<Prefilter> =
+static DIRECT_ONLY: LazyLock<Prefilter<dyn Rule>> =
     LazyLock::new(|| Prefilter::new(FILTERED.iter()).with_scan_directly(usize::MAX));
-static NFA_ONLY: LazyLock<Prefilter> =
+static NFA_ONLY: LazyLock<Prefilter<dyn Rule>> =
     LazyLock::new(|| Prefilter::new(FILTERED.iter()).with_dfa_after(usize::MAX));
-static DFA_AT_ONCE: LazyLock<Prefilter> =
+static DFA_AT_ONCE: LazyLock<Prefilter<dyn Rule>> =
     LazyLock::new(|| Prefilter::new(FILTERED.iter()).with_dfa_after(0));
 
 proptest! {

@@ -69,7 +69,7 @@ pub struct Block {
     pub map: OffsetMap,
     sentences: OnceLock<Vec<Range<usize>>>,
     /// Which built-in phrase catalogues may match in the prose, worked out once by the first
-    /// catalogue to ask (see `rules::catalogue_gate`).
+    /// catalogue to ask (see `engine::catalogue_gate`).
     pub catalogue_gates: OnceLock<u32>,
 }
 

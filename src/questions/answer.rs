@@ -21,7 +21,7 @@ use regex::Regex;
 
 use super::forms::{Form, FORM_SEARCH};
 use super::patterns;
-use crate::rules::prebuilt::BuiltInRegex;
+use crate::engine::prebuilt::BuiltInRegex;
 
 use super::terms::terms;
 use crate::judge::answers::{self, Feature, FEATURES};

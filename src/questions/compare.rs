@@ -14,7 +14,7 @@ use regex::Regex;
 
 use super::patterns;
 use super::terms::term;
-use crate::rules::prebuilt::BuiltInRegex;
+use crate::engine::prebuilt::BuiltInRegex;
 
 /// One word of an option: letters, digits and the marks product names carry ("Node.js", "C++").
 const WORD: &str = r"[\w][\w.+'’\-]*";

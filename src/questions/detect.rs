@@ -14,7 +14,7 @@
 use std::ops::Range;
 
 use super::patterns;
-use crate::rules::prebuilt::BuiltInRegex;
+use crate::engine::prebuilt::BuiltInRegex;
 
 use crate::document::Block;
 

@@ -23,8 +23,8 @@ use regex_automata::util::syntax;
 use regex_automata::Input;
 
 use super::patterns;
-use crate::rules::lazy::count_bytes;
-use crate::rules::prebuilt::FIXED_PREBUILT_UNTIL;
+use crate::engine::lazy::count_bytes;
+use crate::engine::prebuilt::FIXED_PREBUILT_UNTIL;
 
 /// One answer form; its value is the pattern's index in [`PATTERNS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,7 +126,7 @@ mod tests {
 
     /// The words of the twelve patterns, to build texts they may match.
     static WORDS: LazyLock<Vec<String>> =
-        LazyLock::new(|| crate::rules::prebuilt::tests::words_of(&PATTERNS));
+        LazyLock::new(|| crate::engine::prebuilt::tests::words_of(&PATTERNS));
 
     const FORMS: [Form; 12] = [
         Form::Generic,

@@ -1,7 +1,7 @@
 //! The patterns of the question checks' fixed regexes ([`detect`](super::detect),
 //! [`answer`](super::answer), [`compare`](super::compare)), in one file that `build.rs` reads too:
 //! it determinizes each into a DFA stored in the binary, so a draft with a customer's question
-//! compiles none of them (see [`BuiltInRegex`](crate::rules::prebuilt::BuiltInRegex)).
+//! compiles none of them (see [`BuiltInRegex`](crate::engine::prebuilt::BuiltInRegex)).
 
 pub const WHEN: &str = r"(?i)(?:^\W*when\b|\bwhen\s+(?:will|would|does|do|did|is|are|can|could|should|was|were|shall)\b|\b(?:what\s+time|how\s+long|how\s+soon|eta|timeframe|time\s*frame|until\s+when|what\s+date)\b)";
 

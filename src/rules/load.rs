@@ -8,9 +8,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use super::prefilter::Prefilter;
 use super::spec::{Head, RuleSpec};
 use super::{types, Rule, RuleSource};
+use crate::engine::prefilter::Prefilter;
 use crate::error::ConfigError;
 
 mod embedded {
@@ -47,7 +47,7 @@ pub struct RuleSet {
     /// Ids of rules added with [`RuleSet::push`] (they have no stored file).
     pushed: std::collections::HashSet<Arc<str>>,
     /// Built on first use; shared by clones, and still right for a subset after `retain`.
-    prefilter: OnceLock<Arc<Prefilter>>,
+    prefilter: OnceLock<Arc<Prefilter<dyn Rule>>>,
 }
 
 impl RuleSet {
@@ -285,8 +285,8 @@ impl RuleSet {
         self.sort();
     }
 
-    /// The automaton over every rule's literals (see [`super::prefilter`]), built once.
-    pub fn prefilter(&self) -> &Prefilter {
+    /// The automaton over every rule's literals (see [`crate::engine::prefilter`]), built once.
+    pub fn prefilter(&self) -> &Prefilter<dyn Rule> {
         self.prefilter
             .get_or_init(|| Arc::new(Prefilter::new(&self.rules)))
     }
@@ -364,6 +364,14 @@ mod tests {
 
     const SAY: &str = "extends: existence\nmessage: x\ntokens: [kindly]\n";
     const SAY_OTHER: &str = "extends: existence\nmessage: y\ntokens: [kindly]\n";
+
+    #[test]
+    fn the_built_in_pack_needs_no_prefilter() {
+        // Each built-in catalogue and GenericGreeting's pattern has a gate (see
+        // `catalogue_gate`), so no built-in rule has literals for the prefilter to search.
+        let pack = RuleSet::builtin().unwrap();
+        assert!(pack.prefilter().searches_nothing());
+    }
 
     #[test]
     fn a_later_rule_with_the_same_id_replaces_the_earlier_one() {

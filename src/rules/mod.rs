@@ -3,18 +3,10 @@
 //!
 //! A rule is data: a YAML file in Vale's schema (`extends: existence`, `substitution`, ...) or
 //! one of Candor's own types for what Vale cannot express. Each compiles once into a value that
-//! implements [`Rule`].
+//! implements [`Rule`]. How a rule's patterns are searched (phrase catalogues, gates, literal
+//! prefilters, automata) is the [`engine`](crate::engine)'s work.
 
-pub mod ascii_alternation;
-pub mod catalogue_gate;
-pub mod gate_pattern;
-pub mod lazy;
-pub mod literal_scan;
-pub mod literals;
 pub mod load;
-pub mod phrases;
-pub mod prebuilt;
-pub mod prefilter;
 pub mod scope;
 pub mod spec;
 pub mod types;
@@ -26,6 +18,8 @@ use std::sync::Arc;
 use crate::check::{CheckContext, Findings};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{Block, Document};
+use crate::engine::phrases::{matches_empty, required_literal_sets, wrap_phrase, PhraseSet};
+use crate::engine::{catalogue_gate, lazy, literals, prebuilt, prefilter};
 use crate::error::{find_line, ConfigError};
 pub use load::RuleSet;
 pub use scope::{Scope, ScopeSet};
@@ -84,6 +78,12 @@ pub trait Rule: Send + Sync + fmt::Debug {
     fn warm_up(&self) {}
 }
 
+impl prefilter::HasLiterals for dyn Rule {
+    fn literals(&self) -> Option<&prefilter::Literals> {
+        Rule::literals(self)
+    }
+}
+
 /// Fills `%s` placeholders in order (`%%` is a literal percent sign); missing arguments leave
 /// an empty string.
 pub fn format_message(template: &str, args: &[&str]) -> String {
@@ -106,6 +106,29 @@ pub fn format_message(template: &str, args: &[&str]) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The value of `result`, or `None` after reporting [`not_compiled`] for `meta`'s rule: what a
+/// rule's `check` does with each regex it compiles on first use (see [`lazy::Lazy::get`]).
+/// ```text
+/// let Some(pattern) = compiled(self.pattern.get(), &self.meta, out) else { return };
+/// ```
+pub fn compiled<T>(result: Result<T, &str>, meta: &RuleMeta, out: &mut Findings) -> Option<T> {
+    result.map_err(|e| out.push(not_compiled(meta, e))).ok()
+}
+
+/// The finding a rule reports instead of its own when its regex cannot be compiled: an error at
+/// the start of the file, so the run fails loudly rather than passing silently.
+pub fn not_compiled(meta: &RuleMeta, err: &str) -> Diagnostic {
+    let mut d = meta.diagnostic(
+        0..0,
+        format!(
+            "rule {} was not run: its pattern does not compile: {err}",
+            meta.id
+        ),
+    );
+    d.severity = Severity::Error;
+    d
 }
 
 /// [`units`] less those `gate` turns away (see [`Unit::turned_away_by`]).
@@ -257,6 +280,48 @@ impl RuleSource<'_> {
                     ),
                 )
             })
+    }
+
+    /// The phrase catalogue of a rule (see [`PhraseSet`]): each of `phrases` (as written, and
+    /// whether it is `nonword`) is wrapped with [`wrap_phrase`] and must parse; with
+    /// `reject_empty`, one that can match empty text is an error too. Errors name the phrase's
+    /// line. The built-in catalogues' literals were worked out when Candor was built, so loading
+    /// them parses nothing.
+    pub fn phrase_set(
+        &self,
+        phrases: &[(&str, bool)],
+        reject_empty: bool,
+    ) -> Result<PhraseSet, ConfigError> {
+        let mut patterns = Vec::with_capacity(phrases.len());
+        let mut literals = Vec::with_capacity(phrases.len());
+        for &(phrase, nonword) in phrases {
+            let wrapped = wrap_phrase(phrase, nonword);
+            let (lits, empty) = match prebuilt::built_in(&wrapped) {
+                Some(known) => known,
+                None => {
+                    // The phrase must parse alone (so that `a)|(b` cannot break out of its
+                    // wrapping); on an error, show it as written rather than its wrapping.
+                    let alone = regex_syntax::ast::parse::Parser::new().parse(phrase);
+                    let hir = match (alone, regex_syntax::Parser::new().parse(&wrapped)) {
+                        (Ok(_), Ok(hir)) => hir,
+                        _ => {
+                            self.check_regex(phrase, phrase)?;
+                            self.check_regex(&wrapped, phrase)?
+                        }
+                    };
+                    self.check_size(&hir, phrase)?;
+                    (required_literal_sets(&hir), matches_empty(&hir))
+                }
+            };
+            if reject_empty && empty {
+                return Err(
+                    self.error_at(phrase, format!("phrase `{phrase}` can match empty text"))
+                );
+            }
+            patterns.push(wrapped);
+            literals.push(lits);
+        }
+        Ok(PhraseSet::new(&patterns, literals))
     }
 
     /// The common keys every rule type shares.

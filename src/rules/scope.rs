@@ -121,6 +121,12 @@ impl ScopeSet {
         self.include.contains(&Scope::Raw)
     }
 
+    /// Whether the rule reads each selected block whole: neither the raw source nor sentence
+    /// by sentence (what a [`Gate`](crate::engine::catalogue_gate::Gate) needs).
+    pub fn reads_whole_blocks(&self) -> bool {
+        !self.is_raw() && !self.by_sentence()
+    }
+
     /// The unit an occurrence rule counts in.
     pub fn includes(&self, scope: Scope) -> bool {
         self.include.contains(&scope)

@@ -16,10 +16,9 @@ use serde::Deserialize;
 
 use crate::check::{CheckContext, Findings};
 use crate::error::ConfigError;
-use crate::rules::lazy::compiled;
 use crate::rules::types::filler::{stands_on_own_line, Catalogue, PhraseEntry};
 use crate::rules::types::parse_options;
-use crate::rules::{Rule, RuleMeta, RuleSource};
+use crate::rules::{compiled, Rule, RuleMeta, RuleSource};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

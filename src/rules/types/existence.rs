@@ -12,12 +12,12 @@
 //! ```
 
 use crate::check::{CheckContext, Findings};
+use crate::engine::catalogue_gate::Gate;
+use crate::engine::lazy::LazyRegex;
+use crate::engine::prefilter::Literals;
 use crate::error::ConfigError;
-use crate::rules::catalogue_gate::Gate;
-use crate::rules::lazy::{compiled, LazyRegex};
-use crate::rules::prefilter::Literals;
 use crate::rules::types::token_pattern;
-use crate::rules::{units_past, Rule, RuleMeta, RuleSource};
+use crate::rules::{compiled, units_past, Rule, RuleMeta, RuleSource};
 
 #[derive(Debug)]
 pub struct Existence {
@@ -68,7 +68,7 @@ impl Existence {
         }
         let gate = raw
             .is_empty()
-            .then(|| Gate::for_token_rule(&pattern, &meta.scope))
+            .then(|| Gate::for_token_rule(&pattern, meta.scope.reads_whole_blocks()))
             .flatten();
         let literals = literals.filter(|_| !meta.scope.is_raw() && gate.is_none());
         let pattern = LazyRegex::new(pattern);

@@ -38,13 +38,12 @@ use crate::check::{CheckContext, Findings};
 use crate::diagnostic::Severity;
 use crate::document::sentences::words;
 use crate::document::{Block, BlockKind, Document};
+use crate::engine::phrases::{PhraseRegex, PhraseSet};
 use crate::error::ConfigError;
 use crate::judge::features::Place;
 use crate::judge::{cues, Head};
-use crate::rules::lazy::compiled;
-use crate::rules::phrases::{PhraseRegex, PhraseSet};
 use crate::rules::types::parse_options;
-use crate::rules::{Rule, RuleMeta, RuleSource};
+use crate::rules::{compiled, Rule, RuleMeta, RuleSource};
 
 /// One catalogue entry.
 #[derive(Debug, Clone, Deserialize)]
@@ -153,7 +152,7 @@ impl Catalogue {
             .iter()
             .map(|e| (e.pattern.as_str(), e.nonword))
             .collect();
-        let phrases = PhraseSet::compile(src, &phrases, true)?;
+        let phrases = src.phrase_set(&phrases, true)?;
         let which = phrases
             .patterns()
             .iter()

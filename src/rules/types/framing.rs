@@ -32,13 +32,13 @@ use serde::Deserialize;
 use crate::check::{CheckContext, Findings};
 use crate::diagnostic::Severity;
 use crate::document::sentences::is_word_byte;
+use crate::engine::lazy::LazyRegex;
+use crate::engine::phrases::PhraseSet;
 use crate::error::ConfigError;
 use crate::judge::features::Place;
 use crate::judge::{cues, Head};
-use crate::rules::lazy::{compiled, LazyRegex};
-use crate::rules::phrases::PhraseSet;
 use crate::rules::types::parse_options;
-use crate::rules::{Rule, RuleMeta, RuleSource};
+use crate::rules::{compiled, Rule, RuleMeta, RuleSource};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -133,7 +133,7 @@ impl Framing {
             .iter()
             .map(|c| (c.pattern.as_str(), false))
             .collect();
-        let cues = PhraseSet::compile(src, &phrases, false)?;
+        let cues = src.phrase_set(&phrases, false)?;
         let exceptions = if opts.exceptions.is_empty() {
             None
         } else {

@@ -66,7 +66,7 @@ pub fn compile(src: &RuleSource<'_>) -> Result<Option<Box<dyn Rule>>, ConfigErro
     }))
 }
 
-pub use crate::rules::literals::token_pattern;
+pub use crate::engine::literals::token_pattern;
 
 /// Reads a Candor type's `options:` map into `T` (a struct with `deny_unknown_fields`), with an
 /// error that names the rule file and the line of the offending key.

@@ -35,10 +35,10 @@ use serde::Deserialize;
 
 use crate::check::{CheckContext, Findings};
 use crate::document::{markdown, Document, Format};
+use crate::engine::lazy::{Lazy, LazyRegex};
 use crate::error::ConfigError;
-use crate::rules::lazy::{compiled, Lazy, LazyRegex};
 use crate::rules::types::parse_options;
-use crate::rules::{Rule, RuleMeta, RuleSource};
+use crate::rules::{compiled, Rule, RuleMeta, RuleSource};
 
 fn yes() -> bool {
     true

@@ -16,13 +16,13 @@
 
 use crate::check::{CheckContext, Findings};
 use crate::diagnostic::Edit;
+use crate::engine::catalogue_gate::Gate;
+use crate::engine::lazy::LazyRegex;
+use crate::engine::prefilter::Literals;
 use crate::error::ConfigError;
-use crate::rules::catalogue_gate::Gate;
-use crate::rules::lazy::{compiled, not_compiled, LazyRegex};
-use crate::rules::prefilter::Literals;
 use crate::rules::types::existence::{check_each, exceptions_regex};
 use crate::rules::types::token_pattern;
-use crate::rules::{units_past, Rule, RuleMeta, RuleSource};
+use crate::rules::{compiled, not_compiled, units_past, Rule, RuleMeta, RuleSource};
 
 #[derive(Debug)]
 pub struct Substitution {
@@ -62,7 +62,7 @@ impl Substitution {
             }
         };
         let pattern = token_pattern(&keys, spec.ignorecase, spec.nonword);
-        let gate = Gate::for_token_rule(&pattern, &meta.scope);
+        let gate = Gate::for_token_rule(&pattern, meta.scope.reads_whole_blocks());
         let literals = literals.filter(|_| !meta.scope.is_raw() && gate.is_none());
         let flags = if spec.ignorecase { "(?i)" } else { "" };
         let pattern = LazyRegex::new(pattern);
@@ -151,8 +151,8 @@ impl KeyIndex {
             .set
             .get_or_init(|| {
                 regex::RegexSetBuilder::new(&self.anchored)
-                    .size_limit(crate::rules::lazy::SIZE_LIMIT)
-                    .dfa_size_limit(crate::rules::lazy::DFA_SIZE_LIMIT)
+                    .size_limit(crate::engine::lazy::SIZE_LIMIT)
+                    .dfa_size_limit(crate::engine::lazy::DFA_SIZE_LIMIT)
                     .build()
                     .map_err(|e| e.to_string().replace('\n', " "))
             })

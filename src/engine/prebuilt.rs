@@ -11,6 +11,10 @@
 //! The question checks' fixed regexes ([`crate::questions::patterns`]) are stored the same way
 //! (as written: their own flags, ASCII mode) and searched through [`BuiltInRegex`]: a draft with
 //! a customer's question compiled about thirty of them, five times the rest of the run.
+//!
+//! `build.rs` also worked out each built-in catalogue pattern's required literal sets and how it
+//! searches ASCII text ([`built_in`], [`built_in_ascii_start`]), so loading the catalogues parses
+//! none of their patterns.
 
 use std::sync::atomic::AtomicUsize;
 use std::sync::OnceLock;
@@ -18,11 +22,16 @@ use std::sync::OnceLock;
 use regex_automata::dfa::{regex::Regex, sparse, Automaton};
 use regex_automata::Input;
 
+use super::literals::{AsciiStart, LiteralSets};
+
 mod table {
     include!(concat!(env!("OUT_DIR"), "/phrase_dfas.rs"));
 }
 mod fixed_table {
     include!(concat!(env!("OUT_DIR"), "/fixed_dfas.rs"));
+}
+mod precomputed {
+    include!(concat!(env!("OUT_DIR"), "/phrase_literals.rs"));
 }
 
 static BYTES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/phrase_dfas.bin"));
@@ -116,6 +125,47 @@ impl BuiltInRegex {
             regex::Regex::new(self.pattern).expect("a built-in pattern compiles (tested)")
         })
     }
+}
+
+/// What `build.rs` worked out for a built-in catalogue pattern (its row of
+/// `PHRASE_LITERALS`); `None` for any other pattern.
+#[allow(clippy::type_complexity)]
+fn precomputed_row(
+    wrapped: &str,
+) -> Option<&'static (
+    &'static str,
+    bool,
+    &'static [&'static [&'static [u8]]],
+    Option<(bool, &'static [u8], bool)>,
+)> {
+    let table = precomputed::PHRASE_LITERALS;
+    let at = table.binary_search_by(|(p, ..)| (*p).cmp(wrapped)).ok()?;
+    Some(&table[at])
+}
+
+/// What `build.rs` worked out for a built-in catalogue pattern: its required literal sets and
+/// whether it can match empty text. `None` for any other pattern.
+pub fn built_in(wrapped: &str) -> Option<(LiteralSets, bool)> {
+    let &(_, empty, sets, _) = precomputed_row(wrapped)?;
+    let sets = sets
+        .iter()
+        .map(|set| set.iter().map(|s| s.to_vec()).collect())
+        .collect();
+    Some((sets, empty))
+}
+
+/// What `build.rs` worked out of how a built-in catalogue pattern searches ASCII text
+/// (see [`AsciiStart`]): `Some(None)` if it does not parse, `None` for any other pattern.
+pub fn built_in_ascii_start(wrapped: &str) -> Option<Option<AsciiStart>> {
+    Some(
+        precomputed_row(wrapped)?
+            .3
+            .map(|(ascii_mode, bytes, empty)| AsciiStart {
+                ascii_mode,
+                bytes: bytes.to_vec(),
+                empty,
+            }),
+    )
 }
 
 #[cfg(test)]

@@ -21,8 +21,6 @@ use std::sync::{LazyLock, OnceLock};
 use regex_automata::dfa::{dense, Automaton, OverlappingState};
 use regex_automata::Input;
 
-use super::ScopeSet;
-
 mod table {
     include!(concat!(env!("OUT_DIR"), "/catalogue_gates.rs"));
 }
@@ -72,12 +70,12 @@ impl Gate {
         Some(Gate { bit: 1 << at })
     }
 
-    /// The gate of a built-in Vale-type rule whose pattern is `pattern` (flags included) and
-    /// whose scope is `scope`: only a rule that reads whole blocks can be gated (see
-    /// [`Unit::turned_away_by`](super::Unit::turned_away_by)), and such a rule then needs no
-    /// prefilter literals.
-    pub fn for_token_rule(pattern: &str, scope: &ScopeSet) -> Option<Gate> {
-        if scope.is_raw() || scope.by_sentence() {
+    /// The gate of a built-in Vale-type rule whose pattern is `pattern` (flags included), if
+    /// it `reads_whole_blocks` (neither the raw source nor sentence by sentence): only such a
+    /// rule can be gated, since a gate's verdict is kept with a whole block, and it then needs
+    /// no prefilter literals.
+    pub fn for_token_rule(pattern: &str, reads_whole_blocks: bool) -> Option<Gate> {
+        if !reads_whole_blocks {
             return None;
         }
         Gate::stored(pattern)
@@ -140,7 +138,7 @@ mod tests {
             };
             let patterns = doc["options"][key].as_sequence().unwrap().iter().map(|e| {
                 let nonword = e.get("nonword").and_then(|n| n.as_bool()).unwrap_or(false);
-                crate::rules::literals::wrap_phrase(e["match"].as_str().unwrap(), nonword)
+                crate::engine::literals::wrap_phrase(e["match"].as_str().unwrap(), nonword)
             });
             out.push(patterns.collect());
         }
@@ -154,10 +152,9 @@ mod tests {
         for patterns in &catalogues {
             assert!(Gate::lookup(patterns).is_some(), "{}", patterns[0]);
         }
-        // And GenericGreeting's pattern: with it gated, the built-in pack needs no prefilter.
+        // And GenericGreeting's pattern: with it gated, the built-in pack needs no prefilter
+        // (tested with the rules: `rules::load`).
         assert_eq!(table::CATALOGUE_GATES.len(), catalogues.len() + 1);
-        let pack = crate::rules::RuleSet::builtin().unwrap();
-        assert!(pack.prefilter().searches_nothing());
         assert!(GATES.is_some());
         // Every transition checked, as `GATES` does not.
         dense::DFA::from_bytes(&BYTES.bytes).unwrap();
@@ -194,13 +191,13 @@ mod tests {
                     let all = regex::Regex::new(&format!("(?i){}", patterns.join("|"))).unwrap();
                     let words = patterns.iter().map(String::as_str).collect::<Vec<_>>();
                     let hirs = (patterns.iter())
-                        .map(|p| crate::rules::gate_pattern::parse(p).unwrap())
+                        .map(|p| crate::engine::gate_pattern::parse(p).unwrap())
                         .collect();
                     (
                         gate,
                         all,
                         hirs,
-                        crate::rules::prebuilt::tests::words_of(&words),
+                        crate::engine::prebuilt::tests::words_of(&words),
                     )
                 })
                 .collect()

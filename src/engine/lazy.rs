@@ -31,6 +31,20 @@ pub fn dfa_size_limit(pattern: &str) -> usize {
         .clamp(SMALL_DFA_SIZE_LIMIT, DFA_SIZE_LIMIT)
 }
 
+/// The engines a phrase search needs: the lazy DFA (with `cache_capacity` bytes of cache) and
+/// the PikeVM it falls back on; no full or one-pass DFA, backtracker or literal prefilter
+/// (shared by [`PhraseRegex`](super::phrases::PhraseRegex) and
+/// [`AsciiAlternation`](super::ascii_alternation::AsciiAlternation)).
+pub fn lean_config(cache_capacity: usize) -> regex_automata::meta::Config {
+    regex_automata::meta::Config::new()
+        .nfa_size_limit(Some(SIZE_LIMIT))
+        .hybrid_cache_capacity(cache_capacity)
+        .dfa(false)
+        .onepass(false)
+        .backtrack(false)
+        .auto_prefilter(false)
+}
+
 /// Adds `bytes` to a run's count of searched bytes, which matters only up to `limit`, and
 /// returns the count before. Past `limit` the count is only read: every thread of a run
 /// updates it once per text, and writes from both cores fight over its cache line.
@@ -96,33 +110,6 @@ pub fn build_regex(pattern: &str) -> Result<Regex, String> {
         .dfa_size_limit(dfa_size_limit(pattern))
         .build()
         .map_err(|e| e.to_string().replace('\n', " "))
-}
-
-/// The value of `result`, or `None` after reporting [`not_compiled`] for `meta`'s rule: what a
-/// rule's `check` does with each regex it compiles on first use.
-/// ```text
-/// let Some(pattern) = compiled(self.pattern.get(), &self.meta, out) else { return };
-/// ```
-pub fn compiled<T>(
-    result: Result<T, &str>,
-    meta: &super::RuleMeta,
-    out: &mut crate::check::Findings,
-) -> Option<T> {
-    result.map_err(|e| out.push(not_compiled(meta, e))).ok()
-}
-
-/// The finding a rule reports instead of its own when its regex cannot be compiled: an error at
-/// the start of the file, so the run fails loudly rather than passing silently.
-pub fn not_compiled(meta: &super::RuleMeta, err: &str) -> crate::diagnostic::Diagnostic {
-    let mut d = meta.diagnostic(
-        0..0,
-        format!(
-            "rule {} was not run: its pattern does not compile: {err}",
-            meta.id
-        ),
-    );
-    d.severity = crate::diagnostic::Severity::Error;
-    d
 }
 
 #[cfg(test)]

@@ -30,7 +30,6 @@ use super::literals::rule_literals;
 mod precomputed {
     include!(concat!(env!("OUT_DIR"), "/token_literals.rs"));
 }
-use super::Rule;
 use crate::document::Document;
 
 /// Bytes of prose scanned with the NFA before the DFA is built: a draft or a handful of files
@@ -91,32 +90,42 @@ impl Literals {
 /// this against regex-syntax's own tables.
 pub(crate) const FOLD_TRIGGERS: [&str; 2] = ["\u{212A}", "\u{17F}"];
 
+/// What the prefilter asks of a rule (the rules implement it for `dyn Rule`).
+pub trait HasLiterals {
+    /// Strings one of which starts every match, if the rule has them: a file whose prose holds
+    /// none of them cannot match.
+    fn literals(&self) -> Option<&Literals>;
+}
+
 /// What the automaton knows about one rule of the set it was built for.
 #[derive(Debug)]
-struct Slot {
+struct Slot<R: ?Sized> {
     /// Held so its address cannot be reused by another rule while this prefilter lives.
-    rule: Arc<dyn Rule>,
+    rule: Arc<R>,
     filtered: bool,
     ignorecase: bool,
 }
 
-/// The search for every rule's literals, made once per rule set.
+/// The search for every rule's literals, made once per rule set (of rules of type `R`).
 #[derive(Debug)]
-pub struct Prefilter {
+pub struct Prefilter<R: ?Sized> {
     /// Every rule's literals, then the case-fold triggers.
     scan: LiteralScan,
     /// For each string of `scan`, the slots of the rules it belongs to (empty: a fold trigger).
     owners: Vec<Vec<usize>>,
-    slots: Vec<Slot>,
+    slots: Vec<Slot<R>>,
     by_address: HashMap<usize, usize>,
 }
 
-fn address(rule: &Arc<dyn Rule>) -> usize {
+fn address<R: ?Sized>(rule: &Arc<R>) -> usize {
     Arc::as_ptr(rule) as *const () as usize
 }
 
-impl Prefilter {
-    pub fn new<'a>(rules: impl IntoIterator<Item = &'a Arc<dyn Rule>>) -> Prefilter {
+impl<R: ?Sized + HasLiterals> Prefilter<R> {
+    pub fn new<'a>(rules: impl IntoIterator<Item = &'a Arc<R>>) -> Prefilter<R>
+    where
+        R: 'a,
+    {
         let mut slots = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
         let mut patterns: Vec<Vec<u8>> = Vec::new();
@@ -166,13 +175,13 @@ impl Prefilter {
     /// This prefilter, switching to the DFA after `bytes` scanned bytes instead of
     /// [`DFA_AFTER`] (0: at once; `usize::MAX`: never), and to an automaton at once. For tests
     /// and benchmarks.
-    pub fn with_dfa_after(mut self, bytes: usize) -> Prefilter {
+    pub fn with_dfa_after(mut self, bytes: usize) -> Prefilter<R> {
         self.scan = self.scan.with_dfa_after(bytes).with_scan_directly(0);
         self
     }
 
     /// This prefilter, searching string by string for the first `bytes` bytes. For tests.
-    pub fn with_scan_directly(mut self, bytes: usize) -> Prefilter {
+    pub fn with_scan_directly(mut self, bytes: usize) -> Prefilter<R> {
         self.scan = self.scan.with_scan_directly(bytes);
         self
     }
@@ -191,9 +200,12 @@ impl Prefilter {
     /// prefilter was not built with always run.
     pub fn select<'a>(
         &self,
-        rules: impl IntoIterator<Item = &'a Arc<dyn Rule>>,
+        rules: impl IntoIterator<Item = &'a Arc<R>>,
         doc: &Document,
-    ) -> Vec<bool> {
+    ) -> Vec<bool>
+    where
+        R: 'a,
+    {
         let rules = rules.into_iter();
         if self.scan.is_empty() {
             return rules.map(|_| true).collect();
@@ -304,11 +316,25 @@ mod tests {
         assert_eq!(found, expected);
     }
 
+    /// A rule as the prefilter sees it.
+    #[derive(Debug)]
+    struct Stub(Option<Literals>);
+
+    impl HasLiterals for Stub {
+        fn literals(&self) -> Option<&Literals> {
+            self.0.as_ref()
+        }
+    }
+
     #[test]
     fn the_dfa_is_built_only_after_enough_prose_was_scanned() {
-        let mut set = crate::rules::RuleSet::default();
-        let rule = "extends: existence\nmessage: x\nignorecase: true\ntokens:\n  - kind regards\n";
-        set.add_file("T", "R.yml", "R.yml", rule).unwrap();
+        // The literals of `extends: existence` with `ignorecase: true` and the token
+        // `kind regards`.
+        let tokens = ["kind regards".to_string()];
+        let pattern = super::super::literals::token_pattern(&tokens, false, false);
+        let literals = Literals::of_pattern(&pattern, true);
+        assert!(literals.is_some());
+        let set = [Arc::new(Stub(literals))];
         let doc = Document::parse(
             "Kind regards, Sam".to_string(),
             crate::document::Format::Text,

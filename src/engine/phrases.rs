@@ -31,57 +31,9 @@ use super::lazy::{Lazy, LazyRegex};
 use super::literal_scan::LiteralScan;
 use super::prebuilt::{self, PrebuiltRegex};
 
-use super::literals::AsciiStart;
 pub use super::literals::{matches_empty, required_literal_sets, wrap_phrase, LiteralSets};
 use super::prefilter::FOLD_TRIGGERS;
-use super::RuleSource;
 use crate::document::Block;
-use crate::error::ConfigError;
-
-mod precomputed {
-    include!(concat!(env!("OUT_DIR"), "/phrase_literals.rs"));
-}
-
-/// What `build.rs` worked out for a built-in catalogue pattern (its row of
-/// `PHRASE_LITERALS`); `None` for any other pattern.
-#[allow(clippy::type_complexity)]
-fn precomputed_row(
-    wrapped: &str,
-) -> Option<&'static (
-    &'static str,
-    bool,
-    &'static [&'static [&'static [u8]]],
-    Option<(bool, &'static [u8], bool)>,
-)> {
-    let table = precomputed::PHRASE_LITERALS;
-    let at = table.binary_search_by(|(p, ..)| (*p).cmp(wrapped)).ok()?;
-    Some(&table[at])
-}
-
-/// What `build.rs` worked out for a built-in catalogue pattern: its required literal sets and
-/// whether it can match empty text. `None` for any other pattern.
-fn built_in(wrapped: &str) -> Option<(LiteralSets, bool)> {
-    let &(_, empty, sets, _) = precomputed_row(wrapped)?;
-    let sets = sets
-        .iter()
-        .map(|set| set.iter().map(|s| s.to_vec()).collect())
-        .collect();
-    Some((sets, empty))
-}
-
-/// What `build.rs` worked out of how a built-in catalogue pattern searches ASCII text
-/// (see [`AsciiStart`]): `Some(None)` if it does not parse, `None` for any other pattern.
-pub fn built_in_ascii_start(wrapped: &str) -> Option<Option<AsciiStart>> {
-    Some(
-        precomputed_row(wrapped)?
-            .3
-            .map(|(ascii_mode, bytes, empty)| AsciiStart {
-                ascii_mode,
-                bytes: bytes.to_vec(),
-                empty,
-            }),
-    )
-}
 
 /// Bytes searched with the prebuilt DFAs (see [`PhraseRegex`]) before the patterns a text may
 /// hold are compiled instead: a draft compiles nothing, a run of many files stops paying the
@@ -141,23 +93,10 @@ fn lean_ascii(pattern: &str) -> Result<meta::Regex, String> {
 
 fn lean_with(pattern: &str, syntax: syntax::Config) -> Result<meta::Regex, String> {
     meta::Builder::new()
-        .configure(lean_config(super::lazy::DFA_SIZE_LIMIT))
+        .configure(super::lazy::lean_config(super::lazy::DFA_SIZE_LIMIT))
         .syntax(syntax)
         .build(pattern)
         .map_err(|e| e.to_string().replace('\n', " "))
-}
-
-/// The engines a phrase search needs: the lazy DFA (with `cache_capacity` bytes of cache) and
-/// the PikeVM it falls back on; no full or one-pass DFA, backtracker or literal prefilter
-/// (shared with [`AsciiAlternation`]).
-pub(super) fn lean_config(cache_capacity: usize) -> meta::Config {
-    meta::Config::new()
-        .nfa_size_limit(Some(super::lazy::SIZE_LIMIT))
-        .hybrid_cache_capacity(cache_capacity)
-        .dfa(false)
-        .onepass(false)
-        .backtrack(false)
-        .auto_prefilter(false)
 }
 
 /// A catalogue pattern matched case-insensitively, compiled the first time a text needs it:
@@ -257,45 +196,6 @@ pub struct PhraseMatch {
 }
 
 impl PhraseSet {
-    /// The catalogue of a rule: each of `phrases` (as written, and whether it is `nonword`) is
-    /// wrapped with [`wrap_phrase`] and must parse; with `reject_empty`, one that can match empty
-    /// text is an error too. Errors name the phrase's line. The built-in catalogues' literals
-    /// were worked out when Candor was built, so loading them parses nothing.
-    pub fn compile(
-        src: &RuleSource<'_>,
-        phrases: &[(&str, bool)],
-        reject_empty: bool,
-    ) -> Result<PhraseSet, ConfigError> {
-        let mut patterns = Vec::with_capacity(phrases.len());
-        let mut literals = Vec::with_capacity(phrases.len());
-        for &(phrase, nonword) in phrases {
-            let wrapped = wrap_phrase(phrase, nonword);
-            let (lits, empty) = match built_in(&wrapped) {
-                Some(known) => known,
-                None => {
-                    // The phrase must parse alone (so that `a)|(b` cannot break out of its
-                    // wrapping); on an error, show it as written rather than its wrapping.
-                    let alone = regex_syntax::ast::parse::Parser::new().parse(phrase);
-                    let hir = match (alone, regex_syntax::Parser::new().parse(&wrapped)) {
-                        (Ok(_), Ok(hir)) => hir,
-                        _ => {
-                            src.check_regex(phrase, phrase)?;
-                            src.check_regex(&wrapped, phrase)?
-                        }
-                    };
-                    src.check_size(&hir, phrase)?;
-                    (required_literal_sets(&hir), matches_empty(&hir))
-                }
-            };
-            if reject_empty && empty {
-                return Err(src.error_at(phrase, format!("phrase `{phrase}` can match empty text")));
-            }
-            patterns.push(wrapped);
-            literals.push(lits);
-        }
-        Ok(PhraseSet::new(&patterns, literals))
-    }
-
     /// A set of `patterns`, matched case-insensitively (each compiles as `(?i)pattern`), with
     /// each one's required literal sets (none: always a candidate).
     pub fn new(patterns: &[String], required: Vec<LiteralSets>) -> PhraseSet {
@@ -351,8 +251,8 @@ impl PhraseSet {
         self.large_run.store(true, Ordering::Relaxed);
     }
 
-    /// Compiles the alternation that a large run searches ASCII texts with (see
-    /// [`Rule::warm_up`](super::Rule::warm_up)).
+    /// Compiles the alternation that a large run searches ASCII texts with (a rule calls it from
+    /// its `warm_up`, on an idle thread before the run's files are ready).
     pub fn warm_up(&self) {
         self.ascii_alternation();
     }
@@ -716,7 +616,7 @@ mod tests {
         let patterns = built_in_patterns();
         assert!(!patterns.is_empty());
         for wrapped in patterns {
-            let (sets, empty) = built_in(&wrapped).expect("worked out by build.rs");
+            let (sets, empty) = prebuilt::built_in(&wrapped).expect("worked out by build.rs");
             let hir = regex_syntax::Parser::new().parse(&wrapped).unwrap();
             assert_eq!(sets, required_literal_sets(&hir), "{wrapped}");
             assert_eq!(empty, matches_empty(&hir), "{wrapped}");
@@ -871,7 +771,7 @@ mod tests {
         for p in built_in_patterns() {
             let start = super::super::literals::ascii_start(&p);
             assert!(start.is_some(), "{p}");
-            assert_eq!(built_in_ascii_start(&p), Some(start), "{p}");
+            assert_eq!(prebuilt::built_in_ascii_start(&p), Some(start), "{p}");
         }
     }
 

@@ -22,8 +22,9 @@ use regex_automata::util::prefilter::Prefilter;
 use regex_automata::{meta, Input, MatchKind};
 
 use super::catalogue_gate::Gate;
+use super::lazy::lean_config;
 use super::literals::{ascii_start, ascii_syntax, AsciiStart};
-use super::phrases::{built_in_ascii_start, lean_config};
+use super::prebuilt::built_in_ascii_start;
 
 #[derive(Debug)]
 pub struct AsciiAlternation {
