@@ -1,7 +1,10 @@
 //! How Candor decides that a sentence is canned filler, self-focused, or a letter's salutation or
 //! sign-off: a small linear model over the sentence's words, word classes and shape
 //! ([`features`]), trained on the labelled corpus in `data/replies/` ([`train`]) and embedded
-//! in the binary ([`model`]).
+//! in the binary ([`model`]). The same features, trained on the customer messages of
+//! `data/questions/`, tell whether a sentence asks something ([`asks_something`]); whether a
+//! reply sentence answers a question is the answer model's call ([`answers`]), with meaning from
+//! static embeddings ([`embed`]).
 //!
 //! The phrase catalogues in the rule files still give exact phrase spans, rewrites and fixes;
 //! the model says whether the sentence as a whole is filler or about us, which a list of
