@@ -373,13 +373,7 @@ impl Rule for Filler {
                 if verdict.only_filler {
                     let entry = self.catalogue.entry(verdict.hits[0].entry);
                     let text = &block.prose[verdict.sentence.clone()];
-                    let advice = match &entry.rewrite {
-                        Some(r) => format!(
-                            "the sentence says nothing specific to this customer. Cut it, or: {r}"
-                        ),
-                        None => "the sentence says nothing specific to this customer; cut it."
-                            .to_string(),
-                    };
+                    let advice = whole_sentence_advice(entry);
                     // The advice goes in the message, not in `suggestions`: those replace the
                     // span (editors, reviewdog), and advice is not replacement text.
                     out.push(self.meta.diagnostic(
@@ -465,17 +459,17 @@ impl Filler {
                 continue;
             }
             let hit = listed.and_then(|v| v.hits.first());
-            let advice = match hit.and_then(|h| self.catalogue.entry(h.entry).rewrite.as_ref()) {
-                Some(r) => {
-                    format!("the sentence says nothing specific to this customer. Cut it, or: {r}")
-                }
-                None if hit.is_some() => {
-                    "the sentence says nothing specific to this customer; cut it.".to_string()
-                }
+            let advice = match hit {
+                Some(h) => whole_sentence_advice(self.catalogue.entry(h.entry)),
                 None => {
-                    let why = cues(text, Place::default(), Head::Filler, 3).join(", ");
+                    let why = cues(text, Place::default(), Head::Filler, 3);
+                    let why = if why.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", why.join(", "))
+                    };
                     format!(
-                        "the sentence reads as stock wording ({why}) and says nothing specific to this customer; cut it or say what you did for them."
+                        "the sentence reads as stock wording{why} and says nothing specific to this customer; cut it or say what you did for them."
                     )
                 }
             };
@@ -490,6 +484,14 @@ impl Filler {
             out.push(d);
         }
         true
+    }
+}
+
+/// What to do with a sentence that is nothing but filler, with the catalogue entry it holds.
+fn whole_sentence_advice(entry: &PhraseEntry) -> String {
+    match &entry.rewrite {
+        Some(r) => format!("the sentence says nothing specific to this customer. Cut it, or: {r}"),
+        None => "the sentence says nothing specific to this customer; cut it.".to_string(),
     }
 }
 
