@@ -391,3 +391,69 @@ fn the_writers_own_earlier_reply_quoted_twice_deep_is_not_the_customer_asking() 
         ]
     );
 }
+
+/// The story Candor exists for: a prospect's two questions, a canned feature dump that answers
+/// neither, and a direct reply that answers both, each by its own sentence.
+#[test]
+fn a_feature_dump_leaves_a_prospects_questions_open_and_a_direct_reply_answers_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    let inbound = write(
+        "prospect.txt",
+        "How does yours compare with Freshdesk on price for six agents? And can your shared \
+         inbox pull in our Instagram messages, or only email?\n",
+    );
+    let dump = write(
+        "dump.txt",
+        "Thanks for your interest! We are proud to be the industry-leading platform trusted by \
+         over 10,000 businesses worldwide. Our powerful automation, reporting and integrations \
+         help teams of every size deliver delightful support.\n",
+    );
+    let direct = write(
+        "direct.txt",
+        "For six agents we cost $90 a month in total; Freshdesk's comparable plan is $108. \
+         Instagram messages do come into the shared inbox: connect the account under Settings > \
+         Channels and they arrive beside your email.\n",
+    );
+    let verdicts = |reply: &str| {
+        let report = check(&[reply, "--inbound", &inbound]);
+        report["files"][0]["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| {
+                let answer = q["answer"]["span"].as_object().map(|span| {
+                    let text = std::fs::read_to_string(reply).unwrap();
+                    let (a, b) = (
+                        span["start"].as_u64().unwrap() as usize,
+                        span["end"].as_u64().unwrap() as usize,
+                    );
+                    text[a..b].to_string()
+                });
+                (q["addressed"].as_bool().unwrap(), answer)
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(verdicts(&dump), [(false, None), (false, None)]);
+    let answered = verdicts(&direct);
+    assert_eq!(answered.len(), 2);
+    assert_eq!(
+        answered[0],
+        (
+            true,
+            Some(
+                "For six agents we cost $90 a month in total; Freshdesk's comparable plan is $108."
+                    .to_string()
+            )
+        )
+    );
+    assert!(answered[1].0);
+    assert!(answered[1]
+        .1
+        .as_deref()
+        .is_some_and(|s| s.starts_with("Instagram messages do come into the shared inbox")));
+}
