@@ -1,9 +1,12 @@
 //! `extends: filler` — a sentence-aware catalogue of stock phrases (Candor's own type).
 //!
 //! What it catches: boilerplate that could be pasted into any reply ("Thank you for reaching
-//! out", "We apologize for any inconvenience", "Please do not hesitate to contact us"). When a
-//! sentence is nothing but such phrases (plus greeting words, the customer's name, a signature),
-//! the whole sentence is flagged; when it also says something specific, only the phrase is.
+//! out", "We apologize for any inconvenience", "Please do not hesitate to contact us"). With
+//! `model: true` (the built-in pack) the sentence model ([`crate::judge`]) judges every sentence
+//! of a reply-sized text whole, and the catalogue names the stock wording and the rewrite; a
+//! sentence that is nothing but catalogued phrases (plus greeting words, the customer's name, a
+//! signature) is flagged either way. Without the model, a sentence of nothing but phrases is
+//! flagged whole, and in a sentence that also says something specific only the phrase is.
 //! Why it matters: the customer reads past filler looking for the answer; every stock line tells
 //! them the reply was pasted rather than written for them.
 //! Example:

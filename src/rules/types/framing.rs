@@ -5,10 +5,12 @@
 //! policy talk ("that's our policy", "per our terms", "we use the issue tracker exclusively for
 //! ..."), justification by the organisation's goals or capacity ("to maintain the team's
 //! focus"), and blame-"you" ("you failed to"). Each cue is a regex with the reason it is shown;
-//! the finding spans the sentence. Not every "we": "we'll refund you today" is an action taken
-//! for the customer and no cue matches it.
+//! the finding spans the sentence. With `model: true` (the built-in pack) the sentence model
+//! ([`crate::judge`]) also reports sentences no cue names, in reply-sized texts, when they name
+//! the organisation. Not every "we": "we'll refund you today" is an action taken for the
+//! customer; `exceptions` keep such sentences out whatever flags them.
 //! The balance check adds one suggestion per reply when it says "we/our/us" far more often than
-//! "you/your", on the sentence that leans on "we" the most.
+//! "you/your", on the sentence that leans on "we" the most and is not reported already.
 //! Why it matters: the customer wrote about their problem; a reply about the company's rules,
 //! capacity or excellence reads as a brush-off.
 //! Example:
