@@ -119,6 +119,10 @@ impl<'a> CheckContext<'a> {
         let mut words = vec![0; self.doc.part_extents.len().max(1)];
         for block in self.doc.own_blocks() {
             let part = self.part_of(block);
+            // A part with headings is an article, not a reply (as `Length` reads it too).
+            if matches!(block.kind, BlockKind::Heading(_)) {
+                words[part] = usize::MAX;
+            }
             // Past the limit the count no longer matters: a docs page stops here.
             if words[part] <= judge::REPLY_MAX_WORDS {
                 words[part] += block.prose.split_ascii_whitespace().count();
