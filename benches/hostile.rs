@@ -109,6 +109,72 @@ fn doubling_rows(rules: &RuleSet) {
         "\ndoubling each hostile shape: time at each size, growth per doubling (2.0 = linear)"
     );
     let filler = "We value your business.";
+    // Stock phrases: every block is scanned for the catalogue's matches once, and each
+    // sentence (CannedFiller) or the first block (BuriedAnswer) walks them in order.
+    let stock = "we apologize for any inconvenience ";
+    doubling(
+        "one line of stock phrases (.txt)",
+        &[10000, 20000, 40000, 80000],
+        |n| lint_secs(rules, "s.txt", stock.repeat(n)),
+    );
+    doubling(
+        "a paragraph of filler sentences (.md)",
+        &[5000, 10000, 20000, 40000],
+        |n| {
+            lint_secs(
+                rules,
+                "p.md",
+                "We apologize for any inconvenience. ".repeat(n),
+            )
+        },
+    );
+    doubling(
+        "one macro body of stock phrases (JSON)",
+        &[10000, 20000, 40000, 80000],
+        |n| {
+            let json = format!(
+                "{{\"macros\":[{{\"title\":\"A\",\"body\":\"{}\"}}]}}",
+                stock.repeat(n)
+            );
+            lint_secs(rules, "b.json", json)
+        },
+    );
+    doubling(
+        "a <p> with many &amp; (HTML)",
+        &[25000, 50000, 100000, 200000],
+        |n| {
+            let html = format!("<p>{}</p>", "We apologize &amp; thank you. ".repeat(n / 4));
+            lint_secs(rules, "a.html", html)
+        },
+    );
+    let line = stock.repeat(21_000_000 / stock.len());
+    let mb = line.len() as f64 / 1e6;
+    let spent = lint_secs(rules, "line.txt", line);
+    println!(
+        "{:<44} {mb:.1} MB: {spent:.2} s (issue 22: under 2 s)",
+        "one 21 MB line of stock phrases"
+    );
+    doubling(
+        "--inbound with many questions",
+        &[1000, 2000, 4000, 8000],
+        |n| {
+            let message: String = (0..n)
+                .map(|i| format!("Can I get refund number {i} for order {i}? "))
+                .collect();
+            let reply: String = (0..n)
+                .map(|i| format!("Order {i} ships on Monday. "))
+                .collect();
+            let inbound = [candor::check::Inbound {
+                path: Arc::from("in.txt"),
+                doc: candor::document::Document::parse(message, candor::document::Format::Text),
+            }];
+            let t = Instant::now();
+            let doc = candor::document::Document::parse(reply, candor::document::Format::Text);
+            let found = check_document(rules, &Arc::from("r.txt"), &doc, &inbound);
+            std::hint::black_box(found.diagnostics.len());
+            t.elapsed().as_secs_f64()
+        },
+    );
     doubling(
         "many candor-disable (distinct rules)",
         &[2000, 4000, 8000, 16000],

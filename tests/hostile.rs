@@ -1277,3 +1277,78 @@ fn the_same_file_named_twice_is_linted_once() {
     assert_eq!(reported(&json(&out)).len(), 1, "{}", text_of(&out));
     assert!(stderr(&out).contains("linted once"), "{}", stderr(&out));
 }
+
+#[test]
+fn placeholders_in_indented_code_are_skipped_like_fenced_code_and_prose_is_still_checked() {
+    let dir = tmp();
+    let d = dir.path();
+    let text = "Hi {{first_name}},\n\n    curl -d name={{first_name}} example.com\n\n\
+                Then:\n\n\tsend {{ticket_id}}\n\n\
+                - Run it:\n\n      echo {{order_id}}\n\n  Thanks, {{agent_name}}.\n\n\
+                > Quoted:\n>\n>     echo {{quoted_id}}\n\n\
+                ```\n{{fenced}}\n```\n\nBye {{last_name}} `{{span}}`.\n";
+    fs::write(d.join("r.md"), text).unwrap();
+    let out = candor(d, &["check", "r.md", "--format", "json"]);
+    let found: Vec<String> = findings(&json(&out), "r.md", text)
+        .into_iter()
+        .filter(|(rule, _)| rule == "Candor.Placeholder")
+        .map(|(_, span)| span)
+        .collect();
+    assert_eq!(
+        found,
+        ["{{first_name}}", "{{agent_name}}", "{{last_name}}"],
+        "{}",
+        stderr(&out)
+    );
+    // In plain text nothing is code but backticks: an indented line is still checked.
+    fs::write(d.join("r.txt"), text).unwrap();
+    let out = candor(d, &["check", "r.txt", "--format", "json"]);
+    let found = findings(&json(&out), "r.txt", text);
+    assert!(
+        found
+            .iter()
+            .any(|(r, s)| r == "Candor.Placeholder" && s == "{{order_id}}"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_rule_file_over_the_bound_is_an_error_naming_it_before_it_is_parsed() {
+    let dir = tmp();
+    let tokens: String = (0..80_000)
+        .map(|i| format!("  - tokenword{i}x\n"))
+        .collect();
+    let yaml = format!("extends: existence\nmessage: \"'%s'\"\ntokens:\n{tokens}");
+    assert!(yaml.len() > candor::rules::MAX_RULE_FILE_BYTES as usize);
+    write_rule(dir.path(), "Huge.yml", &yaml);
+    fs::write(dir.path().join("r.md"), "x").unwrap();
+    let out = candor(dir.path(), &["check", "r.md", "--rules", "styles"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("styles/House/Huge.yml"), "{err}");
+    assert!(err.contains("larger than 1 MiB"), "{err}");
+}
+
+#[test]
+fn tokens_too_big_together_are_blamed_on_their_list_not_the_first_token() {
+    let dir = tmp();
+    // Each token alone is small enough; all of them in one alternation are not.
+    let tokens: String = (0..COMBINED_TOKENS)
+        .map(|i| format!("  - 'b{i}[a-z]{{1000}}{{100}}'\n"))
+        .collect();
+    let yaml = format!("extends: existence\nmessage: x\nlevel: warning\ntokens:\n{tokens}");
+    write_rule(dir.path(), "Wide.yml", &yaml);
+    fs::write(dir.path().join("r.md"), "x").unwrap();
+    let out = candor(dir.path(), &["check", "r.md", "--rules", "styles"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("styles/House/Wide.yml:4:"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "the {COMBINED_TOKENS} entries of `tokens` together"
+        )),
+        "{err}"
+    );
+}
+
+const COMBINED_TOKENS: usize = 40;

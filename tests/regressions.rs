@@ -53,6 +53,7 @@ fn fuzz_seed_corpora_pass_the_fuzz_checks() {
         ("rule_yaml", harness::rule_yaml),
         ("macros", harness::macros),
         ("inbound", harness::inbound),
+        ("repeats", |data| harness::repeats(data, false)),
     ] {
         let n = replay("fuzz/corpus", target, run);
         assert!(n > 0, "fuzz/corpus/{target}/ has no seeds");

@@ -179,9 +179,9 @@ pub fn read(source: &str) -> (Vec<Block>, Markup) {
     let mut st = State::default();
     let mut pending_alt: Vec<Block> = Vec::new();
     let mut markup = Markup::default();
-    let mut fence_start: Option<usize> = None;
+    let mut code_start: Option<(usize, bool)> = None;
     for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
-        markup.note(&event, &range, &mut fence_start);
+        markup.note(&event, &range, &mut code_start);
         match event {
             Event::Start(tag) => match tag {
                 Tag::Paragraph if st.skip_depth == 0 => st.start(BlockKind::Paragraph),
@@ -305,19 +305,25 @@ pub fn read(source: &str) -> (Vec<Block>, Markup) {
 }
 
 impl Markup {
-    /// Records `event` if it is code or an HTML comment. A fenced code block is recorded at its
-    /// end, from the start its opening fence left in `fence_start`.
+    /// Records `event` if it is code or an HTML comment. A code block is recorded at its end,
+    /// from the start (and whether it was fenced) its opening event left in `code_start`.
     #[inline]
-    fn note(&mut self, event: &Event<'_>, range: &Range<usize>, fence_start: &mut Option<usize>) {
+    fn note(
+        &mut self,
+        event: &Event<'_>,
+        range: &Range<usize>,
+        code_start: &mut Option<(usize, bool)>,
+    ) {
         match event {
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => {
-                *fence_start = Some(range.start)
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let fenced = matches!(kind, CodeBlockKind::Fenced(_));
+                *code_start = Some((range.start, fenced))
             }
-            Event::End(TagEnd::CodeBlock) => {
-                if let Some(start) = fence_start.take() {
-                    self.fenced_code.push(start..range.end);
-                }
-            }
+            Event::End(TagEnd::CodeBlock) => match code_start.take() {
+                Some((start, true)) => self.fenced_code.push(start..range.end),
+                Some((start, false)) => self.indented_code.push(start..range.end),
+                None => {}
+            },
             Event::Start(Tag::MetadataBlock(_)) => self.front_matter.push(range.clone()),
             Event::Code(_) => self.code_spans.push(range.clone()),
             Event::Html(h) | Event::InlineHtml(h) if h.trim_start().starts_with("<!--") => {

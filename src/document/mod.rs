@@ -147,8 +147,11 @@ pub enum TemplateKind {
 /// can skip them without parsing the file again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Markup {
-    /// Fenced code blocks, fences included (indented code is not recorded).
+    /// Fenced code blocks, fences included.
     pub fenced_code: Vec<Range<usize>>,
+    /// Indented code blocks (four spaces or a tab, in a list item or a block quote too), as
+    /// pulldown-cmark's events span them: from the first line's code to the last line's end.
+    pub indented_code: Vec<Range<usize>>,
     /// YAML (`---`) or TOML (`+++`) front matter, delimiters included: page metadata, not text.
     pub front_matter: Vec<Range<usize>>,
     /// Inline code spans, backticks included.

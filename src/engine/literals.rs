@@ -136,13 +136,16 @@ pub fn required_literal_sets(hir: &Hir) -> LiteralSets {
             }
         }
         HirKind::Alternation(branches) => {
+            // Deduplicated through a set (a search of the union per string made a list of
+            // 50,000 tokens take seconds to load), kept in first-seen order.
             let mut union: Vec<Vec<u8>> = Vec::new();
+            let mut seen: std::collections::HashSet<Vec<u8>> = std::collections::HashSet::new();
             let every_branch = branches.iter().all(|b| {
                 let Some(best) = required_literal_sets(b).into_iter().next() else {
                     return false;
                 };
                 for s in best {
-                    if !union.contains(&s) {
+                    if seen.insert(s.clone()) {
                         union.push(s);
                     }
                 }

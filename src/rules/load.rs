@@ -114,9 +114,7 @@ impl RuleSet {
     fn add_pack(&mut self, pack: &str, files: &[std::path::PathBuf]) -> Result<(), ConfigError> {
         for path in files.iter().filter(|p| is_rule_file(p)) {
             let shown = path.display().to_string();
-            let bytes = std::fs::read(path).map_err(|e| {
-                ConfigError::whole_file(&shown, format!("cannot read rule file: {e}"))
-            })?;
+            let bytes = read_rule_file(path).map_err(|e| ConfigError::whole_file(&shown, e))?;
             let text = String::from_utf8(bytes).map_err(|e| {
                 ConfigError::whole_file(
                     &shown,
@@ -143,6 +141,15 @@ impl RuleSet {
         shown: &str,
         text: &str,
     ) -> Result<(), ConfigError> {
+        if text.len() as u64 > MAX_RULE_FILE_BYTES {
+            return Err(ConfigError::whole_file(
+                shown,
+                format!(
+                    "rule file is larger than {}, the most a rule file may hold; split its lists into several rules",
+                    crate::source::read::human_size(MAX_RULE_FILE_BYTES)
+                ),
+            ));
+        }
         // One YAML parse for a good file; a bad one is read again only to say what is wrong
         // (a missing `extends:` before the keys the rule type does not know).
         let spec: RuleSpec = match serde_norway::from_str(text) {
@@ -332,6 +339,27 @@ impl RuleSet {
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()
     }
+}
+
+/// The most a rule file may hold. A rule is a message and lists of words and patterns: the
+/// largest Vale packs' files are under 100 KB, and a 10 MB list took minutes and a gigabyte to
+/// load (YAML parse, one alternation of every token). A larger file is an error naming it.
+pub const MAX_RULE_FILE_BYTES: u64 = 1 << 20;
+
+/// The bytes of a rule file: a regular file (a FIFO or device named `*.yml` is refused by its
+/// type, not read), at most [`MAX_RULE_FILE_BYTES`].
+fn read_rule_file(path: &Path) -> Result<Vec<u8>, String> {
+    use crate::source::read::{human_size, read_regular_up_to, ReadProblem};
+    read_regular_up_to(path, MAX_RULE_FILE_BYTES).map_err(|problem| match problem {
+        ReadProblem::TooLarge { limit } => format!(
+            "rule file is larger than {}, the most a rule file may hold; split its lists into several rules",
+            human_size(limit)
+        ),
+        ReadProblem::NotRegular(kind) => {
+            format!("cannot read rule file: not a regular file ({kind})")
+        }
+        ReadProblem::Io(e) => format!("cannot read rule file: {e}"),
+    })
 }
 
 fn is_rule_file(p: &Path) -> bool {

@@ -21,7 +21,7 @@ use crate::document::{Block, Document};
 use crate::engine::phrases::{matches_empty, required_literal_sets, wrap_phrase, PhraseSet};
 use crate::engine::{catalogue_gate, lazy, literals, prebuilt, prefilter};
 use crate::error::{find_line, ConfigError};
-pub use load::RuleSet;
+pub use load::{RuleSet, MAX_RULE_FILE_BYTES};
 pub use scope::{Scope, ScopeSet};
 pub use spec::{Examples, RuleSpec};
 
@@ -263,6 +263,35 @@ impl RuleSource<'_> {
     /// rather than as a failure on the first file that needs it. Only a pattern whose counted
     /// repetitions may make it that big ([`literals::size_estimate`]) is compiled to know.
     pub fn check_size(&self, hir: &regex_syntax::hir::Hir, shown: &str) -> Result<(), ConfigError> {
+        self.check_size_at(hir, shown, &format!("`{shown}`"))
+    }
+
+    /// Checks the one pattern a rule makes of all the entries of its list `key` (`tokens`,
+    /// `swap`), each entry checked alone before ([`Self::check_regex`]): an error is about the
+    /// list as a whole, at the line of its key, not at the line of its first entry.
+    pub fn check_combined(
+        &self,
+        pattern: &str,
+        key: &str,
+        entries: usize,
+    ) -> Result<regex_syntax::hir::Hir, ConfigError> {
+        let needle = format!("{key}:");
+        let shown = format!("the {entries} entries of `{key}` together");
+        let hir = regex_syntax::Parser::new()
+            .parse(pattern)
+            .map_err(|e| self.error_at(&needle, format!("{shown} do not compile: {e}")))?;
+        self.check_size_at(&hir, &needle, &shown)?;
+        Ok(hir)
+    }
+
+    /// [`Self::check_size`] with the error at the first line holding `needle`, naming the
+    /// pattern as `shown`.
+    fn check_size_at(
+        &self,
+        hir: &regex_syntax::hir::Hir,
+        needle: &str,
+        shown: &str,
+    ) -> Result<(), ConfigError> {
         use regex_automata::nfa::thompson;
         if literals::size_estimate(hir) <= literals::MAY_BE_OVERSIZED {
             return Ok(());
@@ -273,9 +302,9 @@ impl RuleSource<'_> {
             .map(drop)
             .map_err(|e| {
                 self.error_at(
-                    shown,
+                    needle,
                     format!(
-                        "`{shown}` is too big to compile (a rule's regex may take {} MiB): {e}",
+                        "{shown} is too big to compile (a rule's regex may take {} MiB): {e}",
                         lazy::SIZE_LIMIT >> 20
                     ),
                 )

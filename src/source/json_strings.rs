@@ -81,9 +81,11 @@ pub fn strings(text: &str) -> Result<Vec<JsonString>, JsonError> {
     let parsed =
         jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &ParseOptions::default())
             .map_err(|e| JsonError {
-                line: 1,
-                column: 1,
-                message: e.to_string(),
+                // serde_json does not bound nesting when it only skips values; jsonc-parser
+                // stops at 512 levels and names where.
+                line: e.line_display(),
+                column: e.column_display(),
+                message: e.kind().to_string(),
             })?;
     let mut out = Vec::new();
     if let Some(value) = &parsed.value {
@@ -222,5 +224,15 @@ mod tests {
     fn deep_nesting_is_an_error_not_a_crash() {
         let deep = "[".repeat(100_000) + &"]".repeat(100_000);
         assert!(strings(&deep).is_err());
+    }
+
+    #[test]
+    fn deep_nesting_names_the_line_and_column_where_it_stops() {
+        let deep = format!("{{\n  \"a\": {}{}}}", "[".repeat(600), "]".repeat(600));
+        let err = strings(&deep).unwrap_err();
+        // Line 2 opens with `  "a": `, so its first `[` is column 8; with the object around
+        // them, the 511th `[` (column 518) is where jsonc-parser's 512 levels run out.
+        assert_eq!((err.line, err.column), (2, 8 + 510), "{err}");
+        assert!(!err.message.contains(" on line "), "{err}");
     }
 }

@@ -225,12 +225,16 @@ fn open_nonblocking(path: &Path) -> io::Result<File> {
 
 /// The bytes of the regular file at `path` (links followed), at most [`max_bytes`].
 pub fn read_regular(path: &Path) -> Result<Vec<u8>, ReadProblem> {
+    read_regular_up_to(path, max_bytes())
+}
+
+/// The bytes of the regular file at `path` (links followed), at most `limit`.
+pub fn read_regular_up_to(path: &Path, limit: u64) -> Result<Vec<u8>, ReadProblem> {
     // Refused by type before opening: a FIFO would block the open where O_NONBLOCK is unknown.
     let meta = std::fs::metadata(path).map_err(ReadProblem::Io)?;
     if let Some(kind) = special_kind(&meta.file_type()) {
         return Err(ReadProblem::NotRegular(kind));
     }
-    let limit = max_bytes();
     if meta.len() > limit {
         return Err(ReadProblem::TooLarge { limit });
     }

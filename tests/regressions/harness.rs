@@ -289,3 +289,123 @@ const SAMPLE: &str = "# Our update\n\nHi Sam,\n\nWe apologize for any inconvenie
 your business at our company; utilize the form at https://example.com.\n\n> Where is my order? \
 Can I get a refund?\n\n- a list item with naïve café text\n\n| a | b |\n|---|---|\n| c | d |\n\n\
 ![alt text](x.png) `code` and &amp; entities.\n";
+
+/// The shapes the `repeats` target builds from its seed: the file name (its extension picks the
+/// reader), what goes before the repeats and after them, and how each repeat is wrapped.
+const REPEAT_SHAPES: &[(&str, &str, &str, &str, &str)] = &[
+    // name, head, each repeat's prefix, each repeat's suffix, tail
+    ("big.md", "", "", "", ""),
+    ("big.txt", "", "", "", ""),
+    // One macro body holding every repeat (JSON-escaped by the builder).
+    (
+        "one-body.json",
+        "{\"macros\":[{\"title\":\"A\",\"body\":\"",
+        "",
+        "",
+        "\"}]}",
+    ),
+    // A macro per repeat.
+    (
+        "many.json",
+        "{\"macros\":[",
+        "{\"title\":\"A\",\"body\":\"",
+        "\"},",
+        "{\"body\":\"x\"}]}",
+    ),
+    (
+        "many.yaml",
+        "macros:\n",
+        "  - title: A\n    body: \"",
+        "\"\n",
+        "",
+    ),
+    ("many.csv", "title,body\n", "A,\"", "\"\n", ""),
+    ("page.html", "<html><body><p>", "", "", "</p></body></html>"),
+    (
+        "reply.eml",
+        "From: a@example.com\nSubject: Re: help\n\n",
+        "",
+        "",
+        "",
+    ),
+    (
+        "thread.json",
+        "{\"messages\":[",
+        "{\"role\":\"customer\",\"text\":\"",
+        "\"},{\"role\":\"agent\",\"text\":\"We value your business.\"},",
+        "{\"role\":\"agent\",\"text\":\"x\"}]}",
+    ),
+];
+
+/// `seed` repeated `n` times in `shape` (an index into [`REPEAT_SHAPES`]). In a JSON or YAML
+/// string the seed is escaped (quotes, backslashes and control characters), so the file stays
+/// well formed and the size reaches the reader's text, not its error path.
+pub fn repeated(shape: usize, seed: &str, n: usize) -> (&'static str, String) {
+    let (name, head, pre, post, tail) = REPEAT_SHAPES[shape % REPEAT_SHAPES.len()];
+    let quoted = name.ends_with(".json") || name.ends_with(".yaml");
+    let seed = if quoted {
+        let json = serde_json::to_string(seed).expect("a string serialises");
+        json[1..json.len() - 1].to_string()
+    } else if name.ends_with(".csv") {
+        seed.replace('"', "\"\"")
+    } else {
+        seed.to_string()
+    };
+    let mut out = String::with_capacity(head.len() + n * (pre.len() + seed.len() + post.len()));
+    out.push_str(head);
+    for _ in 0..n {
+        out.push_str(pre);
+        out.push_str(&seed);
+        out.push_str(post);
+    }
+    out.push_str(tail);
+    (name, out)
+}
+
+/// Fuzz target `repeats`: large structured inputs, which libFuzzer's own inputs never are
+/// (they stay under a few KB). The first byte picks a shape ([`REPEAT_SHAPES`]: Markdown, text,
+/// one macro body, many macros in JSON/YAML/CSV, HTML, email, a thread), the second a size
+/// (16 KiB to 1 MiB), and the rest, as UTF-8, is the seed repeated to that size. The file is
+/// read and linted with every check of [`lint_and_check`].
+///
+/// With `check_growth` (the fuzz target; never in `cargo test`, which must not time things) the
+/// same seed at a quarter of the size is timed too, and a run that takes over 12 times as long
+/// for 4 times the input (linear is 4, quadratic 16), twice in a row and above 0.25 s, panics:
+/// the fuzzer then keeps the input as a crash, so super-linear cost is found like a panic.
+pub fn repeats(data: &[u8], check_growth: bool) {
+    let [shape, size, seed @ ..] = data else {
+        return;
+    };
+    let Ok(seed) = std::str::from_utf8(seed) else {
+        return;
+    };
+    if seed.is_empty() {
+        return;
+    }
+    // Digits pick the first shapes and sizes, so a seed file can be written by hand.
+    let shape = usize::from(shape.wrapping_sub(b'0'));
+    let bytes = (16usize << 10) << (size.wrapping_sub(b'0') % 7);
+    let n = (bytes / seed.len()).max(4);
+    let (name, big) = repeated(shape, seed, n);
+    let lint = |text: &str| {
+        let t = std::time::Instant::now();
+        read_and_lint(name, text.as_bytes());
+        t.elapsed().as_secs_f64()
+    };
+    let t_big = lint(&big);
+    if !check_growth || t_big < 0.25 {
+        return;
+    }
+    let (_, small) = repeated(shape, seed, n / 4);
+    let t_small = lint(&small);
+    if t_big <= 12.0 * t_small {
+        return;
+    }
+    // Once more, so a pause of the machine is not taken for the input's cost.
+    let (t_small, t_big) = (lint(&small).min(t_small), lint(&big).min(t_big));
+    assert!(
+        t_big <= 12.0 * t_small,
+        "super-linear: {name} with {n} repeats ({} bytes) took {t_big:.3} s, a quarter of it {t_small:.3} s",
+        big.len()
+    );
+}

@@ -58,8 +58,12 @@ impl Existence {
             None => {
                 check_each(src, &tokens)?;
                 check_each(src, &raw)?;
-                let shown = tokens.first().or(raw.first()).cloned().unwrap_or_default();
-                let parsed = src.check_regex(&pattern, &shown)?;
+                let (key, entries) = if tokens.is_empty() {
+                    ("raw", raw.len())
+                } else {
+                    ("tokens", tokens.len() + raw.len())
+                };
+                let parsed = src.check_combined(&pattern, key, entries)?;
                 Literals::of_hir(&parsed, spec.ignorecase)
             }
         };

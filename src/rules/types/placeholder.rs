@@ -28,7 +28,7 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
-use pulldown_cmark::{CodeBlockKind, Event, Options as MdOptions, Parser, Tag};
+use pulldown_cmark::{Event, Options as MdOptions, Parser, Tag};
 use regex::Regex;
 use regex_automata::{meta, Anchored, Input};
 use serde::Deserialize;
@@ -633,13 +633,14 @@ impl Ranges {
     }
 }
 
-/// Byte ranges the scan must skip: code, front matter, HTML comments and Hugo's code
+/// Byte ranges the scan must skip: code (fenced and indented), front matter, HTML comments and Hugo's code
 /// shortcodes (Markdown), backtick code (text).
 fn skipped_ranges(doc: &Document) -> Vec<Range<usize>> {
     let source = doc.source.as_str();
     let mut ranges = match (doc.format, &doc.markup) {
         (Format::Markdown, Some(m)) if reader_parses_alike(source) => {
             let ranges = (m.fenced_code.iter().chain(&m.front_matter))
+                .chain(&m.indented_code)
                 .chain(&m.code_spans)
                 .chain(&m.comments);
             ranges.cloned().collect()
@@ -767,16 +768,16 @@ fn reader_parses_alike(source: &str) -> bool {
     !task_box
 }
 
-/// Fenced code, front matter, inline code and HTML comments, from a parse with
+/// Code blocks, front matter, inline code and HTML comments, from a parse with
 /// [`markdown_options`].
 fn markdown_skipped_ranges(source: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut in_code: Option<usize> = None;
     for (ev, range) in Parser::new_ext(source, markdown_options()).into_offset_iter() {
         match ev {
-            // Indented "code" in a macro is usually just an indented line of the letter, so
-            // only fenced code is skipped.
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => in_code = Some(range.start),
+            // Fenced and indented code alike: the Markdown reader reads neither as prose. (A
+            // macro export's bodies are not Markdown files: nothing is skipped in them.)
+            Event::Start(Tag::CodeBlock(_)) => in_code = Some(range.start),
             Event::End(pulldown_cmark::TagEnd::CodeBlock) => {
                 if let Some(s) = in_code.take() {
                     out.push(s..range.end);

@@ -57,7 +57,7 @@ impl Substitution {
             None => {
                 check_each(src, &keys)?;
                 let pattern = token_pattern(&keys, false, spec.nonword);
-                let parsed = src.check_regex(&pattern, &keys[0])?;
+                let parsed = src.check_combined(&pattern, "swap", keys.len())?;
                 Literals::of_hir(&parsed, spec.ignorecase)
             }
         };
