@@ -117,11 +117,16 @@ impl<'a> CheckContext<'a> {
 
     fn part_words(&self) -> Vec<usize> {
         let mut words = vec![0; self.doc.part_extents.len().max(1)];
+        let mut headings = vec![0; words.len()];
         for block in self.doc.own_blocks() {
             let part = self.part_of(block);
-            // A part with headings is an article, not a reply (as `Length` reads it too).
+            // A part with sections (two headings or more) is an article, not a reply; a macro's
+            // title heading alone does not make it one.
             if matches!(block.kind, BlockKind::Heading(_)) {
-                words[part] = usize::MAX;
+                headings[part] += 1;
+                if headings[part] >= 2 {
+                    words[part] = usize::MAX;
+                }
             }
             // Past the limit the count no longer matters: a docs page stops here.
             if words[part] <= judge::REPLY_MAX_WORDS {

@@ -39,7 +39,8 @@ pub enum Head {
 
 /// The longest text (in words) the model judges: it was trained on replies, macros and
 /// messages, not on documentation pages, which are left to the phrase catalogues. Each part of
-/// a macro export counts on its own; a part with headings is an article and is not judged.
+/// a macro export counts on its own; a part with two headings or more is an article and is not
+/// judged.
 pub const REPLY_MAX_WORDS: usize = 600;
 
 /// A rule's `threshold:` when it sets none: the model's even odds.
