@@ -141,6 +141,14 @@ pub fn open_bytes_with(
     open_bytes_as(path, bytes, format, kind, opts)
 }
 
+/// A file passed over without a note.
+fn skipped(path: &Path) -> Loaded {
+    Loaded::Skipped {
+        path: path.to_path_buf(),
+        note: None,
+    }
+}
+
 /// [`open_bytes_with`], read as a structured file of `kind` if one is given (whatever the
 /// path's extension), else as prose in `format` (by the extension when `None`).
 fn open_bytes_as(
@@ -150,13 +158,9 @@ fn open_bytes_as(
     kind: Option<macros::FileKind>,
     opts: &ReadOptions,
 ) -> Result<Loaded, InputError> {
-    let skipped = || Loaded::Skipped {
-        path: path.to_path_buf(),
-        note: None,
-    };
     let (text, encoding) = match decode_text(path, bytes) {
         Ok(Some(decoded)) => decoded,
-        Ok(None) | Err(_) if kind.is_some() && opts.only_exports => return Ok(skipped()),
+        Ok(None) | Err(_) if kind.is_some() && opts.only_exports => return Ok(skipped(path)),
         Ok(None) => return Ok(Loaded::Binary(path.to_path_buf())),
         Err(e) => return Err(e),
     };
@@ -183,10 +187,6 @@ fn open_text(
     kind: Option<macros::FileKind>,
     opts: &ReadOptions,
 ) -> Result<Loaded, InputError> {
-    let skipped = || Loaded::Skipped {
-        path: path.to_path_buf(),
-        note: None,
-    };
     // An email carries the customer's message; JSON goes to the macro readers, which hand a
     // conversation thread back to the thread reader.
     if format.is_none() {
@@ -223,7 +223,7 @@ fn open_text(
                     notes: Vec::new(),
                 }),
                 // Found in a folder: a thread-like file that is not one is passed over.
-                _ if opts.only_exports => skipped(),
+                _ if opts.only_exports => skipped(path),
                 Some(Err(problem)) => {
                     return Err(InputError::Malformed {
                         path: path.to_path_buf(),
@@ -232,7 +232,7 @@ fn open_text(
                         message: problem.message,
                     })
                 }
-                None => skipped(),
+                None => skipped(path),
             },
         });
     }

@@ -196,29 +196,31 @@ pub fn special_kind(t: &FileType) -> Option<&'static str> {
         target_arch = "riscv64"
     )
 ))]
-const O_NONBLOCK: i32 = 0o4000;
+const O_NONBLOCK: Option<i32> = Some(0o4000);
 #[cfg(target_os = "macos")]
-const O_NONBLOCK: i32 = 0x0004;
+const O_NONBLOCK: Option<i32> = Some(0x0004);
+#[cfg(not(any(
+    all(
+        target_os = "linux",
+        any(
+            target_arch = "x86_64",
+            target_arch = "x86",
+            target_arch = "aarch64",
+            target_arch = "arm",
+            target_arch = "riscv64"
+        )
+    ),
+    target_os = "macos"
+)))]
+const O_NONBLOCK: Option<i32> = None;
 
 fn open_nonblocking(path: &Path) -> io::Result<File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
-    #[cfg(any(
-        all(
-            target_os = "linux",
-            any(
-                target_arch = "x86_64",
-                target_arch = "x86",
-                target_arch = "aarch64",
-                target_arch = "arm",
-                target_arch = "riscv64"
-            )
-        ),
-        target_os = "macos"
-    ))]
-    {
+    #[cfg(unix)]
+    if let Some(flag) = O_NONBLOCK {
         use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(O_NONBLOCK);
+        options.custom_flags(flag);
     }
     options.open(path)
 }
