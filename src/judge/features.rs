@@ -75,16 +75,12 @@ impl Class {
     }
 }
 
-/// The organisation speaking of itself: its pronouns, and the nouns an organisation, a project or
-/// a service names itself and its people and rules by ("this forum is for user questions",
-/// "our volunteers", "the helpline is open from 11am"). Not "policy" or "platform": a docs page's
-/// "execution policy" and "Windows platform" are not the company.
+/// The organisation speaking of itself: its pronouns and the few nouns any organisation names
+/// itself by.
 #[rustfmt::skip]
 const ORG_WORDS: &[&str] = &[
     "we", "our", "us", "ours", "ourselves", "we're", "we've", "we'll", "we'd", "team", "company",
-    "staff", "store", "business", "organisation", "organization", "brand", "forum", "project",
-    "repository", "repo", "maintainers", "volunteers", "moderators", "counsellors", "counselors",
-    "agents", "helpline", "hotline", "charity",
+    "staff", "store", "business", "organisation", "organization", "brand",
 ];
 #[rustfmt::skip]
 const CUSTOMER_WORDS: &[&str] = &[

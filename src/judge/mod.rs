@@ -85,11 +85,11 @@ impl Verdict {
     }
 }
 
-/// Judges one sentence. A line without a letter (emoji, numbers, punctuation) is not for the
-/// model: it gets no verdict (all zero).
+/// Judges one sentence. A line without a word (emoji, `:emoji_codes:`, numbers, punctuation)
+/// is not for the model: it gets no verdict (all zero).
 pub fn judge_sentence(text: &str, place: Place) -> Verdict {
     let mut out = [0f32; HEADS];
-    if !text.chars().any(char::is_alphabetic) {
+    if !has_words(text) {
         return Verdict(out);
     }
     let summary = sentence_model().predict(text, place, &mut out);
@@ -116,4 +116,37 @@ pub fn asks_something(text: &str) -> f32 {
 /// The strongest reasons the model has for `head` on this sentence, in words.
 pub fn cues(text: &str, place: Place, head: Head, n: usize) -> Vec<String> {
     sentence_model().cues(text, place, head as usize, n)
+}
+
+/// Whether `text` has a letter outside emoji codes such as `:heavy_check_mark:`.
+fn has_words(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == ':' {
+            let code = rest[1..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '-')))
+                .map(|end| end + 1);
+            if let Some(end) = code.filter(|&end| end > 1 && rest[end..].starts_with(':')) {
+                rest = &rest[end + 1..];
+                continue;
+            }
+        }
+        if c.is_alphabetic() {
+            return true;
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emoji_codes_are_not_words() {
+        assert!(!has_words(":heavy_check_mark: :x: 100%"));
+        assert!(has_words(":wave: Thanks!"));
+        assert!(has_words("Time: 10:30 today"));
+    }
 }

@@ -77,10 +77,10 @@ pub fn asks(question: &str) -> Asks {
 static GENERIC: BuiltInRegex = BuiltInRegex::new(patterns::GENERIC);
 
 /// An offer of help that answers nothing, however much of the topic it repeats: "If you need
-/// help with this game on Xbox One, we'd be happy to help!"
+/// help with the blender's warranty, we'd be glad to help!"
 static OFFER: BuiltInRegex = BuiltInRegex::new(patterns::OFFER);
 
-/// Sympathy or thanks that asks and tells nothing: "Sorry about the delays, Joyce."
+/// Sympathy or thanks that asks and tells nothing: "So sorry for the wait, Priya."
 static SYMPATHY: BuiltInRegex = BuiltInRegex::new(patterns::SYMPATHY);
 
 /// Terms that name a channel or an identifier rather than the customer's topic.
@@ -155,7 +155,7 @@ static POINTER: BuiltInRegex = BuiltInRegex::new(patterns::POINTER);
 /// https://support.example.com". Routing the whole question elsewhere is an answer to it.
 static REDIRECT: BuiltInRegex = BuiltInRegex::new(patterns::REDIRECT);
 
-/// Points the customer at written guidance: "Read the disclaimer in the README."
+/// Points the customer at written guidance: "The licence terms are in the LICENSE file."
 static DOCS_POINTER: BuiltInRegex = BuiltInRegex::new(patterns::DOCS_POINTER);
 
 /// A sentence of the reply, prepared once for all questions, and only as far as some question
@@ -908,9 +908,9 @@ mod tests {
     fn yes_no_and_when_answers_count() {
         assert!(
             verdict(
-                "Is the project still maintained?",
+                "Is the library still getting updates?",
                 "",
-                &["Yes, working on it now."]
+                &["Yes, a new release is due in March."]
             )
             .addressed
         );
@@ -918,7 +918,7 @@ mod tests {
             verdict(
                 "When will the sleeper train be bookable?",
                 "",
-                &["It should be confirmed by the end of the week."]
+                &["Booking opens on 3 June at 9am."]
             )
             .addressed
         );
@@ -926,7 +926,7 @@ mod tests {
             !verdict(
                 "When will we have internet again?",
                 "",
-                &["Hello! Please follow and DM us."]
+                &["Hello! Drop us a DM."]
             )
             .addressed
         );
@@ -976,8 +976,8 @@ mod tests {
 
     #[test]
     fn a_direct_yes_answers_a_yes_no_question() {
-        // Short answers sharing no word ("Feel free to use it." for "Can I ship the plugin
-        // inside a paid product?", "We sure do!") are left out: the learned model misses them.
+        // Short answers sharing no word ("Go right ahead." for "Can I ship the plugin inside a
+        // paid product?", "We sure do!") are left out: the learned model misses them.
         assert!(
             verdict(
                 "Can I use the plugin in a paid product?",

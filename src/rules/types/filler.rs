@@ -279,7 +279,7 @@ fn opens_clause(text: &str, at: usize, word: &str) -> bool {
 
 /// Whether the sentence at `sentence` in `block` holds a Markdown code span outside the hits
 /// ("Run `npm ci` for more details"): prose leaves code out, but it is what the sentence says.
-/// (A URL is left out too, and stays out: "Send us a note via https://t.co/… so we can assist"
+/// (A URL is left out too, and stays out: "Write to us at https://example.com/help so we can assist"
 /// is a canned contact line, link or not.)
 fn holds_code(block: &Block, doc: &Document, sentence: Range<usize>, hits: &[Hit]) -> bool {
     let Some(markup) = &doc.markup else {

@@ -2,7 +2,7 @@
 //! own type), plus a per-reply balance check.
 //!
 //! What it catches: self-promotion ("our industry-leading platform", "we pride ourselves"),
-//! policy talk ("that's our policy", "per our terms", "we use the issue tracker exclusively for
+//! policy talk ("that's our policy", "per our terms", "bug reports are all we take on the tracker
 //! ..."), justification by the organisation's goals or capacity ("to maintain the team's
 //! focus"), and blame-"you" ("you failed to"). Each cue is a regex with the reason it is shown;
 //! the finding spans the sentence. With `model: true` (the built-in pack) the sentence model
