@@ -186,7 +186,8 @@ pub fn special_kind(t: &FileType) -> Option<&'static str> {
 /// `O_NONBLOCK` where its value is known: opening a FIFO then returns at once instead of
 /// waiting for a writer (the handle's type is checked right after). Elsewhere the type is
 /// checked before opening too, which leaves only a swap between the two steps.
-#[cfg(all(
+#[cfg_attr(not(unix), allow(dead_code))]
+const O_NONBLOCK: Option<i32> = if cfg!(all(
     target_os = "linux",
     any(
         target_arch = "x86_64",
@@ -195,24 +196,13 @@ pub fn special_kind(t: &FileType) -> Option<&'static str> {
         target_arch = "arm",
         target_arch = "riscv64"
     )
-))]
-const O_NONBLOCK: Option<i32> = Some(0o4000);
-#[cfg(target_os = "macos")]
-const O_NONBLOCK: Option<i32> = Some(0x0004);
-#[cfg(not(any(
-    all(
-        target_os = "linux",
-        any(
-            target_arch = "x86_64",
-            target_arch = "x86",
-            target_arch = "aarch64",
-            target_arch = "arm",
-            target_arch = "riscv64"
-        )
-    ),
-    target_os = "macos"
-)))]
-const O_NONBLOCK: Option<i32> = None;
+)) {
+    Some(0o4000)
+} else if cfg!(target_os = "macos") {
+    Some(0x0004)
+} else {
+    None
+};
 
 fn open_nonblocking(path: &Path) -> io::Result<File> {
     let mut options = std::fs::OpenOptions::new();
