@@ -176,6 +176,19 @@ fn doubling_rows(rules: &RuleSet) {
         },
     );
     doubling(
+        "quoted questions and a long reply, one file",
+        &[1000, 2000, 4000, 8000],
+        |n| {
+            let quoted: String = (0..n)
+                .map(|i| format!("> Can I get a refund for order {i}?\n"))
+                .collect();
+            let reply: String = (0..n)
+                .map(|i| format!("Order {i} ships on Monday. "))
+                .collect();
+            lint_secs(rules, "q.txt", format!("{quoted}\n{reply}\n"))
+        },
+    );
+    doubling(
         "many candor-disable (distinct rules)",
         &[2000, 4000, 8000, 16000],
         |n| {

@@ -36,6 +36,28 @@ pub struct Question {
     pub nearest: Option<Range<usize>>,
     /// How strongly the best reply passage engages the question (0 to 1).
     pub score: f64,
+    /// Why the question was listed but not judged (then `addressed` is true, so it makes no
+    /// finding): Candor cannot read its language, or the message has more questions than the
+    /// map judges.
+    pub not_judged: Option<NotJudged>,
+}
+
+/// Why a question was not judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotJudged {
+    /// Not English: Candor's terms and answer forms are English.
+    Language,
+    /// Past the first [`crate::questions::MAX_JUDGED`] questions of one message.
+    TooMany,
+}
+
+impl NotJudged {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotJudged::Language => "not English",
+            NotJudged::TooMany => "past the questions judged per message",
+        }
+    }
 }
 
 /// Everything one rule may look at for one file.

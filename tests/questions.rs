@@ -239,6 +239,7 @@ fn questions_list_has_the_documented_shape() {
                 "addressed",
                 "answer",
                 "nearest",
+                "not_judged",
                 "path",
                 "score",
                 "span",
@@ -456,4 +457,49 @@ fn a_feature_dump_leaves_a_prospects_questions_open_and_a_direct_reply_answers_b
         .1
         .as_deref()
         .is_some_and(|s| s.starts_with("Instagram messages do come into the shared inbox")));
+}
+
+#[test]
+fn a_question_candor_cannot_read_or_past_the_judged_ones_is_listed_as_not_judged() {
+    let dir = tempfile::tempdir().unwrap();
+    let reply = dir.path().join("reply.txt");
+    let mut text = String::from("> ¿Puedo cambiar la fecha de mi reserva?\n> Can I pay by card?\n");
+    // More questions than the map judges: the rest are listed, not scored.
+    for i in 0..250 {
+        text.push_str(&format!("> Can order {i} ship to Oslo?\n"));
+    }
+    text.push_str("\nYes, you can pay by card.\n");
+    std::fs::write(&reply, &text).unwrap();
+    let path = reply.to_string_lossy().into_owned();
+    let report = check(&[&path]);
+    let listed = report["files"][0]["questions"].as_array().unwrap();
+    assert_eq!(listed.len(), 252);
+    let why = |q: &Value| q["not_judged"].as_str().map(str::to_string);
+    assert_eq!(why(&listed[0]).as_deref(), Some("not English"));
+    assert_eq!(listed[0]["answer"], Value::Null);
+    assert_eq!(why(&listed[1]), None);
+    assert!(listed[1]["addressed"].as_bool().unwrap());
+    let past: Vec<&Value> = listed.iter().filter(|q| why(q).is_some()).collect();
+    assert_eq!(past.len(), 1 + 252 - 200);
+    assert_eq!(
+        why(listed.last().unwrap()).as_deref(),
+        Some("past the questions judged per message")
+    );
+    // Not judged means no finding about it.
+    let flagged = ignored(&report).len();
+    assert!(flagged <= 199, "{flagged}");
+
+    let human = Command::new(env!("CARGO_BIN_EXE_candor"))
+        .args(["check", &path])
+        .output()
+        .unwrap();
+    let human = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        human.contains("not judged (not English): \"¿Puedo cambiar"),
+        "{human}"
+    );
+    assert!(
+        human.contains("not judged: 52 more questions past the first 200 of one message"),
+        "{human}"
+    );
 }

@@ -16,11 +16,16 @@ use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::check::{Inbound, Question};
+use crate::check::{Inbound, NotJudged, Question};
 use crate::document::{Block, Document};
 
 use crate::judge::answers::FEATURES;
 use answer::{assess, features_of_reply, MessageTerms, QuestionTerms, ReplySentence};
+
+/// How many questions of one message the map judges. Each is scored against every reply
+/// sentence, so without a bound a long quoted thread against a long reply costs their product;
+/// no customer's message asks this many, so the rest are listed as not judged.
+pub const MAX_JUDGED: usize = 200;
 
 /// Every question of the customer's message, with what the reply does about it, in message
 /// order.
@@ -81,33 +86,47 @@ fn collect<'r>(
     let mut reply = Some(reply);
     let mut sentences: &[ReplySentence] = &[];
     each_question(blocks, |block, found, asked, q, alone| {
-        if let Some(get) = reply.take() {
-            sentences = get();
-        }
         let text = &block.prose[found.clone()];
-        let mut verdict = assess(q, asked, sentences, alone);
-        if !answer::is_english(text) {
-            // Not judged: no finding for what Candor cannot read.
-            verdict.addressed = true;
-        }
-        out.push(Question {
+        let question = |addressed, answer, nearest, score, not_judged| Question {
             path: path.clone(),
             span: block.to_source(found.clone()),
             text: text.to_string(),
-            addressed: verdict.addressed,
-            answer: verdict.best.map(|i| sentences[i].span.clone()),
-            nearest: verdict.nearest.map(|i| sentences[i].span.clone()),
-            score: verdict.score,
-        });
+            addressed,
+            answer,
+            nearest,
+            score,
+            not_judged,
+        };
+        let Some(q) = q else {
+            out.push(question(true, None, None, 0.0, Some(NotJudged::TooMany)));
+            return;
+        };
+        if !answer::is_english(text) {
+            // Listed, not judged: no finding for what Candor cannot read.
+            out.push(question(true, None, None, 0.0, Some(NotJudged::Language)));
+            return;
+        }
+        if let Some(get) = reply.take() {
+            sentences = get();
+        }
+        let verdict = assess(q, asked, sentences, alone);
+        out.push(question(
+            verdict.addressed,
+            verdict.best.map(|i| sentences[i].span.clone()),
+            verdict.nearest.map(|i| sentences[i].span.clone()),
+            verdict.score,
+            None,
+        ));
     });
 }
 
 /// Calls `each` for every question found in `blocks`, in order, with its block, its range in
 /// the block's prose, the question as judged (an elliptical question joined to the one before),
-/// its terms and whether it is the message's only question.
+/// its terms (`None` past the first [`MAX_JUDGED`]) and whether it is the message's only
+/// question.
 fn each_question(
     blocks: &[&Block],
-    mut each: impl FnMut(&Block, &Range<usize>, &str, &QuestionTerms<'_>, bool),
+    mut each: impl FnMut(&Block, &Range<usize>, &str, Option<&QuestionTerms<'_>>, bool),
 ) {
     let found: Vec<(usize, detect::Found)> = blocks
         .iter()
@@ -126,8 +145,12 @@ fn each_question(
     let message = MessageTerms::new(places.iter().map(|(i, r)| &blocks[*i].prose[r.clone()]));
     let alone = found.len() == 1;
     let mut previous: Option<&str> = None;
-    for (at, found) in found {
+    for (n, (at, found)) in found.into_iter().enumerate() {
         let block = blocks[at];
+        if n >= MAX_JUDGED {
+            each(block, &found.prose, "", None, alone);
+            continue;
+        }
         let text = &block.prose[found.prose.clone()];
         // "Under setup or help?" is judged with the question it continues.
         let asked = match previous {
@@ -135,16 +158,16 @@ fn each_question(
             _ => text.to_string(),
         };
         previous = Some(text);
-        let own: Vec<usize> = places
-            .iter()
-            .enumerate()
-            .filter(|(_, (i, r))| {
-                *i == at && r.start < found.prose.end && found.prose.start < r.end
+        // The message's sentences that overlap the question (places are in order).
+        let first = places.partition_point(|(i, r)| (*i, r.end) <= (at, found.prose.start));
+        let own: Vec<usize> = (first..places.len())
+            .take_while(|&n| {
+                let (i, r) = &places[n];
+                *i == at && r.start < found.prose.end
             })
-            .map(|(n, _)| n)
             .collect();
         let q = QuestionTerms::in_message(&asked, &message, own);
-        each(block, &found.prose, &asked, &q, alone);
+        each(block, &found.prose, &asked, Some(&q), alone);
     }
 }
 
@@ -160,6 +183,7 @@ pub fn training_rows(
     let blocks: Vec<&Block> = message.own_blocks().collect();
     let mut out = Vec::new();
     each_question(&blocks, |block, found, asked, q, alone| {
+        let Some(q) = q else { return };
         let features = features_of_reply(q, asked, &sentences, alone);
         out.push((
             block.to_source(found.clone()),

@@ -9,6 +9,7 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, termcolor::Buffer, Config};
 
 use super::{FileReport, HumanPart, Report};
+use crate::check::NotJudged;
 use crate::diagnostic::{LineIndex, Severity};
 
 fn severity(s: Severity) -> CsSeverity {
@@ -132,11 +133,22 @@ fn file_questions<'t>(file: &'t FileReport, text_of: &TextOf<'t>) -> String {
     if file.questions.is_empty() {
         return out;
     }
-    let answered = file.questions.iter().filter(|q| q.addressed).count();
+    let not_judged = file
+        .questions
+        .iter()
+        .filter(|q| q.not_judged.is_some())
+        .count();
+    let answered = file.questions.iter().filter(|q| q.addressed).count() - not_judged;
+    let judged = file.questions.len() - not_judged;
     out.push_str(&format!(
-        "{}: {answered} of {} answered\n",
+        "{}: {answered} of {} answered{}\n",
         file.path,
-        plural(file.questions.len(), "question")
+        plural(judged, "question"),
+        if not_judged > 0 {
+            format!(", {not_judged} not judged")
+        } else {
+            String::new()
+        }
     ));
     let one_line = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
     for q in &file.questions {
@@ -164,6 +176,16 @@ fn file_questions<'t>(file: &'t FileReport, text_of: &TextOf<'t>) -> String {
             }
             (line, said)
         };
+        if q.not_judged == Some(NotJudged::TooMany) {
+            continue;
+        }
+        if let Some(why) = q.not_judged {
+            out.push_str(&format!(
+                "  not judged ({}): \"{asked}\" ({place})\n",
+                why.as_str()
+            ));
+            continue;
+        }
         match (&q.answer, &q.nearest) {
             (Some(answer), _) if !file.text.is_empty() => {
                 let (line, said) = reply_sentence(answer);
@@ -180,6 +202,18 @@ fn file_questions<'t>(file: &'t FileReport, text_of: &TextOf<'t>) -> String {
             (None, _) => out.push_str(&format!("  open: \"{asked}\" ({place})\n")),
             _ => {}
         }
+    }
+    let too_many = file
+        .questions
+        .iter()
+        .filter(|q| q.not_judged == Some(NotJudged::TooMany))
+        .count();
+    if too_many > 0 {
+        out.push_str(&format!(
+            "  not judged: {} past the first {} of one message\n",
+            plural(too_many, "more question"),
+            crate::questions::MAX_JUDGED
+        ));
     }
     out
 }

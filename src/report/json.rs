@@ -14,6 +14,7 @@ use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
 use serde::Serialize;
 
 use super::{FileReport, Position, Positions, Report, Summary};
+use crate::check::NotJudged;
 
 // The report borrows from [`Report`] rather than copying every message: on a run over a
 // whole docs repository the copies doubled the report's memory.
@@ -85,6 +86,9 @@ pub struct JsonQuestion<'a> {
     pub score: f64,
     /// The reply sentence closest to answering, answered or not (added in 0.2).
     pub nearest: Option<JsonAnswer>,
+    /// Why the question was not judged (`"not English"`, `"past the questions judged per
+    /// message"`), or null (added in 0.2).
+    pub not_judged: Option<&'static str>,
 }
 
 fn json_span(p: Position) -> JsonSpan {
@@ -142,6 +146,7 @@ fn json_file<'a>(f: &'a FileReport, spans: &mut Positions<'a>) -> JsonFile<'a> {
                 nearest: q.nearest.as_ref().map(|a| JsonAnswer {
                     span: json_span(spans.of(&f.path, a)),
                 }),
+                not_judged: q.not_judged.map(NotJudged::as_str),
             })
             .collect(),
     };

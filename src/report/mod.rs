@@ -423,6 +423,7 @@ mod tests {
                 answer: (i % 2 == 1).then_some(b..a + b),
                 nearest: Some(b..a + b),
                 score: 0.5,
+                not_judged: None,
             });
         }
         FileReport {
