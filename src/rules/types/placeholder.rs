@@ -90,6 +90,25 @@ macro_rules! stand_in_subjects {
     };
 }
 
+/// Whose detail a written-out stand-in is for (`(client name)`, `__customer's email__`): people
+/// and organisations a reply is written to or from. Not things: "PowerShell (product name)" is
+/// a docs page's gloss.
+macro_rules! stand_in_roles {
+    () => {
+        "[Cc]ustomer|[Cc]lient|[Uu]ser|[Mm]ember|[Gg]uest|[Cc]aller|[Rr]ecipient|[Pp]atient|\
+         [Ss]tudent|[Cc]ontact|[Pp]erson|[Aa]gent|[Rr]ep|[Aa]dvis[eo]r|[Cc]ounsel+or|[Vv]olunteer|\
+         [Ss]taff|[Mm]anager|[Cc]ompany|[Bb]usiness|[Oo]rgani[sz]ation"
+    };
+}
+
+/// What detail a written-out stand-in asks for.
+macro_rules! stand_in_slots {
+    () => {
+        "[Nn]ame|NAME|[Ee]-?mail(?:\\x20address)?|[Pp]hone(?:\\x20number)?|[Nn]umber|[Dd]ate|[Dd]ay|\
+         [Tt]ime|[Aa]ddress"
+    };
+}
+
 const GROUPS: &[(Start, &str)] = &[
     (
         Start::Bytes(b"{"),
@@ -134,6 +153,34 @@ const GROUPS: &[(Start, &str)] = &[
           | <[A-Z][A-Z0-9]{2,}>                    # <NAME>
           | <(?:your|customer|agent|insert|user)[\ A-Za-z0-9_]{0,40}>
         ",
+    ),
+    (
+        Start::Bytes(b"("),
+        concat!(
+            r"(?x)
+            \((?:[Ii]nsert|INSERT)\ [^()\n]{1,40}\)      # (insert date)
+          | \((?:[Yy]our\ |[Tt]he\ )?(?:",
+            stand_in_roles!(),
+            r")(?:'s|’s)?\ (?:",
+            stand_in_slots!(),
+            r")\)                                    # (client name)  (customer's email)
+        "
+        ),
+    ),
+    (
+        Start::Bytes(b"_"),
+        concat!(
+            r"(?x)
+            _{2,}\((?:",
+            stand_in_slots!(),
+            r")\)_{2,}                               # __(day)____
+          | _{2,}(?:[Yy]our\ |[Tt]he\ )?(?:",
+            stand_in_roles!(),
+            r")(?:'s|’s)?\ (?:",
+            stand_in_slots!(),
+            r")_{2,}                                 # __client's name__
+        "
+        ),
     ),
     (
         Start::Bytes(b"#"),
@@ -372,11 +419,13 @@ fn capital_word_starts(b: &[u8], window: Range<usize>) -> Vec<usize> {
 }
 
 /// Whether `source` may hold a placeholder: every branch of [`GROUPS`] has a `{`, `<`, `[`,
-/// `@` or `*|`, a `$` or `#` before a capital, or two capitals in a row (`XXX`, `REPONAME`,
+/// `(`, `__`, `@` or `*|`, a `$` or `#` before a capital, or two capitals in a row (`XXX`, `REPONAME`,
 /// `FIRST_NAME`).
 fn may_hold_placeholder(source: &str) -> bool {
     let b = source.as_bytes();
     memchr::memchr3(b'{', b'<', b'[', b).is_some()
+        || memchr::memmem::find(b, b"__").is_some()
+        || memchr::memchr(b'(', b).is_some()
         || memchr::memchr(b'@', b).is_some()
         || b.windows(2).any(|w| {
             (w[0] == b'*' && w[1] == b'|')
