@@ -2,7 +2,8 @@
 //!
 //! What it catches: explicit questions ("Where is my order?") and implicit ones with no question
 //! mark ("I was wondering whether the plan includes support", "Please explain why I was
-//! charged twice", "Is there any way to change the date").
+//! charged twice", "Is there any way to change the date", a forum title such as "How to move my
+//! profile to a new PC").
 //! Why it matters: a reply can only be checked against the questions it had to answer; about one
 //! question in five in email has no "?".
 //! What it leaves out: rhetorical venting ("Seriously??", "wtf?", "how hard can it be?!"),
@@ -86,7 +87,13 @@ pub fn classify(sentence: &str) -> Option<Kind> {
     if s.contains(['?', '？']) {
         return (!is_rhetorical(s)).then_some(Kind::Explicit);
     }
-    if (IMPLICIT.is_match(s) && !ANNOUNCES.is_match(s)) || QUESTION_OPENING.is_match(s) {
+    // "How to reproduce" heads a bug report's steps: a label, not a question.
+    let template_heading = s
+        .get(..16)
+        .is_some_and(|start| start.eq_ignore_ascii_case("how to reproduce"));
+    if (IMPLICIT.is_match(s) && !ANNOUNCES.is_match(s))
+        || QUESTION_OPENING.is_match(s) && !template_heading
+    {
         return (!is_rhetorical(s)).then_some(Kind::Implicit);
     }
     // Requests for information or help in other words ("any advice appreciated", "need a fix
@@ -174,6 +181,14 @@ mod tests {
             classify("I'd like to know when it ships."),
             Some(Kind::Implicit)
         );
+        assert_eq!(
+            classify("How to move my saved passwords to a new laptop"),
+            Some(Kind::Implicit)
+        );
+        assert_eq!(
+            classify("Where to find the invoice for March"),
+            Some(Kind::Implicit)
+        );
     }
 
     #[test]
@@ -196,6 +211,9 @@ mod tests {
             "My parcel arrived broken.",
             "On Tue, 3 Mar 2025 at 10:02, Sam <sam@example.com> wrote:",
             "I want to ask this, because it is my first order.",
+            "How to reproduce:",
+            "How to reproduce",
+            "How to use this, step by step, is in the guide below: it covers setup, sign-in and sync.",
         ] {
             assert_eq!(classify(s), None, "{s}");
         }

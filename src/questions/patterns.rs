@@ -76,6 +76,7 @@ pub const IMPLICIT: &str = r"(?ix)
 
 pub const QUESTION_OPENING: &str = r"(?ix)^(?:(?:hi|hello|hey|so|and|also|but|btw|ok|okay)\W+)*
         (?:(?:how|what|why|when|where|which|who)(?:'s|\s+(?:do|does|did|is|are|was|were|can|could|should|would|will|much|many|long|often))
+          | (?:how|what|where|which|who|when)\s+to\s+(?:[\w'\-]+\s+){0,8}[\w'\-]+[\s.!]*$
           | (?:is|are|do|does|did|can|could|will|would|should|has|have)\s+(?:you|i|we|it|there|this|that|the|my|your|our|they)\b)";
 
 pub const RHETORICAL: &str = r"(?ix)
