@@ -46,7 +46,7 @@ const context = await chromium.launchPersistentContext(userDataDir, {
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-quic",
   ],
-  viewport: { width: 1280, height: 900 },
+  viewport: { width: 1280, height: 760 },
   colorScheme: "light",
 });
 
@@ -61,7 +61,7 @@ try {
   await page.locator("#draft").pressSequentially(
     "Hi Sam,\n\nTo reset your password, open Settings and choose Reset password. " +
       "We apologize for any inconvenience this may have caused. " +
-      "Please utilize the form on the billing page.",
+      "Please utilize the form on the billing page. You can also utilize the mobile app.",
   );
 
   // The question map: one answered, one open (the refund).
@@ -85,11 +85,17 @@ try {
   if (!/Candor\.CannedFiller/.test(title)) fail("the filler's hover text names no rule: " + title);
 
   // One-click apply, with the keyboard: focus the button and press Enter.
-  const apply = page.locator("button.apply", { hasText: "utilize" });
+  const applyButtons = page.locator("button.apply", { hasText: "utilize" });
+  await page.waitForFunction(() => document.querySelectorAll("button.apply").length === 2);
+  const apply = applyButtons.first();
   await apply.focus();
   await page.keyboard.press("Enter");
   await page.waitForFunction(() => document.querySelector("#draft").value.includes("Please use the form"));
-  await page.waitForFunction(() => !document.querySelector("button.apply"));
+  // The other one is still offered.
+  await page.waitForFunction(() => document.querySelectorAll("button.apply").length === 1);
+  if (!(await page.locator("#draft").inputValue()).includes("also utilize the mobile app")) {
+    fail("applying one fix changed another place");
+  }
   // Still reported after the fix: the filler and the open question.
   await filler.waitFor({ state: "attached" });
   if ((await open.count()) !== 1) fail("the open question disappeared after the fix");

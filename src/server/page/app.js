@@ -224,9 +224,11 @@ function hover(e) {
     for (const r of m.getClientRects()) {
       if (e.clientX >= r.left && e.clientX <= r.right && e.clientY >= r.top && e.clientY <= r.bottom) {
         tip.textContent = m.title;
-        tip.style.left = Math.min(e.clientX + 12, window.innerWidth - 300) + "px";
-        tip.style.top = e.clientY + 18 + "px";
         tip.hidden = false;
+        tip.style.left = Math.max(0, Math.min(e.clientX - 40, window.innerWidth - tip.offsetWidth - 8)) + "px";
+        // Above the line, so the text around the pointer stays readable.
+        const above = r.top - tip.offsetHeight - 6;
+        tip.style.top = (above >= 0 ? above : r.bottom + 6) + "px";
         return;
       }
     }
