@@ -237,7 +237,7 @@ mod tests {
         input.extend(frame(b"{not json"));
         input.extend(frame(&[0xff, 0xfe, b'{', b'}']));
         input.extend(frame(br#"{"id": 7, "weird": true}"#));
-        input.extend(frame(&vec![b' '; 100]));
+        input.extend(frame(&[b' '; 100]));
         input.extend(frame(br#"{"jsonrpc":"2.0","method":"exit"}"#));
         let mut r = io::Cursor::new(input);
         let mut codes = Vec::new();
