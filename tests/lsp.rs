@@ -345,3 +345,32 @@ fn malformed_input_gets_error_responses_and_the_server_keeps_serving() {
     );
     assert_eq!(client.stop(), 0);
 }
+
+#[test]
+fn a_saved_configuration_change_applies_to_open_documents() {
+    let dir = project();
+    let uri = file_uri(&dir.path().join("reply.md"));
+    let mut client = Client::start(dir.path(), &[]);
+    client.open(&uri, "Please utilize the form.\n");
+    let diags = client.diagnostics(&uri);
+    assert!(
+        diags.iter().any(|d| d["code"] == "Acme.Utilize"),
+        "{diags:?}"
+    );
+    // The project turns the rule off; the editor saves the reply.
+    std::fs::write(
+        dir.path().join(".candor.yaml"),
+        "packs: [styles/Acme]\nrules:\n  Acme.Utilize: off\n",
+    )
+    .unwrap();
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let diags = client.diagnostics(&uri);
+    assert!(
+        !diags.iter().any(|d| d["code"] == "Acme.Utilize"),
+        "{diags:?}"
+    );
+    assert_eq!(client.stop(), 0);
+}

@@ -162,3 +162,24 @@ fn a_non_loopback_address_is_refused_without_allow_remote() {
     assert!(err.contains("--allow-remote"), "{err}");
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn a_rewrite_with_a_stand_in_is_a_suggestion_not_a_fix() {
+    let served = serve();
+    let request = json!({"draft": "Dear valued customer,\n\nYour order shipped on Monday.\n"});
+    let (status, body) = post(&served, request.to_string().as_bytes());
+    assert_eq!(status, 200, "{body}");
+    let report: Value = serde_json::from_str(&body).unwrap();
+    let greeting = report["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "Candor.GenericGreeting")
+        .unwrap_or_else(|| panic!("{body}"))
+        .clone();
+    assert!(greeting["suggestions"][0]
+        .as_str()
+        .unwrap()
+        .contains("customer's name"));
+    assert!(greeting.get("fix").is_none(), "{greeting}");
+}
