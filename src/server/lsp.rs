@@ -411,7 +411,25 @@ impl Server {
         let Some(mut doc) = self.docs.remove(key) else {
             return Ok(());
         };
-        let (diagnostics, linted) = self.lint(&doc);
+        // A bug in a rule must not take the editor's server down with it: the document gets
+        // one diagnostic saying so, and the others go on being checked.
+        let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.lint(&doc)));
+        let (diagnostics, linted) = checked.unwrap_or_else(|_| {
+            let failed = lsp::Diagnostic {
+                severity: Some(lsp::DiagnosticSeverity::ERROR),
+                source: Some("candor".to_string()),
+                message: "candor failed while checking this document (a bug: please report it)"
+                    .to_string(),
+                ..Default::default()
+            };
+            let linted = Linted {
+                doc: Document::parse(String::new(), crate::document::Format::Text),
+                diagnostics: Vec::new(),
+                rules: None,
+                inbound: None,
+            };
+            (vec![failed], linted)
+        });
         doc.checked = Some(linted);
         let (uri, version) = (doc.uri.clone(), doc.version);
         self.docs.insert(key.to_string(), doc);

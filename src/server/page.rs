@@ -186,9 +186,18 @@ impl Page {
                 )
             }
         };
-        match check(&mut self.drafts, &self.folder, parsed.inbound, parsed.draft) {
-            Ok(report) => json(200, report::json::render(&report)),
-            Err(e) => error(500, &e),
+        // A bug in a rule answers this request with 500; the page goes on serving.
+        let (drafts, folder) = (&mut self.drafts, &self.folder);
+        let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            check(drafts, folder, parsed.inbound, parsed.draft)
+        }));
+        match checked {
+            Ok(Ok(report)) => json(200, report::json::render(&report)),
+            Ok(Err(e)) => error(500, &e),
+            Err(_) => error(
+                500,
+                "candor failed while checking this draft (a bug: please report it)",
+            ),
         }
     }
 }

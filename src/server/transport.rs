@@ -260,6 +260,33 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Any stream, made of pieces of messages and noise, is read to its end: each read gives
+        /// a message, an error to answer, or the end, and never loops without consuming.
+        #[test]
+        fn any_stream_is_read_to_its_end(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just(b"Content-Length: 7\r\n".to_vec()),
+                    proptest::strategy::Just(b"Content-Length: 99999999999999999999\r\n".to_vec()),
+                    proptest::strategy::Just(b"\r\n".to_vec()),
+                    proptest::strategy::Just(br#"{"id":1,"method":"x"}"#.to_vec()),
+                    proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40),
+                ],
+                0..30,
+            )
+        ) {
+            let bytes: Vec<u8> = pieces.concat();
+            let total = bytes.len();
+            let mut r = io::Cursor::new(bytes);
+            let mut reads = 0;
+            while read(&mut r, 64).unwrap().is_some() {
+                reads += 1;
+                proptest::prop_assert!(reads <= total, "more messages than bytes");
+            }
+        }
+    }
+
     #[test]
     fn a_huge_header_line_is_skipped() {
         let mut input = vec![b'X'; MAX_HEADER_LINE * 3];
