@@ -4,7 +4,8 @@
 //! [`source`] (files, stdin) → [`document`] (prose blocks with byte offsets) → [`rules`]
 //! (YAML rule packs, compiled once) → [`check`] (run the rules) → [`diagnostic`] (findings in
 //! byte offsets) → [`report`] (one reporter per output format). [`run`] drives one run over
-//! many files; [`cli`] is the binary's edge. Around the check: [`config`] (`.candor.yaml`: which
+//! many files; [`cli`] is the binary's edge, and [`server`] (`candor lsp`, `candor serve`) sits
+//! on the library the same way. Around the check: [`config`] (`.candor.yaml`: which
 //! rules, levels and options apply to each file), [`suppress`] (inline comments that turn rules
 //! off) and [`fix`] (`--fix`, `--diff`). Under the rules: [`engine`] (phrase catalogues, gates,
 //! literal prefilters and the automata they search with), which the rules use and which never
@@ -36,5 +37,6 @@ pub mod questions;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod server;
 pub mod source;
 pub mod suppress;

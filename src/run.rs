@@ -475,11 +475,24 @@ fn lint_findings(
     } else {
         &input.inbound
     };
-    let mut findings = check_document(&effective.rules, &input.path, &input.doc, inbound);
+    lint_document(effective, &input.path, &input.doc, inbound, min_level)
+}
+
+/// Checks one parsed document the way a run checks a file: rules, then suppression comments,
+/// accepted terms and the minimum level. The servers call it on the text an editor or the
+/// draft page holds, so they report exactly what `candor check` would.
+pub fn lint_document(
+    effective: &Effective,
+    path: &Arc<str>,
+    doc: &crate::document::Document,
+    inbound: &[Inbound],
+    min_level: Severity,
+) -> Findings {
+    let mut findings = check_document(&effective.rules, path, doc, inbound);
     findings.diagnostics.retain(|d| d.severity >= min_level);
-    suppress::apply(&mut findings.diagnostics, &input.doc);
-    effective.drop_accepted(&mut findings.diagnostics, &input.doc.source);
-    fix::drop_unwritable(&mut findings.diagnostics, &input.doc);
+    suppress::apply(&mut findings.diagnostics, doc);
+    effective.drop_accepted(&mut findings.diagnostics, &doc.source);
+    fix::drop_unwritable(&mut findings.diagnostics, doc);
     findings
 }
 

@@ -27,6 +27,47 @@ pub enum Command {
     Rules(RulesArgs),
     /// Write a commented starter `.candor.yaml` (never overwrites one).
     Init(InitArgs),
+    /// Run the Language Server on standard input and output (for editors).
+    Lsp(LspArgs),
+    /// Serve the draft page on a local address (printed; opens nothing).
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LspArgs {
+    /// Use this configuration file for every document instead of the nearest `.candor.yaml`.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore `.candor.yaml` files.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Accepted for editors that start every server with `--stdio`; standard input and output
+    /// are the only transport.
+    #[arg(long, hide = true)]
+    pub stdio: bool,
+    /// Answer any one message larger than this with an error instead of reading it, e.g.
+    /// `16MiB` (default 64MiB).
+    #[arg(long, value_name = "SIZE", value_parser = crate::source::read::parse_size)]
+    pub max_message_size: Option<u64>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on. Only loopback addresses unless --allow-remote.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: std::net::IpAddr,
+    /// Port to listen on (0: a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Listen on a non-loopback address: anyone who can reach it can use the page.
+    #[arg(long)]
+    pub allow_remote: bool,
+    /// Use this configuration file instead of the `.candor.yaml` of the current folder.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore `.candor.yaml` files.
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -18,7 +18,7 @@ use crate::fix;
 use crate::report;
 use crate::run;
 use crate::source::StdinKind;
-use args::{CheckArgs, Cli, ColorChoice, Command, InitArgs, RulesArgs};
+use args::{CheckArgs, Cli, ColorChoice, Command, InitArgs, LspArgs, RulesArgs, ServeArgs};
 
 pub const EXIT_CLEAN: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
@@ -41,6 +41,8 @@ pub fn main() -> ExitCode {
         Command::Check(args) => run_check(&args),
         Command::Rules(args) => run_rules(&args),
         Command::Init(args) => run_init(&args),
+        Command::Lsp(args) => run_lsp(&args),
+        Command::Serve(args) => run_serve(&args),
     };
     ExitCode::from(code)
 }
@@ -297,6 +299,35 @@ fn write_fixes(outcome: &run::Outcome, quiet: bool) -> bool {
         }
     }
     failed
+}
+
+fn run_lsp(args: &LspArgs) -> u8 {
+    let max_body = args
+        .max_message_size
+        .map_or(crate::server::transport::DEFAULT_MAX_BODY, |n| {
+            usize::try_from(n).unwrap_or(usize::MAX)
+        });
+    crate::server::lsp::run_stdio(config_choice(&args.config, args.no_config), max_body)
+}
+
+fn run_serve(args: &ServeArgs) -> u8 {
+    let opts = crate::server::page::Options {
+        host: args.host,
+        port: args.port,
+        allow_remote: args.allow_remote,
+        config: config_choice(&args.config, args.no_config),
+    };
+    match crate::server::page::Page::bind(&opts) {
+        Ok(page) => {
+            print_stdout(&format!("candor serve: {}\n", page.url()));
+            page.serve();
+            EXIT_CLEAN
+        }
+        Err(msg) => {
+            error_line(msg);
+            EXIT_ERROR
+        }
+    }
 }
 
 fn run_init(args: &InitArgs) -> u8 {
