@@ -164,7 +164,7 @@ fn heldout(corpus: &[(String, Vec<candor::judge::train::LabelledReply>)]) {
                     .iter()
                     .map(|&s| weights[s as usize * HEADS + h])
                     .sum::<f32>();
-                let yes = sigmoid(z) >= 0.5;
+                let yes = sigmoid(z) >= heldout_threshold(h);
                 let c = &mut counts[h];
                 match (yes, ex.labels[h]) {
                     (true, true) => c[0] += 1,
@@ -188,6 +188,15 @@ fn heldout(corpus: &[(String, Vec<candor::judge::train::LabelledReply>)]) {
         print!("  {}", figures(HEAD_NAMES[h], total[h]));
     }
     println!();
+}
+
+/// The threshold held-out figures are counted at for `head`: 0.5, or `THRESHOLD_<HEAD>`
+/// (`THRESHOLD_SELF_FOCUS=0.7`) to see a rule's own threshold.
+fn heldout_threshold(head: usize) -> f32 {
+    std::env::var(format!("THRESHOLD_{}", HEAD_NAMES[head].to_uppercase()))
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(0.5)
 }
 
 fn figures(name: &str, [tp, fp, fn_]: [usize; 3]) -> String {
