@@ -376,6 +376,7 @@ fn doubling_rows(rules: &RuleSet) {
                 read: source::ReadOptions::default(),
                 all_structured: false,
                 fix: false,
+                unsafe_fixes: false,
                 keep_text: false,
                 render_human: None,
             };

@@ -36,5 +36,6 @@ pub mod questions;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod selection;
 pub mod source;
 pub mod suppress;

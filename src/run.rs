@@ -35,6 +35,8 @@ pub struct Options {
     pub all_structured: bool,
     /// Apply the findings' unambiguous fixes (in memory: see [`Outcome::fixed`]).
     pub fix: bool,
+    /// With `fix`: apply unsafe fixes too (`--unsafe-fixes`).
+    pub unsafe_fixes: bool,
     /// Keep the text of each file with findings in the report, for snippets (human output).
     /// Without it a file keeps only the line and column of its findings' offsets
     /// ([`FileReport::forget_text`]), all other formats need.
@@ -307,21 +309,19 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
         .into_iter()
         .map(|(key, job)| {
             let mut own_related = Vec::new();
-            let (file, fixed) = lint_job(job, &inbound, opts, &mut own_related);
-            (
-                key,
-                Ok(Ok((file, fixed.map(Box::new), own_related, Vec::new()))),
-            )
+            let mut notes = Vec::new();
+            let (file, fixed) = lint_job(job, &inbound, opts, &mut own_related, &mut notes);
+            (key, Ok(Ok((file, fixed.map(Box::new), own_related, notes))))
         })
         .collect();
     let lint_path = |(i, (path, effective)): (usize, &(&PathBuf, Arc<Effective>))| {
         let read = read_options(path);
         let result = source::open_with(path, None, &read).map(|loaded| match loaded {
             Loaded::Input(mut input) => {
-                let notes = std::mem::take(&mut input.notes);
+                let mut notes = std::mem::take(&mut input.notes);
                 let job = Job::file(input, effective, path, read);
                 let mut own_related = Vec::new();
-                let (file, fixed) = lint_job(job, &inbound, opts, &mut own_related);
+                let (file, fixed) = lint_job(job, &inbound, opts, &mut own_related, &mut notes);
                 Ok((file, fixed.map(Box::new), own_related, notes))
             }
             skipped => Err(Box::new(skipped)),
@@ -392,12 +392,14 @@ type Linted = Result<
     InputError,
 >;
 
-/// Lints one input (fixing it first when asked) and returns its report.
+/// Lints one input (fixing it first when asked) and returns its report. Fixes that do not
+/// converge are refused with a note.
 fn lint_job(
     job: Job,
     shared_inbound: &[Inbound],
     opts: &Options,
     related: &mut Vec<RelatedSource>,
+    notes: &mut Vec<String>,
 ) -> (FileReport, Option<FixedFile>) {
     let Job {
         input,
@@ -427,7 +429,7 @@ fn lint_job(
     let reread_path = file
         .clone()
         .unwrap_or_else(|| PathBuf::from(&*first.item.0.path));
-    let (last, edits) = fix::until_stable(
+    let fixing = fix::until_stable(
         first,
         |(input, _)| &input.doc,
         |text| {
@@ -442,9 +444,18 @@ fn lint_job(
                 diagnostics: f.diagnostics,
             })
         },
+        opts.unsafe_fixes,
     );
+    if let Some(rules) = &fixing.refused {
+        notes.push(format!(
+            "{}: no fixes applied: the fixes of {} do not converge (each run would rewrite what the last one wrote); change or turn off one of them",
+            fixing.pass.item.0.path,
+            rules.join(" and ")
+        ));
+    }
+    let (edits, last) = (fixing.applied, fixing.pass);
     let ((input, questions), diagnostics) = (last.item, last.diagnostics);
-    let fixed = (edits > 0).then(|| FixedFile {
+    let fixed = (edits > 0 && input.doc.source != original).then(|| FixedFile {
         path: file,
         shown: input.path.clone(),
         original,

@@ -244,6 +244,7 @@ fn sarif_related_locations_point_into_the_customer_message() {
         read: Default::default(),
         all_structured: false,
         fix: false,
+        unsafe_fixes: false,
         keep_text: false,
         render_human: None,
     };
@@ -520,6 +521,7 @@ fn human_output_rendered_as_the_run_goes_is_the_same_and_keeps_no_texts() {
                 read: Default::default(),
                 all_structured: false,
                 fix: false,
+                unsafe_fixes: false,
                 keep_text: true,
                 render_human,
             };

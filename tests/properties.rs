@@ -239,6 +239,7 @@ fn run_json(paths: Vec<PathBuf>) -> Value {
         read: Default::default(),
         all_structured: false,
         fix: false,
+        unsafe_fixes: false,
         keep_text: false,
         render_human: None,
     };
