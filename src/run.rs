@@ -487,6 +487,14 @@ fn lint_findings(
         &input.inbound
     };
     let mut findings = check_document(&effective.rules, &input.path, &input.doc, inbound);
+    let rules = &effective.rules;
+    let names = suppress::names;
+    let known = |t: &str| {
+        rules.iter().any(|r| names(t, &r.meta().id)) || rules.stored_ids().any(|id| names(t, id))
+    };
+    let running = |t: &str| rules.iter().any(|r| names(t, &r.meta().id));
+    let warnings = suppress::check_comments(&input.doc, &findings.diagnostics, &known, &running);
+    findings.diagnostics.extend(warnings);
     findings.diagnostics.retain(|d| d.severity >= min_level);
     suppress::apply(&mut findings.diagnostics, &input.doc);
     effective.drop_accepted(&mut findings.diagnostics, &input.doc.source);
