@@ -100,9 +100,27 @@ impl Outcome {
     /// An input read from a path named on the command line (or `--inbound`, or standard
     /// input): one that cannot be read as text is an error, not a note.
     fn load_named(&mut self, result: Result<Loaded, InputError>) -> Option<Input> {
+        self.load_named_with(result, false)
+    }
+
+    /// [`Outcome::load_named`]; with `fields_asked` (`--field` or `--column` given), a file
+    /// that gives no text to lint is an error too: a CI job whose field path matches nothing
+    /// must fail, not pass forever.
+    fn load_named_with(
+        &mut self,
+        result: Result<Loaded, InputError>,
+        fields_asked: bool,
+    ) -> Option<Input> {
         match result {
             Ok(Loaded::Binary(path)) => {
                 self.errors.push(InputError::Binary { path });
+                None
+            }
+            Ok(Loaded::Skipped {
+                path,
+                note: Some(message),
+            }) if fields_asked => {
+                self.errors.push(InputError::Unusable { path, message });
                 None
             }
             other => self.load(other),
@@ -202,6 +220,7 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
         None => Vec::new(),
     };
 
+    let fields_asked = !opts.read.fields.is_empty() || opts.read.column.is_some();
     let mut jobs = Vec::new();
     if let Some((shown, kind)) = &opts.stdin {
         match out.resolve(resolver.resolve(Path::new(shown))) {
@@ -210,9 +229,10 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
                 "{shown}: skipped, the config's `ignore:` matches it"
             )),
             Some(Resolved::Lint(effective)) => {
-                if let Some(input) =
-                    out.load_named(source::open_stdin_with(shown, *kind, &opts.read))
-                {
+                if let Some(input) = out.load_named_with(
+                    source::open_stdin_with(shown, *kind, &opts.read),
+                    fields_asked,
+                ) {
                     let format = match kind {
                         StdinKind::Prose(format) => Some(*format),
                         StdinKind::Structured(_) => None,
@@ -296,7 +316,7 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
         let read = read_options(path);
         let loaded = source::open_with(path, None, &read);
         let loaded = if named.contains(path) {
-            out.load_named(loaded)
+            out.load_named_with(loaded, fields_asked)
         } else {
             out.load(loaded)
         };
@@ -354,6 +374,9 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
             Ok(Err(skipped)) => match *skipped {
                 Loaded::Binary(path) if named.contains(&path) => {
                     out.load_named(Ok(Loaded::Binary(path)));
+                }
+                Loaded::Skipped { path, note } if named.contains(&path) => {
+                    out.load_named_with(Ok(Loaded::Skipped { path, note }), fields_asked);
                 }
                 skipped => {
                     out.load(Ok(skipped));
