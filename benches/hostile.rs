@@ -379,6 +379,7 @@ fn doubling_rows(rules: &RuleSet) {
                 unsafe_fixes: false,
                 keep_text: false,
                 render_human: None,
+                progress: None,
             };
             let t = Instant::now();
             let mut r =

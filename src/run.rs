@@ -45,6 +45,30 @@ pub struct Options {
     /// worker that linted it, and keep that instead of the text: a run over thousands of files
     /// then holds no texts until it ends. Takes precedence over `keep_text`.
     pub render_human: Option<bool>,
+    /// Counts the files as they are linted, for a progress display by the caller.
+    pub progress: Option<Arc<Progress>>,
+}
+
+/// How far a run is: files to lint and files linted so far. The run only counts; showing it
+/// (a progress bar) is the caller's business.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub total: std::sync::atomic::AtomicUsize,
+    pub done: std::sync::atomic::AtomicUsize,
+}
+
+impl Progress {
+    fn set_total(progress: &Option<Arc<Progress>>, n: usize) {
+        if let Some(p) = progress {
+            p.total.store(n, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    fn one_done(progress: &Option<Arc<Progress>>) {
+        if let Some(p) = progress {
+            p.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
 }
 
 /// What a run produced.
@@ -308,6 +332,7 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
         only_exports: !opts.all_structured && walked.only_if_export.contains(path),
         ..opts.read.clone()
     };
+    Progress::set_total(&opts.progress, jobs.len() + to_lint.len());
     let mut keyed: Vec<(usize, Job)> = jobs.into_iter().map(|j| (0, j)).collect();
     for (i, (path, effective)) in to_lint.iter().enumerate() {
         if !is_email(path) {
@@ -331,6 +356,7 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
             let mut own_related = Vec::new();
             let mut notes = Vec::new();
             let (file, fixed) = lint_job(job, &inbound, opts, &mut own_related, &mut notes);
+            Progress::one_done(&opts.progress);
             (key, Ok(Ok((file, fixed.map(Box::new), own_related, notes))))
         })
         .collect();
@@ -346,6 +372,7 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
             }
             skipped => Err(Box::new(skipped)),
         });
+        Progress::one_done(&opts.progress);
         (i + 1, result)
     };
     let others = to_lint

@@ -242,6 +242,7 @@ fn run_json(paths: Vec<PathBuf>) -> Value {
         unsafe_fixes: false,
         keep_text: false,
         render_human: None,
+        progress: None,
     };
     let outcome = run::run(&RULES, &opts);
     assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);

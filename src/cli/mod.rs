@@ -3,11 +3,13 @@
 
 pub mod args;
 mod explain;
+mod progress;
 mod show_config;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Parser;
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
@@ -219,8 +221,17 @@ fn run_check(args: &CheckArgs) -> u8 {
         render_human: (args.format == report::OutputFormat::Human
             && !(args.fix || args.diff || args.statistics))
             .then(|| use_color(args.color, std::io::stdout().is_terminal())),
+        progress: Some(Arc::new(run::Progress::default())),
     };
-    let mut outcome = match run::run_with(&mut resolver, &opts) {
+    let bar = opts
+        .progress
+        .as_ref()
+        .and_then(|p| progress::Bar::start(p, args.quiet));
+    let outcome = run::run_with(&mut resolver, &opts);
+    if let Some(bar) = bar {
+        bar.finish();
+    }
+    let mut outcome = match outcome {
         Ok(o) => o,
         Err(e) => return print_config_error(&e, args.color),
     };
