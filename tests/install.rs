@@ -58,3 +58,62 @@ fn a_hook_uses_the_installed_binary_and_the_docs_pin_a_commit() {
     assert!(readme.contains("your-org/candor@0123456789abcdef0123456789abcdef01234567"));
     assert!(readme.contains("git ls-remote"));
 }
+
+/// GitHub's anchor for a heading: lower case, punctuation dropped, spaces as dashes.
+fn anchor(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '-' || *c == ' ' || *c == '_')
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+#[test]
+fn the_readme_opens_with_the_two_commands_and_a_table_of_contents() {
+    let readme = read("README.md");
+    let top: String = readme.lines().take(12).collect::<Vec<_>>().join("\n");
+    assert!(
+        top.contains("cargo run --release -- check examples/"),
+        "{top}"
+    );
+    assert!(top.contains("cargo test"), "{top}");
+    assert!(
+        top.matches("min").count() >= 2,
+        "each command says how long: {top}"
+    );
+
+    let mut in_code = false;
+    let mut headings = Vec::new();
+    for line in readme.lines() {
+        if line.starts_with("```") {
+            in_code = !in_code;
+        } else if !in_code {
+            if let Some(h) = line.strip_prefix("## ") {
+                headings.push(anchor(h));
+            }
+        }
+    }
+    let contents = readme
+        .split("## Contents\n")
+        .nth(1)
+        .expect("a table of contents");
+    let links: Vec<&str> = contents
+        .lines()
+        .skip(1)
+        .take_while(|l| l.starts_with("- ["))
+        .filter_map(|l| l.split("](#").nth(1)?.strip_suffix(')'))
+        .collect();
+    assert!(links.len() >= 10, "{links:?}");
+    for link in links {
+        assert!(headings.iter().any(|h| h == link), "no heading for #{link}");
+    }
+    // The performance essay lives in docs/, the README keeps a summary and a link.
+    let performance = read("docs/performance.md");
+    assert!(performance.contains("src/engine"));
+    let section = readme.split("## Performance\n").nth(1).unwrap();
+    let section = section.split("\n## ").next().unwrap();
+    assert!(section.lines().count() < 15, "{section}");
+    assert!(section.contains("(docs/performance.md)"));
+}
