@@ -534,6 +534,9 @@ pub struct Effective {
     vocabulary: Option<Regex>,
     /// Rules whose file says `vocab: false`.
     vocab_exempt: HashSet<String>,
+    /// Checks of suppression comments turned off (`Candor.UnusedSuppression`,
+    /// `Candor.UnknownRule`: no rule files, but named like rules).
+    pub comment_checks_off: Vec<&'static str>,
 }
 
 impl Effective {
@@ -542,6 +545,7 @@ impl Effective {
             rules,
             vocabulary: None,
             vocab_exempt: HashSet::new(),
+            comment_checks_off: Vec::new(),
         }
     }
 
@@ -881,7 +885,13 @@ impl Resolver {
         let Some(i) = config else {
             let dropped = self.selection.dropped(&rules);
             rules.replace_and_drop(Vec::new(), &dropped);
-            return Ok(Effective::plain(rules));
+            let mut plain = Effective::plain(rules);
+            plain.comment_checks_off = crate::suppress::COMMENT_CHECKS
+                .iter()
+                .copied()
+                .filter(|id| !self.selection.keeps(id))
+                .collect();
+            return Ok(plain);
         };
         let cfg = &self.configs[i];
         check_rule_ids(cfg, &rules)?;
@@ -984,10 +994,21 @@ impl Resolver {
                     .map(|_| id.to_string())
             })
             .collect();
+        let comment_checks_off = crate::suppress::COMMENT_CHECKS
+            .iter()
+            .copied()
+            .filter(|id| {
+                !selection.keeps(id)
+                    || merged
+                        .get(*id)
+                        .is_some_and(|o| o.setting == Some(Setting::Off))
+            })
+            .collect();
         Ok(Effective {
             rules,
             vocabulary,
             vocab_exempt,
+            comment_checks_off,
         })
     }
 }
@@ -1166,6 +1187,11 @@ fn check_rule_ids(cfg: &Config, rules: &RuleSet) -> Result<(), ConfigError> {
         .iter()
         .map(|r| r.meta().id.to_string())
         .chain(rules.skipped.iter().map(|s| s.id.clone()))
+        .chain(
+            crate::suppress::COMMENT_CHECKS
+                .iter()
+                .map(|id| id.to_string()),
+        )
         .collect();
     let known_set: HashSet<&str> = known.iter().map(String::as_str).collect();
     for (at, section) in cfg.all_sections() {

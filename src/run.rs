@@ -544,7 +544,11 @@ fn lint_findings(
     };
     let running = |t: &str| rules.iter().any(|r| names(t, &r.meta().id));
     let warnings = suppress::check_comments(&input.doc, &findings.diagnostics, &known, &running);
-    findings.diagnostics.extend(warnings);
+    findings.diagnostics.extend(
+        warnings
+            .into_iter()
+            .filter(|w| !effective.comment_checks_off.contains(&&*w.rule)),
+    );
     findings.diagnostics.retain(|d| d.severity >= min_level);
     suppress::apply(&mut findings.diagnostics, &input.doc);
     effective.drop_accepted(&mut findings.diagnostics, &input.doc.source);

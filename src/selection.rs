@@ -70,6 +70,7 @@ impl Selection {
             .iter()
             .map(|r| &*r.meta().id)
             .chain(rules.skipped.iter().map(|s| s.id.as_str()))
+            .chain(crate::suppress::COMMENT_CHECKS.iter().copied())
             .collect();
         self.select
             .iter()

@@ -483,6 +483,9 @@ pub fn names(target: &str, rule: &str) -> bool {
 pub const UNUSED_SUPPRESSION: &str = "Candor.UnusedSuppression";
 /// Rule id of the warning about a suppression comment naming no loaded rule or pack.
 pub const UNKNOWN_RULE: &str = "Candor.UnknownRule";
+/// The ids of the checks of suppression comments: they may be selected, ignored and turned
+/// off like rules.
+pub const COMMENT_CHECKS: &[&str] = &[UNKNOWN_RULE, UNUSED_SUPPRESSION];
 
 /// Warnings about the suppression comments of `doc`, given its `findings` before any comment
 /// turned them off: a rule id or pack that names nothing loaded (`known` says what is), and a

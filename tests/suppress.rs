@@ -253,3 +253,35 @@ Thank you for your patience!\n\
         "{unknown}"
     );
 }
+
+#[test]
+fn the_comment_checks_are_turned_off_like_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = "<!-- candor-disable-next-line Candor.SelfFocus -->\nYour refund went out today.\n\n<!-- candor-disable-next-line Candor.Typo -->\nYour refund went out today.\n";
+    write(dir.path(), "r.md", body);
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_candor"))
+            .args(["check", "r.md", "--format", "line"])
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(out.status.code().is_some_and(|c| c < 2), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let all = run(&["--no-config"]);
+    assert!(all.contains("Candor.UnusedSuppression") && all.contains("Candor.UnknownRule"));
+    let quiet = run(&["--no-config", "--ignore", "Candor.UnusedSuppression"]);
+    assert!(!quiet.contains("Candor.UnusedSuppression") && quiet.contains("Candor.UnknownRule"));
+    write(
+        dir.path(),
+        ".candor.yaml",
+        "rules:\n  Candor.UnknownRule: off\n",
+    );
+    let configured = run(&[]);
+    assert!(
+        configured.contains("Candor.UnusedSuppression")
+            && !configured.contains("Candor.UnknownRule"),
+        "{configured}"
+    );
+}
