@@ -389,8 +389,10 @@ fn doubling_rows(rules: &RuleSet) {
                 read: source::ReadOptions::default(),
                 all_structured: false,
                 fix: false,
+                unsafe_fixes: false,
                 keep_text: false,
                 render_human: None,
+                progress: None,
             };
             let t = Instant::now();
             let mut r =

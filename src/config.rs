@@ -37,6 +37,7 @@ use serde::Deserialize;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::{find_line, ConfigError};
 use crate::rules::{RuleSet, RuleSpec};
+use crate::selection::Selection;
 
 /// File names looked for in each folder, first match wins.
 pub const FILE_NAMES: &[&str] = &[".candor.yaml", ".candor.yml"];
@@ -62,6 +63,11 @@ rules:
 # Files never linted: globs relative to this file (`*.txt` matches at any depth).
 ignore:
   # - "drafts/**"
+
+# Which rules run, by id or pack: only those in `select` (all when absent), never those in
+# `ignore-rules`. `candor check --select/--ignore` take the same ids.
+# select: [Candor]
+# ignore-rules: [Candor.Length]
 
 # Accepted terms: a finding whose matched text is one of these is dropped. Each entry is a
 # regular expression matched against the whole finding, case-sensitive unless it starts
@@ -297,6 +303,12 @@ struct ConfigFile {
     vocabulary: Option<Vec<Term>>,
     #[serde(default)]
     paths: Option<Ordered<Section>>,
+    /// Only these rules and packs run (see [`Selection`]).
+    #[serde(default)]
+    select: Option<Vec<String>>,
+    /// These rules and packs never run (`ignore:` lists files).
+    #[serde(default, rename = "ignore-rules")]
+    ignore_rules: Option<Vec<String>>,
 }
 
 /// A parsed, checked configuration file.
@@ -313,6 +325,8 @@ pub struct Config {
     sections: Vec<(Glob, Section)>,
     /// Line of each `paths:` glob, so an error about a section's rule points into that section.
     section_lines: Vec<usize>,
+    /// `select:` and `ignore-rules:`.
+    pub selection: Selection,
 }
 
 impl Config {
@@ -386,6 +400,10 @@ impl Config {
             ignore: file.ignore.unwrap_or_default(),
             sections,
             section_lines,
+            selection: Selection {
+                select: file.select,
+                ignore: file.ignore_rules.unwrap_or_default(),
+            },
         })
     }
 
@@ -516,6 +534,9 @@ pub struct Effective {
     vocabulary: Option<Regex>,
     /// Rules whose file says `vocab: false`.
     vocab_exempt: HashSet<String>,
+    /// Checks of suppression comments turned off (`Candor.UnusedSuppression`,
+    /// `Candor.UnknownRule`: no rule files, but named like rules).
+    pub comment_checks_off: Vec<&'static str>,
 }
 
 impl Effective {
@@ -524,6 +545,7 @@ impl Effective {
             rules,
             vocabulary: None,
             vocab_exempt: HashSet::new(),
+            comment_checks_off: Vec::new(),
         }
     }
 
@@ -578,6 +600,8 @@ pub struct Resolver {
     /// another, so most files need neither map (hashing their paths was a serial cost).
     last_absolute: Option<(PathBuf, PathBuf)>,
     last_discovered: Option<(PathBuf, Result<Option<usize>, usize>)>,
+    /// `--select` / `--ignore`, over each configuration's own.
+    selection: Selection,
 }
 
 impl Resolver {
@@ -595,6 +619,7 @@ impl Resolver {
             absolute_dirs: HashMap::new(),
             last_absolute: None,
             last_discovered: None,
+            selection: Selection::default(),
         };
         if let ConfigChoice::File(path) = &choice {
             r.configs.push(Config::load(path)?);
@@ -617,6 +642,7 @@ impl Resolver {
             absolute_dirs: HashMap::new(),
             last_absolute: None,
             last_discovered: None,
+            selection: Selection::default(),
         };
         r.effective.insert(
             (None, Vec::new()),
@@ -624,6 +650,12 @@ impl Resolver {
         );
         r.base.insert(None, rules);
         r
+    }
+
+    /// Runs only the rules `selection` keeps (`--select` / `--ignore`), over what each
+    /// configuration selects. Set before any file is resolved.
+    pub fn set_selection(&mut self, selection: Selection) {
+        self.selection = selection;
     }
 
     /// How many rule sets were compiled (one per distinct effective configuration).
@@ -851,10 +883,25 @@ impl Resolver {
     ) -> Result<Effective, ConfigError> {
         let mut rules = self.base_rules(config)?.clone();
         let Some(i) = config else {
-            return Ok(Effective::plain(rules));
+            let dropped = self.selection.dropped(&rules);
+            rules.replace_and_drop(Vec::new(), &dropped);
+            let mut plain = Effective::plain(rules);
+            plain.comment_checks_off = crate::suppress::COMMENT_CHECKS
+                .iter()
+                .copied()
+                .filter(|id| !self.selection.keeps(id))
+                .collect();
+            return Ok(plain);
         };
         let cfg = &self.configs[i];
         check_rule_ids(cfg, &rules)?;
+        if let Some(id) = cfg.selection.unknown(&rules).first() {
+            return Err(cfg.error_at(
+                id,
+                format!("no rule or pack `{id}` is loaded; `candor rules` lists them"),
+            ));
+        }
+        let selection = self.selection.over(&cfg.selection);
 
         let applied: Vec<(Option<usize>, &Section)> = std::iter::once((None, &cfg.top))
             .chain(sections.iter().map(|&s| (Some(s), &cfg.sections[s].1)))
@@ -878,10 +925,10 @@ impl Resolver {
 
         // Rules turned off and rules recompiled with new settings go in at the end, in one
         // pass over the set.
-        let mut off: HashSet<String> = HashSet::new();
+        let mut off: HashSet<String> = selection.dropped(&rules);
         let mut replacements = Vec::new();
         for (id, o) in &merged {
-            if o.setting == Some(Setting::Off) {
+            if o.setting == Some(Setting::Off) || off.contains(id) {
                 off.insert(id.clone());
                 continue;
             }
@@ -947,11 +994,171 @@ impl Resolver {
                     .map(|_| id.to_string())
             })
             .collect();
+        let comment_checks_off = crate::suppress::COMMENT_CHECKS
+            .iter()
+            .copied()
+            .filter(|id| {
+                !selection.keeps(id)
+                    || merged
+                        .get(*id)
+                        .is_some_and(|o| o.setting == Some(Setting::Off))
+            })
+            .collect();
         Ok(Effective {
             rules,
             vocabulary,
             vocab_exempt,
+            comment_checks_off,
         })
+    }
+}
+
+/// One rule's effective setting for a path and where it came from (`candor config`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleSetting {
+    pub id: String,
+    /// The level it runs at, or `off`.
+    pub level: String,
+    /// Where that came from: `rule file PATH`, `CONFIG:LINE`, `--select`, `--ignore`.
+    pub from: String,
+    /// Options a configuration sets (`key: value`), each with `CONFIG:LINE`.
+    pub options: Vec<(String, String)>,
+}
+
+/// The effective settings for one path and where each came from (`candor config PATH`).
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// The configuration file used, as shown; `None` when there is none.
+    pub config: Option<String>,
+    /// `Some(CONFIG:LINE)` when an `ignore:` glob matches the path: it is not linted.
+    pub ignored_by: Option<String>,
+    /// Pack folders loaded beside the built-in pack, each with where it was named.
+    pub packs: Vec<(String, String)>,
+    pub rules: Vec<RuleSetting>,
+    /// Accepted terms, each with `CONFIG:LINE`.
+    pub vocabulary: Vec<(String, String)>,
+}
+
+impl Resolver {
+    /// What applies to `path` (a file to lint) and where each setting came from.
+    pub fn settings(&mut self, path: &Path) -> Result<Settings, ConfigError> {
+        let abs = match self.choice {
+            ConfigChoice::Disabled => PathBuf::new(),
+            _ => self.absolute(path, false),
+        };
+        let config = match &self.choice {
+            ConfigChoice::Disabled => None,
+            ConfigChoice::File(_) => Some(0),
+            ConfigChoice::Discover => {
+                let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
+                self.discover(&dir)?
+            }
+        };
+        let mut out = Settings::default();
+        for dir in &self.cli_rules {
+            out.packs
+                .push((dir.display().to_string(), "--rules".to_string()));
+        }
+        let base = self.base_rules(config)?.clone();
+        let effective = match self.resolve(path)? {
+            Resolved::Lint(e) => Some(e),
+            Resolved::Ignored => None,
+        };
+        let cfg = config.map(|i| &self.configs[i]);
+        let line_of = |cfg: &Config, section: Option<usize>, needle: &str| {
+            let line = cfg.error_in(section, needle, "").line;
+            format!("{}:{line}", cfg.shown)
+        };
+        if let Some(cfg) = cfg {
+            out.config = Some(cfg.shown.clone());
+            let rel = cfg.relative(&abs, path);
+            if let Some(g) = cfg.ignore.iter().find(|g| g.matches(rel)) {
+                let glob = g
+                    .matcher
+                    .glob()
+                    .glob()
+                    .trim_start_matches("**/")
+                    .to_string();
+                out.ignored_by = Some(format!("{} (`{glob}`)", line_of(cfg, None, &glob)));
+            }
+            for p in &cfg.packs {
+                let name = p.strip_prefix(&cfg.dir).unwrap_or(p).display().to_string();
+                let from = line_of(cfg, None, &name);
+                out.packs.push((p.display().to_string(), from));
+            }
+        }
+        let sections: Vec<(Option<usize>, &Section)> = match cfg {
+            Some(cfg) => {
+                let rel = cfg.relative(&abs, path);
+                std::iter::once((None, &cfg.top))
+                    .chain(
+                        cfg.sections_for(rel)
+                            .into_iter()
+                            .map(|s| (Some(s), &cfg.sections[s].1)),
+                    )
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        let empty = Selection::default();
+        let file_selection = cfg.map_or(&empty, |c| &c.selection);
+        for rule in base.iter() {
+            let id = rule.meta().id.to_string();
+            let mut setting = RuleSetting {
+                id: id.clone(),
+                level: match effective.as_ref().and_then(|e| e.rules.get(&id)) {
+                    Some(r) => r.meta().level.as_str().to_string(),
+                    None => "off".to_string(),
+                },
+                from: match base.stored(&id) {
+                    Some(stored) => format!("rule file {}", stored.path),
+                    None => "built in".to_string(),
+                },
+                options: Vec::new(),
+            };
+            if let Some(cfg) = cfg {
+                for (at, section) in &sections {
+                    for (rid, o) in section.rules.iter().flat_map(|r| &r.0) {
+                        if *rid != id {
+                            continue;
+                        }
+                        if o.setting.is_some() {
+                            setting.from = line_of(cfg, *at, rid);
+                        }
+                        for (k, v) in &o.options {
+                            let value = serde_norway::to_string(v).unwrap_or_default();
+                            setting
+                                .options
+                                .retain(|(key, _)| !key.starts_with(&format!("{k}:")));
+                            setting
+                                .options
+                                .push((format!("{k}: {}", value.trim()), line_of(cfg, *at, rid)));
+                        }
+                    }
+                }
+            }
+            let cli_select = self.selection.select.is_some();
+            let select_from = |c: Option<&Config>| match c.filter(|_| !cli_select) {
+                Some(c) => format!("{} (select: does not name it)", line_of(c, None, "select:")),
+                None => "--select (does not name it)".to_string(),
+            };
+            if self.selection.ignores(&id) {
+                setting.from = "--ignore".to_string();
+            } else if let Some(c) = cfg.filter(|c| c.selection.ignores(&id)) {
+                setting.from = format!("{} (ignore-rules:)", line_of(c, None, "ignore-rules:"));
+            } else if !self.selection.over(file_selection).selects(&id) {
+                setting.from = select_from(cfg);
+            }
+            out.rules.push(setting);
+        }
+        if let Some(cfg) = cfg {
+            for (at, section) in &sections {
+                for t in section.vocabulary.iter().flatten() {
+                    out.vocabulary.push((t.0.clone(), line_of(cfg, *at, &t.0)));
+                }
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -980,6 +1187,11 @@ fn check_rule_ids(cfg: &Config, rules: &RuleSet) -> Result<(), ConfigError> {
         .iter()
         .map(|r| r.meta().id.to_string())
         .chain(rules.skipped.iter().map(|s| s.id.clone()))
+        .chain(
+            crate::suppress::COMMENT_CHECKS
+                .iter()
+                .map(|id| id.to_string()),
+        )
         .collect();
     let known_set: HashSet<&str> = known.iter().map(String::as_str).collect();
     for (at, section) in cfg.all_sections() {

@@ -52,11 +52,33 @@ pub struct Related {
     pub message: String,
 }
 
-/// A byte-range replacement that `--fix` may apply without asking.
+/// A byte-range replacement: `--fix` applies it when it is [`Applicability::Safe`],
+/// `--fix --unsafe-fixes` also when it is [`Applicability::Unsafe`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edit {
     pub span: Range<usize>,
     pub replacement: String,
+    pub applicability: Applicability,
+}
+
+/// Whether a fix keeps the meaning for certain (ruff's split between safe and unsafe fixes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Applicability {
+    /// The rule names the exact words it replaces: applied by `--fix`.
+    #[default]
+    Safe,
+    /// The rule matched a pattern, so the words replaced vary: applied only with
+    /// `--unsafe-fixes`, offered as a suggestion otherwise.
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
 }
 
 /// One finding of one rule.
@@ -71,7 +93,8 @@ pub struct Diagnostic {
     /// Rewrites to offer the writer, best first.
     pub suggestions: Vec<String>,
     pub related: Vec<Related>,
-    /// Set only when the rewrite is unambiguous (one suggestion that replaces exactly `span`).
+    /// Set only when the rewrite is unambiguous (one suggestion that replaces exactly `span`)
+    /// and holds no stand-in for the writer to fill in (see [`crate::fix::has_stand_in`]).
     pub fix: Option<Edit>,
     /// Rule's documentation link, if it has one.
     pub link: Option<Arc<str>>,

@@ -11,42 +11,95 @@
 //! form." when a substitution rule swaps `utilize` for `use`.
 
 use std::io::{self, Write};
+use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, Edit};
+use crate::diagnostic::{Applicability, Diagnostic, Edit};
 use crate::document::{Document, Format, Origin};
 
 /// Passes after which fixing stops even if rules keep offering edits (rules that rewrite
 /// each other's output).
 pub const MAX_PASSES: usize = 10;
 
-/// The edits of `diagnostics` that are safe to apply to `doc` together, in file order: inside
-/// the text and on character boundaries, changing something, not overlapping an earlier one.
-pub fn choose_edits(diagnostics: &[Diagnostic], doc: &Document) -> Vec<Edit> {
+/// Whether `replacement` holds a stand-in for the writer to fill in ("Hi (and the customer's
+/// name)", "[name]", "{order number}", "<date>", "...", "XXX"): advice, never a fix.
+pub fn has_stand_in(replacement: &str) -> bool {
+    let bracketed =
+        [('(', ')'), ('[', ']'), ('{', '}'), ('<', '>')]
+            .iter()
+            .any(|&(open, close)| {
+                replacement
+                    .find(open)
+                    .is_some_and(|i| replacement[i..].contains(close))
+            });
+    bracketed
+        || ["...", "\u{2026}", "___", "XXX"]
+            .iter()
+            .any(|s| replacement.contains(s))
+}
+
+/// Whether a rule's pattern matches only the words written in it (`e-mail`, `in order to`):
+/// a fix of its match is then safe; a pattern (`colou?r`, `e.g.`) matches words that vary.
+pub fn is_literal(pattern: &str) -> bool {
+    use regex_syntax::hir::HirKind;
+    regex_syntax::Parser::new()
+        .parse(pattern)
+        .is_ok_and(|h| matches!(h.kind(), HirKind::Literal(_)))
+}
+
+/// Whether `edit` may be applied: safe, or unsafe when `--unsafe-fixes` allows it, and never
+/// one with a stand-in.
+pub fn allowed(edit: &Edit, unsafe_fixes: bool) -> bool {
+    (edit.applicability == Applicability::Safe || unsafe_fixes) && !has_stand_in(&edit.replacement)
+}
+
+/// The edits of `diagnostics` that are safe to apply to `doc` together, in file order: allowed
+/// (see [`allowed`]), inside the text and on character boundaries, changing something, not
+/// overlapping an earlier one.
+pub fn choose_edits(diagnostics: &[Diagnostic], doc: &Document, unsafe_fixes: bool) -> Vec<Edit> {
+    choose(diagnostics, doc, unsafe_fixes)
+        .into_iter()
+        .map(|(_, e)| e.clone())
+        .collect()
+}
+
+/// [`choose_edits`], each edit with the rule that offered it.
+fn choose<'a>(
+    diagnostics: &'a [Diagnostic],
+    doc: &Document,
+    unsafe_fixes: bool,
+) -> Vec<(&'a Arc<str>, &'a Edit)> {
     let source = &doc.source;
-    let mut edits: Vec<&Edit> = diagnostics
+    let mut edits: Vec<(&Arc<str>, &Edit)> = diagnostics
         .iter()
-        .filter_map(|d| d.fix.as_ref())
-        .filter(|e| {
+        .filter_map(|d| Some((&d.rule, d.fix.as_ref()?)))
+        .filter(|(_, e)| {
             e.span.start <= e.span.end
+                && allowed(e, unsafe_fixes)
                 && source
                     .get(e.span.clone())
                     .is_some_and(|old| old != e.replacement)
                 && writable(e, doc)
         })
         .collect();
-    edits.sort_by(|a, b| {
-        (a.span.start, a.span.end, &a.replacement).cmp(&(b.span.start, b.span.end, &b.replacement))
+    edits.sort_by(|(ra, a), (rb, b)| {
+        (a.span.start, a.span.end, &a.replacement, ra).cmp(&(
+            b.span.start,
+            b.span.end,
+            &b.replacement,
+            rb,
+        ))
     });
-    edits.dedup();
-    let mut chosen: Vec<Edit> = Vec::new();
-    for e in edits {
-        if let Some(prev) = chosen.last() {
+    edits.dedup_by(|(_, a), (_, b)| a == b);
+    let mut chosen: Vec<(&Arc<str>, &Edit)> = Vec::new();
+    for (rule, e) in edits {
+        if let Some((_, prev)) = chosen.last() {
             if e.span.start < prev.span.end || e.span.start == prev.span.start {
                 continue;
             }
         }
-        chosen.push(e.clone());
+        chosen.push((rule, e));
     }
     chosen
 }
@@ -76,15 +129,25 @@ fn needs_escaping(c: char) -> bool {
 
 /// `source` with `edits` (sorted, non-overlapping, from [`choose_edits`]) applied.
 pub fn apply(source: &str, edits: &[Edit]) -> String {
+    apply_tracked(source, edits.iter()).0
+}
+
+/// [`apply`], also returning where each replacement landed in the new text.
+fn apply_tracked<'a>(
+    source: &str,
+    edits: impl Iterator<Item = &'a Edit>,
+) -> (String, Vec<Range<usize>>) {
     let mut out = String::with_capacity(source.len());
+    let mut written = Vec::new();
     let mut last = 0;
     for e in edits {
         out.push_str(&source[last..e.span.start]);
+        written.push(out.len()..out.len() + e.replacement.len());
         out.push_str(&e.replacement);
         last = e.span.end;
     }
     out.push_str(&source[last..]);
-    out
+    (out, written)
 }
 
 /// One linted version of a file: whatever the caller needs (`item`) and its findings.
@@ -94,32 +157,115 @@ pub struct Pass<T> {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Applies fixes pass after pass until none is left (or [`MAX_PASSES`]). `doc_of` gives the
-/// document of a pass; `relint` reads and lints a fixed text (`None` stops). Returns the last
-/// pass and how many edits were applied in all.
+/// What [`until_stable`] did.
+#[derive(Debug)]
+pub struct Fixing<T> {
+    /// The last pass; the first (unfixed) one when the fixes were refused.
+    pub pass: Pass<T>,
+    /// Edits applied over all passes (0 when refused).
+    pub applied: usize,
+    /// When the fixes did not converge: the rules whose fixes rewrite each other's (or kept
+    /// offering edits for [`MAX_PASSES`] passes). Nothing was applied.
+    pub refused: Option<Vec<Arc<str>>>,
+}
+
+/// Applies the allowed fixes pass after pass until none is left. `doc_of` gives the document
+/// of a pass; `relint` reads and lints a fixed text (`None` stops).
+///
+/// Fixes must converge, so that a second `--fix` run changes nothing. A chain settles ("utilize
+/// of" becomes "use of", then "using"); a cycle does not (one rule swaps "email" for "e-mail",
+/// another swaps it back): when a pass gives a text an earlier pass had, or edits are still
+/// offered after [`MAX_PASSES`], nothing is applied and [`Fixing::refused`] names the rules
+/// whose fixes rewrite each other's.
 pub fn until_stable<T>(
     first: Pass<T>,
     doc_of: impl Fn(&T) -> &Document,
     mut relint: impl FnMut(String) -> Option<Pass<T>>,
-) -> (Pass<T>, usize) {
-    let mut pass = first;
+    unsafe_fixes: bool,
+) -> Fixing<T> {
+    let mut latest: Option<Pass<T>> = None;
     let mut applied = 0;
-    for _ in 0..MAX_PASSES {
-        let doc = doc_of(&pass.item);
-        let edits = choose_edits(&pass.diagnostics, doc);
-        if edits.is_empty() {
-            break;
+    // What the previous pass wrote (ranges in the current text) and which rule wrote each.
+    let mut written: Vec<(Range<usize>, Arc<str>)> = Vec::new();
+    // For each pass: a hash of the text it started from and the rules that rewrote what the
+    // pass before wrote (with the rules that wrote it).
+    let mut history: Vec<(u64, Vec<Arc<str>>)> = Vec::new();
+    let refuse = |first: Pass<T>, mut rules: Vec<Arc<str>>| {
+        rules.sort();
+        rules.dedup();
+        Fixing {
+            pass: first,
+            applied: 0,
+            refused: Some(rules),
         }
-        let text = apply(&doc.source, &edits);
-        match relint(text) {
-            Some(next) => {
-                applied += edits.len();
-                pass = next;
+    };
+    loop {
+        let step = {
+            let pass = latest.as_ref().unwrap_or(&first);
+            let doc = doc_of(&pass.item);
+            let hash = text_hash(&doc.source);
+            let edits = choose(&pass.diagnostics, doc, unsafe_fixes);
+            if let Some(start) = history.iter().position(|(h, _)| *h == hash) {
+                Step::Refuse(
+                    history[start + 1..]
+                        .iter()
+                        .flat_map(|(_, r)| r.iter().cloned())
+                        .collect(),
+                )
+            } else if edits.is_empty() {
+                Step::Done
+            } else if history.len() == MAX_PASSES {
+                Step::Refuse(edits.iter().map(|(r, _)| (*r).clone()).collect())
+            } else {
+                let mut rewriting = Vec::new();
+                for (rule, e) in &edits {
+                    for (range, writer) in &written {
+                        if e.span.start < range.end && range.start < e.span.end {
+                            rewriting.extend([writer.clone(), (*rule).clone()]);
+                        }
+                    }
+                }
+                history.push((hash, rewriting));
+                let (text, ranges) = apply_tracked(&doc.source, edits.iter().map(|(_, e)| *e));
+                written = ranges
+                    .into_iter()
+                    .zip(edits.iter().map(|(rule, _)| (*rule).clone()))
+                    .collect();
+                Step::Apply(text, edits.len())
             }
-            None => break,
+        };
+        match step {
+            Step::Done => break,
+            Step::Refuse(rules) => return refuse(first, rules),
+            Step::Apply(text, count) => match relint(text) {
+                Some(next) => {
+                    applied += count;
+                    latest = Some(next);
+                }
+                None => break,
+            },
         }
     }
-    (pass, applied)
+    Fixing {
+        pass: latest.unwrap_or(first),
+        applied,
+        refused: None,
+    }
+}
+
+/// What one pass of [`until_stable`] decided.
+enum Step {
+    Done,
+    Refuse(Vec<Arc<str>>),
+    /// The fixed text and how many edits made it.
+    Apply(String, usize),
+}
+
+fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }
 
 /// Replaces the file at `path` with `text` atomically: see [`write_if_unchanged`], without
@@ -334,6 +480,7 @@ mod tests {
         d.fix = Some(Edit {
             span,
             replacement: replacement.to_string(),
+            applicability: Applicability::Safe,
         });
         d
     }
@@ -356,6 +503,7 @@ mod tests {
                 diag(7..12, "X"), // the same edit from a second rule: applied once
             ],
             &d,
+            false,
         );
         assert_eq!(
             edits
@@ -365,6 +513,17 @@ mod tests {
             vec![(0..6, "A"), (7..12, "X")]
         );
         assert_eq!(apply(&d.source, &edits), "A X");
+    }
+
+    #[test]
+    fn stand_ins_and_patterns_are_told_apart() {
+        assert!(has_stand_in("Hi (and the customer's name)"));
+        assert!(has_stand_in("Hello [name]"));
+        assert!(has_stand_in("{order number}"));
+        assert!(!has_stand_in("e-mail"));
+        assert!(!has_stand_in("Hi Sam, thanks"));
+        assert!(is_literal("e-mail") && is_literal("in order to") && is_literal("can't"));
+        assert!(!is_literal("colou?r") && !is_literal("e.g.") && !is_literal("a|b"));
     }
 
     #[test]
@@ -513,7 +672,7 @@ mod tests {
                 .iter()
                 .map(|(s, len, r)| diag(*s..s + len, r))
                 .collect();
-            let edits = choose_edits(&diags, &d);
+            let edits = choose_edits(&diags, &d, false);
             for w in edits.windows(2) {
                 prop_assert!(w[0].span.end <= w[1].span.start && w[0].span.start < w[1].span.start);
             }

@@ -37,6 +37,7 @@ pub mod questions;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod selection;
 pub mod server;
 pub mod source;
 pub mod suppress;

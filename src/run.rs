@@ -35,6 +35,8 @@ pub struct Options {
     pub all_structured: bool,
     /// Apply the findings' unambiguous fixes (in memory: see [`Outcome::fixed`]).
     pub fix: bool,
+    /// With `fix`: apply unsafe fixes too (`--unsafe-fixes`).
+    pub unsafe_fixes: bool,
     /// Keep the text of each file with findings in the report, for snippets (human output).
     /// Without it a file keeps only the line and column of its findings' offsets
     /// ([`FileReport::forget_text`]), all other formats need.
@@ -43,6 +45,30 @@ pub struct Options {
     /// worker that linted it, and keep that instead of the text: a run over thousands of files
     /// then holds no texts until it ends. Takes precedence over `keep_text`.
     pub render_human: Option<bool>,
+    /// Counts the files as they are linted, for a progress display by the caller.
+    pub progress: Option<Arc<Progress>>,
+}
+
+/// How far a run is: files to lint and files linted so far. The run only counts; showing it
+/// (a progress bar) is the caller's business.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub total: std::sync::atomic::AtomicUsize,
+    pub done: std::sync::atomic::AtomicUsize,
+}
+
+impl Progress {
+    fn set_total(progress: &Option<Arc<Progress>>, n: usize) {
+        if let Some(p) = progress {
+            p.total.store(n, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    fn one_done(progress: &Option<Arc<Progress>>) {
+        if let Some(p) = progress {
+            p.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
 }
 
 /// What a run produced.
@@ -98,9 +124,27 @@ impl Outcome {
     /// An input read from a path named on the command line (or `--inbound`, or standard
     /// input): one that cannot be read as text is an error, not a note.
     fn load_named(&mut self, result: Result<Loaded, InputError>) -> Option<Input> {
+        self.load_named_with(result, false)
+    }
+
+    /// [`Outcome::load_named`]; with `fields_asked` (`--field` or `--column` given), a file
+    /// that gives no text to lint is an error too: a CI job whose field path matches nothing
+    /// must fail, not pass forever.
+    fn load_named_with(
+        &mut self,
+        result: Result<Loaded, InputError>,
+        fields_asked: bool,
+    ) -> Option<Input> {
         match result {
             Ok(Loaded::Binary(path)) => {
                 self.errors.push(InputError::Binary { path });
+                None
+            }
+            Ok(Loaded::Skipped {
+                path,
+                note: Some(message),
+            }) if fields_asked => {
+                self.errors.push(InputError::Unusable { path, message });
                 None
             }
             other => self.load(other),
@@ -200,6 +244,7 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
         None => Vec::new(),
     };
 
+    let fields_asked = !opts.read.fields.is_empty() || opts.read.column.is_some();
     let mut jobs = Vec::new();
     if let Some((shown, kind)) = &opts.stdin {
         match out.resolve(resolver.resolve(Path::new(shown))) {
@@ -208,9 +253,10 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
                 "{shown}: skipped, the config's `ignore:` matches it"
             )),
             Some(Resolved::Lint(effective)) => {
-                if let Some(input) =
-                    out.load_named(source::open_stdin_with(shown, *kind, &opts.read))
-                {
+                if let Some(input) = out.load_named_with(
+                    source::open_stdin_with(shown, *kind, &opts.read),
+                    fields_asked,
+                ) {
                     let format = match kind {
                         StdinKind::Prose(format) => Some(*format),
                         StdinKind::Structured(_) => None,
@@ -286,6 +332,7 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
         only_exports: !opts.all_structured && walked.only_if_export.contains(path),
         ..opts.read.clone()
     };
+    Progress::set_total(&opts.progress, jobs.len() + to_lint.len());
     let mut keyed: Vec<(usize, Job)> = jobs.into_iter().map(|j| (0, j)).collect();
     for (i, (path, effective)) in to_lint.iter().enumerate() {
         if !is_email(path) {
@@ -294,7 +341,7 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
         let read = read_options(path);
         let loaded = source::open_with(path, None, &read);
         let loaded = if named.contains(path) {
-            out.load_named(loaded)
+            out.load_named_with(loaded, fields_asked)
         } else {
             out.load(loaded)
         };
@@ -307,25 +354,25 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
         .into_iter()
         .map(|(key, job)| {
             let mut own_related = Vec::new();
-            let (file, fixed) = lint_job(job, &inbound, opts, &mut own_related);
-            (
-                key,
-                Ok(Ok((file, fixed.map(Box::new), own_related, Vec::new()))),
-            )
+            let mut notes = Vec::new();
+            let (file, fixed) = lint_job(job, &inbound, opts, &mut own_related, &mut notes);
+            Progress::one_done(&opts.progress);
+            (key, Ok(Ok((file, fixed.map(Box::new), own_related, notes))))
         })
         .collect();
     let lint_path = |(i, (path, effective)): (usize, &(&PathBuf, Arc<Effective>))| {
         let read = read_options(path);
         let result = source::open_with(path, None, &read).map(|loaded| match loaded {
             Loaded::Input(mut input) => {
-                let notes = std::mem::take(&mut input.notes);
+                let mut notes = std::mem::take(&mut input.notes);
                 let job = Job::file(input, effective, path, read);
                 let mut own_related = Vec::new();
-                let (file, fixed) = lint_job(job, &inbound, opts, &mut own_related);
+                let (file, fixed) = lint_job(job, &inbound, opts, &mut own_related, &mut notes);
                 Ok((file, fixed.map(Box::new), own_related, notes))
             }
             skipped => Err(Box::new(skipped)),
         });
+        Progress::one_done(&opts.progress);
         (i + 1, result)
     };
     let others = to_lint
@@ -354,6 +401,9 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
             Ok(Err(skipped)) => match *skipped {
                 Loaded::Binary(path) if named.contains(&path) => {
                     out.load_named(Ok(Loaded::Binary(path)));
+                }
+                Loaded::Skipped { path, note } if named.contains(&path) => {
+                    out.load_named_with(Ok(Loaded::Skipped { path, note }), fields_asked);
                 }
                 skipped => {
                     out.load(Ok(skipped));
@@ -392,12 +442,14 @@ type Linted = Result<
     InputError,
 >;
 
-/// Lints one input (fixing it first when asked) and returns its report.
+/// Lints one input (fixing it first when asked) and returns its report. Fixes that do not
+/// converge are refused with a note.
 fn lint_job(
     job: Job,
     shared_inbound: &[Inbound],
     opts: &Options,
     related: &mut Vec<RelatedSource>,
+    notes: &mut Vec<String>,
 ) -> (FileReport, Option<FixedFile>) {
     let Job {
         input,
@@ -427,7 +479,7 @@ fn lint_job(
     let reread_path = file
         .clone()
         .unwrap_or_else(|| PathBuf::from(&*first.item.0.path));
-    let (last, edits) = fix::until_stable(
+    let fixing = fix::until_stable(
         first,
         |(input, _)| &input.doc,
         |text| {
@@ -442,9 +494,18 @@ fn lint_job(
                 diagnostics: f.diagnostics,
             })
         },
+        opts.unsafe_fixes,
     );
+    if let Some(rules) = &fixing.refused {
+        notes.push(format!(
+            "{}: no fixes applied: the fixes of {} do not converge (each run would rewrite what the last one wrote); change or turn off one of them",
+            fixing.pass.item.0.path,
+            rules.join(" and ")
+        ));
+    }
+    let (edits, last) = (fixing.applied, fixing.pass);
     let ((input, questions), diagnostics) = (last.item, last.diagnostics);
-    let fixed = (edits > 0).then(|| FixedFile {
+    let fixed = (edits > 0 && input.doc.source != original).then(|| FixedFile {
         path: file,
         shown: input.path.clone(),
         original,
@@ -489,6 +550,18 @@ pub fn lint_document(
     min_level: Severity,
 ) -> Findings {
     let mut findings = check_document(&effective.rules, path, doc, inbound);
+    let rules = &effective.rules;
+    let names = suppress::names;
+    let known = |t: &str| {
+        rules.iter().any(|r| names(t, &r.meta().id)) || rules.stored_ids().any(|id| names(t, id))
+    };
+    let running = |t: &str| rules.iter().any(|r| names(t, &r.meta().id));
+    let warnings = suppress::check_comments(doc, &findings.diagnostics, &known, &running);
+    findings.diagnostics.extend(
+        warnings
+            .into_iter()
+            .filter(|w| !effective.comment_checks_off.contains(&&*w.rule)),
+    );
     findings.diagnostics.retain(|d| d.severity >= min_level);
     suppress::apply(&mut findings.diagnostics, doc);
     effective.drop_accepted(&mut findings.diagnostics, &doc.source);

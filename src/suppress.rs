@@ -50,15 +50,12 @@ impl Selector {
     }
 
     fn covers(&self, rule: &str, matched: &str) -> bool {
-        let rule_hit = rule == self.target
-            || rule
-                .strip_prefix(self.target.as_str())
-                .is_some_and(|rest| rest.starts_with('.'));
+        let rule_hit = names(&self.target, rule);
         rule_hit
-            && self
-                .matches
-                .as_ref()
-                .is_none_or(|m| m.iter().any(|x| x.eq_ignore_ascii_case(matched)))
+            && self.matches.as_ref().is_none_or(|m| {
+                let matched = match_key(matched);
+                m.iter().any(|x| match_key(x) == matched)
+            })
     }
 }
 
@@ -73,8 +70,19 @@ enum Action {
 /// A directive and the byte offset where its comment ends (where it takes effect).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Directive {
+    /// Where the comment starts.
+    start: usize,
     at: usize,
     action: Action,
+}
+
+/// How Vale's `Rule["match"]` compares a finding's text: ASCII case ignored, and punctuation
+/// and spaces around it too. Vale's match is the word or phrase its rule matched; a Candor
+/// finding may cover the whole sentence around that phrase, "Thanks for reaching out!"
+/// included, which `["thanks for reaching out"]` must still name.
+fn match_key(text: &str) -> String {
+    text.trim_matches(|c: char| c.is_whitespace() || c.is_ascii_punctuation() || c == '\u{feff}')
+        .to_ascii_lowercase()
 }
 
 /// Where rules are off, from the range directives (`disable` / `enable`, Vale's `off` / `on`
@@ -129,7 +137,7 @@ impl Regions {
             if ids.by_match.is_empty() {
                 return false;
             }
-            let key = lowered.get_or_insert_with(|| matched.to_ascii_lowercase());
+            let key = lowered.get_or_insert_with(|| match_key(matched));
             ids.by_match
                 .get(key.as_str())
                 .is_some_and(|v| v.iter().any(|&id| inside(&self.listed[id], at)))
@@ -169,7 +177,7 @@ impl RegionBuilder {
         match &s.matches {
             None => ids.whole.push(id),
             Some(list) => {
-                let mut keys: Vec<String> = list.iter().map(|m| m.to_ascii_lowercase()).collect();
+                let mut keys: Vec<String> = list.iter().map(|m| match_key(m)).collect();
                 keys.sort();
                 keys.dedup();
                 for k in keys {
@@ -463,6 +471,147 @@ pub fn apply(diagnostics: &mut Vec<Diagnostic>, doc: &Document) {
     });
 }
 
+/// Whether `target` (a rule id, or a pack such as `Candor`) names the rule `rule`.
+pub fn names(target: &str, rule: &str) -> bool {
+    rule == target
+        || rule
+            .strip_prefix(target)
+            .is_some_and(|rest| rest.starts_with('.'))
+}
+
+/// Rule id of the warning about a suppression comment that turns nothing off (ruff's RUF100).
+pub const UNUSED_SUPPRESSION: &str = "Candor.UnusedSuppression";
+/// Rule id of the warning about a suppression comment naming no loaded rule or pack.
+pub const UNKNOWN_RULE: &str = "Candor.UnknownRule";
+/// The ids of the checks of suppression comments: they may be selected, ignored and turned
+/// off like rules.
+pub const COMMENT_CHECKS: &[&str] = &[UNKNOWN_RULE, UNUSED_SUPPRESSION];
+
+/// Warnings about the suppression comments of `doc`, given its `findings` before any comment
+/// turned them off: a rule id or pack that names nothing loaded (`known` says what is), and a
+/// comment that turned no finding off although the rules it names ran (`running`), so a typo
+/// or a stale comment does not silently hide nothing. Each warning spans its comment.
+/// Macro exports are not checked (their comments live inside escaped bodies).
+pub fn check_comments(
+    doc: &Document,
+    findings: &[Diagnostic],
+    known: &dyn Fn(&str) -> bool,
+    running: &dyn Fn(&str) -> bool,
+) -> Vec<Diagnostic> {
+    if !doc.part_extents.is_empty() || !may_hold_directives(&doc.source) {
+        return Vec::new();
+    }
+    let source = &doc.source;
+    let directives = match doc.format {
+        Format::Markdown => markdown_directives(source),
+        _ => own_line_directives(source),
+    };
+    let sup = Suppressions::read(doc);
+    let index = LineIndex::new(source);
+    // The findings the comments turn off, with their line and matched text.
+    let suppressed: Vec<(&Diagnostic, usize, &str)> = findings
+        .iter()
+        .map(|d| {
+            let line = index.line_col(source, d.span.start).line;
+            (d, line, source.get(d.span.clone()).unwrap_or(""))
+        })
+        .filter(|(d, line, matched)| sup.suppresses(&d.rule, d.span.start, *line, matched))
+        .collect();
+    let mut out = Vec::new();
+    let warn = |rule: &str, d: &Directive, message: String| {
+        Diagnostic::new(
+            std::sync::Arc::from(rule),
+            crate::diagnostic::Severity::Warning,
+            message,
+            d.start..d.at,
+        )
+    };
+    for (i, d) in directives.iter().enumerate() {
+        let sels = match &d.action {
+            Action::Disable(s)
+            | Action::Enable(s)
+            | Action::DisableNextLine(s)
+            | Action::DisableLine(s) => s,
+        };
+        // A document written for Vale may name the rules of packs Candor does not load: only
+        // an unknown rule of a loaded pack is a typo there.
+        let vale = source[d.start..d.at]
+            .trim_start_matches("<!--")
+            .trim_start()
+            .starts_with("vale");
+        let typo = |target: &str| {
+            !known(target) && (!vale || target.split_once('.').is_some_and(|(p, _)| known(p)))
+        };
+        let mut unknown = false;
+        for s in sels.iter().filter(|s| typo(&s.target)) {
+            unknown = true;
+            out.push(warn(
+                UNKNOWN_RULE,
+                d,
+                format!(
+                    "This comment names `{}`, which is no loaded rule or pack, so it turns nothing off; `candor rules` lists them.",
+                    s.target
+                ),
+            ));
+        }
+        if unknown || !sels.iter().all(|s| known(&s.target) && running(&s.target)) {
+            continue;
+        }
+        let comment_line = index.line_col(source, d.start).line;
+        let covers = |rule: &str, matched: &str| {
+            sels.is_empty() || sels.iter().any(|s| s.covers(rule, matched))
+        };
+        let used = match &d.action {
+            Action::Enable(_) => continue,
+            Action::DisableLine(_) | Action::DisableNextLine(_) => {
+                let line = match d.action {
+                    Action::DisableLine(_) => comment_line,
+                    _ => comment_line + 1,
+                };
+                suppressed
+                    .iter()
+                    .any(|(f, l, m)| *l == line && covers(&f.rule, m))
+            }
+            Action::Disable(_) => {
+                let end = region_end(&directives[i + 1..], sels);
+                suppressed
+                    .iter()
+                    .any(|(f, _, m)| (d.at..end).contains(&f.span.start) && covers(&f.rule, m))
+            }
+        };
+        if !used {
+            let what = if sels.is_empty() {
+                "any rule".to_string()
+            } else {
+                sels.iter()
+                    .map(|s| format!("`{}`", s.target))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            out.push(warn(
+                UNUSED_SUPPRESSION,
+                d,
+                format!("This suppression comment turns nothing off: no finding of {what} is here to suppress. Remove it, or fix the rule name."),
+            ));
+        }
+    }
+    out
+}
+
+/// Where a `Disable` of `sels` that precedes `later` stops: at the first directive that turns
+/// everything back on or starts over, or that turns one of its rules back on.
+fn region_end(later: &[Directive], sels: &[Selector]) -> usize {
+    later
+        .iter()
+        .find(|d| match &d.action {
+            Action::Enable(on) if on.is_empty() => true,
+            Action::Disable(off) if off.is_empty() => !sels.is_empty(),
+            Action::Enable(on) => on.iter().any(|o| sels.iter().any(|s| s.target == o.target)),
+            _ => false,
+        })
+        .map_or(usize::MAX, |d| d.start)
+}
+
 static COMMENT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?s)<!--(.*?)-->").expect("valid comment regex"));
 
@@ -584,6 +733,7 @@ fn comments_in(source: &str, range: Range<usize>) -> Vec<Directive> {
             let whole = c.get(0)?;
             let action = parse(c.get(1)?.as_str())?;
             Some(Directive {
+                start: range.start + whole.start(),
                 at: range.start + whole.end(),
                 action,
             })

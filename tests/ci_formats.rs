@@ -244,8 +244,10 @@ fn sarif_related_locations_point_into_the_customer_message() {
         read: Default::default(),
         all_structured: false,
         fix: false,
+        unsafe_fixes: false,
         keep_text: false,
         render_human: None,
+        progress: None,
     };
     let mut outcome = run::run(&rules, &opts);
     let report = &mut outcome.report;
@@ -520,8 +522,10 @@ fn human_output_rendered_as_the_run_goes_is_the_same_and_keeps_no_texts() {
                 read: Default::default(),
                 all_structured: false,
                 fix: false,
+                unsafe_fixes: false,
                 keep_text: true,
                 render_human,
+                progress: None,
             };
             let whole = run::run(&rules, &opts(None)).report;
             let parts = run::run(&rules, &opts(Some(color))).report;

@@ -157,7 +157,7 @@ fn fix_text(rules: &RuleSet, source: &str, format: Format) -> (String, bool) {
     };
     let doc = Document::parse(source.to_string(), format);
     let diagnostics = lint(&doc);
-    let (last, _) = fix::until_stable(
+    let fixing = fix::until_stable(
         fix::Pass {
             item: doc,
             diagnostics,
@@ -171,8 +171,11 @@ fn fix_text(rules: &RuleSet, source: &str, format: Format) -> (String, bool) {
                 diagnostics,
             })
         },
+        false,
     );
-    let left = !fix::choose_edits(&last.diagnostics, &last.item).is_empty();
+    assert!(fixing.refused.is_none(), "{:?}", fixing.refused);
+    let last = fixing.pass;
+    let left = !fix::choose_edits(&last.diagnostics, &last.item, false).is_empty();
     (last.item.source, left)
 }
 

@@ -205,3 +205,79 @@ fn sarif_mode_writes_the_log_and_defers_failure_to_after_the_upload() {
     assert_eq!(log["version"], "2.1.0");
     assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn args_take_one_argument_per_line_and_never_collide_with_the_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("macros.csv");
+    std::fs::write(
+        &csv,
+        "Title,Reply text\nRefund,We apologize for any inconvenience this may have caused.\n",
+    )
+    .unwrap();
+    let csv = csv.to_str().unwrap();
+    // An argument with a space, on its own line.
+    let (out, code, outputs) = run_check_step(
+        &[
+            ("paths", csv),
+            ("args", "--column\n  Reply text\n--no-config\n"),
+        ],
+        dir.path(),
+    );
+    assert_eq!((code, outputs["exit-code"].as_str()), (0, "0"), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("::warning ") && l.contains("title=Candor.CannedFiller")),
+        "{out}"
+    );
+    // --fail-on in args wins over the input (default `error`) instead of repeating it.
+    let (out, code, _) = run_check_step(
+        &[
+            ("paths", csv),
+            ("args", "--column\nReply text\n--fail-on\nwarning"),
+        ],
+        dir.path(),
+    );
+    assert_eq!(code, 1, "{out}");
+    let (_, code, _) = run_check_step(
+        &[("paths", csv), ("args", "--fail-on=warning --column=Title")],
+        dir.path(),
+    );
+    assert_eq!(code, 0, "the Title column holds no filler");
+    // --format is the action's: refused with a message, not a clap error about repeats.
+    let (out, code, outputs) =
+        run_check_step(&[("paths", csv), ("args", "--format json")], dir.path());
+    assert_eq!((code, outputs["exit-code"].as_str()), (2, "2"));
+    assert!(out.contains("the action chooses --format itself"), "{out}");
+}
+
+#[test]
+fn a_field_or_column_matching_nothing_in_a_named_file_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("macros.json"),
+        r#"[{"title": "A", "body": "Thanks!"}]"#,
+    )
+    .unwrap();
+    std::fs::create_dir(d.join("more")).unwrap();
+    std::fs::write(d.join("more/other.json"), r#"[{"title": "B"}]"#).unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_candor"))
+            .args(args)
+            .arg("--no-config")
+            .current_dir(d)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["check", "macros.json", "--field", "actions.*.value"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "candor: error: macros.json: no text to lint: no string value matches --field actions.*.value\n"
+    );
+    // A file found in a folder that has no such field is passed over with a note.
+    let out = run(&["check", "more", "--field", "actions.*.value"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("candor: note: more/other.json"));
+}

@@ -239,8 +239,10 @@ fn run_json(paths: Vec<PathBuf>) -> Value {
         read: Default::default(),
         all_structured: false,
         fix: false,
+        unsafe_fixes: false,
         keep_text: false,
         render_human: None,
+        progress: None,
     };
     let outcome = run::run(&RULES, &opts);
     assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);

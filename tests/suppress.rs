@@ -197,3 +197,91 @@ fn comments_inside_macro_bodies_apply_to_that_body_only() {
         ]
     );
 }
+
+#[test]
+fn comments_naming_no_rule_or_turning_nothing_off_are_warned_at_the_comment() {
+    let body = "Thanks for reaching out!\n\
+<!-- vale Candor.CannedFiller[\"thanks for reaching out\"] = NO -->\n\
+Thanks for reaching out!\n\
+<!-- vale Candor.CannedFiller = YES -->\n\n\
+<!-- candor-disable-next-line Candor.CanedFiller -->\n\
+Your refund went out today.\n\n\
+<!-- candor-disable-next-line Candor.SelfFocus -- a stale comment -->\n\
+Your refund went out today.\n\n\
+<!-- candor-disable-next-line Candor.CannedFiller -->\n\
+Thank you for your patience!\n\
+<!-- vale Microsoft.Passive = NO -->\n";
+    // Line 1 is flagged; line 3 is turned off by the Vale form although the finding's text
+    // ends in "!"; the typo (6) and the stale comment (9) are warned; the comment that turns
+    // a finding off (12) and a Vale comment for a pack Candor does not load (14) are not.
+    assert_eq!(
+        lint("r.md", body),
+        found(&[
+            (1, "Candor.CannedFiller"),
+            (1, "Candor.BuriedAnswer"),
+            (6, "Candor.UnknownRule"),
+            (9, "Candor.UnusedSuppression"),
+        ])
+    );
+    // The warning's span is exactly the comment.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "r.md", body);
+    let out = Command::new(env!("CARGO_BIN_EXE_candor"))
+        .args(["check", "r.md", "--no-config", "--format", "json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let unknown = json["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "Candor.UnknownRule")
+        .unwrap()
+        .clone();
+    let span = unknown["span"]["start"].as_u64().unwrap() as usize
+        ..unknown["span"]["end"].as_u64().unwrap() as usize;
+    assert_eq!(
+        &body[span],
+        "<!-- candor-disable-next-line Candor.CanedFiller -->"
+    );
+    assert!(
+        unknown["message"]
+            .as_str()
+            .unwrap()
+            .contains("`Candor.CanedFiller`"),
+        "{unknown}"
+    );
+}
+
+#[test]
+fn the_comment_checks_are_turned_off_like_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = "<!-- candor-disable-next-line Candor.SelfFocus -->\nYour refund went out today.\n\n<!-- candor-disable-next-line Candor.Typo -->\nYour refund went out today.\n";
+    write(dir.path(), "r.md", body);
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_candor"))
+            .args(["check", "r.md", "--format", "line"])
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(out.status.code().is_some_and(|c| c < 2), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let all = run(&["--no-config"]);
+    assert!(all.contains("Candor.UnusedSuppression") && all.contains("Candor.UnknownRule"));
+    let quiet = run(&["--no-config", "--ignore", "Candor.UnusedSuppression"]);
+    assert!(!quiet.contains("Candor.UnusedSuppression") && quiet.contains("Candor.UnknownRule"));
+    write(
+        dir.path(),
+        ".candor.yaml",
+        "rules:\n  Candor.UnknownRule: off\n",
+    );
+    let configured = run(&[]);
+    assert!(
+        configured.contains("Candor.UnusedSuppression")
+            && !configured.contains("Candor.UnknownRule"),
+        "{configured}"
+    );
+}

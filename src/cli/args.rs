@@ -31,6 +31,10 @@ pub enum Command {
     Lsp(LspArgs),
     /// Serve the draft page on a local address (printed; opens nothing).
     Serve(ServeArgs),
+    /// Explain a rule: what it catches, why it matters, examples, options and its level here.
+    Explain(ExplainArgs),
+    /// Show the settings that apply to a path and where each came from.
+    Config(ConfigArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -70,6 +74,47 @@ pub struct ServeArgs {
     pub no_config: bool,
 }
 
+/// Where to look for rules and configuration (`explain`, `config`).
+#[derive(Debug, clap::Args)]
+pub struct ConfigSource {
+    /// A rules folder to load beside the built-in pack.
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Use this configuration file instead of the nearest `.candor.yaml`.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore `.candor.yaml` files.
+    #[arg(long)]
+    pub no_config: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// The rule id, e.g. `Candor.CannedFiller` (case does not matter; the pack may be left
+    /// out when the name is unique).
+    pub rule: String,
+    /// The level shown is the one the configuration gives files here (default: `.`).
+    #[arg(long, value_name = "PATH", default_value = ".")]
+    pub path: PathBuf,
+    #[command(flatten)]
+    pub source: ConfigSource,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ConfigArgs {
+    /// The file (or folder) whose settings to show.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// As `candor check --select`.
+    #[arg(long, value_name = "RULE")]
+    pub select: Vec<String>,
+    /// As `candor check --ignore`.
+    #[arg(long, value_name = "RULE")]
+    pub ignore: Vec<String>,
+    #[command(flatten)]
+    pub source: ConfigSource,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Level {
     Suggestion,
@@ -104,6 +149,14 @@ pub struct CheckArgs {
     /// Report only findings at or above this level.
     #[arg(long, value_enum, default_value_t = Level::Suggestion)]
     pub min_level: Level,
+    /// Run only these rules or packs (e.g. `Candor`, `Candor.CannedFiller`); repeatable or
+    /// comma-separated. Replaces the configuration's `select:`.
+    #[arg(long, value_name = "RULE")]
+    pub select: Vec<String>,
+    /// Never run these rules or packs; repeatable or comma-separated. Adds to the
+    /// configuration's `ignore-rules:`.
+    #[arg(long, value_name = "RULE")]
+    pub ignore: Vec<String>,
     /// Exit with status 1 when a finding at or above this level is reported.
     #[arg(long, value_enum, default_value_t = Level::Error)]
     pub fail_on: Level,
@@ -144,9 +197,18 @@ pub struct CheckArgs {
     /// Ignore `.candor.yaml` files.
     #[arg(long)]
     pub no_config: bool,
-    /// Apply the unambiguous fixes in place (standard input: print the fixed text).
+    /// Print how many findings each rule made (most first) instead of the findings; with
+    /// `--format json`, as a JSON array.
+    #[arg(long, conflicts_with_all = ["fix", "diff"])]
+    pub statistics: bool,
+    /// Apply the safe fixes in place (standard input: print the fixed text). A suggestion with
+    /// a stand-in to fill in is never applied.
     #[arg(long, conflicts_with = "diff")]
     pub fix: bool,
+    /// With --fix or --diff: also apply unsafe fixes (rewrites of text a rule matched by a
+    /// pattern, which may change the meaning).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
     /// Print a unified diff of what --fix would change, without writing; exit 1 if anything would.
     #[arg(long)]
     pub diff: bool,

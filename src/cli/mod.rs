@@ -2,10 +2,14 @@
 //! failing level was found, 1 when something was, 2 for usage, configuration or input errors.
 
 pub mod args;
+mod explain;
+mod progress;
+mod show_config;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Parser;
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
@@ -17,8 +21,12 @@ use crate::error::ConfigError;
 use crate::fix;
 use crate::report;
 use crate::run;
+use crate::selection::Selection;
 use crate::source::StdinKind;
-use args::{CheckArgs, Cli, ColorChoice, Command, InitArgs, LspArgs, RulesArgs, ServeArgs};
+use args::{
+    CheckArgs, Cli, ColorChoice, Command, ConfigArgs, ConfigSource, ExplainArgs, InitArgs, LspArgs,
+    RulesArgs, ServeArgs,
+};
 
 pub const EXIT_CLEAN: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
@@ -43,6 +51,8 @@ pub fn main() -> ExitCode {
         Command::Init(args) => run_init(&args),
         Command::Lsp(args) => run_lsp(&args),
         Command::Serve(args) => run_serve(&args),
+        Command::Explain(args) => run_explain(&args),
+        Command::Config(args) => run_config(&args),
     };
     ExitCode::from(code)
 }
@@ -140,6 +150,27 @@ fn run_check(args: &CheckArgs) -> u8 {
         Ok(r) => std::mem::ManuallyDrop::new(r),
         Err(e) => return print_config_error(&e, args.color),
     };
+    let selection = Selection::from_args(&args.select, &args.ignore);
+    if !selection.is_empty() {
+        // Checked against the rules a file here could use (built in, `--rules`, the packs of
+        // the configuration that applies here).
+        let here = args
+            .paths
+            .first()
+            .filter(|p| p.as_os_str() != "-")
+            .map_or(Path::new("."), PathBuf::as_path);
+        let known = match resolver.available(&here.join("candor-selection")) {
+            Ok(r) => r,
+            Err(e) => return print_config_error(&e, args.color),
+        };
+        if let Some(id) = selection.unknown(&known).first() {
+            error_line(format!(
+                "--select/--ignore: no rule or pack `{id}` is loaded; `candor rules` lists them"
+            ));
+            return EXIT_ERROR;
+        }
+        resolver.set_selection(selection);
+    }
     let stdin_kind = match stdin_kind(args) {
         Ok(f) => f,
         Err(msg) => {
@@ -185,13 +216,24 @@ fn run_check(args: &CheckArgs) -> u8 {
         },
         all_structured: args.macros || !args.fields.is_empty() || args.column.is_some(),
         fix: args.fix || args.diff,
-        keep_text: args.format == report::OutputFormat::Human,
+        unsafe_fixes: args.unsafe_fixes,
+        keep_text: args.format == report::OutputFormat::Human && !args.statistics,
         // Rendered file by file as the run goes, so a big run keeps no texts; a fix run keeps
         // them (its report is rendered after the fixes).
-        render_human: (args.format == report::OutputFormat::Human && !(args.fix || args.diff))
+        render_human: (args.format == report::OutputFormat::Human
+            && !(args.fix || args.diff || args.statistics))
             .then(|| use_color(args.color, std::io::stdout().is_terminal())),
+        progress: Some(Arc::new(run::Progress::default())),
     };
-    let mut outcome = match run::run_with(&mut resolver, &opts) {
+    let bar = opts
+        .progress
+        .as_ref()
+        .and_then(|p| progress::Bar::start(p, args.quiet));
+    let outcome = run::run_with(&mut resolver, &opts);
+    if let Some(bar) = bar {
+        bar.finish();
+    }
+    let mut outcome = match outcome {
         Ok(o) => o,
         Err(e) => return print_config_error(&e, args.color),
     };
@@ -228,7 +270,14 @@ fn run_check(args: &CheckArgs) -> u8 {
     } else {
         use_color(args.color, std::io::stdout().is_terminal())
     };
-    if args.format == report::OutputFormat::Json && stdin_fixed.is_none() {
+    if args.statistics {
+        let counts = report::statistics::counts(report);
+        print_stdout(&if args.format == report::OutputFormat::Json {
+            report::statistics::render_json(&counts)
+        } else {
+            report::statistics::render(&counts)
+        });
+    } else if args.format == report::OutputFormat::Json && stdin_fixed.is_none() {
         print_json_stdout(report);
     } else {
         print_report(report, args, color, stdin_fixed.is_some());
@@ -353,11 +402,21 @@ fn config_choice(config: &Option<PathBuf>, no_config: bool) -> ConfigChoice {
 
 fn run_rules(args: &RulesArgs) -> u8 {
     let choice = config_choice(&args.config, args.no_config);
-    let rules = match Resolver::new(&args.rules, choice)
-        .and_then(|mut r| r.available(Path::new("rules-listing")))
-    {
+    let here = Path::new("rules-listing");
+    let (rules, settings) = match Resolver::new(&args.rules, choice).and_then(|mut r| {
+        let rules = r.available(here)?;
+        Ok((rules, r.settings(here)?))
+    }) {
         Ok(r) => r,
         Err(e) => return print_config_error(&e, ColorChoice::Auto),
+    };
+    // The level the configuration here gives each rule (`off` included), else the file's.
+    let configured = |id: &str, file_level: &'static str| -> String {
+        settings
+            .rules
+            .iter()
+            .find(|s| s.id == id)
+            .map_or_else(|| file_level.to_string(), |s| s.level.clone())
     };
     if args.json {
         let list: Vec<_> = rules
@@ -365,7 +424,8 @@ fn run_rules(args: &RulesArgs) -> u8 {
             .map(|r| {
                 let m = r.meta();
                 serde_json::json!({"id": &*m.id, "pack": m.pack, "extends": m.extends,
-                    "level": m.level.as_str(), "description": m.description})
+                    "level": m.level.as_str(), "description": m.description,
+                    "configured_level": configured(&m.id, m.level.as_str())})
             })
             .collect();
         print_stdout(&format!(
@@ -381,7 +441,7 @@ fn run_rules(args: &RulesArgs) -> u8 {
         out.push_str(&format!(
             "{:width$}  {:10}  {:12}  {}\n",
             m.id,
-            m.level.as_str(),
+            configured(&m.id, m.level.as_str()),
             m.extends,
             m.description.lines().next().unwrap_or("")
         ));
@@ -391,4 +451,109 @@ fn run_rules(args: &RulesArgs) -> u8 {
     }
     print_stdout(&out);
     EXIT_CLEAN
+}
+
+/// A settings path for a folder: a file in it, so the folder's configuration applies.
+fn settings_path(path: &Path) -> PathBuf {
+    if path.is_dir() {
+        path.join("candor-settings")
+    } else {
+        path.to_path_buf()
+    }
+}
+
+fn resolver_for(source: &ConfigSource) -> Result<Resolver, ConfigError> {
+    Resolver::new(
+        &source.rules,
+        config_choice(&source.config, source.no_config),
+    )
+}
+
+fn run_explain(args: &ExplainArgs) -> u8 {
+    let at = settings_path(&args.path);
+    let mut resolver = match resolver_for(&args.source) {
+        Ok(r) => r,
+        Err(e) => return print_config_error(&e, ColorChoice::Auto),
+    };
+    let (rules, settings) = match resolver
+        .available(&at)
+        .and_then(|rules| Ok((rules, resolver.settings(&at)?)))
+    {
+        Ok(r) => r,
+        Err(e) => return print_config_error(&e, ColorChoice::Auto),
+    };
+    let wanted = args.rule.to_ascii_lowercase();
+    let matches: Vec<_> = rules
+        .iter()
+        .filter(|r| {
+            let id = r.meta().id.to_ascii_lowercase();
+            id == wanted || id.split_once('.').is_some_and(|(_, name)| name == wanted)
+        })
+        .collect();
+    let rule = match matches.as_slice() {
+        [one] => one,
+        [] => {
+            let near = rules
+                .iter()
+                .map(|r| {
+                    (
+                        strsim::jaro_winkler(&r.meta().id.to_ascii_lowercase(), &wanted),
+                        r,
+                    )
+                })
+                .filter(|(score, _)| *score > 0.8)
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, r)| format!(" (did you mean `{}`?)", r.meta().id))
+                .unwrap_or_default();
+            error_line(format!(
+                "no rule `{}` is loaded{near}; `candor rules` lists them",
+                args.rule
+            ));
+            return EXIT_ERROR;
+        }
+        many => {
+            let ids: Vec<&str> = many.iter().map(|r| &*r.meta().id).collect();
+            error_line(format!(
+                "`{}` names more than one rule ({}); give the pack too",
+                args.rule,
+                ids.join(", ")
+            ));
+            return EXIT_ERROR;
+        }
+    };
+    let stored = rules.stored(&rule.meta().id).map(|s| &**s);
+    let rule: &dyn crate::rules::Rule = &***rule;
+    print_stdout(&explain::render(rule, stored, &settings));
+    EXIT_CLEAN
+}
+
+fn run_config(args: &ConfigArgs) -> u8 {
+    let mut resolver = match resolver_for(&args.source) {
+        Ok(r) => r,
+        Err(e) => return print_config_error(&e, ColorChoice::Auto),
+    };
+    let selection = Selection::from_args(&args.select, &args.ignore);
+    if !selection.is_empty() {
+        let known = match resolver.available(&settings_path(&args.path)) {
+            Ok(r) => r,
+            Err(e) => return print_config_error(&e, ColorChoice::Auto),
+        };
+        if let Some(id) = selection.unknown(&known).first() {
+            error_line(format!(
+                "--select/--ignore: no rule or pack `{id}` is loaded; `candor rules` lists them"
+            ));
+            return EXIT_ERROR;
+        }
+        resolver.set_selection(selection);
+    }
+    match resolver.settings(&settings_path(&args.path)) {
+        Ok(settings) => {
+            print_stdout(&show_config::render(
+                &args.path.display().to_string(),
+                &settings,
+            ));
+            EXIT_CLEAN
+        }
+        Err(e) => print_config_error(&e, ColorChoice::Auto),
+    }
 }

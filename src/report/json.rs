@@ -62,6 +62,8 @@ pub struct JsonDiagnostic<'a> {
 pub struct JsonFix<'a> {
     pub span: JsonSpan,
     pub replacement: &'a str,
+    /// `safe` (applied by `--fix`) or `unsafe` (only with `--unsafe-fixes`). Added in 0.2.
+    pub applicability: &'static str,
 }
 
 #[derive(Serialize)]
@@ -128,6 +130,7 @@ fn json_file<'a>(f: &'a FileReport, spans: &mut Positions<'a>) -> JsonFile<'a> {
                 fix: d.fix.as_ref().map(|e| JsonFix {
                     span: json_span(spans.of(&f.path, &e.span)),
                     replacement: &e.replacement,
+                    applicability: e.applicability.as_str(),
                 }),
             })
             .collect(),

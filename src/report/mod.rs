@@ -8,6 +8,7 @@ pub mod json;
 pub mod line;
 pub mod rdjson;
 pub mod sarif;
+pub mod statistics;
 
 use std::sync::Arc;
 
@@ -400,6 +401,7 @@ mod tests {
                 d.fix = Some(Edit {
                     span: span.start..span.start + i,
                     replacement: String::new(),
+                    applicability: crate::diagnostic::Applicability::Safe,
                 });
             }
             if i % 3 == 0 {

@@ -98,9 +98,11 @@ pub fn to_value(report: &Report) -> DiagnosticResult {
                     range: range(&lines, &edit.span),
                     text: edit.replacement.clone(),
                 }],
+                // Advice with a stand-in ("Hi (and the customer's name)") is not text to commit.
                 None => d
                     .suggestions
                     .iter()
+                    .filter(|s| !crate::fix::has_stand_in(s))
                     .map(|s| Suggestion {
                         range: range(&lines, &d.span),
                         text: s.clone(),

@@ -16,7 +16,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
 
 use super::{Positions, Report, RuleDescriptor};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Severity};
 
 /// The schema URI SARIF consumers expect in `$schema`.
 pub const SCHEMA_URI: &str =
@@ -325,10 +325,16 @@ fn result<'a>(
         .iter()
         .map(|edit| Fix {
             description: Text {
-                text: if edit.replacement.is_empty() {
-                    "Remove it".to_string()
-                } else {
-                    format!("Replace with '{}'", edit.replacement)
+                text: match (edit.replacement.is_empty(), edit.applicability) {
+                    (true, Applicability::Safe) => "Remove it".to_string(),
+                    (true, Applicability::Unsafe) => {
+                        "Remove it (unsafe fix: check the meaning)".to_string()
+                    }
+                    (false, Applicability::Safe) => format!("Replace with '{}'", edit.replacement),
+                    (false, Applicability::Unsafe) => format!(
+                        "Replace with '{}' (unsafe fix: check the meaning)",
+                        edit.replacement
+                    ),
                 },
             },
             artifact_changes: vec![ArtifactChange {

@@ -225,6 +225,11 @@ impl RuleSet {
         self.stored.get(id)
     }
 
+    /// The id of every loaded rule file, compiled or skipped, on or off.
+    pub fn stored_ids(&self) -> impl Iterator<Item = &str> {
+        self.stored.keys().map(String::as_str)
+    }
+
     /// Compiles the rule `id` again from `spec` (its own file's keys with a configuration's level
     /// or options merged in) and puts it in place of the old one.
     pub fn reconfigure(&mut self, id: &str, spec: RuleSpec) -> Result<(), ConfigError> {

@@ -68,8 +68,12 @@ impl Drafts {
             Resolved::Lint(rules) => {
                 let mut findings =
                     crate::run::lint_document(&rules, shown, doc, inbound, Severity::Suggestion);
+                // A click applies what `--fix` would: safe fixes, never a stand-in.
                 for d in &mut findings.diagnostics {
-                    if d.fix.as_ref().is_some_and(|f| has_stand_in(&f.replacement)) {
+                    if d.fix
+                        .as_ref()
+                        .is_some_and(|f| !crate::fix::allowed(f, false))
+                    {
                         d.fix = None;
                     }
                 }
@@ -77,14 +81,6 @@ impl Drafts {
             }
         }
     }
-}
-
-/// Whether a rewrite holds a stand-in for the writer to fill in ("Hi (and the customer's name)",
-/// "[order number]", "..."): advice, not text. A click must never put it into a reply, so the
-/// servers offer such a rewrite as a suggestion only.
-pub fn has_stand_in(replacement: &str) -> bool {
-    replacement.contains(['(', ')', '[', ']', '{', '}', '<', '>', '…'])
-        || replacement.contains("...")
 }
 
 /// The rule `id` of `rules`, for its description and link.
@@ -153,14 +149,6 @@ mod tests {
         let (name, span) = front_matter_inbound(text).unwrap();
         assert_eq!(name, "customer.txt");
         assert_eq!(&text[span], "inbound: \"customer.txt\"");
-    }
-
-    #[test]
-    fn stand_ins_are_not_text() {
-        assert!(has_stand_in("Hi (and the customer's name)"));
-        assert!(has_stand_in("your order [number]"));
-        assert!(!has_stand_in("use"));
-        assert!(!has_stand_in("Thanks for waiting while we fixed it."));
     }
 
     #[test]

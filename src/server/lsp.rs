@@ -580,7 +580,7 @@ impl Server {
             }
         }
         if wants(&lsp::CodeActionKind::SOURCE_FIX_ALL) {
-            let edits = crate::fix::choose_edits(&checked.diagnostics, &checked.doc);
+            let edits = crate::fix::choose_edits(&checked.diagnostics, &checked.doc, false);
             if !edits.is_empty() {
                 let edits = edits
                     .iter()

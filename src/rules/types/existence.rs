@@ -12,6 +12,7 @@
 //! ```
 
 use crate::check::{CheckContext, Findings};
+use crate::diagnostic::Applicability;
 use crate::engine::catalogue_gate::Gate;
 use crate::engine::lazy::LazyRegex;
 use crate::engine::prefilter::Literals;
@@ -30,6 +31,8 @@ pub struct Existence {
     exceptions: Option<LazyRegex>,
     /// Rewrites from `action: {name: replace, params: [...]}`.
     replacements: Vec<String>,
+    /// Safe when the rule lists plain words; unsafe when a token or `raw` is a pattern.
+    applicability: Applicability,
 }
 
 impl Existence {
@@ -81,6 +84,7 @@ impl Existence {
             Some(a) if a.name == "replace" => a.params.clone(),
             _ => Vec::new(),
         };
+        let patterns = !raw.is_empty() || !tokens.iter().all(|t| crate::fix::is_literal(t));
         Ok(Existence {
             meta,
             pattern,
@@ -88,6 +92,11 @@ impl Existence {
             gate,
             exceptions,
             replacements,
+            applicability: if patterns {
+                Applicability::Unsafe
+            } else {
+                Applicability::Safe
+            },
         })
     }
 }
@@ -147,10 +156,13 @@ impl Rule for Existence {
                     .diagnostic(span.clone(), self.meta.format(&[m.as_str()]));
                 d.suggestions = self.replacements.clone();
                 if let [only] = self.replacements.as_slice() {
-                    d.fix = Some(crate::diagnostic::Edit {
-                        span,
-                        replacement: only.clone(),
-                    });
+                    if !crate::fix::has_stand_in(only) {
+                        d.fix = Some(crate::diagnostic::Edit {
+                            span,
+                            replacement: only.clone(),
+                            applicability: self.applicability,
+                        });
+                    }
                 }
                 out.push(d);
             }

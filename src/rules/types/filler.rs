@@ -394,12 +394,13 @@ impl Rule for Filler {
                 }
                 if verdict.only_filler {
                     let entry = self.catalogue.entry(verdict.hits[0].entry);
-                    let text = &block.prose[verdict.sentence.clone()];
+                    let sentence = super::sentence_proper(&block.prose, verdict.sentence.clone());
+                    let text = &block.prose[sentence.clone()];
                     let advice = whole_sentence_advice(entry);
                     // The advice goes in the message, not in `suggestions`: those replace the
                     // span (editors, reviewdog), and advice is not replacement text.
                     out.push(self.meta.diagnostic(
-                        block.to_source(verdict.sentence.clone()),
+                        block.to_source(sentence),
                         self.meta.format(&[text, &advice]),
                     ));
                     continue;
@@ -411,9 +412,19 @@ impl Rule for Filler {
                 {
                     let entry = self.catalogue.entry(hit.entry);
                     let text = &block.prose[hit.range.clone()];
-                    let advice = match &entry.rewrite {
-                        Some(r) => format!("cut it, or: {r}"),
-                        None => "cut it; the rest of the sentence stands on its own.".to_string(),
+                    let rest_stands = stands_without(
+                        &block.prose[verdict.sentence.clone()],
+                        hit.range.start.saturating_sub(verdict.sentence.start)
+                            ..hit.range.end.saturating_sub(verdict.sentence.start),
+                    );
+                    let advice = match (&entry.rewrite, rest_stands) {
+                        (Some(r), _) => or_rewrite("cut it", r),
+                        (None, true) => {
+                            "cut it; the rest of the sentence stands on its own.".to_string()
+                        }
+                        (None, false) => {
+                            "cut it, and rewrite what is left of the sentence around the customer's case.".to_string()
+                        }
                     };
                     out.push(self.meta.diagnostic(
                         block.to_source(hit.range.clone()),
@@ -464,8 +475,9 @@ impl Filler {
         };
         let mut listed_at = 0;
         for sentence in block.sentences() {
-            let text = &block.prose[sentence.clone()];
             let verdict = cx.judge(block, sentence.clone());
+            let proper = super::sentence_proper(&block.prose, sentence.clone());
+            let text = &block.prose[proper.clone()];
             // Verdicts come in sentence order: look only at the next one.
             let listed = verdicts.get(listed_at).filter(|v| v.sentence == *sentence);
             if listed.is_some() {
@@ -495,10 +507,9 @@ impl Filler {
                     )
                 }
             };
-            let mut d = self.meta.diagnostic(
-                block.to_source(sentence.clone()),
-                self.meta.format(&[text, &advice]),
-            );
+            let mut d = self
+                .meta
+                .diagnostic(block.to_source(proper), self.meta.format(&[text, &advice]));
             // Less sure without a catalogue phrase: a suggestion, not a warning.
             if hit.is_none() && probability < CONFIDENT && d.severity > Severity::Suggestion {
                 d.severity = Severity::Suggestion;
@@ -512,9 +523,55 @@ impl Filler {
 /// What to do with a sentence that is nothing but filler, with the catalogue entry it holds.
 fn whole_sentence_advice(entry: &PhraseEntry) -> String {
     match &entry.rewrite {
-        Some(r) => format!("the sentence says nothing specific to this customer. Cut it, or: {r}"),
+        Some(r) => format!(
+            "the sentence says nothing specific to this customer. {}",
+            or_rewrite("Cut it", r)
+        ),
         None => "the sentence says nothing specific to this customer; cut it.".to_string(),
     }
+}
+
+/// "Cut it, or: REWRITE", unless the rewrite already says to cut it ("Cut it; end with the
+/// next step" would read "Cut it, or: Cut it; ...").
+fn or_rewrite(cut: &str, rewrite: &str) -> String {
+    if rewrite.to_ascii_lowercase().starts_with("cut it") {
+        let mut chars = rewrite.chars();
+        let first = chars.next().map(|c| {
+            if cut.starts_with('C') {
+                c.to_ascii_uppercase()
+            } else {
+                c.to_ascii_lowercase()
+            }
+        });
+        first.into_iter().chain(chars).collect()
+    } else {
+        format!("{cut}, or: {rewrite}")
+    }
+}
+
+/// Whether `sentence` still reads as a sentence with `cut` (a range in it) taken out: at
+/// least three words left, and what followed the cut does not hang on it ("we appreciate
+/// your patience and understanding" leaves "and understanding").
+fn stands_without(sentence: &str, cut: std::ops::Range<usize>) -> bool {
+    let (Some(before), Some(after)) = (sentence.get(..cut.start), sentence.get(cut.end..)) else {
+        return true;
+    };
+    let words: Vec<&str> = before
+        .split_whitespace()
+        .chain(after.split_whitespace())
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .collect();
+    let leading = |s: &str| {
+        s.split_whitespace()
+            .next()
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_ascii_lowercase()
+            })
+            .is_some_and(|w| matches!(w.as_str(), "and" | "or" | "but" | "nor" | "so"))
+    };
+    // What follows the cut hangs on it ("... patience and understanding").
+    words.len() >= 3 && !leading(after)
 }
 
 /// The model's probability from which a finding without a catalogue phrase keeps the rule's

@@ -221,7 +221,7 @@ impl Framing {
                 let (o, c) = self.count(&blk.prose[s.clone()]);
                 let lean = o.saturating_sub(c);
                 if lean > 0 && best.as_ref().is_none_or(|(l, _)| lean > *l) {
-                    let span = blk.to_source(s.clone());
+                    let span = blk.to_source(super::sentence_proper(&blk.prose, s.clone()));
                     if !flagged.contains(&span) {
                         best = Some((lean, span));
                     }
@@ -402,7 +402,7 @@ impl Rule for Framing {
                 if exceptions.is_some_and(|e| e.is_match(text)) {
                     continue;
                 }
-                let span = block.to_source(s.clone());
+                let span = block.to_source(super::sentence_proper(&block.prose, s.clone()));
                 flagged.push(span.clone());
                 out.push(self.meta.diagnostic(span, self.meta.format(&[&why])));
             }

@@ -14,6 +14,39 @@ pub mod substitution;
 use super::{Rule, RuleSource};
 use crate::error::ConfigError;
 
+/// `range` (a sentence of `prose`) without what surrounds the sentence rather than belongs to
+/// it: a byte-order mark, an arrow or bullet before it, and quotation marks around it, so a
+/// finding about the sentence spans only the sentence (`"Thanks for reaching out!"` spans
+/// `Thanks for reaching out!`). A closing quotation mark goes only with an opening one.
+pub(crate) fn sentence_proper(
+    prose: &str,
+    range: std::ops::Range<usize>,
+) -> std::ops::Range<usize> {
+    const QUOTES: &[char] = &[
+        '"', '\u{201c}', '\u{201d}', '\u{201e}', '\'', '\u{2018}', '\u{2019}', '\u{ab}', '\u{bb}',
+    ];
+    const LEADERS: &[char] = &[
+        '\u{feff}', '\u{2192}', '\u{21d2}', '\u{279c}', '\u{2794}', '\u{203a}', '\u{2022}',
+    ];
+    let Some(text) = prose.get(range.clone()) else {
+        return range;
+    };
+    let body = text.trim_start_matches(|c: char| c.is_whitespace() || LEADERS.contains(&c));
+    let unquoted = body.trim_start_matches(QUOTES);
+    let quoted = unquoted.len() < body.len();
+    let mut inner = unquoted.trim_start();
+    if quoted {
+        inner = inner.trim_end().trim_end_matches(QUOTES);
+    }
+    let inner = inner.trim_end();
+    if inner.is_empty() {
+        return range;
+    }
+    // `inner` is a slice of `text`: its offset there is the distance between the pointers.
+    let start = range.start + (inner.as_ptr() as usize - text.as_ptr() as usize);
+    start..start + inner.len()
+}
+
 /// Vale rule types Candor does not implement: packs that use them still load, without them.
 pub const UNSUPPORTED_VALE_TYPES: &[&str] = &[
     "capitalization",

@@ -15,11 +15,12 @@
 //! A swap value may list alternatives separated by `|`; with exactly one, `--fix` applies it.
 
 use crate::check::{CheckContext, Findings};
-use crate::diagnostic::Edit;
+use crate::diagnostic::{Applicability, Edit};
 use crate::engine::catalogue_gate::Gate;
 use crate::engine::lazy::LazyRegex;
 use crate::engine::prefilter::Literals;
 use crate::error::ConfigError;
+use crate::fix::has_stand_in;
 use crate::rules::types::existence::{check_each, exceptions_regex};
 use crate::rules::types::token_pattern;
 use crate::rules::{compiled, not_compiled, units_past, Rule, RuleMeta, RuleSource};
@@ -106,6 +107,8 @@ struct KeyIndex {
     ignorecase: bool,
     anchored: Vec<String>,
     set: std::sync::OnceLock<Result<regex::RegexSet, String>>,
+    /// Keys that are patterns (the words they match vary): their fixes are unsafe.
+    patterns: Vec<bool>,
 }
 
 impl KeyIndex {
@@ -130,6 +133,16 @@ impl KeyIndex {
             ignorecase,
             anchored,
             set: std::sync::OnceLock::new(),
+            patterns: keys.iter().map(|k| !crate::fix::is_literal(k)).collect(),
+        }
+    }
+
+    /// How safe a fix for a match of key `key` is.
+    fn applicability(&self, key: usize) -> Applicability {
+        if self.patterns.get(key).copied().unwrap_or(true) {
+            Applicability::Unsafe
+        } else {
+            Applicability::Safe
         }
     }
 
@@ -226,12 +239,14 @@ impl Rule for Substitution {
                 let span = unit.to_source(m.range());
                 let message = self.meta.format(&[&suggestions.join("' or '"), text]);
                 let mut d = self.meta.diagnostic(span.clone(), message);
-                // Only a plain single rewrite of exactly the matched source bytes is safe to apply.
+                // Only a single rewrite of exactly the matched source bytes, with no stand-in
+                // to fill in, is a fix; it is safe when the key names the words it replaces.
                 if let [only] = suggestions.as_slice() {
-                    if cx.doc.source.get(span.clone()) == Some(text) {
+                    if cx.doc.source.get(span.clone()) == Some(text) && !has_stand_in(only) {
                         d.fix = Some(Edit {
                             span,
                             replacement: only.clone(),
+                            applicability: self.which.applicability(key.unwrap_or(0)),
                         });
                     }
                 }
