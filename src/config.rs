@@ -38,6 +38,10 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::{find_line, ConfigError};
 use crate::rules::{RuleSet, RuleSpec};
 
+mod vale_apply;
+pub mod vale_ini;
+pub use vale_ini::ValeIni;
+
 /// File names looked for in each folder, first match wins.
 pub const FILE_NAMES: &[&str] = &[".candor.yaml", ".candor.yml"];
 
@@ -79,7 +83,13 @@ paths:
 "#;
 
 /// Vale's rule types: their keys are top-level, they read no `options:`.
-const VALE_TYPES: &[&str] = &["existence", "substitution", "occurrence", "repetition"];
+const VALE_TYPES: &[&str] = &[
+    "existence",
+    "substitution",
+    "occurrence",
+    "repetition",
+    "capitalization",
+];
 
 /// What `--config` / `--no-config` asked for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -313,6 +323,8 @@ pub struct Config {
     sections: Vec<(Glob, Section)>,
     /// Line of each `paths:` glob, so an error about a section's rule points into that section.
     section_lines: Vec<usize>,
+    /// Set when this configuration is a `.vale.ini` (its sections are `sections`, in order).
+    pub vale: Option<Arc<ValeIni>>,
 }
 
 impl Config {
@@ -386,7 +398,49 @@ impl Config {
             ignore: file.ignore.unwrap_or_default(),
             sections,
             section_lines,
+            vale: None,
         })
+    }
+
+    /// A configuration read from a `.vale.ini` (see [`vale_ini`]): its StylesPath is the pack
+    /// folder, and its glob sections are the sections, in file order.
+    pub fn from_vale(ini: ValeIni) -> Result<Config, ConfigError> {
+        let mut packs = Vec::new();
+        if let Some(styles) = &ini.styles_path {
+            if !styles.is_dir() {
+                return Err(ConfigError::whole_file(
+                    &ini.shown,
+                    format!("StylesPath `{}` is not a folder", styles.display()),
+                ));
+            }
+            packs.push(absolute(styles));
+        }
+        let mut sections = Vec::new();
+        for s in &ini.sections {
+            let glob = s.glob.as_deref().unwrap_or("*");
+            let g = Glob::new(glob).map_err(|m| ConfigError::whole_file(&ini.shown, m))?;
+            sections.push((g, Section::default()));
+        }
+        Ok(Config {
+            shown: ini.shown.clone(),
+            dir: absolute(&ini.dir),
+            text: String::new(),
+            packs,
+            top: Section::default(),
+            ignore: Vec::new(),
+            section_lines: vec![1; sections.len()],
+            sections,
+            vale: Some(Arc::new(ini)),
+        })
+    }
+
+    /// Reads a configuration file: a `.vale.ini` (by its `.ini` name) or a `.candor.yaml`.
+    pub fn load_any(path: &Path) -> Result<Config, ConfigError> {
+        if path.extension().is_some_and(|e| e == "ini") {
+            Config::from_vale(ValeIni::load(path)?)
+        } else {
+            Config::load(path)
+        }
     }
 
     /// Reads and parses a configuration file.
@@ -597,7 +651,7 @@ impl Resolver {
             last_discovered: None,
         };
         if let ConfigChoice::File(path) = &choice {
-            r.configs.push(Config::load(path)?);
+            r.configs.push(Config::load_any(path)?);
         }
         // The rules without any config load now too, so bad `--rules` fail first.
         r.base_rules(None)?;
@@ -805,12 +859,14 @@ impl Resolver {
             unseen.push(d.to_path_buf());
             // Any file by that name, not only a regular one: a FIFO or a device there is an
             // error (refused by its type), not a config silently passed over.
+            // A `.candor.yaml` first; else Vale's own file, read as it is.
             if let Some(file) = FILE_NAMES
                 .iter()
+                .chain(vale_ini::FILE_NAMES)
                 .map(|n| d.join(n))
                 .find(|p| p.metadata().is_ok_and(|m| !m.is_dir()) || p.is_symlink())
             {
-                found = match Config::load(&file) {
+                found = match Config::load_any(&file) {
                     Ok(config) => {
                         self.configs.push(config);
                         Ok(Some(self.configs.len() - 1))
@@ -837,7 +893,10 @@ impl Resolver {
                 None => Vec::new(),
             };
             dirs.extend(self.cli_rules.iter().cloned());
-            let set = RuleSet::load(&dirs)?;
+            let mut set = RuleSet::load(&dirs)?;
+            if let Some(vale) = config.and_then(|i| self.configs[i].vale.as_deref()) {
+                vale_apply::add_built_in_style(vale, &mut set);
+            }
             self.base.insert(config, set);
         }
         Ok(&self.base[&config])
@@ -854,6 +913,10 @@ impl Resolver {
             return Ok(Effective::plain(rules));
         };
         let cfg = &self.configs[i];
+        if let Some(vale) = &cfg.vale {
+            let (rules, terms) = vale_apply::apply(vale, sections, rules);
+            return finish(cfg, rules, &terms);
+        }
         check_rule_ids(cfg, &rules)?;
 
         let applied: Vec<(Option<usize>, &Section)> = std::iter::once((None, &cfg.top))
@@ -922,7 +985,52 @@ impl Resolver {
             replacements.extend(rule);
         }
         rules.replace_and_drop(replacements, &off);
+        finish(cfg, rules, &terms)
+    }
 
+    /// Rule-file problems of every rule set loaded so far (each once): files left out.
+    pub fn rule_warnings(&self) -> Vec<ConfigError> {
+        let mut keys: Vec<_> = self.base.keys().collect();
+        keys.sort();
+        let mut out: Vec<ConfigError> = Vec::new();
+        for key in keys {
+            for w in &self.base[key].warnings {
+                if !out
+                    .iter()
+                    .any(|o| o.path == w.path && o.message == w.message)
+                {
+                    out.push(w.clone());
+                }
+            }
+        }
+        for e in self.effective.values() {
+            for w in &e.rules.warnings {
+                if !out
+                    .iter()
+                    .any(|o| o.path == w.path && o.message == w.message)
+                {
+                    out.push(w.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// Vale settings read but not acted on, one line per `.vale.ini` used.
+    pub fn vale_notes(&self) -> Vec<String> {
+        self.configs
+            .iter()
+            .filter_map(|c| c.vale.as_deref())
+            .map(|v| v.unhonoured())
+            .filter(|u| !u.is_empty())
+            .map(|u| format!("Vale settings Candor does not honour yet: {}", u.join(", ")))
+            .collect()
+    }
+}
+
+/// The rule set and accepted terms of a configuration, as one [`Effective`].
+fn finish(cfg: &Config, rules: RuleSet, terms: &[String]) -> Result<Effective, ConfigError> {
+    {
         let vocabulary = if terms.is_empty() {
             None
         } else {

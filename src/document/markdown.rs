@@ -69,6 +69,15 @@ impl Open {
         }
     }
 
+    /// Stands in for inline code (or a footnote reference): a placeholder as long as its
+    /// source, of a character no word rule matches, so words on either side never meet and
+    /// "Set `limit` to `-1` to" does not read as "to to".
+    fn push_mask(&mut self, range: Range<usize>) {
+        let len = range.len().max(1);
+        self.prose.extend(std::iter::repeat_n(CODE_MASK, len));
+        self.map.push_replaced(range, len);
+    }
+
     /// The block, with its prose and map copied out at their exact sizes (at most one
     /// allocation each), and the emptied buffers to collect the next block in.
     fn finish(mut self) -> (Option<Block>, Buffers) {
@@ -86,6 +95,9 @@ impl Open {
         (block, (self.prose, self.map))
     }
 }
+
+/// What inline code reads as in prose: not a letter, digit, space or sentence mark.
+pub const CODE_MASK: char = '*';
 
 /// A prose buffer and its offset map, empty, kept for the next block.
 type Buffers = (String, OffsetMap);
@@ -286,12 +298,12 @@ pub fn read(source: &str) -> (Vec<Block>, Markup) {
                     }
                 }
             }
-            Event::Code(_)
-            | Event::InlineHtml(_)
-            | Event::Html(_)
-            | Event::FootnoteReference(_)
-            | Event::InlineMath(_)
-            | Event::DisplayMath(_) => {
+            Event::Code(_) | Event::FootnoteReference(_) | Event::InlineMath(_) => {
+                if st.skip_depth == 0 && (st.open.is_some() || st.alt.is_some()) {
+                    st.target().push_mask(range);
+                }
+            }
+            Event::InlineHtml(_) | Event::Html(_) | Event::DisplayMath(_) => {
                 if st.skip_depth == 0 && (st.open.is_some() || st.alt.is_some()) {
                     st.target().push_gap(range);
                 }

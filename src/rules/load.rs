@@ -42,6 +42,10 @@ pub struct StoredRule {
 pub struct RuleSet {
     rules: Vec<Arc<dyn Rule>>,
     pub skipped: Vec<Skipped>,
+    /// Rule files of a pack folder that could not be loaded (each names its file, line and
+    /// reason): left out, so one bad rule never stops the others. A run reports them as
+    /// warnings and fails on them only when asked to (`--strict-rules`).
+    pub warnings: Vec<ConfigError>,
     /// Every loaded rule file (compiled or skipped) by id.
     stored: BTreeMap<String, Arc<StoredRule>>,
     /// Ids of rules added with [`RuleSet::push`] (they have no stored file).
@@ -111,26 +115,34 @@ impl RuleSet {
         Ok(())
     }
 
+    /// Adds every rule file of a pack; a file that cannot be loaded is kept as a warning
+    /// ([`RuleSet::warnings`]) and the others still load.
     fn add_pack(&mut self, pack: &str, files: &[std::path::PathBuf]) -> Result<(), ConfigError> {
         for path in files.iter().filter(|p| is_rule_file(p)) {
-            let shown = path.display().to_string();
-            let bytes = read_rule_file(path).map_err(|e| ConfigError::whole_file(&shown, e))?;
-            let text = String::from_utf8(bytes).map_err(|e| {
-                ConfigError::whole_file(
-                    &shown,
-                    format!(
-                        "rule file is not valid UTF-8 (byte {})",
-                        e.utf8_error().valid_up_to()
-                    ),
-                )
-            })?;
-            let file = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            self.add_file(pack, &file, &shown, &text)?;
+            if let Err(e) = self.add_path(pack, path) {
+                self.warnings.push(e);
+            }
         }
         Ok(())
+    }
+
+    fn add_path(&mut self, pack: &str, path: &Path) -> Result<(), ConfigError> {
+        let shown = path.display().to_string();
+        let bytes = read_rule_file(path).map_err(|e| ConfigError::whole_file(&shown, e))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            ConfigError::whole_file(
+                &shown,
+                format!(
+                    "rule file is not valid UTF-8 (byte {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+        })?;
+        let file = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.add_file(pack, &file, &shown, &text)
     }
 
     /// Parses and compiles one rule file and adds it, replacing a rule with the same id.
@@ -149,6 +161,24 @@ impl RuleSet {
                     crate::source::read::human_size(MAX_RULE_FILE_BYTES)
                 ),
             ));
+        }
+        // A Vale type Candor does not run is skipped with a note, whatever keys it carries.
+        if let Ok(Head {
+            extends: Some(extends),
+        }) = serde_norway::from_str::<Head>(text)
+        {
+            if types::SKIPPED_VALE_TYPES.contains(&extends.as_str()) {
+                let name = file.trim_end_matches(".yml").trim_end_matches(".yaml");
+                let id = format!("{pack}.{name}");
+                self.rules.retain(|r| *r.meta().id != *id);
+                self.skipped.retain(|s| s.id != id);
+                self.skipped.push(Skipped {
+                    id,
+                    path: shown.to_string(),
+                    reason: types::skip_reason(&extends),
+                });
+                return Ok(());
+            }
         }
         // One YAML parse for a good file; a bad one is read again only to say what is wrong
         // (a missing `extends:` before the keys the rule type does not know).
@@ -206,7 +236,11 @@ impl RuleSet {
             }),
         );
         self.prefilter = OnceLock::new();
-        match types::compile(&src)? {
+        let compiled = types::compile(&src).inspect_err(|_| {
+            // A file that does not compile is not a rule a configuration may name.
+            self.stored.remove(&id);
+        })?;
+        match compiled {
             Some(rule) => self.rules.push(Arc::from(rule)),
             None => self.skipped.push(Skipped {
                 id,

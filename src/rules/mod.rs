@@ -7,6 +7,7 @@
 //! prefilters, automata) is the [`engine`](crate::engine)'s work.
 
 pub mod load;
+pub mod pattern;
 pub mod scope;
 pub mod spec;
 pub mod types;
@@ -365,7 +366,7 @@ impl RuleSource<'_> {
                 )
             })?,
         };
-        let scope = match &spec.scope {
+        let mut scope = match &spec.scope {
             None => ScopeSet::default(),
             Some(s) => ScopeSet::parse(&s.to_vec()).map_err(|bad| {
                 self.error_at(
@@ -376,6 +377,7 @@ impl RuleSource<'_> {
                 )
             })?,
         };
+        scope.quotes_are_text = self.pack != "Candor";
         Ok(RuleMeta {
             id: format!("{}.{}", self.pack, self.name).into(),
             pack: self.pack.to_string(),

@@ -46,9 +46,9 @@ impl Scope {
         })
     }
 
-    fn selects(self, block: &Block) -> bool {
+    fn selects(self, block: &Block, quotes_are_text: bool) -> bool {
         match self {
-            Scope::Text | Scope::Sentence => !block.quoted,
+            Scope::Text | Scope::Sentence => !block.quoted || quotes_are_text,
             Scope::Paragraph => {
                 block.kind == BlockKind::Paragraph && !block.in_list && !block.quoted
             }
@@ -70,6 +70,9 @@ impl Scope {
 pub struct ScopeSet {
     include: Vec<Scope>,
     exclude: Vec<Scope>,
+    /// Whether `text` and `sentence` take in block quotes too, as in Vale (rules of packs other
+    /// than Candor's own, which reads a quote as the customer's words).
+    pub quotes_are_text: bool,
 }
 
 impl Default for ScopeSet {
@@ -77,6 +80,7 @@ impl Default for ScopeSet {
         ScopeSet {
             include: vec![Scope::Text],
             exclude: Vec::new(),
+            quotes_are_text: false,
         }
     }
 }
@@ -87,13 +91,15 @@ impl ScopeSet {
         let mut set = ScopeSet {
             include: Vec::new(),
             exclude: Vec::new(),
+            quotes_are_text: false,
         };
-        for name in names {
+        // Vale joins scopes with `&` in one entry (`heading & ~heading.h1`).
+        for name in names.iter().flat_map(|n| n.split('&')) {
             let (negated, bare) = match name.trim().strip_prefix('~') {
                 Some(rest) => (true, rest),
                 None => (false, name.trim()),
             };
-            let scope = Scope::parse(bare).ok_or_else(|| name.clone())?;
+            let scope = Scope::parse(bare).ok_or_else(|| name.trim().to_string())?;
             if negated {
                 set.exclude.push(scope);
             } else {
@@ -107,8 +113,9 @@ impl ScopeSet {
     }
 
     pub fn selects(&self, block: &Block) -> bool {
-        self.include.iter().any(|s| s.selects(block))
-            && !self.exclude.iter().any(|s| s.selects(block))
+        let quotes = self.quotes_are_text;
+        self.include.iter().any(|s| s.selects(block, quotes))
+            && !self.exclude.iter().any(|s| s.selects(block, quotes))
     }
 
     /// Whether matches are made sentence by sentence.

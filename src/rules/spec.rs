@@ -98,6 +98,39 @@ pub struct RuleSpec {
     #[serde(default)]
     pub min: Option<usize>,
 
+    // --- capitalization ---
+    /// `$title`, `$sentence`, `$lower`, `$upper`, or a pattern the text must match.
+    #[serde(default, rename = "match")]
+    pub match_: Option<String>,
+    /// Title style (`AP`, `Chicago`); Candor applies one list of small words for both.
+    #[serde(default)]
+    pub style: Option<String>,
+    /// Share of words that must be right (`$title`, `$sentence`), 0 to 1.
+    #[serde(default)]
+    pub threshold: Option<f64>,
+    /// `$sentence`: words after which a capital is fine (`:`).
+    #[serde(default)]
+    pub indicators: Option<Vec<String>>,
+    /// Text to leave off the start before judging.
+    #[serde(default)]
+    pub prefix: Option<String>,
+
+    // --- consistency ---
+    #[serde(default)]
+    pub either: Option<BTreeMap<String, String>>,
+
+    // --- conditional ---
+    #[serde(default)]
+    pub first: Option<String>,
+    #[serde(default)]
+    pub second: Option<String>,
+
+    // --- metric ---
+    #[serde(default)]
+    pub formula: Option<String>,
+    #[serde(default)]
+    pub condition: Option<String>,
+
     // --- Candor ---
     /// Must-fire / must-not-fire examples for the rule's own test.
     #[serde(default)]

@@ -1,6 +1,7 @@
 //! One file per rule type. [`compile`] turns a parsed rule file into a [`Rule`].
 
 pub mod buried_answer;
+pub mod capitalization;
 pub mod existence;
 pub mod filler;
 pub mod framing;
@@ -16,7 +17,6 @@ use crate::error::ConfigError;
 
 /// Vale rule types Candor does not implement: packs that use them still load, without them.
 pub const UNSUPPORTED_VALE_TYPES: &[&str] = &[
-    "capitalization",
     "conditional",
     "consistency",
     "spelling",
@@ -26,12 +26,24 @@ pub const UNSUPPORTED_VALE_TYPES: &[&str] = &[
     "script",
 ];
 
+/// Vale rule types whose files are skipped unparsed (with a note), whatever keys they carry.
+pub const SKIPPED_VALE_TYPES: &[&str] = UNSUPPORTED_VALE_TYPES;
+
+/// Why a rule of Vale type `extends` is not run.
+pub fn skip_reason(extends: &str) -> String {
+    match extends {
+        "script" => "`extends: script` runs a Tengo script, which Candor cannot run".to_string(),
+        other => format!("`extends: {other}` is a Vale rule type Candor does not run yet"),
+    }
+}
+
 /// Names of the types [`compile`] accepts.
 pub const SUPPORTED_TYPES: &[&str] = &[
     "existence",
     "substitution",
     "occurrence",
     "repetition",
+    "capitalization",
     "questions",
     "filler",
     "framing",
@@ -47,6 +59,7 @@ pub fn compile(src: &RuleSource<'_>) -> Result<Option<Box<dyn Rule>>, ConfigErro
         "substitution" => Box::new(substitution::Substitution::compile(src)?),
         "occurrence" => Box::new(occurrence::Occurrence::compile(src)?),
         "repetition" => Box::new(repetition::Repetition::compile(src)?),
+        "capitalization" => Box::new(capitalization::Capitalization::compile(src)?),
         "questions" => Box::new(ignored_question::IgnoredQuestion::compile(src)?),
         "filler" => Box::new(filler::Filler::compile(src)?),
         "framing" => Box::new(framing::Framing::compile(src)?),
