@@ -570,6 +570,8 @@ pub struct Effective {
     vocabulary: Option<Regex>,
     /// Rules whose file says `vocab: false`.
     vocab_exempt: HashSet<String>,
+    /// Extensions read as another format (a `.vale.ini`'s `[formats]`: `mdx = md`).
+    formats: Vec<(String, String)>,
 }
 
 impl Effective {
@@ -578,7 +580,19 @@ impl Effective {
             rules,
             vocabulary: None,
             vocab_exempt: HashSet::new(),
+            formats: Vec::new(),
         }
+    }
+
+    /// The format a file is read as when the configuration maps its extension (`None`: by
+    /// its extension, as usual).
+    pub fn format_for(&self, path: &Path) -> Option<crate::document::Format> {
+        if self.formats.is_empty() {
+            return None;
+        }
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        let (_, to) = self.formats.iter().rev().find(|(from, _)| *from == ext)?;
+        crate::document::Format::from_extension(to)
     }
 
     /// Whether `d`'s matched text (`source[d.span]`) is an accepted term.
@@ -589,9 +603,16 @@ impl Effective {
         if self.vocab_exempt.contains(&*d.rule) {
             return false;
         }
-        source
-            .get(d.span.clone())
-            .is_some_and(|m| vocab.is_match(m))
+        // A word said twice ("did did", from a repetition rule) is accepted when the word is.
+        source.get(d.span.clone()).is_some_and(|m| {
+            vocab.is_match(m) || {
+                let mut words = m.split_whitespace();
+                let first = words.next().unwrap_or("");
+                words.next().is_some()
+                    && m.split_whitespace().all(|w| w == first)
+                    && vocab.is_match(first)
+            }
+        })
     }
 
     /// Drops findings whose matched text is an accepted term.
@@ -1059,6 +1080,11 @@ fn finish(cfg: &Config, rules: RuleSet, terms: &[String]) -> Result<Effective, C
             rules,
             vocabulary,
             vocab_exempt,
+            formats: cfg
+                .vale
+                .as_ref()
+                .map(|v| v.formats.clone())
+                .unwrap_or_default(),
         })
     }
 }

@@ -185,7 +185,7 @@ impl Job {
             input,
             effective: effective.clone(),
             file: Some(path.to_path_buf()),
-            format: None,
+            format: effective.format_for(path),
             read,
         }
     }
@@ -316,7 +316,8 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
         .collect();
     let lint_path = |(i, (path, effective)): (usize, &(&PathBuf, Arc<Effective>))| {
         let read = read_options(path);
-        let result = source::open_with(path, None, &read).map(|loaded| match loaded {
+        let format = effective.format_for(path);
+        let result = source::open_with(path, format, &read).map(|loaded| match loaded {
             Loaded::Input(mut input) => {
                 let notes = std::mem::take(&mut input.notes);
                 let job = Job::file(input, effective, path, read);

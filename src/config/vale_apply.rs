@@ -65,7 +65,8 @@ pub fn add_built_in_style(ini: &ValeIni, rules: &mut RuleSet) {
     if !terms.is_empty() {
         let mut swap = BTreeMap::new();
         for t in terms {
-            swap.entry(t.to_lowercase()).or_insert_with(|| t.clone());
+            // A later vocabulary's spelling wins.
+            swap.insert(t.to_lowercase(), t.clone());
         }
         let swap = serde_json::to_string(&swap).unwrap_or_default();
         files.push((

@@ -20,7 +20,26 @@ pub enum Scope {
     Alt,
     /// The whole source file, markup and all.
     Raw,
+    /// A scope of Vale's that Candor's document model has no blocks for (`code`, `link`,
+    /// `table.caption`, ...): it selects nothing.
+    Unmodelled,
 }
+
+/// Vale scopes Candor accepts but has no blocks for.
+const UNMODELLED_VALE_SCOPES: &[&str] = &[
+    "table.caption",
+    "code",
+    "comment",
+    "comment.line",
+    "comment.block",
+    "link",
+    "strong",
+    "emphasis",
+    "title",
+    "attr",
+    "markup",
+    "string",
+];
 
 impl Scope {
     pub fn parse(name: &str) -> Option<Scope> {
@@ -36,6 +55,7 @@ impl Scope {
             "blockquote" => Scope::Blockquote,
             "alt" => Scope::Alt,
             "raw" => Scope::Raw,
+            other if UNMODELLED_VALE_SCOPES.contains(&other) => Scope::Unmodelled,
             _ => {
                 let level = name.strip_prefix("heading.h")?.parse::<u8>().ok()?;
                 if !(1..=6).contains(&level) {
@@ -60,7 +80,7 @@ impl Scope {
             Scope::TableCell => block.kind == BlockKind::TableCell,
             Scope::Blockquote => block.quoted,
             Scope::Alt => block.kind == BlockKind::Alt,
-            Scope::Raw => false,
+            Scope::Raw | Scope::Unmodelled => false,
         }
     }
 }

@@ -75,11 +75,11 @@ pub struct RuleSpec {
     pub limit: Option<usize>,
 
     // --- existence / substitution / repetition ---
-    #[serde(default)]
+    #[serde(default, deserialize_with = "one_or_many")]
     pub tokens: Option<Vec<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "one_or_many")]
     pub raw: Option<Vec<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "one_or_many")]
     pub exceptions: Option<Vec<String>>,
     #[serde(default)]
     pub append: bool,
@@ -139,6 +139,11 @@ pub struct RuleSpec {
     /// reads and checks the keys it knows.
     #[serde(default)]
     pub options: Option<BTreeMap<String, serde_norway::Value>>,
+}
+
+/// A list that may be written as one string (`raw: ^.*$`), as Vale allows.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    Ok(Option::<OneOrMany>::deserialize(d)?.map(|v| v.to_vec()))
 }
 
 /// Only the `extends:` key, read first to decide how to treat the rest.

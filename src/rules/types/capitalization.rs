@@ -13,9 +13,10 @@
 //! indicators: [":"]         # a capital is fine after these
 //! threshold: 0.8            # share of words that must be right ($sentence, $title)
 //! ```
-//! Words of `exceptions` (also several words long) always count as right. For `$sentence`, the
-//! first word (and one after an indicator) must start with a capital; any other word must be
-//! lower case or all capitals (an acronym). For `$title`, every word but the small ones (`a`,
+//! Without `scope`, headings are judged (as Vale does). Words of `exceptions` (also several
+//! words long) always count as right. For `$sentence`, the first word (and one after an
+//! indicator) must start with a capital and any other must be lower case (acronyms too count
+//! against: a style lists those it allows in `exceptions`). For `$title`, every word but the small ones (`a`,
 //! `of`, `the`, ...; first and last word aside) must start with a capital; `style` (AP or
 //! Chicago) picks no other list. `prefix` is a pattern left off the start before judging.
 
@@ -54,7 +55,12 @@ const SMALL_WORDS: &[&str] = &[
 impl Capitalization {
     pub fn compile(src: &RuleSource<'_>) -> Result<Self, ConfigError> {
         let spec = &src.spec;
-        let meta = src.meta("'%s' should be in %s case.")?;
+        let mut meta = src.meta("'%s' should be in %s case.")?;
+        if spec.scope.is_none() {
+            // Vale judges headings unless told otherwise.
+            meta.scope = crate::rules::ScopeSet::parse(&["heading".to_string()])
+                .expect("`heading` is a scope");
+        }
         let wanted = spec.match_.clone().ok_or_else(|| src.missing("match"))?;
         let case = match wanted.as_str() {
             "$title" => Case::Title,
@@ -122,35 +128,32 @@ impl Capitalization {
                 let mut counted = 0usize;
                 let mut fixed = Vec::with_capacity(words.len());
                 let mut after_indicator = false;
+                let title = matches!(self.case, Case::Title);
                 for (i, (word, excepted)) in words.iter().enumerate() {
-                    let bare = trim_punct(word);
-                    let starts_capital = i == 0 || after_indicator;
+                    // A hyphenated word is judged by its first part ("High-Def": "High"); a
+                    // title leaves it as written.
+                    let bare = trim_punct(word.split('-').next().unwrap_or(word));
+                    let starts_capital = counted == 0 || after_indicator;
                     after_indicator = self
                         .indicators
                         .iter()
                         .any(|ind| word.ends_with(ind.as_str()));
-                    let Some(first) = bare.chars().next().filter(|c| c.is_alphabetic()) else {
+                    let first = bare.chars().next().filter(|c| c.is_alphabetic());
+                    let Some(first) = first.filter(|_| !(title && word.contains('-'))) else {
                         fixed.push(word.to_string());
                         continue;
                     };
                     counted += 1;
                     let lower = bare == bare.to_lowercase();
-                    let acronym = bare.chars().filter(|c| c.is_alphabetic()).count() > 1
-                        && bare == bare.to_uppercase();
                     let (ok, want) = if *excepted {
                         (true, word.to_string())
-                    } else if matches!(self.case, Case::Sentence) {
+                    } else if !title {
+                        // Any capital after the first word counts against, acronyms too: a
+                        // style lists the ones it allows in `exceptions`.
                         if starts_capital {
                             (first.is_uppercase(), capitalised(word))
                         } else {
-                            (
-                                lower || acronym,
-                                if acronym {
-                                    word.to_string()
-                                } else {
-                                    word.to_lowercase()
-                                },
-                            )
+                            (lower, word.to_lowercase())
                         }
                     } else if !starts_capital
                         && i != last
@@ -248,7 +251,9 @@ mod tests {
     #[test]
     fn sentence_case_wants_one_capital_and_allows_acronyms_and_exceptions() {
         let r = rule("extends: capitalization\nmatch: $sentence\nexceptions: [Axon Server]\nindicators: [':']\n");
-        assert!(r.judge("Set up the API").0);
+        assert!(r.judge("Set up the new API for it").0);
+        assert!(!r.judge("Accepting a JSON response").0);
+        assert!(r.judge("8. Do step eight").0);
         assert!(r.judge("Run Axon Server here").0);
         assert!(r.judge("Step one: Install it").0);
         assert!(!r.judge("this isn't in sentence case").0);

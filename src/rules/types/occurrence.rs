@@ -16,6 +16,7 @@
 use std::ops::Range;
 
 use crate::check::{CheckContext, Findings};
+use crate::document::markdown::CODE_MASK;
 use crate::error::ConfigError;
 use crate::rules::pattern::Matcher;
 use crate::rules::{compiled, units, Rule, RuleMeta, RuleSource, Scope, Unit};
@@ -55,12 +56,12 @@ impl Occurrence {
     }
 
     /// Reports when `matches` (source ranges, in order) are too many or too few: as Vale does,
-    /// at the first match over `max`, at the first match when under `min`, or at `whole`'s
-    /// start when there is none.
+    /// at the unit's start when over `max`, at the first match when under `min`, or at the
+    /// unit's start when there is none.
     fn judge(&self, matches: &[Range<usize>], whole: Range<usize>, out: &mut Findings) {
         let count = matches.len();
         let at = if self.max.is_some_and(|max| count > max) {
-            matches[self.max.unwrap_or(0)].clone()
+            whole.start..whole.start
         } else if self.min.is_some_and(|min| count < min) {
             matches.first().cloned().unwrap_or(whole.start..whole.start)
         } else {
@@ -106,7 +107,14 @@ impl Rule for Occurrence {
         }
         for unit in units {
             let matches = matches_in(token, &unit);
-            self.judge(&matches, unit.to_source(0..unit.text.len()), out);
+            // Reported where the unit's own words start: after any leading inline code.
+            let lead = unit.text.len()
+                - unit
+                    .text
+                    .trim_start_matches(|c: char| c.is_whitespace() || c == CODE_MASK)
+                    .len();
+            let lead = if lead == unit.text.len() { 0 } else { lead };
+            self.judge(&matches, unit.to_source(lead..unit.text.len()), out);
         }
     }
 }
