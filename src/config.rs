@@ -89,6 +89,8 @@ const VALE_TYPES: &[&str] = &[
     "occurrence",
     "repetition",
     "capitalization",
+    "conditional",
+    "consistency",
 ];
 
 /// What `--config` / `--no-config` asked for.
@@ -475,10 +477,17 @@ impl Config {
 
     /// Indexes of the `paths:` sections that apply to `rel`, in file order.
     fn sections_for(&self, rel: &Path) -> Vec<usize> {
+        // A `.vale.ini` section for `*.md` also applies to a file `[formats]` reads as `md`.
+        let as_format = self.vale.as_ref().and_then(|v| {
+            let ext = rel.extension()?.to_str()?;
+            v.format_of(ext).map(|to| rel.with_extension(to))
+        });
         self.sections
             .iter()
             .enumerate()
-            .filter(|(_, (g, _))| g.matches(rel))
+            .filter(|(_, (g, _))| {
+                g.matches(rel) || as_format.as_ref().is_some_and(|p| g.matches(p))
+            })
             .map(|(i, _)| i)
             .collect()
     }

@@ -377,7 +377,7 @@ impl RuleSource<'_> {
                 )
             })?,
         };
-        scope.quotes_are_text = self.pack != "Candor";
+        scope.vale = self.pack != "Candor";
         Ok(RuleMeta {
             id: format!("{}.{}", self.pack, self.name).into(),
             pack: self.pack.to_string(),

@@ -66,9 +66,13 @@ impl Scope {
         })
     }
 
-    fn selects(self, block: &Block, quotes_are_text: bool) -> bool {
+    fn selects(self, block: &Block, vale: bool) -> bool {
         match self {
-            Scope::Text | Scope::Sentence => !block.quoted || quotes_are_text,
+            Scope::Text => !block.quoted || vale,
+            // Vale's sentences are those of paragraphs, lists and cells, not of headings.
+            Scope::Sentence => {
+                (!block.quoted || vale) && !(vale && matches!(block.kind, BlockKind::Heading(_)))
+            }
             Scope::Paragraph => {
                 block.kind == BlockKind::Paragraph && !block.in_list && !block.quoted
             }
@@ -90,9 +94,10 @@ impl Scope {
 pub struct ScopeSet {
     include: Vec<Scope>,
     exclude: Vec<Scope>,
-    /// Whether `text` and `sentence` take in block quotes too, as in Vale (rules of packs other
-    /// than Candor's own, which reads a quote as the customer's words).
-    pub quotes_are_text: bool,
+    /// Vale's reading (rules of packs other than Candor's own): `text` and `sentence` take in
+    /// block quotes too (Candor reads a quote as the customer's words), and `sentence` leaves
+    /// headings out.
+    pub vale: bool,
 }
 
 impl Default for ScopeSet {
@@ -100,7 +105,7 @@ impl Default for ScopeSet {
         ScopeSet {
             include: vec![Scope::Text],
             exclude: Vec::new(),
-            quotes_are_text: false,
+            vale: false,
         }
     }
 }
@@ -111,7 +116,7 @@ impl ScopeSet {
         let mut set = ScopeSet {
             include: Vec::new(),
             exclude: Vec::new(),
-            quotes_are_text: false,
+            vale: false,
         };
         // Vale joins scopes with `&` in one entry (`heading & ~heading.h1`).
         for name in names.iter().flat_map(|n| n.split('&')) {
@@ -133,7 +138,7 @@ impl ScopeSet {
     }
 
     pub fn selects(&self, block: &Block) -> bool {
-        let quotes = self.quotes_are_text;
+        let quotes = self.vale;
         self.include.iter().any(|s| s.selects(block, quotes))
             && !self.exclude.iter().any(|s| s.selects(block, quotes))
     }

@@ -23,6 +23,7 @@
 use regex::Regex;
 
 use crate::check::{CheckContext, Findings};
+use crate::document::markdown::CODE_MASK;
 use crate::error::ConfigError;
 use crate::rules::pattern::Matcher;
 use crate::rules::{compiled, units, Rule, RuleMeta, RuleSource};
@@ -138,6 +139,14 @@ impl Capitalization {
                         .indicators
                         .iter()
                         .any(|ind| word.ends_with(ind.as_str()));
+                    if !word.is_empty() && word.chars().all(|c| c == CODE_MASK) {
+                        // Inline code: a word as it should be, wherever it stands.
+                        counted += 1;
+                        right += 1;
+                        after_indicator = false;
+                        fixed.push(word.to_string());
+                        continue;
+                    }
                     let first = bare.chars().next().filter(|c| c.is_alphabetic());
                     let Some(first) = first.filter(|_| !(title && word.contains('-'))) else {
                         fixed.push(word.to_string());

@@ -2,6 +2,8 @@
 
 pub mod buried_answer;
 pub mod capitalization;
+pub mod conditional;
+pub mod consistency;
 pub mod existence;
 pub mod filler;
 pub mod framing;
@@ -16,15 +18,8 @@ use super::{Rule, RuleSource};
 use crate::error::ConfigError;
 
 /// Vale rule types Candor does not implement: packs that use them still load, without them.
-pub const UNSUPPORTED_VALE_TYPES: &[&str] = &[
-    "conditional",
-    "consistency",
-    "spelling",
-    "metric",
-    "readability",
-    "sequence",
-    "script",
-];
+pub const UNSUPPORTED_VALE_TYPES: &[&str] =
+    &["spelling", "metric", "readability", "sequence", "script"];
 
 /// Vale rule types whose files are skipped unparsed (with a note), whatever keys they carry.
 pub const SKIPPED_VALE_TYPES: &[&str] = UNSUPPORTED_VALE_TYPES;
@@ -44,6 +39,8 @@ pub const SUPPORTED_TYPES: &[&str] = &[
     "occurrence",
     "repetition",
     "capitalization",
+    "conditional",
+    "consistency",
     "questions",
     "filler",
     "framing",
@@ -60,6 +57,8 @@ pub fn compile(src: &RuleSource<'_>) -> Result<Option<Box<dyn Rule>>, ConfigErro
         "occurrence" => Box::new(occurrence::Occurrence::compile(src)?),
         "repetition" => Box::new(repetition::Repetition::compile(src)?),
         "capitalization" => Box::new(capitalization::Capitalization::compile(src)?),
+        "conditional" => Box::new(conditional::Conditional::compile(src)?),
+        "consistency" => Box::new(consistency::Consistency::compile(src)?),
         "questions" => Box::new(ignored_question::IgnoredQuestion::compile(src)?),
         "filler" => Box::new(filler::Filler::compile(src)?),
         "framing" => Box::new(framing::Framing::compile(src)?),
