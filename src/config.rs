@@ -91,6 +91,7 @@ const VALE_TYPES: &[&str] = &[
     "capitalization",
     "conditional",
     "consistency",
+    "metric",
 ];
 
 /// What `--config` / `--no-config` asked for.

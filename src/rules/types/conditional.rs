@@ -12,7 +12,8 @@
 //! second: '(?:\b[A-Z][a-z]+ )+\(([A-Z]{3,5})\)'  # a definition (group 1)
 //! exceptions: [API, FAQ]
 //! ```
-//! As in Vale: every match of `second` in the file defines its group 1 (or the whole match);
+//! As in Vale: every match of `second` in the file defines its first matched group (or the
+//! whole match);
 //! each match of `first` whose group 1 is not defined, and is not an exception, is reported.
 
 use std::collections::HashSet;
@@ -50,12 +51,16 @@ impl Conditional {
     }
 }
 
-/// The range of group 1 of each match of `pattern` in `text` (the whole match without one).
+/// The range of the first group that took part in each match of `pattern` in `text` (the whole
+/// match without one): `second` may offer definitions in several forms, one group each.
 fn keyed(pattern: Ready<'_>, text: &str) -> Vec<std::ops::Range<usize>> {
     pattern
         .captures_ranges(text)
         .into_iter()
-        .filter_map(|groups| groups.get(1).cloned().flatten().or(groups[0].clone()))
+        .filter_map(|groups| {
+            let own = groups.iter().skip(1).find_map(Clone::clone);
+            own.or_else(|| groups.first().cloned().flatten())
+        })
         .collect()
 }
 

@@ -9,6 +9,7 @@ pub mod filler;
 pub mod framing;
 pub mod ignored_question;
 pub mod length;
+pub mod metric;
 pub mod occurrence;
 pub mod placeholder;
 pub mod repetition;
@@ -19,7 +20,7 @@ use crate::error::ConfigError;
 
 /// Vale rule types Candor does not implement: packs that use them still load, without them.
 pub const UNSUPPORTED_VALE_TYPES: &[&str] =
-    &["spelling", "metric", "readability", "sequence", "script"];
+    &["spelling", "readability", "sequence", "script"];
 
 /// Vale rule types whose files are skipped unparsed (with a note), whatever keys they carry.
 pub const SKIPPED_VALE_TYPES: &[&str] = UNSUPPORTED_VALE_TYPES;
@@ -41,6 +42,7 @@ pub const SUPPORTED_TYPES: &[&str] = &[
     "capitalization",
     "conditional",
     "consistency",
+    "metric",
     "questions",
     "filler",
     "framing",
@@ -59,6 +61,7 @@ pub fn compile(src: &RuleSource<'_>) -> Result<Option<Box<dyn Rule>>, ConfigErro
         "capitalization" => Box::new(capitalization::Capitalization::compile(src)?),
         "conditional" => Box::new(conditional::Conditional::compile(src)?),
         "consistency" => Box::new(consistency::Consistency::compile(src)?),
+        "metric" => Box::new(metric::Metric::compile(src)?),
         "questions" => Box::new(ignored_question::IgnoredQuestion::compile(src)?),
         "filler" => Box::new(filler::Filler::compile(src)?),
         "framing" => Box::new(framing::Framing::compile(src)?),
