@@ -582,6 +582,39 @@ pub struct Effective {
     vocab_exempt: HashSet<String>,
     /// Extensions read as another format (a `.vale.ini`'s `[formats]`: `mdx = md`).
     formats: Vec<(String, String)>,
+    /// Text no rule sees (a `.vale.ini`'s `TokenIgnores`, `BlockIgnores`, `SkippedScopes`).
+    masks: MaskPatterns,
+}
+
+/// The patterns of [`crate::document::mask::Masks`], compiled once per rule set.
+#[derive(Debug, Default)]
+struct MaskPatterns {
+    tokens: Vec<crate::rules::pattern::Matcher>,
+    blocks: Vec<crate::rules::pattern::Matcher>,
+    skip_quotes: bool,
+}
+
+impl MaskPatterns {
+    fn compile(tokens: &[String], blocks: &[String], skip_quotes: bool) -> Result<Self, String> {
+        use crate::rules::pattern::Matcher;
+        let each = |list: &[String], key: &str| {
+            list.iter()
+                .map(|p| {
+                    let m = Matcher::new(format!("(?m){p}"))
+                        .map_err(|e| format!("{key} pattern `{p}` does not compile: {e}"))?;
+                    if let Err(e) = m.get() {
+                        return Err(format!("{key} pattern `{p}` does not compile: {e}"));
+                    }
+                    Ok(m)
+                })
+                .collect::<Result<Vec<_>, String>>()
+        };
+        Ok(MaskPatterns {
+            tokens: each(tokens, "TokenIgnores")?,
+            blocks: each(blocks, "BlockIgnores")?,
+            skip_quotes,
+        })
+    }
 }
 
 impl Effective {
@@ -591,6 +624,7 @@ impl Effective {
             vocabulary: None,
             vocab_exempt: HashSet::new(),
             formats: Vec::new(),
+            masks: MaskPatterns::default(),
         }
     }
 
@@ -603,6 +637,24 @@ impl Effective {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         let (_, to) = self.formats.iter().rev().find(|(from, _)| *from == ext)?;
         crate::document::Format::from_extension(to)
+    }
+
+    /// `doc` with what no rule may see masked ([`crate::document::mask`]); `None` when there
+    /// is nothing to mask.
+    pub fn masked(&self, doc: &crate::document::Document) -> Option<crate::document::Document> {
+        let m = &self.masks;
+        if m.tokens.is_empty() && m.blocks.is_empty() && !m.skip_quotes {
+            return None;
+        }
+        fn ready(list: &[crate::rules::pattern::Matcher]) -> Vec<crate::rules::pattern::Ready<'_>> {
+            list.iter().filter_map(|p| p.get().ok()).collect()
+        }
+        crate::document::mask::Masks {
+            tokens: ready(&m.tokens),
+            blocks: ready(&m.blocks),
+            skip_quotes: m.skip_quotes,
+        }
+        .apply(doc)
     }
 
     /// Whether `d`'s matched text (`source[d.span]`) is an accepted term.
@@ -945,8 +997,15 @@ impl Resolver {
         };
         let cfg = &self.configs[i];
         if let Some(vale) = &cfg.vale {
-            let (rules, terms) = vale_apply::apply(vale, sections, rules);
-            return finish(cfg, rules, &terms);
+            let applied = vale_apply::apply(vale, sections, rules);
+            let mut effective = finish(cfg, applied.rules, &applied.accept)?;
+            effective.masks = MaskPatterns::compile(
+                &applied.token_ignores,
+                &applied.block_ignores,
+                applied.skip_quotes,
+            )
+            .map_err(|e| ConfigError::whole_file(&cfg.shown, e))?;
+            return Ok(effective);
         }
         check_rule_ids(cfg, &rules)?;
 
@@ -1095,6 +1154,7 @@ fn finish(cfg: &Config, rules: RuleSet, terms: &[String]) -> Result<Effective, C
                 .as_ref()
                 .map(|v| v.formats.clone())
                 .unwrap_or_default(),
+            masks: MaskPatterns::default(),
         })
     }
 }

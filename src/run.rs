@@ -476,7 +476,11 @@ fn lint_findings(
     } else {
         &input.inbound
     };
-    let mut findings = check_document(&effective.rules, &input.path, &input.doc, inbound);
+    // What the configuration hides from rules (a `.vale.ini`'s TokenIgnores, ...) is masked
+    // in a copy; suppressions and accepted terms read the file as it is.
+    let masked = effective.masked(&input.doc);
+    let doc = masked.as_ref().unwrap_or(&input.doc);
+    let mut findings = check_document(&effective.rules, &input.path, doc, inbound);
     findings.diagnostics.retain(|d| d.severity >= min_level);
     suppress::apply(&mut findings.diagnostics, &input.doc);
     effective.drop_accepted(&mut findings.diagnostics, &input.doc.source);

@@ -103,9 +103,37 @@ fn settings(ini: &ValeIni, sections: &[usize]) -> (Vec<String>, BTreeMap<String,
     (styles, by_rule)
 }
 
+/// What a `.vale.ini` makes of one file's rule set.
+pub struct Applied {
+    pub rules: RuleSet,
+    /// Accepted words (each a pattern matched against a whole finding).
+    pub accept: Vec<String>,
+    /// `TokenIgnores` and `BlockIgnores` of the sections that apply, and whether block quotes
+    /// are skipped.
+    pub token_ignores: Vec<String>,
+    pub block_ignores: Vec<String>,
+    pub skip_quotes: bool,
+}
+
 /// The rules Vale would run on a file the `sections` apply to, plus Candor's own, with their
-/// levels set; and the accepted words (each a pattern matched against a whole finding).
-pub fn apply(ini: &ValeIni, sections: &[usize], mut rules: RuleSet) -> (RuleSet, Vec<String>) {
+/// levels set, and what to mask.
+pub fn apply(ini: &ValeIni, sections: &[usize], mut rules: RuleSet) -> Applied {
+    let applied: Vec<&super::vale_ini::ValeSection> = std::iter::once(&ini.global)
+        .chain(sections.iter().map(|&i| &ini.sections[i]))
+        .collect();
+    let token_ignores = applied
+        .iter()
+        .flat_map(|s| s.token_ignores.iter().cloned())
+        .collect();
+    let block_ignores = applied
+        .iter()
+        .flat_map(|s| s.block_ignores.iter().cloned())
+        .collect();
+    let skip_quotes = applied
+        .iter()
+        .filter_map(|s| s.skipped_scopes.as_ref())
+        .next_back()
+        .is_some_and(|scopes| scopes.iter().any(|s| s == "blockquote"));
     let (styles, by_rule) = settings(ini, sections);
     let styles: HashSet<&str> = styles.iter().map(String::as_str).collect();
     let mut replacements = Vec::new();
@@ -138,7 +166,13 @@ pub fn apply(ini: &ValeIni, sections: &[usize], mut rules: RuleSet) -> (RuleSet,
         on && level_rank(meta.level) >= level_rank(min)
     });
     let (accept, _) = vocabulary(ini);
-    (rules, accept)
+    Applied {
+        rules,
+        accept,
+        token_ignores,
+        block_ignores,
+        skip_quotes,
+    }
 }
 
 fn level_rank(level: Severity) -> u8 {

@@ -3,8 +3,10 @@
 //!
 //! What it reads: `StylesPath`, `MinAlertLevel` (Vale's default `warning`), `Vocab`
 //! (`config/vocabularies/<name>/accept.txt` and `reject.txt`), `[formats]`, `[*]` and glob
-//! sections with `BasedOnStyles` and `Style.Rule = YES | NO | suggestion | warning | error`, and
-//! `TokenIgnores` / `BlockIgnores` (text masked before rules run). A later matching section's
+//! sections with `BasedOnStyles` and `Style.Rule = YES | NO | suggestion | warning | error`,
+//! `TokenIgnores` / `BlockIgnores` / `IgnorePatterns` (text masked before rules run) and
+//! `SkippedScopes = blockquote`. `IgnoredScopes` and `IgnoredClasses` are read but not acted on
+//! (the run says so once). A later matching section's
 //! `BasedOnStyles` replaces an earlier one's and its rule settings win, as in Vale.
 //! Why it matters: docs teams keep their `.vale.ini` and StylesPath; Candor lints with them as
 //! they are.
@@ -50,8 +52,11 @@ pub struct ValeSection {
     pub rules: Vec<(String, ValeSetting)>,
     /// `TokenIgnores`: patterns whose matches no rule sees.
     pub token_ignores: Vec<String>,
-    /// `BlockIgnores`: patterns whose matches (whole blocks) no rule sees.
+    /// `BlockIgnores` (and `IgnorePatterns`): patterns whose matches (whole blocks) no rule
+    /// sees.
     pub block_ignores: Vec<String>,
+    /// `SkippedScopes`: of these, Candor acts on `blockquote` (code and HTML it skips anyway).
+    pub skipped_scopes: Option<Vec<String>>,
     /// Keys Candor reads but does not honour, with their line (said once at run time).
     pub unhonoured: Vec<(String, usize)>,
 }
@@ -74,14 +79,19 @@ pub struct ValeIni {
 }
 
 /// Keys that hold a list separated by commas.
-const LIST_KEYS: &[&str] = &["BasedOnStyles", "Vocab", "TokenIgnores", "BlockIgnores"];
+const LIST_KEYS: &[&str] = &[
+    "BasedOnStyles",
+    "Vocab",
+    "TokenIgnores",
+    "BlockIgnores",
+    "IgnorePatterns",
+    "SkippedScopes",
+];
 
 /// Vale settings Candor reads without acting on them (the run says so once).
 const NOT_HONOURED: &[&str] = &[
     "IgnoredScopes",
-    "SkippedScopes",
     "IgnoredClasses",
-    "IgnorePatterns",
     "WordTemplate",
     "Transform",
     "Lang",
@@ -231,7 +241,8 @@ fn read_section_key(
     match key {
         "BasedOnStyles" => section.based_on = Some(list(value)),
         "TokenIgnores" => section.token_ignores.extend(list(value)),
-        "BlockIgnores" => section.block_ignores.extend(list(value)),
+        "BlockIgnores" | "IgnorePatterns" => section.block_ignores.extend(list(value)),
+        "SkippedScopes" => section.skipped_scopes = Some(list(value)),
         k if NOT_HONOURED.contains(&k) || LIST_KEYS.contains(&k) => {
             section.unhonoured.push((k.to_string(), line_no))
         }

@@ -6,6 +6,7 @@
 //! slices out exactly the source bytes it talks about.
 
 pub mod markdown;
+pub mod mask;
 pub mod offsets;
 pub mod sentences;
 pub mod text;

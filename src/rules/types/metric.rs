@@ -170,7 +170,10 @@ impl Metric {
     pub fn compile(src: &RuleSource<'_>) -> Result<Self, ConfigError> {
         let spec = &src.spec;
         let meta = src.meta("The metric is %s.")?;
-        let formula = spec.formula.as_deref().ok_or_else(|| src.missing("formula"))?;
+        let formula = spec
+            .formula
+            .as_deref()
+            .ok_or_else(|| src.missing("formula"))?;
         let formula = parse_formula(formula)
             .map_err(|e| src.error_at("formula", format!("`formula` cannot be read: {e}")))?;
         let condition = spec

@@ -19,8 +19,7 @@ use super::{Rule, RuleSource};
 use crate::error::ConfigError;
 
 /// Vale rule types Candor does not implement: packs that use them still load, without them.
-pub const UNSUPPORTED_VALE_TYPES: &[&str] =
-    &["spelling", "readability", "sequence", "script"];
+pub const UNSUPPORTED_VALE_TYPES: &[&str] = &["spelling", "readability", "sequence", "script"];
 
 /// Vale rule types whose files are skipped unparsed (with a note), whatever keys they carry.
 pub const SKIPPED_VALE_TYPES: &[&str] = UNSUPPORTED_VALE_TYPES;
