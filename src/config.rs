@@ -592,10 +592,16 @@ struct MaskPatterns {
     tokens: Vec<crate::rules::pattern::Matcher>,
     blocks: Vec<crate::rules::pattern::Matcher>,
     skip_quotes: bool,
+    skip_strong: bool,
 }
 
 impl MaskPatterns {
-    fn compile(tokens: &[String], blocks: &[String], skip_quotes: bool) -> Result<Self, String> {
+    fn compile(
+        tokens: &[String],
+        blocks: &[String],
+        skip_quotes: bool,
+        skip_strong: bool,
+    ) -> Result<Self, String> {
         use crate::rules::pattern::Matcher;
         let each = |list: &[String], key: &str| {
             list.iter()
@@ -613,6 +619,7 @@ impl MaskPatterns {
             tokens: each(tokens, "TokenIgnores")?,
             blocks: each(blocks, "BlockIgnores")?,
             skip_quotes,
+            skip_strong,
         })
     }
 }
@@ -643,7 +650,7 @@ impl Effective {
     /// is nothing to mask.
     pub fn masked(&self, doc: &crate::document::Document) -> Option<crate::document::Document> {
         let m = &self.masks;
-        if m.tokens.is_empty() && m.blocks.is_empty() && !m.skip_quotes {
+        if m.tokens.is_empty() && m.blocks.is_empty() && !m.skip_quotes && !m.skip_strong {
             return None;
         }
         fn ready(list: &[crate::rules::pattern::Matcher]) -> Vec<crate::rules::pattern::Ready<'_>> {
@@ -653,6 +660,7 @@ impl Effective {
             tokens: ready(&m.tokens),
             blocks: ready(&m.blocks),
             skip_quotes: m.skip_quotes,
+            skip_strong: m.skip_strong,
         }
         .apply(doc)
     }
@@ -1003,6 +1011,7 @@ impl Resolver {
                 &applied.token_ignores,
                 &applied.block_ignores,
                 applied.skip_quotes,
+                applied.skip_strong,
             )
             .map_err(|e| ConfigError::whole_file(&cfg.shown, e))?;
             return Ok(effective);

@@ -113,6 +113,8 @@ pub struct Applied {
     pub token_ignores: Vec<String>,
     pub block_ignores: Vec<String>,
     pub skip_quotes: bool,
+    /// `IgnoredScopes = strong`.
+    pub skip_strong: bool,
 }
 
 /// The rules Vale would run on a file the `sections` apply to, plus Candor's own, with their
@@ -134,6 +136,11 @@ pub fn apply(ini: &ValeIni, sections: &[usize], mut rules: RuleSet) -> Applied {
         .filter_map(|s| s.skipped_scopes.as_ref())
         .next_back()
         .is_some_and(|scopes| scopes.iter().any(|s| s == "blockquote"));
+    let skip_strong = applied
+        .iter()
+        .filter_map(|s| s.ignored_scopes.as_ref())
+        .next_back()
+        .is_some_and(|scopes| scopes.iter().any(|s| s == "strong" || s == "b"));
     let (styles, by_rule) = settings(ini, sections);
     let styles: HashSet<&str> = styles.iter().map(String::as_str).collect();
     let mut replacements = Vec::new();
@@ -172,6 +179,7 @@ pub fn apply(ini: &ValeIni, sections: &[usize], mut rules: RuleSet) -> Applied {
         token_ignores,
         block_ignores,
         skip_quotes,
+        skip_strong,
     }
 }
 

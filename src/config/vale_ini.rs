@@ -5,8 +5,8 @@
 //! (`config/vocabularies/<name>/accept.txt` and `reject.txt`), `[formats]`, `[*]` and glob
 //! sections with `BasedOnStyles` and `Style.Rule = YES | NO | suggestion | warning | error`,
 //! `TokenIgnores` / `BlockIgnores` / `IgnorePatterns` (text masked before rules run) and
-//! `SkippedScopes = blockquote`. `IgnoredScopes` and `IgnoredClasses` are read but not acted on
-//! (the run says so once). A later matching section's
+//! `SkippedScopes = blockquote`, `IgnoredScopes = strong` (code is skipped anyway).
+//! `IgnoredClasses` and Vale's other settings are read but not acted on (the run says so once). A later matching section's
 //! `BasedOnStyles` replaces an earlier one's and its rule settings win, as in Vale.
 //! Why it matters: docs teams keep their `.vale.ini` and StylesPath; Candor lints with them as
 //! they are.
@@ -57,6 +57,8 @@ pub struct ValeSection {
     pub block_ignores: Vec<String>,
     /// `SkippedScopes`: of these, Candor acts on `blockquote` (code and HTML it skips anyway).
     pub skipped_scopes: Option<Vec<String>>,
+    /// `IgnoredScopes`: of these, Candor acts on `strong` (code it skips anyway).
+    pub ignored_scopes: Option<Vec<String>>,
     /// Keys Candor reads but does not honour, with their line (said once at run time).
     pub unhonoured: Vec<(String, usize)>,
 }
@@ -86,11 +88,11 @@ const LIST_KEYS: &[&str] = &[
     "BlockIgnores",
     "IgnorePatterns",
     "SkippedScopes",
+    "IgnoredScopes",
 ];
 
 /// Vale settings Candor reads without acting on them (the run says so once).
 const NOT_HONOURED: &[&str] = &[
-    "IgnoredScopes",
     "IgnoredClasses",
     "WordTemplate",
     "Transform",
@@ -243,6 +245,7 @@ fn read_section_key(
         "TokenIgnores" => section.token_ignores.extend(list(value)),
         "BlockIgnores" | "IgnorePatterns" => section.block_ignores.extend(list(value)),
         "SkippedScopes" => section.skipped_scopes = Some(list(value)),
+        "IgnoredScopes" => section.ignored_scopes = Some(list(value)),
         k if NOT_HONOURED.contains(&k) || LIST_KEYS.contains(&k) => {
             section.unhonoured.push((k.to_string(), line_no))
         }
@@ -306,7 +309,9 @@ mod tests {
                 ValeSetting::Level(Severity::Error)
             )
         );
-        assert_eq!(ini.unhonoured(), ["IgnoredScopes (.vale.ini:14)"]);
+        assert!(ini.unhonoured().is_empty());
+        let ini = ValeIni::parse(".vale.ini", Path::new("/p"), "IgnoredClasses = x\n").unwrap();
+        assert_eq!(ini.unhonoured(), ["IgnoredClasses (.vale.ini:1)"]);
     }
 
     #[test]

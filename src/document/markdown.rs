@@ -338,6 +338,7 @@ impl Markup {
             },
             Event::Start(Tag::MetadataBlock(_)) => self.front_matter.push(range.clone()),
             Event::Code(_) => self.code_spans.push(range.clone()),
+            Event::Start(Tag::Strong) => self.strong.push(range.clone()),
             Event::Html(h) | Event::InlineHtml(h) if h.trim_start().starts_with("<!--") => {
                 self.comments.push(range.clone())
             }

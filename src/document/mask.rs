@@ -5,7 +5,7 @@
 //! [`CODE_MASK`](super::markdown::CODE_MASK) characters, byte for byte, so spans still map to
 //! the source and words on either side never meet; a block whose source starts inside a match
 //! of a block pattern (run over the whole source, as Vale does) is left out; `blockquote` in
-//! `SkippedScopes` leaves quotes out.
+//! `SkippedScopes` leaves quotes out; `strong` in `IgnoredScopes` masks bold text.
 //! Why it matters: docs hold math (`$x$`), shortcodes and file excerpts that are not prose;
 //! Vale users mark them once in `.vale.ini` and expect every rule to skip them.
 //! Example: `TokenIgnores = (\$+[^\n$]+\$+)` keeps "$ACT test$" from every rule.
@@ -22,11 +22,13 @@ pub struct Masks<'a> {
     pub tokens: Vec<Ready<'a>>,
     pub blocks: Vec<Ready<'a>>,
     pub skip_quotes: bool,
+    /// Hide strong emphasis (`IgnoredScopes = strong`).
+    pub skip_strong: bool,
 }
 
 impl Masks<'_> {
     pub fn is_empty(&self) -> bool {
-        self.tokens.is_empty() && self.blocks.is_empty() && !self.skip_quotes
+        self.tokens.is_empty() && self.blocks.is_empty() && !self.skip_quotes && !self.skip_strong
     }
 
     /// `doc` with the masks applied; `None` when they change nothing.
@@ -48,6 +50,29 @@ impl Masks<'_> {
                 continue;
             }
             let mut prose = block.prose.clone();
+            let strong = match &doc.markup {
+                Some(m) if self.skip_strong => m.strong.as_slice(),
+                _ => &[],
+            };
+            if !strong.is_empty() {
+                // Each prose byte whose source lies in strong emphasis (delimiters aside).
+                let bytes: Vec<usize> = (0..prose.len())
+                    .filter(|&i| {
+                        let at = block.to_source(i..i + 1).start;
+                        strong.iter().any(|r| r.contains(&at))
+                    })
+                    .collect();
+                if !bytes.is_empty() {
+                    let mut raw = std::mem::take(&mut prose).into_bytes();
+                    for i in bytes {
+                        raw[i] = CODE_MASK as u8;
+                    }
+                    // Masking whole characters' bytes keeps UTF-8: a character's bytes share
+                    // one source position, so they are all masked or none.
+                    prose = String::from_utf8(raw).unwrap_or_else(|_| block.prose.clone());
+                    changed = true;
+                }
+            }
             for pattern in &self.tokens {
                 for r in pattern.find_ranges(&block.prose) {
                     // Every byte of the match becomes one ASCII mask byte: same length, still
@@ -93,6 +118,7 @@ mod tests {
             tokens: vec![Ready::Plain(&token)],
             blocks: vec![Ready::Plain(&block)],
             skip_quotes: true,
+            skip_strong: false,
         };
         let masked = masks.apply(&doc).unwrap();
         let prose: Vec<&str> = masked.blocks.iter().map(|b| b.prose.as_str()).collect();

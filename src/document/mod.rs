@@ -159,6 +159,9 @@ pub struct Markup {
     pub code_spans: Vec<Range<usize>>,
     /// HTML (a line of an HTML block, or inline HTML) that starts with `<!--`.
     pub comments: Vec<Range<usize>>,
+    /// Strong emphasis (`**bold**`), delimiters included: a `.vale.ini` may hide it from rules
+    /// (`IgnoredScopes = strong`).
+    pub strong: Vec<Range<usize>>,
 }
 
 /// A source file read as prose.

@@ -358,7 +358,9 @@ impl RuleSource<'_> {
     pub fn meta(&self, default_message: &str) -> Result<RuleMeta, ConfigError> {
         let spec = &self.spec;
         let level = match &spec.level {
-            None => Severity::Suggestion,
+            // Vale's default is `warning`; Candor's own rules say their level.
+            None if self.pack == "Candor" => Severity::Suggestion,
+            None => Severity::Warning,
             Some(l) => Severity::parse(l).ok_or_else(|| {
                 self.error_at(
                     "level:",
