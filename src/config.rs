@@ -984,8 +984,9 @@ impl Resolver {
                 None => Vec::new(),
             };
             dirs.extend(self.cli_rules.iter().cloned());
-            let mut set = RuleSet::load(&dirs)?;
-            if let Some(vale) = config.and_then(|i| self.configs[i].vale.as_deref()) {
+            let vale_ini = config.and_then(|i| self.configs[i].vale.as_deref());
+            let mut set = RuleSet::load_with(&dirs, vale_ini.is_some())?;
+            if let Some(vale) = vale_ini {
                 vale_apply::add_built_in_style(vale, &mut set);
             }
             self.base.insert(config, set);

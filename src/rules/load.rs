@@ -35,6 +35,8 @@ pub struct StoredRule {
     pub path: String,
     pub text: Arc<str>,
     pub spec: RuleSpec,
+    /// Read as Vale reads it (see [`RuleSource::vale`]).
+    pub vale: bool,
 }
 
 /// The rules a run uses, in a stable order (by id).
@@ -46,6 +48,9 @@ pub struct RuleSet {
     /// reason): left out, so one bad rule never stops the others. A run reports them as
     /// warnings and fails on them only when asked to (`--strict-rules`).
     pub warnings: Vec<ConfigError>,
+    /// Rule files added from now on are read as Vale reads them (for a `.vale.ini`; see
+    /// [`RuleSource::vale`]).
+    pub vale_reading: bool,
     /// Every loaded rule file (compiled or skipped) by id.
     stored: BTreeMap<String, Arc<StoredRule>>,
     /// Ids of rules added with [`RuleSet::push`] (they have no stored file).
@@ -76,7 +81,13 @@ impl RuleSet {
 
     /// The built-in pack plus the packs in each of `dirs`, in order.
     pub fn load(dirs: &[impl AsRef<Path>]) -> Result<RuleSet, ConfigError> {
+        RuleSet::load_with(dirs, false)
+    }
+
+    /// [`RuleSet::load`], the packs read as Vale reads them when `vale` (for a `.vale.ini`).
+    pub fn load_with(dirs: &[impl AsRef<Path>], vale: bool) -> Result<RuleSet, ConfigError> {
         let mut set = RuleSet::builtin()?;
+        set.vale_reading = vale;
         for dir in dirs {
             set.add_dir(dir.as_ref())?;
         }
@@ -218,6 +229,7 @@ impl RuleSet {
             path: shown,
             text,
             spec,
+            vale: self.vale_reading,
         };
         // Only a rule loaded before under the same id is replaced (not a scan of every rule for
         // every file: a pack of a thousand rules loaded in quadratic time).
@@ -233,6 +245,7 @@ impl RuleSet {
                 path: shown.to_string(),
                 text: Arc::from(text),
                 spec: src.spec.clone(),
+                vale: self.vale_reading,
             }),
         );
         self.prefilter = OnceLock::new();
@@ -288,6 +301,7 @@ impl RuleSet {
             path: &stored.path,
             text: &stored.text,
             spec,
+            vale: stored.vale,
         };
         Ok(types::compile(&src)?.map(Arc::from))
     }
@@ -453,6 +467,33 @@ mod tests {
         other.push(pushed);
         other.add_file("P", "B.yml", "B.yml", SAY_OTHER).unwrap();
         assert_eq!(other.iter().count(), 1);
+    }
+
+    #[test]
+    fn a_pack_with_a_bad_file_loads_the_others_and_keeps_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let pack = dir.path().join("P");
+        std::fs::create_dir(&pack).unwrap();
+        std::fs::write(pack.join("Good.yml"), SAY).unwrap();
+        std::fs::write(
+            pack.join("Bad.yml"),
+            "extends: existence\nmessage: x\ntokens: ['(']\n",
+        )
+        .unwrap();
+        // A Vale type Candor skips, with keys of its own: skipped with a note, not a warning.
+        std::fs::write(
+            pack.join("Seq.yml"),
+            "extends: sequence\nmessage: x\ntokens:\n  - tag: NN\n",
+        )
+        .unwrap();
+        let set = RuleSet::load(&[dir.path()]).unwrap();
+        assert!(set.get("P.Good").is_some());
+        assert!(set.get("P.Bad").is_none());
+        assert_eq!(set.warnings.len(), 1, "{:?}", set.warnings);
+        assert!(set.warnings[0].path.ends_with("Bad.yml"));
+        assert_eq!(set.warnings[0].line, 3);
+        assert_eq!(set.skipped.len(), 1);
+        assert_eq!(set.skipped[0].id, "P.Seq");
     }
 
     #[test]

@@ -253,6 +253,7 @@ mod tests {
             path: "Cap.yml",
             text: yaml,
             spec,
+            vale: true,
         };
         Capitalization::compile(&src).unwrap()
     }

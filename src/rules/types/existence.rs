@@ -52,8 +52,15 @@ impl Existence {
         if tokens.iter().chain(&raw).any(|p| needs_fancy(p)) {
             // Look-around or back-references: no literals, no gate, a bounded backtracker.
             let flags = if spec.ignorecase { "(?i)" } else { "" };
-            let matcher = Matcher::new(format!("{flags}{pattern}"))
-                .map_err(|e| src.error_at("tokens", format!("the tokens do not compile: {e}")))?;
+            let matcher = match Matcher::new(format!("{flags}{pattern}")) {
+                Ok(m) => m,
+                Err(e) if raw.is_empty() => {
+                    behind_each(&tokens, flags, spec.nonword).map_err(|_| {
+                        src.error_at("tokens", format!("the tokens do not compile: {e}"))
+                    })?
+                }
+                Err(e) => return Err(src.error_at("raw", format!("`raw` does not compile: {e}"))),
+            };
             return Ok(Existence {
                 meta,
                 pattern: matcher,
@@ -102,6 +109,29 @@ impl Existence {
             replacements,
         })
     }
+}
+
+/// One matcher per token, for tokens that start with a look-behind `fancy-regex` refuses (one
+/// of no fixed length): such a token's look-behind is checked before each match of the rest.
+fn behind_each(tokens: &[String], flags: &str, nonword: bool) -> Result<Matcher, String> {
+    use crate::rules::pattern::leading_lookbehind;
+    let wrap = |body: &str| {
+        if nonword {
+            format!("{flags}(?m)(?:{body})")
+        } else {
+            format!(r"{flags}(?m)\b(?:{body})\b")
+        }
+    };
+    let parts = tokens
+        .iter()
+        .map(|t| match leading_lookbehind(t) {
+            Some((negative, behind, rest)) if Matcher::new(wrap(t)).is_err() => {
+                Matcher::behind(negative, behind, wrap(rest), flags)
+            }
+            _ => Matcher::new(wrap(t)),
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(Matcher::Union(parts))
 }
 
 /// Rewrites from `action: {name: replace, params: [...]}`.

@@ -55,17 +55,19 @@ impl Occurrence {
         })
     }
 
-    /// Reports when `matches` (source ranges, in order) are too many or too few: as Vale does,
-    /// at the unit's start when over `max`, at the first match when under `min`, or at the
-    /// unit's start when there is none.
+    /// Reports when `matches` (source ranges, in order) are too many or too few, over `whole`
+    /// (the unit from its own words on, so it starts where Vale reports). Under `min`, a rule
+    /// read as Vale reads it reports at its first match, as Vale does.
     fn judge(&self, matches: &[Range<usize>], whole: Range<usize>, out: &mut Findings) {
         let count = matches.len();
-        let at = if self.max.is_some_and(|max| count > max) {
-            whole.start..whole.start
-        } else if self.min.is_some_and(|min| count < min) {
-            matches.first().cloned().unwrap_or(whole.start..whole.start)
-        } else {
+        let too_many = self.max.is_some_and(|max| count > max);
+        let too_few = self.min.is_some_and(|min| count < min);
+        if !too_many && !too_few {
             return;
+        }
+        let at = match matches.first() {
+            Some(first) if !too_many && self.meta.scope.vale => first.clone(),
+            _ => whole,
         };
         let n = count.to_string();
         out.push(self.meta.diagnostic(at, self.meta.format(&[&n])));

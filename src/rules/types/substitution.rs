@@ -16,8 +16,9 @@
 //!
 //! As in Vale: keys are tried longest first (one alternation, each key its own group); a value
 //! is a pattern, and a match it already matches (case-sensitively) is not reported; `$1` in a
-//! value is the key's first group; `capitalize: true` (not `ignorecase`) gives the replacement
-//! the match's capital; an `exceptions` entry found in the match keeps it out.
+//! value is the key's first group; an `exceptions` entry found in the match keeps it out.
+//! `capitalize: true` gives the replacement the match's capital (so does `ignorecase`, except
+//! for a `.vale.ini`'s rules, read as Vale reads them).
 
 use std::sync::OnceLock;
 
@@ -155,7 +156,8 @@ impl Substitution {
             gate,
             keys: swap_keys,
             exceptions: exceptions_regex(src)?,
-            capitalize: spec.capitalize,
+            // Vale capitalises only when asked; Candor's own reading also when ignoring case.
+            capitalize: spec.capitalize || (spec.ignorecase && !src.vale),
         })
     }
 }
