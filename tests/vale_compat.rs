@@ -17,7 +17,7 @@ fn vale_lines(stdout: &str) -> Vec<String> {
     stdout
         .lines()
         .filter(|l| !l.contains(" Candor."))
-        .filter_map(|l| l.split_once(": ").map(|(at, rest)| (at, rest)))
+        .filter_map(|l| l.split_once(": "))
         .filter_map(|(at, rest)| {
             let rule = rest.split(':').next()?;
             Some(format!("{at} {rule}"))
@@ -81,7 +81,7 @@ fn repo() -> tempfile::TempDir {
 #[test]
 fn a_vale_ini_picks_the_styles_and_rules_and_a_bad_rule_is_only_a_warning() {
     let dir = repo();
-    let out = run_candor(&["check", "--format", "line", "doc.md"], dir.path(), None);
+    let out = run_candor(["check", "--format", "line", "doc.md"], dir.path(), None);
     let stdout = text(&out.stdout);
     let stderr = text(&out.stderr);
     assert_eq!(
@@ -101,12 +101,12 @@ fn a_vale_ini_picks_the_styles_and_rules_and_a_bad_rule_is_only_a_warning() {
     // Findings below --fail-on error? Acme.Go is an error: exit 1, not 2.
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     let strict = run_candor(
-        &["check", "--format", "line", "--strict-rules", "doc.md"],
+        ["check", "--format", "line", "--strict-rules", "doc.md"],
         dir.path(),
         None,
     );
     assert_eq!(strict.status.code(), Some(2));
-    let listed = run_candor(&["rules", "--check"], dir.path(), None);
+    let listed = run_candor(["rules", "--check"], dir.path(), None);
     assert_eq!(listed.status.code(), Some(1));
 }
 
@@ -118,7 +118,7 @@ fn min_alert_level_defaults_to_warning_and_rule_levels_can_be_set() {
         ".vale.ini",
         "StylesPath = styles\n[*.md]\nBasedOnStyles = Acme\nAcme.Very = suggestion\n",
     );
-    let out = run_candor(&["check", "--format", "line", "doc.md"], dir.path(), None);
+    let out = run_candor(["check", "--format", "line", "doc.md"], dir.path(), None);
     let lines = vale_lines(&text(&out.stdout));
     // Acme.Very is now a suggestion, below Vale's default MinAlertLevel (warning); Acme.Off has
     // no level: Vale's default, warning.
