@@ -1116,6 +1116,25 @@ impl Resolver {
         out
     }
 
+    /// One line naming the rules loaded but not run (Vale types Candor does not run), if any.
+    pub fn skipped_note(&self) -> Option<String> {
+        let mut ids: Vec<&str> = self
+            .base
+            .values()
+            .flat_map(|set| set.skipped.iter().map(|s| s.id.as_str()))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        (!ids.is_empty()).then(|| {
+            format!(
+                "{} rule{} of Vale types Candor does not run (spelling, sequence, readability, script) left out: {}; `candor rules` says why",
+                ids.len(),
+                if ids.len() == 1 { "" } else { "s" },
+                ids.join(", ")
+            )
+        })
+    }
+
     /// Vale settings read but not acted on, one line per `.vale.ini` used.
     pub fn vale_notes(&self) -> Vec<String> {
         self.configs

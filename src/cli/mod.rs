@@ -257,7 +257,11 @@ fn print_rule_warnings(resolver: &Resolver, quiet: bool) -> usize {
         eprintln!("candor: warning: rule left out: {w}");
     }
     if !quiet {
-        for note in resolver.vale_notes() {
+        for note in resolver
+            .vale_notes()
+            .into_iter()
+            .chain(resolver.skipped_note())
+        {
             eprintln!("candor: note: {note}");
         }
     }

@@ -96,12 +96,14 @@ pub fn leading_lookbehind(token: &str) -> Option<(bool, &str, &str)> {
 }
 
 impl Matcher {
-    /// `pattern` through `fancy-regex` when it needs it, else the `regex` crate (lazily).
+    /// `pattern` through the `regex` crate (compiled on first use) when it parses it, else
+    /// through `fancy-regex`.
+    /// A pattern neither engine accepts is an error now, not at the first search.
     pub fn new(pattern: String) -> Result<Matcher, String> {
-        if needs_fancy(&pattern) {
-            Ok(Matcher::Fancy(Box::new(fancy(&pattern)?)))
-        } else {
+        if regex_syntax::Parser::new().parse(&pattern).is_ok() {
             Ok(Matcher::Plain(LazyRegex::new(pattern)))
+        } else {
+            Ok(Matcher::Fancy(Box::new(fancy(&pattern)?)))
         }
     }
 

@@ -20,6 +20,7 @@
 //! `capitalize: true` gives the replacement the match's capital (so does `ignorecase`, except
 //! for a `.vale.ini`'s rules, read as Vale reads them).
 
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use crate::check::{CheckContext, Findings};
@@ -35,15 +36,24 @@ use crate::rules::{compiled, units_past, Rule, RuleMeta, RuleSource};
 #[derive(Debug)]
 pub struct Substitution {
     meta: RuleMeta,
-    /// All swap keys in one pattern, longest first, each key in a group of its own.
-    pattern: Matcher,
+    /// The swap keys, longest first: those the `regex` crate runs in one pattern, each key in
+    /// a group of its own; any other key in a pattern of its own.
+    parts: Vec<Part>,
     literals: Option<Literals>,
     /// For a built-in rule: its gate, asked for each block instead of the prefilter's pass.
     gate: Option<Gate>,
-    /// The keys, longest first, each with what it is swapped for.
-    keys: Vec<Key>,
     exceptions: Option<Matcher>,
     capitalize: bool,
+}
+
+/// A match: its range, its key, and the ranges of the key's own groups.
+type Hit<'k> = (Range<usize>, &'k Key, Vec<Option<Range<usize>>>);
+
+/// A pattern of swap keys and the keys it holds (each with what it is swapped for).
+#[derive(Debug)]
+struct Part {
+    pattern: Matcher,
+    keys: Vec<Key>,
 }
 
 /// One swap entry.
@@ -126,35 +136,48 @@ impl Substitution {
         let mut sorted: Vec<(&String, &String)> = swap.iter().collect();
         // Longest key first (stable: equal lengths keep their order), as Vale does.
         sorted.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
-        let mut group = 1;
-        let mut swap_keys = Vec::with_capacity(sorted.len());
-        let mut alternatives = Vec::with_capacity(sorted.len());
-        for (k, v) in sorted {
-            let inner_groups = group_count(k);
-            alternatives.push(format!("({k})"));
-            swap_keys.push(Key {
-                group,
-                inner_groups,
-                value: v.clone(),
-                value_pattern: OnceLock::new(),
-            });
-            group += 1 + inner_groups;
+        // The keys the `regex` crate runs make one linear-time pattern; each key that needs
+        // fancy-regex is a pattern of its own (all through the backtracker, a pack's list with
+        // a few look-aheads took ten times as long).
+        let (fancy_keys, plain_keys): (Vec<_>, Vec<_>) =
+            sorted.into_iter().partition(|(k, _)| needs_fancy(k));
+        let mut groups: Vec<Vec<(&String, &String)>> = Vec::new();
+        if !plain_keys.is_empty() {
+            groups.push(plain_keys);
         }
-        let body = alternatives.join("|");
+        groups.extend(fancy_keys.into_iter().map(|k| vec![k]));
         let flags = if spec.ignorecase { "(?mi)" } else { "(?m)" };
-        let pattern = if spec.nonword {
-            format!("{flags}(?:{body})")
-        } else {
-            format!(r"{flags}\b(?:{body})\b")
-        };
-        let pattern = Matcher::new(pattern)
-            .map_err(|e| src.error_at("swap", format!("`swap` does not compile: {e}")))?;
+        let mut parts = Vec::with_capacity(groups.len());
+        for entries in groups {
+            let mut group = 1;
+            let mut keys = Vec::with_capacity(entries.len());
+            let mut alternatives = Vec::with_capacity(entries.len());
+            for (k, v) in entries {
+                let inner_groups = group_count(k);
+                alternatives.push(format!("({k})"));
+                keys.push(Key {
+                    group,
+                    inner_groups,
+                    value: v.clone(),
+                    value_pattern: OnceLock::new(),
+                });
+                group += 1 + inner_groups;
+            }
+            let body = alternatives.join("|");
+            let pattern = if spec.nonword {
+                format!("{flags}(?:{body})")
+            } else {
+                format!(r"{flags}\b(?:{body})\b")
+            };
+            let pattern = Matcher::new(pattern)
+                .map_err(|e| src.error_at("swap", format!("`swap` does not compile: {e}")))?;
+            parts.push(Part { pattern, keys });
+        }
         Ok(Substitution {
             meta,
-            pattern,
+            parts,
             literals,
             gate,
-            keys: swap_keys,
             exceptions: exceptions_regex(src)?,
             // Vale capitalises only when asked; Candor's own reading also when ignoring case.
             capitalize: spec.capitalize || (spec.ignorecase && !src.vale),
@@ -224,39 +247,49 @@ impl Rule for Substitution {
         if units.is_empty() {
             return;
         }
-        let Some(pattern) = compiled(self.pattern.get(), &self.meta, out) else {
-            return;
-        };
+        let mut ready = Vec::with_capacity(self.parts.len());
+        for part in &self.parts {
+            let Some(pattern) = compiled(part.pattern.get(), &self.meta, out) else {
+                return;
+            };
+            ready.push((pattern, &part.keys));
+        }
         let exceptions = self.exceptions.as_ref().map(Matcher::get).transpose();
         let Some(exceptions) = compiled(exceptions, &self.meta, out) else {
             return;
         };
         for unit in units {
-            // The groups are worked out only where something matched.
-            if !pattern.is_match(unit.text) {
-                continue;
-            }
-            for groups in pattern.captures_ranges(unit.text) {
-                let Some((key, range)) = self
-                    .keys
-                    .iter()
-                    .find_map(|k| groups.get(k.group).cloned().flatten().map(|r| (k, r)))
-                else {
-                    continue;
-                };
-                if range.is_empty() {
+            // Each match: its range, its key and the key's own groups; the groups are worked
+            // out only where something matched.
+            let mut hits: Vec<Hit<'_>> = Vec::new();
+            for (pattern, keys) in &ready {
+                if !pattern.is_match(unit.text) {
                     continue;
                 }
+                for groups in pattern.captures_ranges(unit.text) {
+                    let hit = keys.iter().find_map(|k| {
+                        let range = groups.get(k.group).cloned().flatten()?;
+                        let inner = (1..=k.inner_groups)
+                            .map(|g| groups.get(k.group + g).cloned().flatten())
+                            .collect();
+                        Some((range, k, inner))
+                    });
+                    hits.extend(hit.filter(|(r, _, _)| !r.is_empty()));
+                }
+            }
+            // Left to right, none overlapping (the longer of two at one place).
+            hits.sort_by_key(|(r, _, _)| (r.start, std::cmp::Reverse(r.end)));
+            let mut end = 0;
+            for (range, key, inner) in hits {
+                if range.start < end {
+                    continue;
+                }
+                end = range.end;
                 let text = &unit.text[range.clone()];
                 let observed = text.trim();
-                let inner: Vec<&str> = (1..=key.inner_groups)
-                    .map(|g| {
-                        groups
-                            .get(key.group + g)
-                            .cloned()
-                            .flatten()
-                            .map_or("", |r| &unit.text[r])
-                    })
+                let inner: Vec<&str> = inner
+                    .into_iter()
+                    .map(|r| r.map_or("", |r| &unit.text[r]))
                     .collect();
                 let expected = expand(&key.value, &inner);
                 if key.satisfied_by(&expected, observed)
