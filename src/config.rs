@@ -39,6 +39,10 @@ use crate::error::{find_line, ConfigError};
 use crate::rules::{RuleSet, RuleSpec};
 use crate::selection::Selection;
 
+mod vale_apply;
+pub mod vale_ini;
+pub use vale_ini::ValeIni;
+
 /// File names looked for in each folder, first match wins.
 pub const FILE_NAMES: &[&str] = &[".candor.yaml", ".candor.yml"];
 
@@ -85,7 +89,16 @@ paths:
 "#;
 
 /// Vale's rule types: their keys are top-level, they read no `options:`.
-const VALE_TYPES: &[&str] = &["existence", "substitution", "occurrence", "repetition"];
+const VALE_TYPES: &[&str] = &[
+    "existence",
+    "substitution",
+    "occurrence",
+    "repetition",
+    "capitalization",
+    "conditional",
+    "consistency",
+    "metric",
+];
 
 /// What `--config` / `--no-config` asked for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -327,6 +340,8 @@ pub struct Config {
     section_lines: Vec<usize>,
     /// `select:` and `ignore-rules:`.
     pub selection: Selection,
+    /// Set when this configuration is a `.vale.ini` (its sections are `sections`, in order).
+    pub vale: Option<Arc<ValeIni>>,
 }
 
 impl Config {
@@ -404,7 +419,50 @@ impl Config {
                 select: file.select,
                 ignore: file.ignore_rules.unwrap_or_default(),
             },
+            vale: None,
         })
+    }
+
+    /// A configuration read from a `.vale.ini` (see [`vale_ini`]): its StylesPath is the pack
+    /// folder, and its glob sections are the sections, in file order.
+    pub fn from_vale(ini: ValeIni) -> Result<Config, ConfigError> {
+        let mut packs = Vec::new();
+        if let Some(styles) = &ini.styles_path {
+            if !styles.is_dir() {
+                return Err(ConfigError::whole_file(
+                    &ini.shown,
+                    format!("StylesPath `{}` is not a folder", styles.display()),
+                ));
+            }
+            packs.push(absolute(styles));
+        }
+        let mut sections = Vec::new();
+        for s in &ini.sections {
+            let glob = s.glob.as_deref().unwrap_or("*");
+            let g = Glob::new(glob).map_err(|m| ConfigError::whole_file(&ini.shown, m))?;
+            sections.push((g, Section::default()));
+        }
+        Ok(Config {
+            shown: ini.shown.clone(),
+            dir: absolute(&ini.dir),
+            text: String::new(),
+            packs,
+            top: Section::default(),
+            ignore: Vec::new(),
+            section_lines: vec![1; sections.len()],
+            sections,
+            selection: Selection::default(),
+            vale: Some(Arc::new(ini)),
+        })
+    }
+
+    /// Reads a configuration file: a `.vale.ini` (by its `.ini` name) or a `.candor.yaml`.
+    pub fn load_any(path: &Path) -> Result<Config, ConfigError> {
+        if path.extension().is_some_and(|e| e == "ini") {
+            Config::from_vale(ValeIni::load(path)?)
+        } else {
+            Config::load(path)
+        }
     }
 
     /// Reads and parses a configuration file.
@@ -439,10 +497,17 @@ impl Config {
 
     /// Indexes of the `paths:` sections that apply to `rel`, in file order.
     fn sections_for(&self, rel: &Path) -> Vec<usize> {
+        // A `.vale.ini` section for `*.md` also applies to a file `[formats]` reads as `md`.
+        let as_format = self.vale.as_ref().and_then(|v| {
+            let ext = rel.extension()?.to_str()?;
+            v.format_of(ext).map(|to| rel.with_extension(to))
+        });
         self.sections
             .iter()
             .enumerate()
-            .filter(|(_, (g, _))| g.matches(rel))
+            .filter(|(_, (g, _))| {
+                g.matches(rel) || as_format.as_ref().is_some_and(|p| g.matches(p))
+            })
             .map(|(i, _)| i)
             .collect()
     }
@@ -537,6 +602,48 @@ pub struct Effective {
     /// Checks of suppression comments turned off (`Candor.UnusedSuppression`,
     /// `Candor.UnknownRule`: no rule files, but named like rules).
     pub comment_checks_off: Vec<&'static str>,
+    /// Extensions read as another format (a `.vale.ini`'s `[formats]`: `mdx = md`).
+    formats: Vec<(String, String)>,
+    /// Text no rule sees (a `.vale.ini`'s `TokenIgnores`, `BlockIgnores`, `SkippedScopes`).
+    masks: MaskPatterns,
+}
+
+/// The patterns of [`crate::document::mask::Masks`], compiled once per rule set.
+#[derive(Debug, Default)]
+struct MaskPatterns {
+    tokens: Vec<crate::rules::pattern::Matcher>,
+    blocks: Vec<crate::rules::pattern::Matcher>,
+    skip_quotes: bool,
+    skip_strong: bool,
+}
+
+impl MaskPatterns {
+    fn compile(
+        tokens: &[String],
+        blocks: &[String],
+        skip_quotes: bool,
+        skip_strong: bool,
+    ) -> Result<Self, String> {
+        use crate::rules::pattern::Matcher;
+        let each = |list: &[String], key: &str| {
+            list.iter()
+                .map(|p| {
+                    let m = Matcher::new(format!("(?m){p}"))
+                        .map_err(|e| format!("{key} pattern `{p}` does not compile: {e}"))?;
+                    if let Err(e) = m.get() {
+                        return Err(format!("{key} pattern `{p}` does not compile: {e}"));
+                    }
+                    Ok(m)
+                })
+                .collect::<Result<Vec<_>, String>>()
+        };
+        Ok(MaskPatterns {
+            tokens: each(tokens, "TokenIgnores")?,
+            blocks: each(blocks, "BlockIgnores")?,
+            skip_quotes,
+            skip_strong,
+        })
+    }
 }
 
 impl Effective {
@@ -546,7 +653,39 @@ impl Effective {
             vocabulary: None,
             vocab_exempt: HashSet::new(),
             comment_checks_off: Vec::new(),
+            formats: Vec::new(),
+            masks: MaskPatterns::default(),
         }
+    }
+
+    /// The format a file is read as when the configuration maps its extension (`None`: by
+    /// its extension, as usual).
+    pub fn format_for(&self, path: &Path) -> Option<crate::document::Format> {
+        if self.formats.is_empty() {
+            return None;
+        }
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        let (_, to) = self.formats.iter().rev().find(|(from, _)| *from == ext)?;
+        crate::document::Format::from_extension(to)
+    }
+
+    /// `doc` with what no rule may see masked ([`crate::document::mask`]); `None` when there
+    /// is nothing to mask.
+    pub fn masked(&self, doc: &crate::document::Document) -> Option<crate::document::Document> {
+        let m = &self.masks;
+        if m.tokens.is_empty() && m.blocks.is_empty() && !m.skip_quotes && !m.skip_strong {
+            return None;
+        }
+        fn ready(list: &[crate::rules::pattern::Matcher]) -> Vec<crate::rules::pattern::Ready<'_>> {
+            list.iter().filter_map(|p| p.get().ok()).collect()
+        }
+        crate::document::mask::Masks {
+            tokens: ready(&m.tokens),
+            blocks: ready(&m.blocks),
+            skip_quotes: m.skip_quotes,
+            skip_strong: m.skip_strong,
+        }
+        .apply(doc)
     }
 
     /// Whether `d`'s matched text (`source[d.span]`) is an accepted term.
@@ -557,9 +696,16 @@ impl Effective {
         if self.vocab_exempt.contains(&*d.rule) {
             return false;
         }
-        source
-            .get(d.span.clone())
-            .is_some_and(|m| vocab.is_match(m))
+        // A word said twice ("did did", from a repetition rule) is accepted when the word is.
+        source.get(d.span.clone()).is_some_and(|m| {
+            vocab.is_match(m) || {
+                let mut words = m.split_whitespace();
+                let first = words.next().unwrap_or("");
+                words.next().is_some()
+                    && m.split_whitespace().all(|w| w == first)
+                    && vocab.is_match(first)
+            }
+        })
     }
 
     /// Drops findings whose matched text is an accepted term.
@@ -622,7 +768,7 @@ impl Resolver {
             selection: Selection::default(),
         };
         if let ConfigChoice::File(path) = &choice {
-            r.configs.push(Config::load(path)?);
+            r.configs.push(Config::load_any(path)?);
         }
         // The rules without any config load now too, so bad `--rules` fail first.
         r.base_rules(None)?;
@@ -837,12 +983,14 @@ impl Resolver {
             unseen.push(d.to_path_buf());
             // Any file by that name, not only a regular one: a FIFO or a device there is an
             // error (refused by its type), not a config silently passed over.
+            // A `.candor.yaml` first; else Vale's own file, read as it is.
             if let Some(file) = FILE_NAMES
                 .iter()
+                .chain(vale_ini::FILE_NAMES)
                 .map(|n| d.join(n))
                 .find(|p| p.metadata().is_ok_and(|m| !m.is_dir()) || p.is_symlink())
             {
-                found = match Config::load(&file) {
+                found = match Config::load_any(&file) {
                     Ok(config) => {
                         self.configs.push(config);
                         Ok(Some(self.configs.len() - 1))
@@ -869,7 +1017,11 @@ impl Resolver {
                 None => Vec::new(),
             };
             dirs.extend(self.cli_rules.iter().cloned());
-            let set = RuleSet::load(&dirs)?;
+            let vale_ini = config.and_then(|i| self.configs[i].vale.as_deref());
+            let mut set = RuleSet::load_with(&dirs, vale_ini.is_some())?;
+            if let Some(vale) = vale_ini {
+                vale_apply::add_built_in_style(vale, &mut set);
+            }
             self.base.insert(config, set);
         }
         Ok(&self.base[&config])
@@ -886,14 +1038,26 @@ impl Resolver {
             let dropped = self.selection.dropped(&rules);
             rules.replace_and_drop(Vec::new(), &dropped);
             let mut plain = Effective::plain(rules);
-            plain.comment_checks_off = crate::suppress::COMMENT_CHECKS
-                .iter()
-                .copied()
-                .filter(|id| !self.selection.keeps(id))
-                .collect();
+            plain.comment_checks_off = comment_checks_off(&self.selection, |_| false);
             return Ok(plain);
         };
         let cfg = &self.configs[i];
+        if let Some(vale) = &cfg.vale {
+            let applied = vale_apply::apply(vale, sections, rules);
+            let mut rules = applied.rules;
+            let dropped = self.selection.dropped(&rules);
+            rules.replace_and_drop(Vec::new(), &dropped);
+            let off = comment_checks_off(&self.selection, |_| false);
+            let mut effective = finish(cfg, rules, &applied.accept, off)?;
+            effective.masks = MaskPatterns::compile(
+                &applied.token_ignores,
+                &applied.block_ignores,
+                applied.skip_quotes,
+                applied.skip_strong,
+            )
+            .map_err(|e| ConfigError::whole_file(&cfg.shown, e))?;
+            return Ok(effective);
+        }
         check_rule_ids(cfg, &rules)?;
         if let Some(id) = cfg.selection.unknown(&rules).first() {
             return Err(cfg.error_at(
@@ -969,7 +1133,94 @@ impl Resolver {
             replacements.extend(rule);
         }
         rules.replace_and_drop(replacements, &off);
+        let checks_off = comment_checks_off(&selection, |id| {
+            merged
+                .get(id)
+                .is_some_and(|o| o.setting == Some(Setting::Off))
+        });
+        finish(cfg, rules, &terms, checks_off)
+    }
 
+    /// Rule-file problems of every rule set loaded so far (each once): files left out.
+    pub fn rule_warnings(&self) -> Vec<ConfigError> {
+        let mut keys: Vec<_> = self.base.keys().collect();
+        keys.sort();
+        let mut out: Vec<ConfigError> = Vec::new();
+        for key in keys {
+            for w in &self.base[key].warnings {
+                if !out
+                    .iter()
+                    .any(|o| o.path == w.path && o.message == w.message)
+                {
+                    out.push(w.clone());
+                }
+            }
+        }
+        for e in self.effective.values() {
+            for w in &e.rules.warnings {
+                if !out
+                    .iter()
+                    .any(|o| o.path == w.path && o.message == w.message)
+                {
+                    out.push(w.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// One line naming the rules loaded but not run (Vale types Candor does not run), if any.
+    pub fn skipped_note(&self) -> Option<String> {
+        let mut ids: Vec<&str> = self
+            .base
+            .values()
+            .flat_map(|set| set.skipped.iter().map(|s| s.id.as_str()))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        (!ids.is_empty()).then(|| {
+            format!(
+                "{} rule{} of Vale types Candor does not run (spelling, sequence, readability, script) left out: {}; `candor rules` says why",
+                ids.len(),
+                if ids.len() == 1 { "" } else { "s" },
+                ids.join(", ")
+            )
+        })
+    }
+
+    /// Vale settings read but not acted on, one line per `.vale.ini` used.
+    pub fn vale_notes(&self) -> Vec<String> {
+        self.configs
+            .iter()
+            .filter_map(|c| c.vale.as_deref())
+            .map(|v| v.unhonoured())
+            .filter(|u| !u.is_empty())
+            .map(|u| format!("Vale settings Candor does not honour yet: {}", u.join(", ")))
+            .collect()
+    }
+}
+
+/// The rule set and accepted terms of a configuration, as one [`Effective`].
+/// The checks of suppression comments (`Candor.UnusedSuppression`, `Candor.UnknownRule`: no
+/// rule files, but named like rules) that `selection` leaves out or the configuration turns off.
+fn comment_checks_off(
+    selection: &Selection,
+    turned_off: impl Fn(&str) -> bool,
+) -> Vec<&'static str> {
+    crate::suppress::COMMENT_CHECKS
+        .iter()
+        .copied()
+        .filter(|id| !selection.keeps(id) || turned_off(id))
+        .collect()
+}
+
+fn finish(
+    cfg: &Config,
+    rules: RuleSet,
+    terms: &[String],
+    comment_checks_off: Vec<&'static str>,
+) -> Result<Effective, ConfigError> {
+    {
         let vocabulary = if terms.is_empty() {
             None
         } else {
@@ -994,21 +1245,17 @@ impl Resolver {
                     .map(|_| id.to_string())
             })
             .collect();
-        let comment_checks_off = crate::suppress::COMMENT_CHECKS
-            .iter()
-            .copied()
-            .filter(|id| {
-                !selection.keeps(id)
-                    || merged
-                        .get(*id)
-                        .is_some_and(|o| o.setting == Some(Setting::Off))
-            })
-            .collect();
         Ok(Effective {
             rules,
             vocabulary,
             vocab_exempt,
             comment_checks_off,
+            formats: cfg
+                .vale
+                .as_ref()
+                .map(|v| v.formats.clone())
+                .unwrap_or_default(),
+            masks: MaskPatterns::default(),
         })
     }
 }

@@ -147,7 +147,13 @@ const BOM: &str = "\u{feff}";
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        let bytes = text.as_bytes();
+        // A lone CR (old Mac line endings) ends a line too; CRLF ends one line.
+        line_starts.extend(
+            memchr::memchr2_iter(b'\n', b'\r', bytes)
+                .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+                .map(|i| i + 1),
+        );
         let mut checkpoints = Vec::new();
         if !text.is_ascii() {
             let (mut at, mut chars) = (0, 0);

@@ -229,7 +229,7 @@ impl Job {
             input,
             effective: effective.clone(),
             file: Some(path.to_path_buf()),
-            format: None,
+            format: effective.format_for(path),
             read,
         }
     }
@@ -362,7 +362,8 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
         .collect();
     let lint_path = |(i, (path, effective)): (usize, &(&PathBuf, Arc<Effective>))| {
         let read = read_options(path);
-        let result = source::open_with(path, None, &read).map(|loaded| match loaded {
+        let format = effective.format_for(path);
+        let result = source::open_with(path, format, &read).map(|loaded| match loaded {
             Loaded::Input(mut input) => {
                 let mut notes = std::mem::take(&mut input.notes);
                 let job = Job::file(input, effective, path, read);
@@ -549,7 +550,15 @@ pub fn lint_document(
     inbound: &[Inbound],
     min_level: Severity,
 ) -> Findings {
-    let mut findings = check_document(&effective.rules, path, doc, inbound);
+    // What the configuration hides from rules (a `.vale.ini`'s TokenIgnores, ...) is masked
+    // in a copy of the same length; suppressions and accepted terms read the file as it is.
+    let masked = effective.masked(doc);
+    let mut findings = check_document(
+        &effective.rules,
+        path,
+        masked.as_ref().unwrap_or(doc),
+        inbound,
+    );
     let rules = &effective.rules;
     let names = suppress::names;
     let known = |t: &str| {

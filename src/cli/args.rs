@@ -216,6 +216,10 @@ pub struct CheckArgs {
     /// e.g. `64MiB`, `1G` or a number of bytes. Default: $CANDOR_MAX_FILE_SIZE, else 256MiB.
     #[arg(long, value_name = "SIZE", value_parser = crate::source::read::parse_size)]
     pub max_file_size: Option<u64>,
+    /// Exit with status 2 when a rule file cannot be loaded (it is otherwise left out with a
+    /// warning and the other rules run).
+    #[arg(long)]
+    pub strict_rules: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -239,4 +243,7 @@ pub struct RulesArgs {
     /// Ignore `.candor.yaml` files.
     #[arg(long)]
     pub no_config: bool,
+    /// Check the rule files: exit with status 1 when one cannot be loaded.
+    #[arg(long)]
+    pub check: bool,
 }

@@ -27,6 +27,13 @@ const TYPE_DOCS: &[(&str, &str)] = &[
         include_str!("../rules/types/buried_answer.rs"),
     ),
     ("length", include_str!("../rules/types/length.rs")),
+    (
+        "capitalization",
+        include_str!("../rules/types/capitalization.rs"),
+    ),
+    ("conditional", include_str!("../rules/types/conditional.rs")),
+    ("consistency", include_str!("../rules/types/consistency.rs")),
+    ("metric", include_str!("../rules/types/metric.rs")),
 ];
 
 /// The "Why it matters:" paragraph of the doc comment of the rule type `extends`.

@@ -249,6 +249,7 @@ fn run_check(args: &CheckArgs) -> u8 {
     for e in &outcome.config_errors {
         print_config_error(e, args.color);
     }
+    let rule_warnings = print_rule_warnings(&resolver, args.quiet);
     if args.diff {
         return print_diffs(&outcome);
     }
@@ -283,7 +284,11 @@ fn run_check(args: &CheckArgs) -> u8 {
         print_report(report, args, color, stdin_fixed.is_some());
     }
 
-    if !outcome.errors.is_empty() || !outcome.config_errors.is_empty() || write_failed {
+    if !outcome.errors.is_empty()
+        || !outcome.config_errors.is_empty()
+        || write_failed
+        || (args.strict_rules && rule_warnings > 0)
+    {
         EXIT_ERROR
     } else if report
         .max_severity()
@@ -293,6 +298,25 @@ fn run_check(args: &CheckArgs) -> u8 {
     } else {
         EXIT_CLEAN
     }
+}
+
+/// Prints each rule file that could not be loaded (left out, the others ran) and, unless
+/// `quiet`, the Vale settings not acted on. Returns how many rule files were left out.
+fn print_rule_warnings(resolver: &Resolver, quiet: bool) -> usize {
+    let warnings = resolver.rule_warnings();
+    for w in &warnings {
+        eprintln!("candor: warning: rule left out: {w}");
+    }
+    if !quiet {
+        for note in resolver
+            .vale_notes()
+            .into_iter()
+            .chain(resolver.skipped_note())
+        {
+            eprintln!("candor: note: {note}");
+        }
+    }
+    warnings.len()
 }
 
 /// Renders the report in `args.format` and prints it: on stderr when stdout carries fixed text.
@@ -410,6 +434,14 @@ fn run_rules(args: &RulesArgs) -> u8 {
         Ok(r) => r,
         Err(e) => return print_config_error(&e, ColorChoice::Auto),
     };
+    for w in &rules.warnings {
+        eprintln!("candor: warning: rule left out: {w}");
+    }
+    let unloaded = if args.check && !rules.warnings.is_empty() {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    };
     // The level the configuration here gives each rule (`off` included), else the file's.
     let configured = |id: &str, file_level: &'static str| -> String {
         settings
@@ -432,7 +464,7 @@ fn run_rules(args: &RulesArgs) -> u8 {
             "{}\n",
             serde_json::to_string_pretty(&list).unwrap_or_default()
         ));
-        return EXIT_CLEAN;
+        return unloaded;
     }
     let mut out = String::new();
     let width = rules.iter().map(|r| r.meta().id.len()).max().unwrap_or(0);
@@ -450,7 +482,7 @@ fn run_rules(args: &RulesArgs) -> u8 {
         out.push_str(&format!("{:width$}  skipped: {}\n", s.id, s.reason));
     }
     print_stdout(&out);
-    EXIT_CLEAN
+    unloaded
 }
 
 /// A settings path for a folder: a file in it, so the folder's configuration applies.

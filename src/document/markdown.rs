@@ -1,8 +1,9 @@
 //! Markdown to prose blocks, with pulldown-cmark's offset iterator.
 //!
 //! Kept: paragraphs, headings, list items, table cells, link text, image alt text (as its own
-//! block), footnote text. Left out: fenced and indented code, inline code, HTML blocks and
-//! tags, autolinks and bare URLs, YAML/TOML front matter. Block quotes are kept but marked
+//! block), footnote text. Left out: fenced and indented code, HTML blocks and tags, autolinks
+//! and bare URLs, YAML/TOML front matter. Inline code and footnote references are masked, not
+//! deleted: a run of [`CODE_MASK`] as long as their source, so words either side never meet. Block quotes are kept but marked
 //! `quoted`: in a reply they are usually the customer's words. An alert (`> [!NOTE]`) is the
 //! writer's own callout and is not marked.
 
@@ -69,6 +70,15 @@ impl Open {
         }
     }
 
+    /// Stands in for inline code (or a footnote reference): a placeholder as long as its
+    /// source, of a character no word rule matches, so words on either side never meet and
+    /// "Set `limit` to `-1` to" does not read as "to to".
+    fn push_mask(&mut self, range: Range<usize>) {
+        let len = range.len().max(1);
+        self.prose.extend(std::iter::repeat_n(CODE_MASK, len));
+        self.map.push_replaced(range, len);
+    }
+
     /// The block, with its prose and map copied out at their exact sizes (at most one
     /// allocation each), and the emptied buffers to collect the next block in.
     fn finish(mut self) -> (Option<Block>, Buffers) {
@@ -86,6 +96,9 @@ impl Open {
         (block, (self.prose, self.map))
     }
 }
+
+/// What inline code reads as in prose: not a letter, digit, space or sentence mark.
+pub const CODE_MASK: char = '*';
 
 /// A prose buffer and its offset map, empty, kept for the next block.
 type Buffers = (String, OffsetMap);
@@ -286,12 +299,12 @@ pub fn read(source: &str) -> (Vec<Block>, Markup) {
                     }
                 }
             }
-            Event::Code(_)
-            | Event::InlineHtml(_)
-            | Event::Html(_)
-            | Event::FootnoteReference(_)
-            | Event::InlineMath(_)
-            | Event::DisplayMath(_) => {
+            Event::Code(_) | Event::FootnoteReference(_) | Event::InlineMath(_) => {
+                if st.skip_depth == 0 && (st.open.is_some() || st.alt.is_some()) {
+                    st.target().push_mask(range);
+                }
+            }
+            Event::InlineHtml(_) | Event::Html(_) | Event::DisplayMath(_) => {
                 if st.skip_depth == 0 && (st.open.is_some() || st.alt.is_some()) {
                     st.target().push_gap(range);
                 }
@@ -326,6 +339,7 @@ impl Markup {
             },
             Event::Start(Tag::MetadataBlock(_)) => self.front_matter.push(range.clone()),
             Event::Code(_) => self.code_spans.push(range.clone()),
+            Event::Start(Tag::Strong) => self.strong.push(range.clone()),
             Event::Html(h) | Event::InlineHtml(h) if h.trim_start().starts_with("<!--") => {
                 self.comments.push(range.clone())
             }
@@ -350,7 +364,8 @@ mod tests {
         let src = "---\ntitle: We apologize\n---\n\nRun `npm i` now, see <https://x.io>.\n\n```\ncode here\n```\n\n<div>html</div>\n";
         let got = prose(src);
         assert_eq!(got.len(), 1, "{got:?}");
-        assert_eq!(got[0].3, "Run  now, see .");
+        // Inline code stands as a mask of its own length, so "Run" and "now" never meet.
+        assert_eq!(got[0].3, "Run ******* now, see .");
     }
 
     #[test]

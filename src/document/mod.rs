@@ -6,6 +6,7 @@
 //! slices out exactly the source bytes it talks about.
 
 pub mod markdown;
+pub mod mask;
 pub mod offsets;
 pub mod sentences;
 pub mod text;
@@ -158,6 +159,9 @@ pub struct Markup {
     pub code_spans: Vec<Range<usize>>,
     /// HTML (a line of an HTML block, or inline HTML) that starts with `<!--`.
     pub comments: Vec<Range<usize>>,
+    /// Strong emphasis (`**bold**`), delimiters included: a `.vale.ini` may hide it from rules
+    /// (`IgnoredScopes = strong`).
+    pub strong: Vec<Range<usize>>,
 }
 
 /// A source file read as prose.
@@ -178,11 +182,29 @@ pub struct Document {
     pub markup: Option<Box<Markup>>,
 }
 
+/// `source` with each CR that no LF follows turned into an LF; `None` when there is none.
+fn lone_cr_as_lf(source: &str) -> Option<String> {
+    let bytes = source.as_bytes();
+    let lone = |i: usize| bytes.get(i + 1) != Some(&b'\n');
+    memchr::memchr_iter(b'\r', bytes).find(|&i| lone(i))?;
+    let mut out = bytes.to_vec();
+    for i in memchr::memchr_iter(b'\r', bytes).filter(|&i| lone(i)) {
+        out[i] = b'\n';
+    }
+    // Only ASCII bytes changed, so the text is still UTF-8.
+    String::from_utf8(out).ok()
+}
+
 impl Document {
     pub fn parse(source: String, format: Format) -> Document {
         let (blocks, markup) = match format {
             Format::Markdown => {
-                let (blocks, markup) = markdown::read(&source);
+                // Old Mac line endings (a lone CR) are read as line feeds, byte for byte, so
+                // fences and paragraphs end where the file's lines do; offsets do not move.
+                let (blocks, markup) = match lone_cr_as_lf(&source) {
+                    Some(normalised) => markdown::read(&normalised),
+                    None => markdown::read(&source),
+                };
                 (blocks, Some(Box::new(markup)))
             }
             Format::Text => (text::blocks(&source), None),

@@ -35,6 +35,8 @@ pub struct StoredRule {
     pub path: String,
     pub text: Arc<str>,
     pub spec: RuleSpec,
+    /// Read as Vale reads it (see [`RuleSource::vale`]).
+    pub vale: bool,
 }
 
 /// The rules a run uses, in a stable order (by id).
@@ -42,6 +44,13 @@ pub struct StoredRule {
 pub struct RuleSet {
     rules: Vec<Arc<dyn Rule>>,
     pub skipped: Vec<Skipped>,
+    /// Rule files of a pack folder that could not be loaded (each names its file, line and
+    /// reason): left out, so one bad rule never stops the others. A run reports them as
+    /// warnings and fails on them only when asked to (`--strict-rules`).
+    pub warnings: Vec<ConfigError>,
+    /// Rule files added from now on are read as Vale reads them (for a `.vale.ini`; see
+    /// [`RuleSource::vale`]).
+    pub vale_reading: bool,
     /// Every loaded rule file (compiled or skipped) by id.
     stored: BTreeMap<String, Arc<StoredRule>>,
     /// Ids of rules added with [`RuleSet::push`] (they have no stored file).
@@ -72,7 +81,13 @@ impl RuleSet {
 
     /// The built-in pack plus the packs in each of `dirs`, in order.
     pub fn load(dirs: &[impl AsRef<Path>]) -> Result<RuleSet, ConfigError> {
+        RuleSet::load_with(dirs, false)
+    }
+
+    /// [`RuleSet::load`], the packs read as Vale reads them when `vale` (for a `.vale.ini`).
+    pub fn load_with(dirs: &[impl AsRef<Path>], vale: bool) -> Result<RuleSet, ConfigError> {
         let mut set = RuleSet::builtin()?;
+        set.vale_reading = vale;
         for dir in dirs {
             set.add_dir(dir.as_ref())?;
         }
@@ -111,26 +126,34 @@ impl RuleSet {
         Ok(())
     }
 
+    /// Adds every rule file of a pack; a file that cannot be loaded is kept as a warning
+    /// ([`RuleSet::warnings`]) and the others still load.
     fn add_pack(&mut self, pack: &str, files: &[std::path::PathBuf]) -> Result<(), ConfigError> {
         for path in files.iter().filter(|p| is_rule_file(p)) {
-            let shown = path.display().to_string();
-            let bytes = read_rule_file(path).map_err(|e| ConfigError::whole_file(&shown, e))?;
-            let text = String::from_utf8(bytes).map_err(|e| {
-                ConfigError::whole_file(
-                    &shown,
-                    format!(
-                        "rule file is not valid UTF-8 (byte {})",
-                        e.utf8_error().valid_up_to()
-                    ),
-                )
-            })?;
-            let file = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            self.add_file(pack, &file, &shown, &text)?;
+            if let Err(e) = self.add_path(pack, path) {
+                self.warnings.push(e);
+            }
         }
         Ok(())
+    }
+
+    fn add_path(&mut self, pack: &str, path: &Path) -> Result<(), ConfigError> {
+        let shown = path.display().to_string();
+        let bytes = read_rule_file(path).map_err(|e| ConfigError::whole_file(&shown, e))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            ConfigError::whole_file(
+                &shown,
+                format!(
+                    "rule file is not valid UTF-8 (byte {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+        })?;
+        let file = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.add_file(pack, &file, &shown, &text)
     }
 
     /// Parses and compiles one rule file and adds it, replacing a rule with the same id.
@@ -149,6 +172,24 @@ impl RuleSet {
                     crate::source::read::human_size(MAX_RULE_FILE_BYTES)
                 ),
             ));
+        }
+        // A Vale type Candor does not run is skipped with a note, whatever keys it carries.
+        if let Ok(Head {
+            extends: Some(extends),
+        }) = serde_norway::from_str::<Head>(text)
+        {
+            if types::SKIPPED_VALE_TYPES.contains(&extends.as_str()) {
+                let name = file.trim_end_matches(".yml").trim_end_matches(".yaml");
+                let id = format!("{pack}.{name}");
+                self.rules.retain(|r| *r.meta().id != *id);
+                self.skipped.retain(|s| s.id != id);
+                self.skipped.push(Skipped {
+                    id,
+                    path: shown.to_string(),
+                    reason: types::skip_reason(&extends),
+                });
+                return Ok(());
+            }
         }
         // One YAML parse for a good file; a bad one is read again only to say what is wrong
         // (a missing `extends:` before the keys the rule type does not know).
@@ -188,6 +229,7 @@ impl RuleSet {
             path: shown,
             text,
             spec,
+            vale: self.vale_reading,
         };
         // Only a rule loaded before under the same id is replaced (not a scan of every rule for
         // every file: a pack of a thousand rules loaded in quadratic time).
@@ -203,10 +245,15 @@ impl RuleSet {
                 path: shown.to_string(),
                 text: Arc::from(text),
                 spec: src.spec.clone(),
+                vale: self.vale_reading,
             }),
         );
         self.prefilter = OnceLock::new();
-        match types::compile(&src)? {
+        let compiled = types::compile(&src).inspect_err(|_| {
+            // A file that does not compile is not a rule a configuration may name.
+            self.stored.remove(&id);
+        })?;
+        match compiled {
             Some(rule) => self.rules.push(Arc::from(rule)),
             None => self.skipped.push(Skipped {
                 id,
@@ -259,6 +306,7 @@ impl RuleSet {
             path: &stored.path,
             text: &stored.text,
             spec,
+            vale: stored.vale,
         };
         Ok(types::compile(&src)?.map(Arc::from))
     }
@@ -424,6 +472,33 @@ mod tests {
         other.push(pushed);
         other.add_file("P", "B.yml", "B.yml", SAY_OTHER).unwrap();
         assert_eq!(other.iter().count(), 1);
+    }
+
+    #[test]
+    fn a_pack_with_a_bad_file_loads_the_others_and_keeps_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let pack = dir.path().join("P");
+        std::fs::create_dir(&pack).unwrap();
+        std::fs::write(pack.join("Good.yml"), SAY).unwrap();
+        std::fs::write(
+            pack.join("Bad.yml"),
+            "extends: existence\nmessage: x\ntokens: ['(']\n",
+        )
+        .unwrap();
+        // A Vale type Candor skips, with keys of its own: skipped with a note, not a warning.
+        std::fs::write(
+            pack.join("Seq.yml"),
+            "extends: sequence\nmessage: x\ntokens:\n  - tag: NN\n",
+        )
+        .unwrap();
+        let set = RuleSet::load(&[dir.path()]).unwrap();
+        assert!(set.get("P.Good").is_some());
+        assert!(set.get("P.Bad").is_none());
+        assert_eq!(set.warnings.len(), 1, "{:?}", set.warnings);
+        assert!(set.warnings[0].path.ends_with("Bad.yml"));
+        assert_eq!(set.warnings[0].line, 3);
+        assert_eq!(set.skipped.len(), 1);
+        assert_eq!(set.skipped[0].id, "P.Seq");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! prefilters, automata) is the [`engine`](crate::engine)'s work.
 
 pub mod load;
+pub mod pattern;
 pub mod scope;
 pub mod spec;
 pub mod types;
@@ -218,6 +219,9 @@ pub struct RuleSource<'a> {
     pub path: &'a str,
     pub text: &'a str,
     pub spec: RuleSpec,
+    /// Read for a `.vale.ini`: Vale's defaults and reading apply (level `warning`, block quotes
+    /// in `text`, `ignorecase` not capitalising a replacement). Otherwise Candor's.
+    pub vale: bool,
 }
 
 impl RuleSource<'_> {
@@ -357,6 +361,8 @@ impl RuleSource<'_> {
     pub fn meta(&self, default_message: &str) -> Result<RuleMeta, ConfigError> {
         let spec = &self.spec;
         let level = match &spec.level {
+            // Vale's default is `warning`.
+            None if self.vale => Severity::Warning,
             None => Severity::Suggestion,
             Some(l) => Severity::parse(l).ok_or_else(|| {
                 self.error_at(
@@ -365,7 +371,7 @@ impl RuleSource<'_> {
                 )
             })?,
         };
-        let scope = match &spec.scope {
+        let mut scope = match &spec.scope {
             None => ScopeSet::default(),
             Some(s) => ScopeSet::parse(&s.to_vec()).map_err(|bad| {
                 self.error_at(
@@ -376,6 +382,7 @@ impl RuleSource<'_> {
                 )
             })?,
         };
+        scope.vale = self.vale;
         Ok(RuleMeta {
             id: format!("{}.{}", self.pack, self.name).into(),
             pack: self.pack.to_string(),
@@ -406,9 +413,14 @@ fn regex_error(pattern: &str, err: &dyn fmt::Display) -> String {
                 .find(|&i| b[i] == b'\\' && b[i + 1].is_ascii_digit() && b[i + 1] != b'0')
                 .map(|i| format!("back-reference `{}`", &pattern[i..i + 2]))
         });
+    // Look-around and back-references go to fancy-regex (see `pattern`): one that reaches
+    // here is a form it refuses too, such as a look-behind of no fixed length past the start.
+    let why = crate::rules::pattern::fancy(pattern)
+        .err()
+        .unwrap_or_else(|| err.to_string().replace('\n', " "));
     match construct {
         Some(c) => format!(
-            "regex `{pattern}` uses {c}, which Candor does not support (its regexes run in linear time); rewrite the pattern without it"
+            "regex `{pattern}` uses {c} in a form Candor cannot run (fancy-regex: {why}); rewrite the pattern"
         ),
         None => format!("regex `{pattern}` does not compile: {}", err.to_string().replace('\n', " ")),
     }

@@ -20,7 +20,26 @@ pub enum Scope {
     Alt,
     /// The whole source file, markup and all.
     Raw,
+    /// A scope of Vale's that Candor's document model has no blocks for (`code`, `link`,
+    /// `table.caption`, ...): it selects nothing.
+    Unmodelled,
 }
+
+/// Vale scopes Candor accepts but has no blocks for.
+const UNMODELLED_VALE_SCOPES: &[&str] = &[
+    "table.caption",
+    "code",
+    "comment",
+    "comment.line",
+    "comment.block",
+    "link",
+    "strong",
+    "emphasis",
+    "title",
+    "attr",
+    "markup",
+    "string",
+];
 
 impl Scope {
     pub fn parse(name: &str) -> Option<Scope> {
@@ -36,6 +55,7 @@ impl Scope {
             "blockquote" => Scope::Blockquote,
             "alt" => Scope::Alt,
             "raw" => Scope::Raw,
+            other if UNMODELLED_VALE_SCOPES.contains(&other) => Scope::Unmodelled,
             _ => {
                 let level = name.strip_prefix("heading.h")?.parse::<u8>().ok()?;
                 if !(1..=6).contains(&level) {
@@ -46,9 +66,13 @@ impl Scope {
         })
     }
 
-    fn selects(self, block: &Block) -> bool {
+    fn selects(self, block: &Block, vale: bool) -> bool {
         match self {
-            Scope::Text | Scope::Sentence => !block.quoted,
+            Scope::Text => !block.quoted || vale,
+            // Vale's sentences are those of paragraphs, lists and cells, not of headings.
+            Scope::Sentence => {
+                (!block.quoted || vale) && !(vale && matches!(block.kind, BlockKind::Heading(_)))
+            }
             Scope::Paragraph => {
                 block.kind == BlockKind::Paragraph && !block.in_list && !block.quoted
             }
@@ -60,7 +84,7 @@ impl Scope {
             Scope::TableCell => block.kind == BlockKind::TableCell,
             Scope::Blockquote => block.quoted,
             Scope::Alt => block.kind == BlockKind::Alt,
-            Scope::Raw => false,
+            Scope::Raw | Scope::Unmodelled => false,
         }
     }
 }
@@ -70,6 +94,10 @@ impl Scope {
 pub struct ScopeSet {
     include: Vec<Scope>,
     exclude: Vec<Scope>,
+    /// Vale's reading (rules of packs other than Candor's own): `text` and `sentence` take in
+    /// block quotes too (Candor reads a quote as the customer's words), and `sentence` leaves
+    /// headings out.
+    pub vale: bool,
 }
 
 impl Default for ScopeSet {
@@ -77,6 +105,7 @@ impl Default for ScopeSet {
         ScopeSet {
             include: vec![Scope::Text],
             exclude: Vec::new(),
+            vale: false,
         }
     }
 }
@@ -87,13 +116,15 @@ impl ScopeSet {
         let mut set = ScopeSet {
             include: Vec::new(),
             exclude: Vec::new(),
+            vale: false,
         };
-        for name in names {
+        // Vale joins scopes with `&` in one entry (`heading & ~heading.h1`).
+        for name in names.iter().flat_map(|n| n.split('&')) {
             let (negated, bare) = match name.trim().strip_prefix('~') {
                 Some(rest) => (true, rest),
                 None => (false, name.trim()),
             };
-            let scope = Scope::parse(bare).ok_or_else(|| name.clone())?;
+            let scope = Scope::parse(bare).ok_or_else(|| name.trim().to_string())?;
             if negated {
                 set.exclude.push(scope);
             } else {
@@ -107,8 +138,9 @@ impl ScopeSet {
     }
 
     pub fn selects(&self, block: &Block) -> bool {
-        self.include.iter().any(|s| s.selects(block))
-            && !self.exclude.iter().any(|s| s.selects(block))
+        let quotes = self.vale;
+        self.include.iter().any(|s| s.selects(block, quotes))
+            && !self.exclude.iter().any(|s| s.selects(block, quotes))
     }
 
     /// Whether matches are made sentence by sentence.

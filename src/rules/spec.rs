@@ -75,11 +75,11 @@ pub struct RuleSpec {
     pub limit: Option<usize>,
 
     // --- existence / substitution / repetition ---
-    #[serde(default)]
+    #[serde(default, deserialize_with = "one_or_many")]
     pub tokens: Option<Vec<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "one_or_many")]
     pub raw: Option<Vec<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "one_or_many")]
     pub exceptions: Option<Vec<String>>,
     #[serde(default)]
     pub append: bool,
@@ -98,6 +98,39 @@ pub struct RuleSpec {
     #[serde(default)]
     pub min: Option<usize>,
 
+    // --- capitalization ---
+    /// `$title`, `$sentence`, `$lower`, `$upper`, or a pattern the text must match.
+    #[serde(default, rename = "match")]
+    pub match_: Option<String>,
+    /// Title style (`AP`, `Chicago`); Candor applies one list of small words for both.
+    #[serde(default)]
+    pub style: Option<String>,
+    /// Share of words that must be right (`$title`, `$sentence`), 0 to 1.
+    #[serde(default)]
+    pub threshold: Option<f64>,
+    /// `$sentence`: words after which a capital is fine (`:`).
+    #[serde(default)]
+    pub indicators: Option<Vec<String>>,
+    /// Text to leave off the start before judging.
+    #[serde(default)]
+    pub prefix: Option<String>,
+
+    // --- consistency ---
+    #[serde(default)]
+    pub either: Option<BTreeMap<String, String>>,
+
+    // --- conditional ---
+    #[serde(default)]
+    pub first: Option<String>,
+    #[serde(default)]
+    pub second: Option<String>,
+
+    // --- metric ---
+    #[serde(default)]
+    pub formula: Option<String>,
+    #[serde(default)]
+    pub condition: Option<String>,
+
     // --- Candor ---
     /// Must-fire / must-not-fire examples for the rule's own test.
     #[serde(default)]
@@ -106,6 +139,35 @@ pub struct RuleSpec {
     /// reads and checks the keys it knows.
     #[serde(default)]
     pub options: Option<BTreeMap<String, serde_norway::Value>>,
+}
+
+/// A list that may be written as one string (`raw: ^.*$`), as Vale allows.
+/// A visitor, not an untagged enum, so a wrong type is named with its line.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    struct Visit;
+    impl<'de> serde::de::Visitor<'de> for Visit {
+        type Value = Option<Vec<String>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a string or a list of strings")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(vec![v.to_string()]))
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(item) = seq.next_element::<String>()? {
+                out.push(item);
+            }
+            Ok(Some(out))
+        }
+    }
+    d.deserialize_any(Visit)
 }
 
 /// Only the `extends:` key, read first to decide how to treat the rest.

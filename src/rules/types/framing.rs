@@ -433,6 +433,7 @@ mod tests {
                 "extends: framing\nmessage: x\noptions:\n  cues:\n    - {match: 'per our policy', why: policy}\n",
             )
             .unwrap(),
+            vale: false,
         };
         Framing::compile(&src).unwrap()
     }

@@ -1,11 +1,15 @@
 //! One file per rule type. [`compile`] turns a parsed rule file into a [`Rule`].
 
 pub mod buried_answer;
+pub mod capitalization;
+pub mod conditional;
+pub mod consistency;
 pub mod existence;
 pub mod filler;
 pub mod framing;
 pub mod ignored_question;
 pub mod length;
+pub mod metric;
 pub mod occurrence;
 pub mod placeholder;
 pub mod repetition;
@@ -48,16 +52,18 @@ pub(crate) fn sentence_proper(
 }
 
 /// Vale rule types Candor does not implement: packs that use them still load, without them.
-pub const UNSUPPORTED_VALE_TYPES: &[&str] = &[
-    "capitalization",
-    "conditional",
-    "consistency",
-    "spelling",
-    "metric",
-    "readability",
-    "sequence",
-    "script",
-];
+pub const UNSUPPORTED_VALE_TYPES: &[&str] = &["spelling", "readability", "sequence", "script"];
+
+/// Vale rule types whose files are skipped unparsed (with a note), whatever keys they carry.
+pub const SKIPPED_VALE_TYPES: &[&str] = UNSUPPORTED_VALE_TYPES;
+
+/// Why a rule of Vale type `extends` is not run.
+pub fn skip_reason(extends: &str) -> String {
+    match extends {
+        "script" => "`extends: script` runs a Tengo script, which Candor cannot run".to_string(),
+        other => format!("`extends: {other}` is a Vale rule type Candor does not run yet"),
+    }
+}
 
 /// Names of the types [`compile`] accepts.
 pub const SUPPORTED_TYPES: &[&str] = &[
@@ -65,6 +71,10 @@ pub const SUPPORTED_TYPES: &[&str] = &[
     "substitution",
     "occurrence",
     "repetition",
+    "capitalization",
+    "conditional",
+    "consistency",
+    "metric",
     "questions",
     "filler",
     "framing",
@@ -80,6 +90,10 @@ pub fn compile(src: &RuleSource<'_>) -> Result<Option<Box<dyn Rule>>, ConfigErro
         "substitution" => Box::new(substitution::Substitution::compile(src)?),
         "occurrence" => Box::new(occurrence::Occurrence::compile(src)?),
         "repetition" => Box::new(repetition::Repetition::compile(src)?),
+        "capitalization" => Box::new(capitalization::Capitalization::compile(src)?),
+        "conditional" => Box::new(conditional::Conditional::compile(src)?),
+        "consistency" => Box::new(consistency::Consistency::compile(src)?),
+        "metric" => Box::new(metric::Metric::compile(src)?),
         "questions" => Box::new(ignored_question::IgnoredQuestion::compile(src)?),
         "filler" => Box::new(filler::Filler::compile(src)?),
         "framing" => Box::new(framing::Framing::compile(src)?),

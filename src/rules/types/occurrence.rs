@@ -15,16 +15,16 @@
 
 use std::ops::Range;
 
-use regex::Regex;
-
 use crate::check::{CheckContext, Findings};
+use crate::document::markdown::CODE_MASK;
 use crate::error::ConfigError;
-use crate::rules::{units, Rule, RuleMeta, RuleSource, Scope};
+use crate::rules::pattern::Matcher;
+use crate::rules::{compiled, units, Rule, RuleMeta, RuleSource, Scope, Unit};
 
 #[derive(Debug)]
 pub struct Occurrence {
     meta: RuleMeta,
-    token: Regex,
+    token: Matcher,
     max: Option<usize>,
     min: Option<usize>,
 }
@@ -38,7 +38,12 @@ impl Occurrence {
             return Err(src.error_at("token", "`token` is empty: it would match everywhere"));
         }
         let flags = if spec.ignorecase { "(?i)" } else { "" };
-        let regex = src.regex(&format!("{flags}{token}"), &token)?;
+        let full = format!("{flags}(?m){token}");
+        if !crate::rules::pattern::needs_fancy(&full) {
+            src.regex(&full, &token)?;
+        }
+        let regex = Matcher::new(full)
+            .map_err(|e| src.error_at("token", format!("`token` does not compile: {e}")))?;
         if spec.max.is_none() && spec.min.is_none() {
             return Err(src.error_at("extends", "`extends: occurrence` needs `max` or `min`"));
         }
@@ -50,14 +55,33 @@ impl Occurrence {
         })
     }
 
-    fn judge(&self, count: usize, span: Range<usize>, out: &mut Findings) {
+    /// Reports when `matches` (source ranges, in order) are too many or too few, over `whole`
+    /// (the unit from its own words on, so it starts where Vale reports). Under `min`, a rule
+    /// read as Vale reads it reports at its first match, as Vale does.
+    fn judge(&self, matches: &[Range<usize>], whole: Range<usize>, out: &mut Findings) {
+        let count = matches.len();
         let too_many = self.max.is_some_and(|max| count > max);
         let too_few = self.min.is_some_and(|min| count < min);
-        if too_many || too_few {
-            let n = count.to_string();
-            out.push(self.meta.diagnostic(span, self.meta.format(&[&n])));
+        if !too_many && !too_few {
+            return;
         }
+        let at = match matches.first() {
+            Some(first) if !too_many && self.meta.scope.vale => first.clone(),
+            _ => whole,
+        };
+        let n = count.to_string();
+        out.push(self.meta.diagnostic(at, self.meta.format(&[&n])));
     }
+}
+
+/// Source ranges of `token`'s matches in `unit`.
+fn matches_in(token: crate::rules::pattern::Ready<'_>, unit: &Unit<'_>) -> Vec<Range<usize>> {
+    token
+        .find_ranges(unit.text)
+        .into_iter()
+        .filter(|r| !r.is_empty())
+        .map(|r| unit.to_source(r))
+        .collect()
 }
 
 impl Rule for Occurrence {
@@ -69,22 +93,30 @@ impl Rule for Occurrence {
         let scope = &self.meta.scope;
         let units = units(cx.doc, scope);
         let whole_text = scope.includes(Scope::Text) || scope.is_raw();
+        let Some(token) = compiled(self.token.get(), &self.meta, out) else {
+            return;
+        };
         if whole_text {
             // Vale counts `text` scope over the whole file.
-            let count: usize = units
-                .iter()
-                .map(|u| self.token.find_iter(u.text).count())
-                .sum();
+            let matches: Vec<Range<usize>> =
+                units.iter().flat_map(|u| matches_in(token, u)).collect();
             let (Some(first), Some(last)) = (units.first(), units.last()) else {
                 return;
             };
             let span = first.to_source(0..0).start..last.to_source(0..last.text.len()).end;
-            self.judge(count, span, out);
+            self.judge(&matches, span, out);
             return;
         }
         for unit in units {
-            let count = self.token.find_iter(unit.text).count();
-            self.judge(count, unit.to_source(0..unit.text.len()), out);
+            let matches = matches_in(token, &unit);
+            // Reported where the unit's own words start: after any leading inline code.
+            let lead = unit.text.len()
+                - unit
+                    .text
+                    .trim_start_matches(|c: char| c.is_whitespace() || c == CODE_MASK)
+                    .len();
+            let lead = if lead == unit.text.len() { 0 } else { lead };
+            self.judge(&matches, unit.to_source(lead..unit.text.len()), out);
         }
     }
 }

@@ -65,27 +65,25 @@ impl Rule for Repetition {
     }
 
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
+        // As Vale: each match (trimmed) against the one before; a token with punctuation
+        // ("plan.") is not the bare word, and a repeat across a line break is not reported.
         for unit in units(cx.doc, &self.meta.scope) {
-            let mut prev: Option<regex::Match<'_>> = None;
+            let mut prev: Option<(std::ops::Range<usize>, &str)> = None;
             for m in self.token.find_iter(unit.text) {
-                let word = m.as_str().trim_end_matches(|c: char| !c.is_alphanumeric());
-                if self.alpha && !word.chars().all(char::is_alphabetic) || word.is_empty() {
-                    prev = None;
-                    continue;
-                }
-                if let Some(p) = prev {
-                    let p_word = p.as_str().trim_end_matches(|c: char| !c.is_alphanumeric());
-                    let between = &unit.text[p.end()..m.start()];
-                    let gap_is_space = between.chars().all(char::is_whitespace)
-                        && p_word.len() == p.as_str().len();
-                    if gap_is_space && self.same(p_word, word) {
-                        let span = unit.to_source(p.start()..m.start() + word.len());
+                let word = m.as_str().trim();
+                let hit = prev.as_ref().is_some_and(|(_, p)| {
+                    !word.is_empty()
+                        && self.same(p, word)
+                        && (!self.alpha || word.chars().all(char::is_alphabetic))
+                });
+                if hit {
+                    let start = prev.as_ref().map_or(m.start(), |(r, _)| r.start);
+                    if !unit.text[start..m.end()].contains('\n') {
+                        let span = unit.to_source(start..m.end());
                         out.push(self.meta.diagnostic(span, self.meta.format(&[word])));
-                        prev = None;
-                        continue;
                     }
                 }
-                prev = Some(m);
+                prev = Some((m.range(), word));
             }
         }
     }

@@ -13,32 +13,94 @@
 //!   at this point in time: now
 //! ```
 //! A swap value may list alternatives separated by `|`; with exactly one, `--fix` applies it.
+//!
+//! As in Vale: keys are tried longest first (one alternation, each key its own group); a value
+//! is a pattern, and a match it already matches (case-sensitively) is not reported; `$1` in a
+//! value is the key's first group; an `exceptions` entry found in the match keeps it out.
+//! `capitalize: true` gives the replacement the match's capital (so does `ignorecase`, except
+//! for a `.vale.ini`'s rules, read as Vale reads them).
+
+use std::ops::Range;
+use std::sync::OnceLock;
 
 use crate::check::{CheckContext, Findings};
 use crate::diagnostic::{Applicability, Edit};
 use crate::engine::catalogue_gate::Gate;
-use crate::engine::lazy::LazyRegex;
 use crate::engine::prefilter::Literals;
 use crate::error::ConfigError;
 use crate::fix::has_stand_in;
+use crate::rules::pattern::{needs_fancy, Matcher};
 use crate::rules::types::existence::{check_each, exceptions_regex};
 use crate::rules::types::token_pattern;
-use crate::rules::{compiled, not_compiled, units_past, Rule, RuleMeta, RuleSource};
+use crate::rules::{compiled, units_past, Rule, RuleMeta, RuleSource};
 
 #[derive(Debug)]
 pub struct Substitution {
     meta: RuleMeta,
-    /// All swap keys in one pattern, to find candidates in one pass.
-    pattern: LazyRegex,
+    /// The swap keys, longest first: those the `regex` crate runs in one pattern, each key in
+    /// a group of its own; any other key in a pattern of its own.
+    parts: Vec<Part>,
     literals: Option<Literals>,
     /// For a built-in rule: its gate, asked for each block instead of the prefilter's pass.
     gate: Option<Gate>,
-    /// Each key's replacements, in the file's order.
-    options: Vec<Vec<String>>,
-    /// Tells which key a match came from (the first that matches all of it).
-    which: KeyIndex,
-    exceptions: Option<LazyRegex>,
+    exceptions: Option<Matcher>,
     capitalize: bool,
+}
+
+/// A match: its range, its key, and the ranges of the key's own groups.
+type Hit<'k> = (Range<usize>, &'k Key, Vec<Option<Range<usize>>>);
+
+/// A pattern of swap keys and the keys it holds (each with what it is swapped for).
+#[derive(Debug)]
+struct Part {
+    pattern: Matcher,
+    keys: Vec<Key>,
+}
+
+/// One swap entry.
+#[derive(Debug)]
+struct Key {
+    /// Index of the key's own group in the combined pattern.
+    group: usize,
+    /// How many groups the key itself has (`$1`... in the value).
+    inner_groups: usize,
+    /// The value as written (`|` separates alternatives).
+    value: String,
+    /// `^(?:value)$`, compiled on first use: a match the value already matches is fine. `None`
+    /// when the value is no valid pattern (it is then compared as text).
+    value_pattern: OnceLock<Option<Matcher>>,
+    /// How safe its fix is: safe when the key names the exact words it replaces, unsafe when
+    /// it is a pattern (the words it matches vary).
+    applicability: Applicability,
+}
+
+impl Key {
+    /// Whether `observed` is already what the value asks for.
+    fn satisfied_by(&self, expected: &str, observed: &str) -> bool {
+        if expected != self.value {
+            // A value with `$n` filled in: compare as text.
+            return expected == observed;
+        }
+        let pattern = self.value_pattern.get_or_init(|| {
+            Matcher::new(format!("^(?:{})$", self.value))
+                .ok()
+                .filter(|m| m.get().is_ok())
+        });
+        match pattern.as_ref().and_then(|m| m.get().ok()) {
+            Some(ready) => ready.is_match(observed),
+            None => expected == observed,
+        }
+    }
+}
+
+/// How many capture groups `pattern` has (`regex` first, else `fancy-regex`).
+fn group_count(pattern: &str) -> usize {
+    if let Ok(hir) = regex_syntax::Parser::new().parse(pattern) {
+        return hir.properties().explicit_captures_len();
+    }
+    crate::rules::pattern::fancy(pattern)
+        .map(|re| re.captures_len().saturating_sub(1))
+        .unwrap_or(0)
 }
 
 impl Substitution {
@@ -52,9 +114,14 @@ impl Substitution {
             )
         })?;
         let keys: Vec<String> = swap.keys().cloned().collect();
+        let fancy = keys.iter().any(|k| needs_fancy(k));
         // A built-in rule's keys were checked, and its literals worked out, by build.rs.
         let literals = match Literals::built_in(&keys, spec.nonword, spec.ignorecase) {
             Some(known) => known,
+            None if fancy => {
+                check_each(src, &keys)?;
+                None
+            }
             None => {
                 check_each(src, &keys)?;
                 let pattern = token_pattern(&keys, false, spec.nonword);
@@ -62,117 +129,104 @@ impl Substitution {
                 Literals::of_hir(&parsed, spec.ignorecase)
             }
         };
-        let pattern = token_pattern(&keys, spec.ignorecase, spec.nonword);
-        let gate = Gate::for_token_rule(&pattern, meta.scope.reads_whole_blocks());
+        // The gate says whether any key may match, whatever their order.
+        let gate = Gate::for_token_rule(
+            &token_pattern(&keys, spec.ignorecase, spec.nonword),
+            meta.scope.reads_whole_blocks(),
+        )
+        .filter(|_| !fancy);
         let literals = literals.filter(|_| !meta.scope.is_raw() && gate.is_none());
-        let flags = if spec.ignorecase { "(?i)" } else { "" };
-        let pattern = LazyRegex::new(pattern);
-        let options = swap
-            .values()
-            .map(|v| {
-                v.split('|')
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect()
-            })
-            .collect();
-        // Each key parsed above (`check_each`); anchoring keeps it valid.
-        let which = KeyIndex::new(
-            swap.keys().map(|k| format!("{flags}^(?:{k})$")).collect(),
-            &keys,
-            spec.ignorecase,
-        );
+
+        let mut sorted: Vec<(&String, &String)> = swap.iter().collect();
+        // Longest key first (stable: equal lengths keep their order), as Vale does.
+        sorted.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
+        // The keys the `regex` crate runs make one linear-time pattern; each key that needs
+        // fancy-regex is a pattern of its own (all through the backtracker, a pack's list with
+        // a few look-aheads took ten times as long).
+        let (fancy_keys, plain_keys): (Vec<_>, Vec<_>) =
+            sorted.into_iter().partition(|(k, _)| needs_fancy(k));
+        let mut groups: Vec<Vec<(&String, &String)>> = Vec::new();
+        if !plain_keys.is_empty() {
+            groups.push(plain_keys);
+        }
+        groups.extend(fancy_keys.into_iter().map(|k| vec![k]));
+        let flags = if spec.ignorecase { "(?mi)" } else { "(?m)" };
+        let mut parts = Vec::with_capacity(groups.len());
+        for entries in groups {
+            let mut group = 1;
+            let mut keys = Vec::with_capacity(entries.len());
+            let mut alternatives = Vec::with_capacity(entries.len());
+            for (k, v) in entries {
+                let inner_groups = group_count(k);
+                alternatives.push(format!("({k})"));
+                keys.push(Key {
+                    group,
+                    inner_groups,
+                    value: v.clone(),
+                    value_pattern: OnceLock::new(),
+                    applicability: if crate::fix::is_literal(k) {
+                        Applicability::Safe
+                    } else {
+                        Applicability::Unsafe
+                    },
+                });
+                group += 1 + inner_groups;
+            }
+            let body = alternatives.join("|");
+            let pattern = if spec.nonword {
+                format!("{flags}(?:{body})")
+            } else {
+                format!(r"{flags}\b(?:{body})\b")
+            };
+            let pattern = Matcher::new(pattern)
+                .map_err(|e| src.error_at("swap", format!("`swap` does not compile: {e}")))?;
+            parts.push(Part { pattern, keys });
+        }
         Ok(Substitution {
             meta,
-            pattern,
+            parts,
             literals,
             gate,
-            options,
-            which,
             exceptions: exceptions_regex(src)?,
-            capitalize: spec.capitalize || spec.ignorecase,
+            // Vale capitalises only when asked; Candor's own reading also when ignoring case.
+            capitalize: spec.capitalize || (spec.ignorecase && !src.vale),
         })
     }
 }
 
-/// Which swap key a match came from: the first key, in the file's order, whose anchored
-/// pattern matches all of it. Trying each key in turn cost a regex per key per match (a swap
-/// table of 16,000 keys took seconds); plain ASCII keys are looked up in a map, and anything
-/// else goes to one set of all anchored keys, compiled on first need.
-#[derive(Debug)]
-struct KeyIndex {
-    /// Each plain ASCII key (ASCII lowercase when the rule ignores case) and its first index;
-    /// `None` when some key is a pattern.
-    plain: Option<std::collections::HashMap<String, usize>>,
-    ignorecase: bool,
-    anchored: Vec<String>,
-    set: std::sync::OnceLock<Result<regex::RegexSet, String>>,
-    /// Keys that are patterns (the words they match vary): their fixes are unsafe.
-    patterns: Vec<bool>,
-}
-
-impl KeyIndex {
-    fn new(anchored: Vec<String>, keys: &[String], ignorecase: bool) -> KeyIndex {
-        let is_plain = |k: &String| {
-            k.is_ascii() && !k.chars().any(regex_syntax::is_meta_character) && !k.is_empty()
+/// `value` with `$n` (and `${n}`) replaced by group `n` of the key (`groups[n - 1]`).
+fn expand(value: &str, groups: &[&str]) -> String {
+    if !value.contains('$') {
+        return value.to_string();
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let (digits, tail) = match after.strip_prefix('{') {
+            Some(inner) => match inner.find('}') {
+                Some(end) => (&inner[..end], &inner[end + 1..]),
+                None => ("", after),
+            },
+            None => {
+                let n = after.bytes().take_while(u8::is_ascii_digit).count();
+                (&after[..n], &after[n..])
+            }
         };
-        let plain = keys.iter().all(is_plain).then(|| {
-            let mut map = std::collections::HashMap::with_capacity(keys.len());
-            for (i, k) in keys.iter().enumerate() {
-                let k = if ignorecase {
-                    k.to_ascii_lowercase()
-                } else {
-                    k.clone()
-                };
-                map.entry(k).or_insert(i);
+        match digits.parse::<usize>() {
+            Ok(n) if n >= 1 => {
+                out.push_str(groups.get(n - 1).copied().unwrap_or(""));
+                rest = tail;
             }
-            map
-        });
-        KeyIndex {
-            plain,
-            ignorecase,
-            anchored,
-            set: std::sync::OnceLock::new(),
-            patterns: keys.iter().map(|k| !crate::fix::is_literal(k)).collect(),
-        }
-    }
-
-    /// How safe a fix for a match of key `key` is.
-    fn applicability(&self, key: usize) -> Applicability {
-        if self.patterns.get(key).copied().unwrap_or(true) {
-            Applicability::Unsafe
-        } else {
-            Applicability::Safe
-        }
-    }
-
-    /// The index of the first key matching all of `text`.
-    fn first_match(&self, text: &str) -> Result<Option<usize>, &str> {
-        if let Some(plain) = &self.plain {
-            let hit = if self.ignorecase {
-                plain.get(&text.to_ascii_lowercase())
-            } else {
-                plain.get(text)
-            };
-            // An ASCII text matches a plain key only if it equals it; a text with other
-            // characters may still match under Unicode case folding: the set decides.
-            if hit.is_some() || text.is_ascii() {
-                return Ok(hit.copied());
+            _ => {
+                out.push('$');
+                rest = after;
             }
         }
-        let set = self
-            .set
-            .get_or_init(|| {
-                regex::RegexSetBuilder::new(&self.anchored)
-                    .size_limit(crate::engine::lazy::SIZE_LIMIT)
-                    .dfa_size_limit(crate::engine::lazy::DFA_SIZE_LIMIT)
-                    .build()
-                    .map_err(|e| e.to_string().replace('\n', " "))
-            })
-            .as_ref()
-            .map_err(String::as_str)?;
-        Ok(set.matches(text).iter().next())
     }
+    out.push_str(rest);
+    out
 }
 
 /// Gives `replacement` the capital first letter of `matched`, so "Utilize" becomes "Use".
@@ -202,42 +256,74 @@ impl Rule for Substitution {
         if units.is_empty() {
             return;
         }
-        let Some(pattern) = compiled(self.pattern.get(), &self.meta, out) else {
-            return;
-        };
-        let exceptions = self.exceptions.as_ref().map(LazyRegex::get).transpose();
+        let mut ready = Vec::with_capacity(self.parts.len());
+        for part in &self.parts {
+            let Some(pattern) = compiled(part.pattern.get(), &self.meta, out) else {
+                return;
+            };
+            ready.push((pattern, &part.keys));
+        }
+        let exceptions = self.exceptions.as_ref().map(Matcher::get).transpose();
         let Some(exceptions) = compiled(exceptions, &self.meta, out) else {
             return;
         };
         for unit in units {
-            for m in pattern.find_iter(unit.text) {
-                let text = m.as_str();
-                if m.is_empty() || exceptions.is_some_and(|e| e.is_match(text)) {
+            // Each match: its range, its key and the key's own groups; the groups are worked
+            // out only where something matched.
+            let mut hits: Vec<Hit<'_>> = Vec::new();
+            for (pattern, keys) in &ready {
+                if !pattern.is_match(unit.text) {
                     continue;
                 }
-                let key = match self.which.first_match(text) {
-                    Ok(key) => key,
-                    Err(e) => return out.push(not_compiled(&self.meta, e)),
-                };
-                let Some(options) = key.map(|k| &self.options[k]) else {
+                for groups in pattern.captures_ranges(unit.text) {
+                    let hit = keys.iter().find_map(|k| {
+                        let range = groups.get(k.group).cloned().flatten()?;
+                        let inner = (1..=k.inner_groups)
+                            .map(|g| groups.get(k.group + g).cloned().flatten())
+                            .collect();
+                        Some((range, k, inner))
+                    });
+                    hits.extend(hit.filter(|(r, _, _)| !r.is_empty()));
+                }
+            }
+            // Left to right, none overlapping (the longer of two at one place).
+            hits.sort_by_key(|(r, _, _)| (r.start, std::cmp::Reverse(r.end)));
+            let mut end = 0;
+            for (range, key, inner) in hits {
+                if range.start < end {
                     continue;
-                };
-                let suggestions: Vec<String> = options
-                    .iter()
+                }
+                end = range.end;
+                let text = &unit.text[range.clone()];
+                let observed = text.trim();
+                let inner: Vec<&str> = inner
+                    .into_iter()
+                    .map(|r| r.map_or("", |r| &unit.text[r]))
+                    .collect();
+                let expected = expand(&key.value, &inner);
+                if key.satisfied_by(&expected, observed)
+                    || exceptions.is_some_and(|e| e.is_match(observed))
+                {
+                    continue;
+                }
+                let suggestions: Vec<String> = expected
+                    .split('|')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
                     .map(|o| {
                         if self.capitalize {
-                            match_case(text, o)
+                            match_case(observed, o)
                         } else {
-                            o.clone()
+                            o.to_string()
                         }
                     })
-                    .filter(|o| o != text)
+                    .filter(|o| o != observed)
                     .collect();
                 if suggestions.is_empty() {
                     continue;
                 }
-                let span = unit.to_source(m.range());
-                let message = self.meta.format(&[&suggestions.join("' or '"), text]);
+                let span = unit.to_source(range);
+                let message = self.meta.format(&[&suggestions.join("' or '"), observed]);
                 let mut d = self.meta.diagnostic(span.clone(), message);
                 // Only a single rewrite of exactly the matched source bytes, with no stand-in
                 // to fill in, is a fix; it is safe when the key names the words it replaces.
@@ -246,7 +332,7 @@ impl Rule for Substitution {
                         d.fix = Some(Edit {
                             span,
                             replacement: only.clone(),
-                            applicability: self.which.applicability(key.unwrap_or(0)),
+                            applicability: key.applicability,
                         });
                     }
                 }
@@ -259,32 +345,18 @@ impl Rule for Substitution {
 
 #[cfg(test)]
 mod tests {
-    use super::{match_case, KeyIndex};
-
-    fn index(keys: &[&str], ignorecase: bool) -> KeyIndex {
-        let flags = if ignorecase { "(?i)" } else { "" };
-        let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
-        let anchored = keys.iter().map(|k| format!("{flags}^(?:{k})$")).collect();
-        KeyIndex::new(anchored, &keys, ignorecase)
-    }
+    use super::{expand, group_count, match_case};
 
     #[test]
-    fn the_first_key_matching_all_of_the_text_wins() {
-        let plain = index(&["utilize", "Utilize", "in order to"], true);
-        assert!(plain.plain.is_some());
-        assert_eq!(plain.first_match("UTILIZE"), Ok(Some(0)));
-        assert_eq!(plain.first_match("in order to"), Ok(Some(2)));
-        assert_eq!(plain.first_match("utilized"), Ok(None));
-        // The Kelvin sign folds to `k` under Unicode case folding, as the anchored key says.
-        let k = index(&["kindly"], true);
-        assert_eq!(k.first_match("\u{212A}indly"), Ok(Some(0)));
-        let case = index(&["Utilize", "utilize"], false);
-        assert_eq!(case.first_match("utilize"), Ok(Some(1)));
-        assert_eq!(case.first_match("UTILIZE"), Ok(None));
-        let patterns = index(&["colou?r", "colour"], false);
-        assert!(patterns.plain.is_none());
-        assert_eq!(patterns.first_match("colour"), Ok(Some(0)));
-        assert_eq!(patterns.first_match("colr"), Ok(None));
+    fn dollar_groups_expand_from_the_keys_own_groups() {
+        assert_eq!(
+            expand("change to the $1 directory", &["/etc"]),
+            "change to the /etc directory"
+        );
+        assert_eq!(expand("${1}s and $2", &["a", "b"]), "as and b");
+        assert_eq!(expand("cost $ 5", &[]), "cost $ 5");
+        assert_eq!(group_count("change in(?: )?to the (.*) directory"), 1);
+        assert_eq!(group_count(r"(\w+)(?= ahead)"), 1);
     }
 
     #[test]

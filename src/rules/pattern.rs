@@ -1,0 +1,293 @@
+//! Rule patterns with look-around or back-references (`(?!`, `(?<=`, `\1`), which Vale's packs
+//! use and the `regex` crate does not support.
+//!
+//! What it does: a pattern the `regex` crate parses keeps going through it (linear time, with
+//! the engine's literal prefilters and gates); only one it refuses, and `fancy-regex` accepts, is
+//! compiled by `fancy-regex`, with a bound on backtracking ([`BACKTRACK_LIMIT`]) so a hostile
+//! pattern cannot hang a run: a search that reaches the bound ends that unit's search.
+//! Why it matters: Microsoft, Google and proselint ship such rules; refusing them left the whole
+//! pack out.
+//! Example: `(?<!\.)\bgo\b(?! ahead)` compiles here; `\bgo\b` never comes here.
+
+use std::ops::Range;
+
+use crate::engine::lazy::LazyRegex;
+
+/// The most backtracking steps one search may take (fancy-regex counts them per search).
+pub const BACKTRACK_LIMIT: usize = 200_000;
+
+/// Whether `pattern` needs `fancy-regex`: the `regex` crate refuses it and `fancy-regex` parses
+/// it (or its parts, around a leading look-behind of no fixed length: see
+/// [`Matcher::behind`]). A pattern neither accepts is left to the `regex` crate, whose error
+/// names the problem.
+pub fn needs_fancy(pattern: &str) -> bool {
+    if regex_syntax::Parser::new().parse(pattern).is_ok() {
+        return false;
+    }
+    fancy(pattern).is_ok()
+        || leading_lookbehind(pattern).is_some_and(|(_, behind, rest)| {
+            fancy(&format!("(?:{behind})$")).is_ok() && fancy(rest).is_ok()
+        })
+}
+
+/// Compiles `pattern` with `fancy-regex` and the backtracking bound.
+pub fn fancy(pattern: &str) -> Result<fancy_regex::Regex, String> {
+    fancy_regex::RegexBuilder::new(pattern)
+        .backtrack_limit(BACKTRACK_LIMIT)
+        .build()
+        .map_err(|e| e.to_string().replace('\n', " "))
+}
+
+/// A rule's compiled pattern: the `regex` crate's (compiled on first use) or `fancy-regex`'s,
+/// or one of the two shapes built for look-behinds of no fixed length, which `fancy-regex`
+/// refuses (`(?<!:[^ ]+?):\s[A-Z]`, Google's Colons): see [`Matcher::behind`].
+#[derive(Debug)]
+pub enum Matcher {
+    Plain(LazyRegex),
+    Fancy(Box<fancy_regex::Regex>),
+    /// Matches of `rest` whose preceding text does (or, `negative`, does not) end with a
+    /// match of `behind`.
+    Behind {
+        negative: bool,
+        behind: Box<Matcher>,
+        rest: Box<Matcher>,
+    },
+    /// The matches of any of these, left to right, none overlapping.
+    Union(Vec<Matcher>),
+}
+
+/// A compiled pattern ready to search.
+#[derive(Debug, Clone, Copy)]
+pub enum Ready<'a> {
+    Plain(&'a regex::Regex),
+    Fancy(&'a fancy_regex::Regex),
+    Composite(&'a Matcher),
+}
+
+/// A token that starts with a look-behind, split into (negative, the look-behind's pattern,
+/// the rest): `(?<!:[^ ]+?):\s[A-Z]` is `(true, ":[^ ]+?", ":\s[A-Z]")`.
+pub fn leading_lookbehind(token: &str) -> Option<(bool, &str, &str)> {
+    let negative = if token.starts_with("(?<!") {
+        true
+    } else if token.starts_with("(?<=") {
+        false
+    } else {
+        return None;
+    };
+    let bytes = token.as_bytes();
+    let (mut depth, mut i, mut in_class) = (0usize, 0usize, false);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 1,
+            b'[' if !in_class => in_class = true,
+            b']' if in_class => in_class = false,
+            b'(' if !in_class => depth += 1,
+            b')' if !in_class => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some((negative, &token[4..i], &token[i + 1..]));
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+impl Matcher {
+    /// `pattern` through the `regex` crate (compiled on first use) when it parses it, else
+    /// through `fancy-regex`.
+    /// A pattern neither engine accepts is an error now, not at the first search.
+    pub fn new(pattern: String) -> Result<Matcher, String> {
+        if regex_syntax::Parser::new().parse(&pattern).is_ok() {
+            Ok(Matcher::Plain(LazyRegex::new(pattern)))
+        } else {
+            Ok(Matcher::Fancy(Box::new(fancy(&pattern)?)))
+        }
+    }
+
+    /// Matches of `rest` where the text before does (`negative`: does not) end with a match
+    /// of `behind`, a look-behind of any length; `flags` (`(?i)`) apply to both.
+    pub fn behind(
+        negative: bool,
+        behind: &str,
+        rest: String,
+        flags: &str,
+    ) -> Result<Matcher, String> {
+        Ok(Matcher::Behind {
+            negative,
+            behind: Box::new(Matcher::new(format!("{flags}(?:{behind})$"))?),
+            rest: Box::new(Matcher::new(rest)?),
+        })
+    }
+
+    pub fn is_fancy(&self) -> bool {
+        !matches!(self, Matcher::Plain(_))
+    }
+
+    /// The compiled pattern (a `regex` one compiles now, once).
+    pub fn get(&self) -> Result<Ready<'_>, &str> {
+        match self {
+            Matcher::Plain(lazy) => lazy.get().map(Ready::Plain),
+            Matcher::Fancy(re) => Ok(Ready::Fancy(re)),
+            Matcher::Behind { behind, rest, .. } => {
+                behind.get()?;
+                rest.get()?;
+                Ok(Ready::Composite(self))
+            }
+            Matcher::Union(parts) => {
+                for p in parts {
+                    p.get()?;
+                }
+                Ok(Ready::Composite(self))
+            }
+        }
+    }
+}
+
+/// The next character boundary after `at` (or the end).
+fn next_boundary(text: &str, at: usize) -> usize {
+    text[at..]
+        .chars()
+        .next()
+        .map_or(text.len() + 1, |c| at + c.len_utf8())
+}
+
+impl<'a> Ready<'a> {
+    /// Byte ranges of the matches in `text`, left to right, none overlapping. A `fancy-regex`
+    /// search that reaches the backtracking bound ends the list there.
+    pub fn find_ranges(self, text: &str) -> Vec<Range<usize>> {
+        match self {
+            Ready::Plain(re) => re.find_iter(text).map(|m| m.range()).collect(),
+            Ready::Fancy(re) => re
+                .find_iter(text)
+                .map_while(Result::ok)
+                .map(|m| m.range())
+                .collect(),
+            Ready::Composite(Matcher::Union(parts)) => {
+                let mut all: Vec<Range<usize>> = parts
+                    .iter()
+                    .filter_map(|p| p.get().ok())
+                    .flat_map(|p| p.find_ranges(text))
+                    .collect();
+                all.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+                let mut out: Vec<Range<usize>> = Vec::with_capacity(all.len());
+                for r in all {
+                    if out.last().is_none_or(|last| r.start >= last.end) {
+                        out.push(r);
+                    }
+                }
+                out
+            }
+            Ready::Composite(Matcher::Behind {
+                negative,
+                behind,
+                rest,
+            }) => {
+                let (Ok(behind), Ok(rest)) = (behind.get(), rest.get()) else {
+                    return Vec::new();
+                };
+                let mut out = Vec::new();
+                let mut at = 0;
+                while at <= text.len() {
+                    let Some(r) = rest.find_at(text, at) else {
+                        break;
+                    };
+                    if behind.is_match(&text[..r.start]) != *negative {
+                        at = if r.is_empty() {
+                            next_boundary(text, r.end)
+                        } else {
+                            r.end
+                        };
+                        out.push(r);
+                    } else {
+                        at = next_boundary(text, r.start);
+                    }
+                }
+                out
+            }
+            Ready::Composite(single) => single
+                .get()
+                .map_or_else(|_| Vec::new(), |r| r.find_ranges(text)),
+        }
+    }
+
+    /// The first match starting at or after byte `at` (text before `at` still counts for
+    /// `\b` and look-behind).
+    fn find_at(self, text: &str, at: usize) -> Option<Range<usize>> {
+        match self {
+            Ready::Plain(re) => re.find_at(text, at).map(|m| m.range()),
+            Ready::Fancy(re) => re.find_from_pos(text, at).ok().flatten().map(|m| m.range()),
+            Ready::Composite(_) => self.find_ranges(text).into_iter().find(|r| r.start >= at),
+        }
+    }
+
+    /// The ranges of each match's groups (index 0: the whole match).
+    pub fn captures_ranges(self, text: &str) -> Vec<Vec<Option<Range<usize>>>> {
+        match self {
+            Ready::Plain(re) => re
+                .captures_iter(text)
+                .map(|c| c.iter().map(|g| g.map(|m| m.range())).collect())
+                .collect(),
+            Ready::Fancy(re) => re
+                .captures_iter(text)
+                .map_while(Result::ok)
+                .map(|c| c.iter().map(|g| g.map(|m| m.range())).collect())
+                .collect(),
+            // Composite patterns report the whole match only.
+            Ready::Composite(_) => self
+                .find_ranges(text)
+                .into_iter()
+                .map(|r| vec![Some(r)])
+                .collect(),
+        }
+    }
+
+    /// Whether the pattern matches somewhere in `text` (`false` when the bound is reached).
+    pub fn is_match(self, text: &str) -> bool {
+        match self {
+            Ready::Plain(re) => re.is_match(text),
+            Ready::Fancy(re) => re.is_match(text).unwrap_or(false),
+            Ready::Composite(_) => !self.find_ranges(text).is_empty(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_patterns_the_regex_crate_refuses_go_to_fancy_regex() {
+        assert!(!needs_fancy(r"\bgo\b"));
+        assert!(needs_fancy(r"\bgo\b(?! ahead)"));
+        assert!(needs_fancy(r"(\w+) \1"));
+        let m = Matcher::new(r"(?<!\.)\bgo\b(?! ahead)".to_string()).unwrap();
+        assert!(m.is_fancy());
+        let ready = m.get().unwrap();
+        assert_eq!(
+            ready.find_ranges("go ahead, go now. go"),
+            vec![10..12, 18..20]
+        );
+    }
+
+    #[test]
+    fn a_look_behind_of_any_length_is_checked_before_each_match() {
+        let (negative, behind, rest) = leading_lookbehind(r"(?<!:[^ ]+?):\s[A-Z]").unwrap();
+        assert!(negative);
+        assert_eq!((behind, rest), (":[^ ]+?", r":\s[A-Z]"));
+        assert!(fancy(r"(?<!:[^ ]+?):\s[A-Z]").is_err());
+        let m = Matcher::behind(negative, behind, rest.to_string(), "").unwrap();
+        let ready = m.get().unwrap();
+        // "Tone: Concise" is reported; "a:b: C" is not (a colon earlier in the word).
+        assert_eq!(ready.find_ranges("Tone: Concise. See a:b: C"), vec![4..7]);
+    }
+
+    #[test]
+    fn a_hostile_pattern_ends_its_search_instead_of_hanging() {
+        let m = Matcher::new(r"(a+)+(?=b)\1".to_string()).unwrap();
+        let text = "a".repeat(5_000);
+        assert!(m.get().unwrap().find_ranges(&text).is_empty());
+    }
+}

@@ -1,0 +1,130 @@
+//! Vale compatibility end to end: a repository's `.vale.ini` and StylesPath used as they are,
+//! a bad rule file left out with a warning (not a stopped run), and Vale's rule semantics.
+
+mod common;
+use common::{run_candor, text};
+
+use std::path::Path;
+
+fn write(dir: &Path, name: &str, content: &str) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, content).unwrap();
+}
+
+/// The `path:line:col: severity rule` part of each finding line not from Candor's own pack.
+fn vale_lines(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter(|l| !l.contains(" Candor."))
+        .filter_map(|l| l.split_once(": "))
+        .filter_map(|(at, rest)| {
+            let rule = rest.split(':').next()?;
+            Some(format!("{at} {rule}"))
+        })
+        .collect()
+}
+
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".vale.ini",
+        "StylesPath = styles\nMinAlertLevel = suggestion\nVocab = Docs\n\n[*.md]\nBasedOnStyles = Acme\nAcme.Off = NO\nOther.Lone = YES\n",
+    );
+    write(
+        dir.path(),
+        "styles/Acme/Very.yml",
+        "extends: existence\nmessage: \"Avoid '%s'.\"\nlevel: warning\ntokens: [very]\n",
+    );
+    write(
+        dir.path(),
+        "styles/Acme/Off.yml",
+        "extends: existence\nmessage: \"'%s'\"\ntokens: [really]\n",
+    );
+    // Look-around: refused by the `regex` crate, run by fancy-regex.
+    write(
+        dir.path(),
+        "styles/Acme/Go.yml",
+        "extends: existence\nmessage: \"'%s'\"\nlevel: error\ntokens: ['go(?! ahead)']\n",
+    );
+    // Not in BasedOnStyles, but turned on by name.
+    write(
+        dir.path(),
+        "styles/Other/Lone.yml",
+        "extends: substitution\nmessage: \"Use '%s' instead of '%s'.\"\nlevel: error\nswap:\n  utilize: use\n  utilize the: use the\n",
+    );
+    write(
+        dir.path(),
+        "styles/Other/NotOn.yml",
+        "extends: existence\nmessage: \"'%s'\"\ntokens: [text]\n",
+    );
+    // A broken rule: a key no rule type has.
+    write(
+        dir.path(),
+        "styles/Acme/Broken.yml",
+        "extends: existence\nmessage: x\ntokenz: [x]\n",
+    );
+    write(
+        dir.path(),
+        "styles/config/vocabularies/Docs/accept.txt",
+        "# accepted\nVERY\n",
+    );
+    write(
+        dir.path(),
+        "doc.md",
+        "# Title\n\nA very good text, really. Go ahead, then go.\n\nutilize the `very` form.\n\nVERY loud.\n",
+    );
+    dir
+}
+
+#[test]
+fn a_vale_ini_picks_the_styles_and_rules_and_a_bad_rule_is_only_a_warning() {
+    let dir = repo();
+    let out = run_candor(["check", "--format", "line", "doc.md"], dir.path(), None);
+    let stdout = text(&out.stdout);
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        vale_lines(&stdout),
+        [
+            "doc.md:3:3 warning Acme.Very",
+            "doc.md:3:42 error Acme.Go",
+            // Longest key first; inline code is masked, so "very" in it is not read.
+            "doc.md:5:1 error Other.Lone",
+        ],
+        "{stdout}\n{stderr}"
+    );
+    assert!(
+        stderr.contains("Broken.yml:3") && stderr.contains("tokenz"),
+        "{stderr}"
+    );
+    // Findings below --fail-on error? Acme.Go is an error: exit 1, not 2.
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let strict = run_candor(
+        ["check", "--format", "line", "--strict-rules", "doc.md"],
+        dir.path(),
+        None,
+    );
+    assert_eq!(strict.status.code(), Some(2));
+    let listed = run_candor(["rules", "--check"], dir.path(), None);
+    assert_eq!(listed.status.code(), Some(1));
+}
+
+#[test]
+fn min_alert_level_defaults_to_warning_and_rule_levels_can_be_set() {
+    let dir = repo();
+    write(
+        dir.path(),
+        ".vale.ini",
+        "StylesPath = styles\n[*.md]\nBasedOnStyles = Acme\nAcme.Very = suggestion\n",
+    );
+    let out = run_candor(["check", "--format", "line", "doc.md"], dir.path(), None);
+    let lines = vale_lines(&text(&out.stdout));
+    // Acme.Very is now a suggestion, below Vale's default MinAlertLevel (warning); Acme.Off has
+    // no level: Vale's default, warning.
+    assert_eq!(
+        lines,
+        ["doc.md:3:19 warning Acme.Off", "doc.md:3:42 error Acme.Go"],
+        "{lines:?}"
+    );
+}
