@@ -70,8 +70,8 @@ pub fn is_attribution(line: &str) -> bool {
     (starts("on") || starts("-") || starts("from:")) && ATTRIBUTION.is_match(line)
 }
 
-/// A question too short to stand alone that continues the one before it: "Is it in the
-/// remote itself? Under setup or help?"
+/// A question too short to stand alone that continues the one before it: "Can I pay by card?
+/// Or by bank transfer?"
 pub fn is_elliptical(question: &str) -> bool {
     static OPENS_CLAUSE: BuiltInRegex = BuiltInRegex::new(patterns::OPENS_CLAUSE);
     let words = crate::document::sentences::words(question).count();
@@ -193,7 +193,7 @@ mod tests {
 
     #[test]
     fn short_follow_ups_continue_the_question_before() {
-        assert!(is_elliptical("Under setup or help?"));
+        assert!(is_elliptical("Or in the app?"));
         assert!(is_elliptical("Or by card?"));
         assert!(!is_elliptical("Is it free?"));
         assert!(!is_elliptical("Where is my order now, and who has it?"));

@@ -152,7 +152,7 @@ fn each_question(
             continue;
         }
         let text = &block.prose[found.prose.clone()];
-        // "Under setup or help?" is judged with the question it continues.
+        // "Or by bank transfer?" is judged with the question it continues.
         let asked = match previous {
             Some(before) if detect::is_elliptical(text) => format!("{before} {text}"),
             _ => text.to_string(),
