@@ -186,7 +186,7 @@ pub struct ReplySentence {
     /// Its meaning, as a static-embedding vector.
     vector: OnceCell<[f32; DIMS]>,
     /// The sentence model's filler probability.
-    filler: OnceCell<f32>,
+    verdict: OnceCell<crate::judge::Verdict>,
 }
 
 /// The answer forms of one reply sentence, each decided when first asked for.
@@ -231,15 +231,19 @@ impl ReplySentence {
             forms: Forms::default(),
             echo_key: OnceCell::new(),
             vector: OnceCell::new(),
-            filler: OnceCell::new(),
+            verdict: OnceCell::new(),
         }
     }
 
     /// The sentence model's probability that the sentence is canned filler.
     fn filler(&self) -> f32 {
-        *self
-            .filler
-            .get_or_init(|| crate::judge::judge_sentence(self.text(), Default::default()).filler())
+        self.verdict().filler()
+    }
+
+    /// The sentence model's verdict, computed once for all questions.
+    fn verdict(&self) -> &crate::judge::Verdict {
+        self.verdict
+            .get_or_init(|| crate::judge::judge_sentence(self.text(), Default::default()))
     }
 
     /// The sentence's embedding vector, computed once for all questions.
@@ -695,7 +699,7 @@ impl<'a> Scope<'a> {
 }
 
 /// Every reply sentence's features for one question; `None` for a sentence that quotes the
-/// question back (not an answer to it).
+/// question back (not an answer to it) and for a salutation or sign-off.
 pub fn features_of_reply(
     q: &QuestionTerms<'_>,
     question: &str,
@@ -713,6 +717,10 @@ pub fn features_of_reply(
         .map(|s| {
             if !question_key.is_empty() && s.echoes(&question_key, echo_finder.as_ref()) {
                 after_echo = true;
+                return None;
+            }
+            // "Hi Priya," and "Best, Sam" answer nothing, nor come closest to answering.
+            if s.verdict().is_letter_convention() {
                 return None;
             }
             let mut f = features(q, &vector, s, &scope);

@@ -173,7 +173,7 @@ fn each_question(
 
 /// The answer model's training rows for one customer message and reply: for each question
 /// found in the message (its source range), each reply sentence's source range and features
-/// (`None` for a sentence that quotes the question back).
+/// (`None` for a sentence that quotes the question back, and for a salutation or sign-off).
 #[allow(clippy::type_complexity)]
 pub fn training_rows(
     reply: &Document,
