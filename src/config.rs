@@ -88,18 +88,6 @@ paths:
   #     Candor.Placeholder: off
 "#;
 
-/// Vale's rule types: their keys are top-level, they read no `options:`.
-const VALE_TYPES: &[&str] = &[
-    "existence",
-    "substitution",
-    "occurrence",
-    "repetition",
-    "capitalization",
-    "conditional",
-    "consistency",
-    "metric",
-];
-
 /// What `--config` / `--no-config` asked for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum ConfigChoice {
@@ -843,7 +831,13 @@ impl Resolver {
         self.resolve_with(path, true)
     }
 
-    fn resolve_with(&mut self, path: &Path, regular: bool) -> Result<Resolved, ConfigError> {
+    /// `path` made absolute (empty without configuration) and the index of the configuration
+    /// that applies to it, if any.
+    fn config_of(
+        &mut self,
+        path: &Path,
+        regular: bool,
+    ) -> Result<(PathBuf, Option<usize>), ConfigError> {
         let abs = match self.choice {
             ConfigChoice::Disabled => PathBuf::new(),
             _ => self.absolute(path, regular),
@@ -856,6 +850,11 @@ impl Resolver {
                 self.discover(&dir)?
             }
         };
+        Ok((abs, config))
+    }
+
+    fn resolve_with(&mut self, path: &Path, regular: bool) -> Result<Resolved, ConfigError> {
+        let (abs, config) = self.config_of(path, regular)?;
         let sections = match config {
             Some(i) => {
                 let c = &self.configs[i];
@@ -1107,7 +1106,7 @@ impl Resolver {
                 continue;
             };
             let extends = stored.spec.extends.as_str();
-            let vale_type = VALE_TYPES.contains(&extends)
+            let vale_type = crate::rules::types::VALE_TYPES.contains(&extends)
                 || crate::rules::types::UNSUPPORTED_VALE_TYPES.contains(&extends);
             let at = set_in.get(id).copied().flatten();
             if !o.options.is_empty() && vale_type {
@@ -1289,18 +1288,7 @@ pub struct Settings {
 impl Resolver {
     /// What applies to `path` (a file to lint) and where each setting came from.
     pub fn settings(&mut self, path: &Path) -> Result<Settings, ConfigError> {
-        let abs = match self.choice {
-            ConfigChoice::Disabled => PathBuf::new(),
-            _ => self.absolute(path, false),
-        };
-        let config = match &self.choice {
-            ConfigChoice::Disabled => None,
-            ConfigChoice::File(_) => Some(0),
-            ConfigChoice::Discover => {
-                let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
-                self.discover(&dir)?
-            }
-        };
+        let (abs, config) = self.config_of(path, false)?;
         let mut out = Settings::default();
         for dir in &self.cli_rules {
             out.packs

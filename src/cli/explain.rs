@@ -183,7 +183,7 @@ mod tests {
 
     #[test]
     fn every_supported_type_says_why_it_matters() {
-        for t in crate::rules::types::SUPPORTED_TYPES {
+        for t in crate::rules::types::supported_types() {
             let why = why_it_matters(t).unwrap_or_default();
             assert!(why.len() > 20 && !why.contains("//!"), "{t}: {why:?}");
         }

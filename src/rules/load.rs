@@ -178,7 +178,7 @@ impl RuleSet {
             extends: Some(extends),
         }) = serde_norway::from_str::<Head>(text)
         {
-            if types::SKIPPED_VALE_TYPES.contains(&extends.as_str()) {
+            if types::UNSUPPORTED_VALE_TYPES.contains(&extends.as_str()) {
                 let name = file.trim_end_matches(".yml").trim_end_matches(".yaml");
                 let id = format!("{pack}.{name}");
                 self.rules.retain(|r| *r.meta().id != *id);

@@ -51,11 +51,9 @@ pub(crate) fn sentence_proper(
     start..start + inner.len()
 }
 
-/// Vale rule types Candor does not implement: packs that use them still load, without them.
+/// Vale rule types Candor does not implement: packs that use them still load, without them
+/// (their files are skipped unparsed, with a note, whatever keys they carry).
 pub const UNSUPPORTED_VALE_TYPES: &[&str] = &["spelling", "readability", "sequence", "script"];
-
-/// Vale rule types whose files are skipped unparsed (with a note), whatever keys they carry.
-pub const SKIPPED_VALE_TYPES: &[&str] = UNSUPPORTED_VALE_TYPES;
 
 /// Why a rule of Vale type `extends` is not run.
 pub fn skip_reason(extends: &str) -> String {
@@ -65,8 +63,8 @@ pub fn skip_reason(extends: &str) -> String {
     }
 }
 
-/// Names of the types [`compile`] accepts.
-pub const SUPPORTED_TYPES: &[&str] = &[
+/// Vale's rule types that Candor runs: their keys are top-level, they read no `options:`.
+pub const VALE_TYPES: &[&str] = &[
     "existence",
     "substitution",
     "occurrence",
@@ -75,6 +73,10 @@ pub const SUPPORTED_TYPES: &[&str] = &[
     "conditional",
     "consistency",
     "metric",
+];
+
+/// Candor's own rule types.
+pub const CANDOR_TYPES: &[&str] = &[
     "questions",
     "filler",
     "framing",
@@ -82,6 +84,11 @@ pub const SUPPORTED_TYPES: &[&str] = &[
     "buried_answer",
     "length",
 ];
+
+/// Names of the types [`compile`] accepts.
+pub fn supported_types() -> impl Iterator<Item = &'static str> {
+    VALE_TYPES.iter().chain(CANDOR_TYPES).copied()
+}
 
 /// Compiles a rule of a supported type. `Ok(None)` means a Vale type Candor skips.
 pub fn compile(src: &RuleSource<'_>) -> Result<Option<Box<dyn Rule>>, ConfigError> {
@@ -106,7 +113,7 @@ pub fn compile(src: &RuleSource<'_>) -> Result<Option<Box<dyn Rule>>, ConfigErro
                 "extends",
                 format!(
                     "`extends: {other}` is not a rule type (Candor supports {})",
-                    SUPPORTED_TYPES.join(", ")
+                    supported_types().collect::<Vec<_>>().join(", ")
                 ),
             ))
         }
