@@ -112,3 +112,46 @@ fn substitution_offers_fix_only_when_unambiguous() {
         Some("use")
     );
 }
+
+#[test]
+fn a_substitution_table_of_twenty_thousand_keys_lints_with_the_right_swaps() {
+    // One capture group per key made the matcher ask for tens of gigabytes here and abort.
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("Big");
+    std::fs::create_dir_all(&pack).unwrap();
+    let mut keys: String = (0..20_000)
+        .map(|i| format!("  word{i}x: use{i}\n"))
+        .collect();
+    keys.push_str("  colou?red: colored\n");
+    std::fs::write(
+        pack.join("Swap.yml"),
+        format!(
+            "extends: substitution\nmessage: \"Use '%s' instead of '%s'.\"\nlevel: warning\n\
+             ignorecase: true\nswap:\n{keys}"
+        ),
+    )
+    .unwrap();
+    let rules = RuleSet::load(&[dir.path()]).unwrap();
+    let text = "Please Word17x it, then word19999x and the coloured box.\n".to_string();
+    let doc = Document::parse(text.clone(), Format::Markdown);
+    let found = check_document(&rules, &Arc::from("a.md"), &doc, &[]);
+    let swaps: Vec<(&str, &str)> = found
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule.starts_with("Big."))
+        .map(|d| {
+            (
+                &text[d.span.clone()],
+                d.fix.as_ref().map_or("", |f| f.replacement.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        swaps,
+        [
+            ("Word17x", "Use17"),
+            ("word19999x", "use19999"),
+            ("coloured", "colored")
+        ]
+    );
+}

@@ -45,6 +45,8 @@ pub struct Substitution {
     gate: Option<Gate>,
     exceptions: Option<Matcher>,
     capitalize: bool,
+    /// Keys match in any case (literal keys are looked up lower-cased).
+    ignorecase: bool,
 }
 
 /// A match: its range, its key, and the ranges of the key's own groups.
@@ -55,6 +57,26 @@ type Hit<'k> = (Range<usize>, &'k Key, Vec<Option<Range<usize>>>);
 struct Part {
     pattern: Matcher,
     keys: Vec<Key>,
+    /// For a part of literal keys only: each key's text (lower-cased when the rule ignores
+    /// case) and its index in `keys`. The pattern then has no groups and a match names its key
+    /// by its text: one capture group per key made the matcher's memory grow with the square
+    /// of the table (16,000 keys asked for 46 GB), and finding the group per match with its
+    /// length.
+    literal_keys: Option<foldhash::HashMap<String, usize>>,
+}
+
+/// Swap keys that are patterns (not plain words) share a pattern in groups of at most this
+/// many: one capture group each, so the matcher's memory stays small.
+const PATTERN_KEYS_PER_PART: usize = 64;
+
+/// The text a literal swap key matches (`Dr\.` matches "Dr."), if it is one.
+fn literal_text(key: &str) -> Option<String> {
+    use regex_syntax::hir::HirKind;
+    let hir = regex_syntax::Parser::new().parse(key).ok()?;
+    match hir.kind() {
+        HirKind::Literal(lit) => String::from_utf8(lit.0.to_vec()).ok(),
+        _ => None,
+    }
 }
 
 /// One swap entry.
@@ -145,20 +167,43 @@ impl Substitution {
         // a few look-aheads took ten times as long).
         let (fancy_keys, plain_keys): (Vec<_>, Vec<_>) =
             sorted.into_iter().partition(|(k, _)| needs_fancy(k));
-        let mut groups: Vec<Vec<(&String, &String)>> = Vec::new();
-        if !plain_keys.is_empty() {
-            groups.push(plain_keys);
+        // Literal keys (most of a real table) make one pattern without groups; keys that are
+        // patterns go in groups of a few, each key with its capture group.
+        let (literal, patterned): (Vec<_>, Vec<_>) = plain_keys
+            .into_iter()
+            .partition(|(k, _)| literal_text(k).is_some());
+        let mut groups: Vec<(bool, Vec<(&String, &String)>)> = Vec::new();
+        if !literal.is_empty() {
+            groups.push((true, literal));
         }
-        groups.extend(fancy_keys.into_iter().map(|k| vec![k]));
+        groups.extend(
+            patterned
+                .chunks(PATTERN_KEYS_PER_PART)
+                .map(|chunk| (false, chunk.to_vec())),
+        );
+        groups.extend(fancy_keys.into_iter().map(|k| (false, vec![k])));
         let flags = if spec.ignorecase { "(?mi)" } else { "(?m)" };
         let mut parts = Vec::with_capacity(groups.len());
-        for entries in groups {
+        for (literal, entries) in groups {
             let mut group = 1;
             let mut keys = Vec::with_capacity(entries.len());
             let mut alternatives = Vec::with_capacity(entries.len());
+            let mut literal_keys = literal.then(foldhash::HashMap::default);
             for (k, v) in entries {
-                let inner_groups = group_count(k);
-                alternatives.push(format!("({k})"));
+                let inner_groups = if literal { 0 } else { group_count(k) };
+                if let Some(map) = &mut literal_keys {
+                    let text = literal_text(k).unwrap_or_default();
+                    let text = if spec.ignorecase {
+                        text.to_lowercase()
+                    } else {
+                        text
+                    };
+                    // Longest first, then file order: the first of equal keys wins.
+                    map.entry(text).or_insert(keys.len());
+                    alternatives.push(format!("(?:{k})"));
+                } else {
+                    alternatives.push(format!("({k})"));
+                }
                 keys.push(Key {
                     group,
                     inner_groups,
@@ -180,7 +225,11 @@ impl Substitution {
             };
             let pattern = Matcher::new(pattern)
                 .map_err(|e| src.error_at("swap", format!("`swap` does not compile: {e}")))?;
-            parts.push(Part { pattern, keys });
+            parts.push(Part {
+                pattern,
+                keys,
+                literal_keys,
+            });
         }
         Ok(Substitution {
             meta,
@@ -190,6 +239,7 @@ impl Substitution {
             exceptions: exceptions_regex(src)?,
             // Vale capitalises only when asked; Candor's own reading also when ignoring case.
             capitalize: spec.capitalize || (spec.ignorecase && !src.vale),
+            ignorecase: spec.ignorecase,
         })
     }
 }
@@ -261,7 +311,7 @@ impl Rule for Substitution {
             let Some(pattern) = compiled(part.pattern.get(), &self.meta, out) else {
                 return;
             };
-            ready.push((pattern, &part.keys));
+            ready.push((pattern, part));
         }
         let exceptions = self.exceptions.as_ref().map(Matcher::get).transpose();
         let Some(exceptions) = compiled(exceptions, &self.meta, out) else {
@@ -271,10 +321,25 @@ impl Rule for Substitution {
             // Each match: its range, its key and the key's own groups; the groups are worked
             // out only where something matched.
             let mut hits: Vec<Hit<'_>> = Vec::new();
-            for (pattern, keys) in &ready {
+            for (pattern, part) in &ready {
                 if !pattern.is_match(unit.text) {
                     continue;
                 }
+                if let Some(literal_keys) = &part.literal_keys {
+                    for range in pattern.find_ranges(unit.text) {
+                        let text = &unit.text[range.clone()];
+                        let found = if self.ignorecase {
+                            literal_keys.get(&text.to_lowercase())
+                        } else {
+                            literal_keys.get(text)
+                        };
+                        if let Some(&k) = found.filter(|_| !range.is_empty()) {
+                            hits.push((range, &part.keys[k], Vec::new()));
+                        }
+                    }
+                    continue;
+                }
+                let keys = &part.keys;
                 for groups in pattern.captures_ranges(unit.text) {
                     let hit = keys.iter().find_map(|k| {
                         let range = groups.get(k.group).cloned().flatten()?;
