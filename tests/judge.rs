@@ -88,3 +88,32 @@ fn salutations_and_sign_offs_are_letter_conventions() {
     assert!(judge_sentence("Kind regards,", p).is_letter_convention());
     assert!(!judge_sentence("Your parcel left our depot this morning.", p).is_letter_convention());
 }
+
+#[test]
+fn the_reasons_given_never_say_one_word_twice() {
+    use candor::judge::{cues, Head};
+    for text in [
+        "Your satisfaction is our top priority.",
+        "We are the industry leader in cloud storage.",
+        "Our award-winning team is committed to excellence in everything we do.",
+    ] {
+        let found = cues(text, Place::default(), Head::SelfFocus, 3);
+        assert!(!found.is_empty(), "{text}");
+        let words = |c: &str| -> Vec<String> {
+            c.trim_matches('\'')
+                .split(' ')
+                .map(|w| match w {
+                    "we" | "our" | "us" => "we/our".to_string(),
+                    w => w.to_string(),
+                })
+                .collect()
+        };
+        for (i, a) in found.iter().enumerate() {
+            for b in &found[i + 1..] {
+                let (a, b) = (words(a), words(b));
+                let inside = |x: &[String], y: &[String]| x.windows(y.len()).any(|w| w == y);
+                assert!(!inside(&a, &b) && !inside(&b, &a), "{text}: {found:?}");
+            }
+        }
+    }
+}

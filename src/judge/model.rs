@@ -111,12 +111,20 @@ impl<'a> LinearModel<'a> {
             .filter(|(w, _)| *w > 0.0)
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        // A cue whose words hold another's ("'is our'" and "'our'", "'we/our top'" and "'we'")
+        // says it twice: keep one.
+        let words = |c: &str| {
+            let each = c.trim_matches('\'').split(' ').map(|w| match w {
+                "we" | "our" | "us" | "ours" => "we/our",
+                w => w,
+            });
+            format!(" {} ", each.collect::<Vec<_>>().join(" "))
+        };
+        let overlaps =
+            |a: &str, b: &str| words(a).contains(&words(b)) || words(b).contains(&words(a));
         let mut out: Vec<String> = Vec::new();
         for (_, cue) in scored {
-            if !out
-                .iter()
-                .any(|c| c.contains(&cue) || cue.contains(c.as_str()))
-            {
+            if !out.iter().any(|c| overlaps(c, &cue)) {
                 out.push(cue);
             }
             if out.len() == n {
