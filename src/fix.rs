@@ -43,6 +43,9 @@ pub fn has_stand_in(replacement: &str) -> bool {
 /// a fix of its match is then safe; a pattern (`colou?r`, `e.g.`) matches words that vary.
 pub fn is_literal(pattern: &str) -> bool {
     use regex_syntax::hir::HirKind;
+    if !pattern.is_empty() && !pattern.chars().any(regex_syntax::is_meta_character) {
+        return true;
+    }
     regex_syntax::Parser::new()
         .parse(pattern)
         .is_ok_and(|h| matches!(h.kind(), HirKind::Literal(_)))

@@ -21,6 +21,19 @@ pub const BACKTRACK_LIMIT: usize = 200_000;
 /// [`Matcher::behind`]). A pattern neither accepts is left to the `regex` crate, whose error
 /// names the problem.
 pub fn needs_fancy(pattern: &str) -> bool {
+    // What only fancy-regex reads: look-around, atomic groups, conditionals, back-references,
+    // `\G` and possessive quantifiers. A pattern with none of them is the `regex` crate's, and
+    // is not parsed twice (a pack's every token is asked at load).
+    const FANCY_ONLY: &[&str] = &[
+        "(?=", "(?!", "(?<=", "(?<!", "(?>", "(?(", "\\k", "\\G", "++", "*+", "?+", "}+",
+    ];
+    let backreference = pattern
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'\\' && (b'1'..=b'9').contains(&w[1]));
+    if !backreference && !FANCY_ONLY.iter().any(|f| pattern.contains(f)) {
+        return false;
+    }
     if regex_syntax::Parser::new().parse(pattern).is_ok() {
         return false;
     }

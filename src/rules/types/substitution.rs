@@ -72,6 +72,9 @@ const PATTERN_KEYS_PER_PART: usize = 64;
 /// The text a literal swap key matches (`Dr\.` matches "Dr."), if it is one.
 fn literal_text(key: &str) -> Option<String> {
     use regex_syntax::hir::HirKind;
+    if !key.is_empty() && !key.chars().any(regex_syntax::is_meta_character) {
+        return Some(key.to_string());
+    }
     let hir = regex_syntax::Parser::new().parse(key).ok()?;
     match hir.kind() {
         HirKind::Literal(lit) => String::from_utf8(lit.0.to_vec()).ok(),
@@ -209,7 +212,8 @@ impl Substitution {
                     inner_groups,
                     value: v.clone(),
                     value_pattern: OnceLock::new(),
-                    applicability: if crate::fix::is_literal(k) {
+                    // Safe when the key names the exact words it replaces.
+                    applicability: if literal {
                         Applicability::Safe
                     } else {
                         Applicability::Unsafe
