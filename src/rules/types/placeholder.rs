@@ -96,16 +96,16 @@ macro_rules! stand_in_subjects {
 macro_rules! stand_in_roles {
     () => {
         "[Cc]ustomer|[Cc]lient|[Uu]ser|[Mm]ember|[Gg]uest|[Cc]aller|[Rr]ecipient|[Pp]atient|\
-         [Ss]tudent|[Cc]ontact|[Pp]erson|[Aa]gent|[Rr]ep|[Aa]dvis[eo]r|[Cc]ounsel+or|[Vv]olunteer|\
-         [Ss]taff|[Mm]anager|[Cc]ompany|[Bb]usiness|[Oo]rgani[sz]ation"
+         [Ss]tudent|[Cc]ontact|[Pp]erson|[Aa]gent|[Rr]ep|[Aa]dvis[eo]r|[Ss]taff|[Mm]anager|\
+         [Cc]ompany|[Bb]usiness|[Oo]rgani[sz]ation"
     };
 }
 
 /// What detail a written-out stand-in asks for.
 macro_rules! stand_in_slots {
     () => {
-        "[Nn]ame|NAME|[Ee]-?mail(?:\\x20address)?|[Pp]hone(?:\\x20number)?|[Nn]umber|[Dd]ate|[Dd]ay|\
-         [Tt]ime|[Aa]ddress"
+        "[Nn]ame|NAME|[Ee]-?mail(?:\\x20address)?|[Pp]hone(?:\\x20number)?|[Nn]umber|[Dd]ate|[Tt]ime|\
+         [Aa]ddress"
     };
 }
 
