@@ -3,11 +3,13 @@
 
 use std::path::Path;
 
+use candor::judge::answered::AnsweredModel;
 use candor::judge::answers::AnswerModel;
 use candor::judge::features::Place;
 use candor::judge::model::LinearModel;
 use candor::judge::train::{
-    answer_rows, examples, read_corpus, train, train_answers, vocabulary, Example, Settings,
+    answer_rows, examples, read_corpus, train, train_answered, train_answers, vocabulary, Example,
+    Settings,
 };
 use candor::judge::{judge_sentence, HEADS};
 
@@ -44,6 +46,15 @@ fn embedded_answer_weights_are_current() {
     assert!(
         trained == embedded,
         "src/judge/weights/answers.bin is stale: run `cargo run --release --example train`"
+    );
+    let trained = train_answered(&rows.iter().collect::<Vec<_>>()).store();
+    let embedded =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/judge/weights/answered.bin"))
+            .unwrap();
+    assert!(AnsweredModel::load(&embedded).is_some());
+    assert!(
+        trained == embedded,
+        "src/judge/weights/answered.bin is stale: run `cargo run --release --example train`"
     );
 }
 

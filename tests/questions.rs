@@ -503,3 +503,33 @@ fn a_question_candor_cannot_read_or_past_the_judged_ones_is_listed_as_not_judged
         "{human}"
     );
 }
+
+#[test]
+fn a_terse_reply_answers_by_its_grammar_and_a_bare_contact_request_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    let inbound = write(
+        "message.txt",
+        "Can I pay for the annual plan by bank transfer?\n",
+    );
+    let verdicts = |reply: &str| {
+        let reply = write("reply.txt", reply);
+        questions(&check(&[&reply, "--inbound", &inbound]))
+            .into_iter()
+            .map(|(_, addressed)| addressed)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        verdicts("Afraid not, cards and PayPal only for now.\n"),
+        [true]
+    );
+    assert_eq!(
+        verdicts("Sure can! Pick Bank transfer at checkout and the invoice shows our IBAN.\n"),
+        [true]
+    );
+    assert_eq!(verdicts("Please send us a DM.\n"), [false]);
+}

@@ -11,8 +11,8 @@ use std::path::Path;
 
 use candor::judge::model::{sigmoid, LinearModel};
 use candor::judge::train::{
-    answer_rows, examples, question_examples, read_corpus, train, train_answers, vocabulary,
-    Example, QuestionRows, Settings,
+    answer_rows, examples, question_examples, question_row, read_corpus, train, train_answered,
+    train_answers, vocabulary, Example, QuestionRows, Settings,
 };
 use candor::judge::HEADS;
 
@@ -54,7 +54,10 @@ fn main() {
         println!(
             "the sentence model changed: run the command again (cargo rebuilds with it) to train the answer and question models"
         );
-        return;
+        if !std::env::args().any(|a| a == "--dry-run") {
+            return;
+        }
+        println!("(--dry-run: the answer figures below use the embedded sentence model)");
     }
 
     let questions = match answer_rows(&root.join("data/questions")) {
@@ -67,17 +70,24 @@ fn main() {
     println!(
         "{} questions found and labelled, {} pairs of question and reply sentence",
         questions.len(),
-        questions.iter().map(|q| q.sentences.len()).sum::<usize>()
+        questions
+            .iter()
+            .map(|q| q.sentences.iter().flatten().count())
+            .sum::<usize>()
     );
     if std::env::args().any(|a| a == "--heldout") {
         answers_heldout(&questions);
     }
-    let model = train_answers(&questions.iter().collect::<Vec<_>>());
+    let all_questions: Vec<&QuestionRows> = questions.iter().collect();
+    let model = train_answers(&all_questions);
     let out = root.join("src/judge/weights/answers.bin");
     write(&out, model.store()).expect("write the weights");
     println!("wrote {}", out.display());
+    let out = root.join("src/judge/weights/answered.bin");
+    write(&out, train_answered(&all_questions).store()).expect("write the weights");
+    println!("wrote {}", out.display());
 
-    let (asking, bits) = match question_examples(&root.join("data/questions")) {
+    let (asking, bits, texts) = match question_examples(&root.join("data/questions")) {
         Ok(q) => q,
         Err(e) => {
             eprintln!("train: {e}");
@@ -102,6 +112,27 @@ fn main() {
             }
         }
         println!("asking all held out: {}", figures("question", total));
+        // The whole detector (question mark, patterns, then the model at a threshold), with
+        // each file's sentences judged by a model trained without that file.
+        let thresholds = [0.5f32, 0.6, 0.7, 0.8, 0.9];
+        let mut detector = vec![[0usize; 3]; thresholds.len()];
+        for f in 0..files {
+            let train_set: Vec<&Example> = asking.iter().filter(|e| e.file != f).collect();
+            let weights = train(&train_set, Settings::default());
+            for (ex, text) in asking.iter().zip(&texts).filter(|(e, _)| e.file == f) {
+                let z: f32 = ex.slots.iter().map(|&s| weights[s as usize]).sum::<f32>();
+                for (counts, t) in detector.iter_mut().zip(thresholds) {
+                    let found = candor::questions::detect::classify_by(text, |_| sigmoid(z) >= t);
+                    tally(counts, found.is_some(), ex.labels[0]);
+                }
+            }
+        }
+        for (counts, t) in detector.iter().zip(thresholds) {
+            println!(
+                "  detector, model from {t:.1}: {}",
+                figures("question", *counts)
+            );
+        }
     }
     let refs: Vec<&Example> = asking.iter().collect();
     let weights = train(&refs, Settings::default());
@@ -110,42 +141,66 @@ fn main() {
     println!("wrote {}", out.display());
 }
 
-/// Leave one file out for the answer model: precision and recall of "ignored" on the held-out
-/// file's questions.
+/// Leave one file out for the answer models: precision and recall of "ignored" on the held-out
+/// file's questions, for the noisy OR of the sentence model and for the question-level model
+/// side by side, and the question-level model's F1 at each threshold.
 fn answers_heldout(questions: &[QuestionRows]) {
     let files = questions.iter().map(|q| q.file).max().map_or(0, |m| m + 1);
-    let mut total = [0usize; 3];
+    let threshold: f32 = std::env::var("ANSWERED")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(candor::questions::answer::ANSWERED as f32);
+    let mut noisy_or = [0usize; 3];
+    let mut stacked = [0usize; 3];
+    let mut scored: Vec<(f32, bool)> = Vec::new();
     for f in 0..files {
-        let model = train_answers(&questions.iter().filter(|q| q.file != f).collect::<Vec<_>>());
-        let threshold: f64 = std::env::var("ANSWERED")
-            .ok()
-            .and_then(|t| t.parse().ok())
-            .unwrap_or(candor::questions::answer::ANSWERED);
+        let train_set: Vec<&QuestionRows> = questions.iter().filter(|q| q.file != f).collect();
+        let sentence_model = train_answers(&train_set);
+        let question_model = train_answered(&train_set);
         let mut counts = [0usize; 3];
         for q in questions.iter().filter(|q| q.file == f) {
-            let best = q
+            let probabilities: Vec<f32> = q
                 .sentences
                 .iter()
-                .map(|(x, _)| model.probability(x))
-                .collect::<Vec<_>>();
-            let best = candor::judge::answers::combine(&best);
-            let ignored = f64::from(best) < threshold;
-            match (ignored, !q.answered) {
-                (true, true) => counts[0] += 1,
-                (true, false) => counts[1] += 1,
-                (false, true) => counts[2] += 1,
-                _ => {}
-            }
+                .flatten()
+                .map(|(x, _)| sentence_model.probability(x))
+                .collect();
+            let or = candor::judge::answers::combine(&probabilities);
+            tally(&mut noisy_or, or < threshold, !q.answered);
+            let p = question_model.probability(&question_row(&sentence_model, q));
+            tally(&mut counts, p < threshold, !q.answered);
+            scored.push((p, q.answered));
         }
         println!(
             "questions file {f} held out: {}",
             figures("ignored", counts)
         );
         for k in 0..3 {
-            total[k] += counts[k];
+            stacked[k] += counts[k];
         }
     }
-    println!("questions all held out: {}", figures("ignored", total));
+    println!(
+        "questions all held out, noisy OR: {}",
+        figures("ignored", noisy_or)
+    );
+    println!("questions all held out: {}", figures("ignored", stacked));
+    for t in [0.3f32, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7] {
+        let mut c = [0usize; 3];
+        for (p, answered) in &scored {
+            tally(&mut c, *p < t, !answered);
+        }
+        println!("  threshold {t:.2}: {}", figures("ignored", c));
+    }
+}
+
+/// Counts a verdict as a true positive, false positive or false negative.
+fn tally(counts: &mut [usize; 3], said: bool, truth: bool) {
+    match (said, truth) {
+        (true, true) => counts[0] += 1,
+        (true, false) => counts[1] += 1,
+        (false, true) => counts[2] += 1,
+        _ => {}
+    }
 }
 
 /// Leave one file out: precision and recall per head on the held-out file, at 0.5.
@@ -202,7 +257,8 @@ fn heldout_threshold(head: usize) -> f32 {
 fn figures(name: &str, [tp, fp, fn_]: [usize; 3]) -> String {
     let p = tp as f64 / (tp + fp).max(1) as f64;
     let r = tp as f64 / (tp + fn_).max(1) as f64;
-    format!("{name} P {p:.2} R {r:.2}")
+    let f1 = 2.0 * p * r / (p + r).max(f64::EPSILON);
+    format!("{name} P {p:.2} R {r:.2} F1 {f1:.2}")
 }
 
 fn explain(text: &str) {

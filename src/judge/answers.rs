@@ -4,6 +4,8 @@
 //! (`cargo run --release --example train`). A question counts as answered when its best reply
 //! sentence reaches [`crate::questions::answer::ANSWERED`].
 
+use super::logistic::Logistic;
+
 /// The features of a (question, reply sentence) pair, by position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Feature {
@@ -81,34 +83,7 @@ pub const FEATURES: usize = Feature::AsksOther as usize + 1;
 static WEIGHTS: &[u8] = include_bytes!("weights/answers.bin");
 
 /// The answer model: a weight per feature.
-#[derive(Debug, Clone, Copy)]
-pub struct AnswerModel {
-    pub weights: [f32; FEATURES],
-}
-
-impl AnswerModel {
-    /// Reads weights stored by [`AnswerModel::store`]; `None` when the bytes do not fit.
-    pub fn load(bytes: &[u8]) -> Option<AnswerModel> {
-        if bytes.len() != FEATURES * 4 {
-            return None;
-        }
-        let mut weights = [0f32; FEATURES];
-        for (i, w) in weights.iter_mut().enumerate() {
-            *w = f32::from_le_bytes(bytes[i * 4..i * 4 + 4].try_into().ok()?);
-        }
-        Some(AnswerModel { weights })
-    }
-
-    pub fn store(&self) -> Vec<u8> {
-        self.weights.iter().flat_map(|w| w.to_le_bytes()).collect()
-    }
-
-    /// The probability that a sentence with these features answers the question.
-    pub fn probability(&self, features: &[f32; FEATURES]) -> f32 {
-        let z: f32 = self.weights.iter().zip(features).map(|(w, x)| w * x).sum();
-        super::model::sigmoid(z)
-    }
-}
+pub type AnswerModel = Logistic<FEATURES>;
 
 /// Whether a question is answered, from each reply sentence's probability of answering it: a
 /// noisy OR (the chance that at least one does), so that an answer spread over several sentences
@@ -123,34 +98,4 @@ pub fn combine(probabilities: &[f32]) -> f32 {
 /// The embedded answer model.
 pub fn model() -> AnswerModel {
     AnswerModel::load(WEIGHTS).expect("the embedded answer model is well-formed")
-}
-
-/// Trains the answer model on rows of (features, answers?) by full-batch gradient descent with
-/// L2, from zero weights: deterministic.
-pub fn train(
-    rows: &[([f32; FEATURES], bool)],
-    iterations: usize,
-    rate: f32,
-    l2: f32,
-) -> AnswerModel {
-    let mut w = [0f32; FEATURES];
-    if rows.is_empty() {
-        return AnswerModel { weights: w };
-    }
-    let n = rows.len() as f32;
-    for _ in 0..iterations {
-        let mut grad = [0f32; FEATURES];
-        for (x, y) in rows {
-            let z: f32 = w.iter().zip(x).map(|(w, x)| w * x).sum();
-            let err = super::model::sigmoid(z) - if *y { 1.0 } else { 0.0 };
-            for (g, xi) in grad.iter_mut().zip(x) {
-                *g += err * xi;
-            }
-        }
-        for (i, wi) in w.iter_mut().enumerate() {
-            let reg = if i == 0 { 0.0 } else { l2 * *wi };
-            *wi -= rate * (grad[i] / n + reg);
-        }
-    }
-    AnswerModel { weights: w }
 }

@@ -18,9 +18,11 @@
 //! assert!(v.filler() < 0.5);
 //! ```
 
+pub mod answered;
 pub mod answers;
 pub mod embed;
 pub mod features;
+pub mod logistic;
 pub mod model;
 pub mod normalize;
 pub mod train;

@@ -9,10 +9,12 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::answers::{self, AnswerModel, FEATURES};
+use super::answered::{AnsweredModel, QUESTION_FEATURES};
+use super::answers::{AnswerModel, FEATURES};
 use super::features::{self, Hashed, Place, Tokens, Vocabulary, BUCKETS, VOCABULARY_BITS};
 use super::model::{dedup, sigmoid};
 use crate::document::{Document, Format};
+use crate::questions::answer::Scored;
 
 /// One labelled sentence of a reply.
 #[derive(Debug, Clone, Deserialize)]
@@ -219,7 +221,11 @@ pub struct LabelledPair {
 #[derive(Debug, Clone)]
 pub struct QuestionRows {
     pub file: usize,
-    pub sentences: Vec<([f32; FEATURES], bool)>,
+    /// Each reply sentence's features (`None` where the sentence is not judged) and whether it
+    /// is the labelled answer.
+    pub sentences: Vec<Option<([f32; FEATURES], bool)>>,
+    /// The features of the message's other questions against each reply sentence.
+    pub others: Vec<Vec<Option<[f32; FEATURES]>>>,
     pub answered: bool,
 }
 
@@ -230,7 +236,8 @@ pub fn answer_rows(dir: &Path) -> Result<Vec<QuestionRows>, String> {
     for (file, pair) in read_pairs(dir)? {
         let reply = Document::parse(pair.reply.clone(), Format::Text);
         let message = Document::parse(pair.inbound.clone(), Format::Text);
-        for (span, sentences) in crate::questions::training_rows(&reply, &message) {
+        let found = crate::questions::training_rows(&reply, &message);
+        for (k, (span, sentences)) in found.iter().enumerate() {
             let Some(label) = pair.questions.iter().find(|q| {
                 find_range(&pair.inbound, &q.text)
                     .is_some_and(|r| r.start < span.end && span.start < r.end)
@@ -248,13 +255,19 @@ pub fn answer_rows(dir: &Path) -> Result<Vec<QuestionRows>, String> {
                 file,
                 answered: answer.is_some(),
                 sentences: sentences
-                    .into_iter()
-                    .filter_map(|(range, f)| {
+                    .iter()
+                    .map(|(range, f)| {
                         let is_answer = answer
                             .as_ref()
                             .is_some_and(|a| a.start < range.end && range.start < a.end);
-                        Some((f?, is_answer))
+                        Some(((*f)?, is_answer))
                     })
+                    .collect(),
+                others: found
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != k)
+                    .map(|(_, (_, s))| s.iter().map(|(_, f)| *f).collect())
                     .collect(),
             });
         }
@@ -275,15 +288,64 @@ pub const ANSWER_L2: f32 = 1e-3;
 pub fn train_answers(questions: &[&QuestionRows]) -> AnswerModel {
     let rows: Vec<([f32; FEATURES], bool)> = questions
         .iter()
-        .flat_map(|q| q.sentences.iter().copied())
+        .flat_map(|q| q.sentences.iter().flatten().copied())
         .collect();
-    answers::train(&rows, ANSWER_ITERATIONS, ANSWER_RATE, ANSWER_L2)
+    AnswerModel::train(&rows, ANSWER_ITERATIONS, ANSWER_RATE, ANSWER_L2)
+}
+
+/// The question-level model's settings.
+pub const ANSWERED_ITERATIONS: usize = 3000;
+pub const ANSWERED_RATE: f32 = 0.5;
+pub const ANSWERED_L2: f32 = 1e-3;
+
+/// Question-level rows: each question's features, with every sentence scored by an answer model
+/// trained without the question's own file, so the second model learns from probabilities like
+/// those it will see on text the first has not read.
+pub fn answered_rows(questions: &[&QuestionRows]) -> Vec<([f32; QUESTION_FEATURES], bool)> {
+    let mut files: Vec<usize> = questions.iter().map(|q| q.file).collect();
+    files.sort_unstable();
+    files.dedup();
+    let mut rows = Vec::with_capacity(questions.len());
+    for &f in &files {
+        let others: Vec<&QuestionRows> =
+            questions.iter().copied().filter(|q| q.file != f).collect();
+        let model = train_answers(&others);
+        for q in questions.iter().filter(|q| q.file == f) {
+            rows.push((question_row(&model, q), q.answered));
+        }
+    }
+    rows
+}
+
+/// One question's features under the answer model `model`.
+pub fn question_row(model: &AnswerModel, q: &QuestionRows) -> [f32; QUESTION_FEATURES] {
+    let own = Scored::new(
+        q.sentences.iter().map(|s| s.map(|(f, _)| f)).collect(),
+        model,
+        false,
+    );
+    let others: Vec<Scored> = q
+        .others
+        .iter()
+        .map(|o| Scored::new(o.clone(), model, false))
+        .collect();
+    own.question_features(&others.iter().collect::<Vec<_>>())
+}
+
+/// Trains the question-level model on the questions of `questions`.
+pub fn train_answered(questions: &[&QuestionRows]) -> AnsweredModel {
+    AnsweredModel::train(
+        &answered_rows(questions),
+        ANSWERED_ITERATIONS,
+        ANSWERED_RATE,
+        ANSWERED_L2,
+    )
 }
 
 /// Examples for the question model: every sentence of each customer message in `data/questions/`,
 /// labelled a question when it holds a labelled question that asks something (not rhetorical).
-/// Returns the examples and their vocabulary's bits.
-pub fn question_examples(dir: &Path) -> Result<(Vec<Example>, Vec<u8>), String> {
+/// Returns the examples, their vocabulary's bits and each example's sentence.
+pub fn question_examples(dir: &Path) -> Result<(Vec<Example>, Vec<u8>, Vec<String>), String> {
     let pairs = read_pairs(dir)?;
     let mut sentences: Vec<(String, bool, usize)> = Vec::new();
     for (file, pair) in &pairs {
@@ -313,6 +375,7 @@ pub fn question_examples(dir: &Path) -> Result<(Vec<Example>, Vec<u8>), String> 
         }
     }
     let vocabulary = Vocabulary { bits: &bits };
+    let texts = sentences.iter().map(|(text, _, _)| text.clone()).collect();
     let examples = sentences
         .into_iter()
         .map(|(text, asks, file)| {
@@ -326,7 +389,7 @@ pub fn question_examples(dir: &Path) -> Result<(Vec<Example>, Vec<u8>), String> 
             }
         })
         .collect();
-    Ok((examples, bits))
+    Ok((examples, bits, texts))
 }
 
 /// Every pair of every `*.jsonl` in `dir`, in name order, with its file's index.

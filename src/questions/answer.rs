@@ -24,14 +24,15 @@ use super::patterns;
 use crate::engine::prebuilt::BuiltInRegex;
 
 use super::terms::terms;
-use crate::judge::answers::{self, Feature, FEATURES};
+use crate::judge::answered::{self, question_features, QUESTION_FEATURES};
+use crate::judge::answers::{self, AnswerModel, Feature, FEATURES};
 use crate::judge::embed::{cosine, embed, DIMS};
 
 /// The probability from which a question counts as answered (see
 /// [`crate::judge::answers::combine`]). Held out by corpus file (`ANSWERED=x cargo run
 /// --example train -- --heldout --dry-run`), F1 on "ignored" is 0.63 here and 0.64 at 0.5; the
 /// lower, more precise threshold, since a false "you ignored this" costs the writer's trust.
-pub const ANSWERED: f64 = 0.45;
+pub const ANSWERED: f64 = 0.55;
 
 /// What a question asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -733,36 +734,95 @@ pub fn features_of_reply(
         .collect()
 }
 
-/// Scores every reply sentence against the question with the answer model and keeps the best.
+/// One question scored against every reply sentence: each judged sentence's features and its
+/// probability of answering (`None` for a sentence that quotes the question back and for a
+/// salutation or sign-off).
+pub struct Scored {
+    sentences: Vec<Option<([f32; FEATURES], f32)>>,
+    /// A comparison whose two sides the reply does not both name.
+    options_unmet: bool,
+}
+
+impl Scored {
+    /// Each sentence's features (see [`features_of_reply`]) scored by `model`.
+    pub fn new(
+        features: Vec<Option<[f32; FEATURES]>>,
+        model: &AnswerModel,
+        options_unmet: bool,
+    ) -> Self {
+        Scored {
+            sentences: features
+                .into_iter()
+                .map(|f| f.map(|f| (f, model.probability(&f))))
+                .collect(),
+            options_unmet,
+        }
+    }
+
+    /// The question-level model's features (see [`taken`] for `others`).
+    pub fn question_features(&self, others: &[&Scored]) -> [f32; QUESTION_FEATURES] {
+        let (features, probabilities): (Vec<[f32; FEATURES]>, Vec<f32>) =
+            self.sentences.iter().flatten().copied().unzip();
+        question_features(&features, &probabilities, taken(self, others))
+    }
+
+    /// The reply sentence most likely to answer, with that probability.
+    fn best(&self) -> Option<(usize, f32)> {
+        self.sentences
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| Some((i, s.as_ref()?.1)))
+            .fold(None, |best, (i, p)| match best {
+                Some((_, b)) if b >= p => best,
+                _ => Some((i, p)),
+            })
+    }
+
+    fn probability_at(&self, i: usize) -> Option<f32> {
+        Some(self.sentences.get(i)?.as_ref()?.1)
+    }
+}
+
+/// Scores every reply sentence against the question with the answer model.
 ///
 /// `alone` says the question is the only one in the message.
-pub fn assess(
+pub fn score(
     q: &QuestionTerms<'_>,
     question: &str,
     reply: &[ReplySentence],
     alone: bool,
-) -> Verdict {
-    let model = answers::model();
-    let mut best: Option<(usize, f32)> = None;
-    let mut probabilities = Vec::with_capacity(reply.len());
-    for (i, f) in features_of_reply(q, question, reply, alone)
-        .into_iter()
-        .enumerate()
-    {
-        let Some(f) = f else { continue };
-        let p = model.probability(&f);
-        probabilities.push(p);
-        if best.is_none_or(|(_, b)| p > b) {
-            best = Some((i, p));
-        }
-    }
-    let best = best.map(|(i, _)| i);
-    let mut score = answers::combine(&probabilities);
-    // A comparison is answered only by a reply that names both sides (or none is answered).
-    if q.options.as_ref().is_some_and(|(a, b)| {
+) -> Scored {
+    let options_unmet = q.options.as_ref().is_some_and(|(a, b)| {
         let named = |t: &String| reply.iter().any(|s| s.has_term(t));
         !(named(a) && named(b))
-    }) {
+    });
+    Scored::new(
+        features_of_reply(q, question, reply, alone),
+        &answers::model(),
+        options_unmet,
+    )
+}
+
+/// How much more likely another question of the message is to be answered by this question's
+/// best sentence: a sentence that plainly answers the other question is less likely to answer
+/// this one ("The Pro plan is $12 a seat." to "How much is Pro? Is there a charity discount?").
+pub fn taken(scored: &Scored, others: &[&Scored]) -> f32 {
+    let Some((i, p)) = scored.best() else {
+        return 0.0;
+    };
+    others
+        .iter()
+        .filter_map(|o| o.probability_at(i))
+        .fold(0f32, |most, other| most.max(other - p))
+}
+
+/// Whether the question is answered, from its scored sentences and the other questions of the
+/// same message (see [`taken`]), by the question-level model.
+pub fn verdict(scored: &Scored, others: &[&Scored]) -> Verdict {
+    let best = scored.best().map(|(i, _)| i);
+    let mut score = answered::model().probability(&scored.question_features(others));
+    // A comparison is answered only by a reply that names both sides (or none is answered).
+    if scored.options_unmet {
         score = score.min(ANSWERED as f32 - 0.05);
     }
     let addressed = f64::from(score) >= ANSWERED;
@@ -873,12 +933,13 @@ mod tests {
             .iter()
             .map(|s| ReplySentence::new(0..s.len(), s))
             .collect();
-        assess(
+        let scored = score(
             &QuestionTerms::new(question, &[context]),
             question,
             &sentences,
             true,
-        )
+        );
+        super::verdict(&scored, &[])
     }
 
     #[test]

@@ -78,8 +78,20 @@ pub fn is_elliptical(question: &str) -> bool {
     (1..=4).contains(&words) && !OPENS_CLAUSE.is_match(question)
 }
 
+/// From this probability of the question model a sentence that neither carries a "?" nor opens
+/// or asks like a question is a request for information.
+pub const ASKS_THRESHOLD: f32 = 0.9;
+
 /// Classifies one sentence: `Some(kind)` when it asks something.
 pub fn classify(sentence: &str) -> Option<Kind> {
+    classify_by(sentence, |s| {
+        crate::judge::asks_something(s) >= ASKS_THRESHOLD
+    })
+}
+
+/// [`classify`] with the question model's verdict given by `model_asks` (the training
+/// command's held-out figures score the whole detector with a model that has not seen the text).
+pub fn classify_by(sentence: &str, model_asks: impl FnOnce(&str) -> bool) -> Option<Kind> {
     let s = sentence.trim();
     if s.is_empty() || is_attribution(s) {
         return None;
@@ -98,7 +110,7 @@ pub fn classify(sentence: &str) -> Option<Kind> {
     }
     // Requests for information or help in other words ("any advice appreciated", "need a fix
     // for the login loop"): the question model, trained on customer messages, decides.
-    if crate::judge::asks_something(s) >= 0.9 && !is_rhetorical(s) {
+    if model_asks(s) && !is_rhetorical(s) {
         return Some(Kind::Implicit);
     }
     None

@@ -20,7 +20,9 @@ use crate::check::{Inbound, NotJudged, Question};
 use crate::document::{Block, Document};
 
 use crate::judge::answers::FEATURES;
-use answer::{assess, features_of_reply, MessageTerms, QuestionTerms, ReplySentence};
+use answer::{
+    features_of_reply, score, verdict, MessageTerms, QuestionTerms, ReplySentence, Scored,
+};
 
 /// How many questions of one message the map judges. Each is scored against every reply
 /// sentence, so without a bound a long quoted thread against a long reply costs their product;
@@ -85,39 +87,48 @@ fn collect<'r>(
 ) {
     let mut reply = Some(reply);
     let mut sentences: &[ReplySentence] = &[];
+    // Each judged question's place in `out` and its scores; verdicts wait for all of them,
+    // since a sentence that answers one question is weighed against the others.
+    let mut judged: Vec<(usize, Scored)> = Vec::new();
     each_question(blocks, |block, found, asked, q, alone| {
         let text = &block.prose[found.clone()];
-        let question = |addressed, answer, nearest, score, not_judged| Question {
+        let not_judged = match q {
+            None => Some(NotJudged::TooMany),
+            // Listed, not judged: no finding for what Candor cannot read.
+            Some(_) if !answer::is_english(text) => Some(NotJudged::Language),
+            Some(_) => None,
+        };
+        out.push(Question {
             path: path.clone(),
             span: block.to_source(found.clone()),
             text: text.to_string(),
-            addressed,
-            answer,
-            nearest,
-            score,
+            addressed: true,
+            answer: None,
+            nearest: None,
+            score: 0.0,
             not_judged,
-        };
-        let Some(q) = q else {
-            out.push(question(true, None, None, 0.0, Some(NotJudged::TooMany)));
-            return;
-        };
-        if !answer::is_english(text) {
-            // Listed, not judged: no finding for what Candor cannot read.
-            out.push(question(true, None, None, 0.0, Some(NotJudged::Language)));
-            return;
+        });
+        if let (Some(q), None) = (q, not_judged) {
+            if let Some(get) = reply.take() {
+                sentences = get();
+            }
+            judged.push((out.len() - 1, score(q, asked, sentences, alone)));
         }
-        if let Some(get) = reply.take() {
-            sentences = get();
-        }
-        let verdict = assess(q, asked, sentences, alone);
-        out.push(question(
-            verdict.addressed,
-            verdict.best.map(|i| sentences[i].span.clone()),
-            verdict.nearest.map(|i| sentences[i].span.clone()),
-            verdict.score,
-            None,
-        ));
     });
+    for (k, (at, scored)) in judged.iter().enumerate() {
+        let others: Vec<&Scored> = judged
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != k)
+            .map(|(_, (_, s))| s)
+            .collect();
+        let v = verdict(scored, &others);
+        let question = &mut out[*at];
+        question.addressed = v.addressed;
+        question.answer = v.best.map(|i| sentences[i].span.clone());
+        question.nearest = v.nearest.map(|i| sentences[i].span.clone());
+        question.score = v.score;
+    }
 }
 
 /// Calls `each` for every question found in `blocks`, in order, with its block, its range in
