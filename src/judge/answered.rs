@@ -85,7 +85,7 @@ pub fn question_features(
     let most = |f: Feature| sentences.iter().map(|s| at(s, f)).fold(0f32, f32::max);
     let mut sorted = probabilities.to_vec();
     sorted.sort_by(|a, b| b.total_cmp(a));
-    let any_answers = 1.0 - probabilities.iter().map(|p| 1.0 - p).product::<f32>();
+    let any_answers = super::answers::combine(probabilities);
     let substantive = sentences
         .iter()
         .filter(|s| {

@@ -1,8 +1,8 @@
 //! Whether a reply sentence answers a customer's question: logistic regression over the
 //! features `crate::questions::answer::features` reads off the pair (topic, meaning, form, kind
 //! of sentence), trained on the question-and-reply pairs in `data/questions/`
-//! (`cargo run --release --example train`). A question counts as answered when its best reply
-//! sentence reaches [`crate::questions::answer::ANSWERED`].
+//! (`cargo run --release --example train`). Whether the question is answered is the
+//! question-level model's call ([`super::answered`]), which reads these probabilities.
 
 use super::logistic::Logistic;
 
@@ -85,13 +85,9 @@ static WEIGHTS: &[u8] = include_bytes!("weights/answers.bin");
 /// The answer model: a weight per feature.
 pub type AnswerModel = Logistic<FEATURES>;
 
-/// Whether a question is answered, from each reply sentence's probability of answering it: a
-/// noisy OR (the chance that at least one does), so that an answer spread over several sentences
-/// of a long reply counts, as readers count it. `COMBINE=max` (a bench knob) takes the best one.
+/// The chance that at least one reply sentence answers, from each one's probability (a noisy
+/// OR), so that an answer spread over several sentences of a long reply counts.
 pub fn combine(probabilities: &[f32]) -> f32 {
-    if std::env::var("COMBINE").is_ok_and(|v| v == "max") {
-        return probabilities.iter().copied().fold(0.0, f32::max);
-    }
     1.0 - probabilities.iter().map(|p| 1.0 - p).product::<f32>()
 }
 
