@@ -109,6 +109,19 @@ pub struct Tokens {
     toks: Vec<Token>,
 }
 
+/// The length of an emoji shortcode (":wave:", ":sparkling_heart:", ":+1:") at the start of
+/// `text`, as GitHub, Slack and Discord write them.
+fn shortcode_len(text: &str) -> Option<usize> {
+    let rest = text.strip_prefix(':')?;
+    let name = rest
+        .bytes()
+        .take_while(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'+' | b'-')
+        })
+        .count();
+    ((1..=40).contains(&name) && rest[name..].starts_with(':')).then_some(name + 2)
+}
+
 /// FNV-1a over a part's bytes: the hash of a word or mark.
 pub fn part_hash(s: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -141,9 +154,22 @@ impl Tokens {
         let mut start = 0;
         let mut number = true;
         let mut capital = false;
-        for c in text.chars() {
+        let mut skip_to = 0;
+        for (i, c) in text.char_indices() {
+            if i < skip_to {
+                continue;
+            }
             let c = fold_char(c).unwrap_or(c);
             let in_word = t.text.len() > start;
+            if c == ':' && !in_word {
+                if let Some(len) = shortcode_len(&text[i..]) {
+                    // ":wave:" is an emoji written as its name: a symbol, not the word "wave".
+                    t.mark("<sym>");
+                    start = t.text.len();
+                    skip_to = i + len;
+                    continue;
+                }
+            }
             if c.is_alphanumeric() || (in_word && (c == '\'' || c == '-')) {
                 if !in_word {
                     number = true;
@@ -438,6 +464,20 @@ mod tests {
             &mut sink,
         );
         sink.0.into_iter().map(|(n, _)| n).collect()
+    }
+
+    #[test]
+    fn an_emoji_shortcode_reads_like_the_emoji_it_names() {
+        assert_eq!(
+            names(":wave: Thanks for the report!"),
+            names("👋 Thanks for the report!")
+        );
+        // "Note:" and times are not shortcodes.
+        assert_eq!(shortcode_len(": wave:"), None);
+        assert_eq!(shortcode_len(":Note:"), None);
+        assert!(names("Open at 10:30: come by")
+            .iter()
+            .any(|n| n.contains("<num>")));
     }
 
     #[test]
