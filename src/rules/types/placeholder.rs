@@ -171,9 +171,8 @@ const GROUPS: &[(Start, &str)] = &[
         Start::Bytes(b"_"),
         concat!(
             r"(?x)
-            _{2,}\((?:",
-            stand_in_slots!(),
-            r")\)_{2,}                               # __(day)____
+            _{2,}\([^()\n]{1,40}\)_{2,}               # __(day)____  __(your name)__
+          | \b{start-half}_{4,20}\b{end-half}         # a blank to fill in: on ______ at 3pm
           | _{2,}(?:[Yy]our\ |[Tt]he\ )?(?:",
             stand_in_roles!(),
             r")(?:'s|’s)?\ (?:",
@@ -1166,6 +1165,18 @@ mod tests {
                 claimed.extend(*set);
             }
         }
+    }
+
+    #[test]
+    fn blanks_to_fill_in_are_stand_ins_and_identifiers_are_not() {
+        let text = "Booked for ______ at 3pm, __(your name)__. See my_var____x, __init__ and \
+                    a rule ________________________________ below.";
+        let found: Vec<&str> = SCANNER
+            .find_all(text)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(found, ["______", "__(your name)__"]);
     }
 
     #[test]
