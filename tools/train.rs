@@ -3,6 +3,8 @@
 //!     cargo run --release --example train            # write src/judge/weights/sentences.bin
 //!     cargo run --release --example train -- --heldout   # also: each corpus file held out in turn
 //!     cargo run --release --example train -- --heldout --dry-run   # figures only, write nothing
+//!     cargo run --release --example train -- --judge "a reply sentence"   # the sentence model's view
+//!     cargo run --release --example train -- --asks "a customer's sentence"   # the question detector's
 //!
 //! The held-out figures train on all files but one and score that one: how the model does on
 //! text of a kind (domain, channel) it was not trained on.
@@ -24,6 +26,17 @@ fn main() {
         // What the embedded model makes of sentences, with each feature's weight.
         for text in &args[i + 1..] {
             explain(text);
+        }
+        return;
+    }
+    if let Some(i) = args.iter().position(|a| a == "--asks") {
+        // What the embedded question model and the whole detector make of sentences.
+        for text in &args[i + 1..] {
+            let kind = candor::questions::detect::classify(text);
+            println!(
+                "{:.2} {kind:?}  {text}",
+                candor::judge::asks_something(text)
+            );
         }
         return;
     }

@@ -79,7 +79,10 @@ pub fn is_elliptical(question: &str) -> bool {
 }
 
 /// From this probability of the question model a sentence that neither carries a "?" nor opens
-/// or asks like a question is a request for information.
+/// or asks like a question is a request for information. Held out on `data/questions/`, the
+/// whole detector scores the same F1 from 0.5 to 0.9 (`--heldout` prints the sweep); the
+/// model's statements in `data/` are easy ones, and real problem descriptions are not, so it
+/// speaks only when it is sure.
 pub const ASKS_THRESHOLD: f32 = 0.9;
 
 /// Classifies one sentence: `Some(kind)` when it asks something.
