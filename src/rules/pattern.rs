@@ -76,23 +76,54 @@ pub enum Matcher {
 pub struct Fancy {
     regex: fancy_regex::Regex,
     relaxed: Option<LazyRegex>,
+    /// No match is empty (the pattern without its look-around needs a character): the matches
+    /// can then be found one by one from the relaxed pattern's candidates, with the same
+    /// results as `find_iter`, whose rules for empty matches are not reproduced.
+    nonempty: bool,
 }
 
 impl Fancy {
     fn new(pattern: &str) -> Result<Fancy, String> {
+        let nonempty = fancy_regex::Expr::parse_tree(pattern)
+            .ok()
+            .and_then(|tree| {
+                let mut plain = String::new();
+                write_relaxed(&tree.expr, &mut plain, 0, false)?;
+                regex_syntax::Parser::new().parse(&plain).ok()
+            })
+            .and_then(|hir| hir.properties().minimum_len())
+            .is_some_and(|n| n > 0);
         Ok(Fancy {
             regex: fancy(pattern)?,
             relaxed: relaxed(pattern).map(LazyRegex::new),
+            nonempty,
         })
     }
 
     /// Whether a match may start at or after `at`: `false` only when the relaxed pattern
     /// finds none there.
     fn may_match_at(&self, text: &str, at: usize) -> bool {
+        self.candidate(text, at).is_some()
+    }
+
+    /// The first place at or after `at` where a match may start: where the relaxed pattern's
+    /// first match there starts (no match starts before it). `None`: no match there.
+    fn candidate(&self, text: &str, at: usize) -> Option<usize> {
         match self.relaxed.as_ref().map(LazyRegex::get) {
-            Some(Ok(re)) => re.is_match_at(text, at),
-            _ => true,
+            Some(Ok(re)) => re.find_at(text, at).map(|m| m.start()),
+            _ => Some(at),
         }
+    }
+
+    /// The first match starting at or after `at` (text before `at` still counts for
+    /// look-behind), searched from the first candidate on.
+    fn find_from(&self, text: &str, at: usize) -> Option<Range<usize>> {
+        let from = self.candidate(text, at)?;
+        self.regex
+            .find_from_pos(text, from)
+            .ok()
+            .flatten()
+            .map(|m| m.range())
     }
 }
 
@@ -329,6 +360,15 @@ impl<'a> Ready<'a> {
         match self {
             Ready::Plain(re) => re.find_iter(text).map(|m| m.range()).collect(),
             Ready::Fancy(f) if !f.may_match_at(text, 0) => Vec::new(),
+            Ready::Fancy(f) if f.nonempty => {
+                let mut out = Vec::new();
+                let mut at = 0;
+                while let Some(r) = f.find_from(text, at) {
+                    at = r.end;
+                    out.push(r);
+                }
+                out
+            }
             Ready::Fancy(f) => f
                 .regex
                 .find_iter(text)
@@ -388,13 +428,7 @@ impl<'a> Ready<'a> {
     fn find_at(self, text: &str, at: usize) -> Option<Range<usize>> {
         match self {
             Ready::Plain(re) => re.find_at(text, at).map(|m| m.range()),
-            Ready::Fancy(f) if !f.may_match_at(text, at) => None,
-            Ready::Fancy(f) => f
-                .regex
-                .find_from_pos(text, at)
-                .ok()
-                .flatten()
-                .map(|m| m.range()),
+            Ready::Fancy(f) => f.find_from(text, at),
             Ready::Composite(_) => self.find_ranges(text).into_iter().find(|r| r.start >= at),
         }
     }
@@ -407,6 +441,23 @@ impl<'a> Ready<'a> {
                 .map(|c| c.iter().map(|g| g.map(|m| m.range())).collect())
                 .collect(),
             Ready::Fancy(f) if !f.may_match_at(text, 0) => Vec::new(),
+            Ready::Fancy(f) if f.nonempty => {
+                let mut out = Vec::new();
+                let mut at = 0;
+                while let Some(from) = f.candidate(text, at) {
+                    let Ok(Some(c)) = f.regex.captures_from_pos(text, from) else {
+                        break;
+                    };
+                    let groups: Vec<Option<Range<usize>>> =
+                        c.iter().map(|g| g.map(|m| m.range())).collect();
+                    let Some(Some(whole)) = groups.first().cloned() else {
+                        break;
+                    };
+                    at = whole.end;
+                    out.push(groups);
+                }
+                out
+            }
             Ready::Fancy(f) => f
                 .regex
                 .captures_iter(text)
@@ -426,7 +477,7 @@ impl<'a> Ready<'a> {
     pub fn is_match(self, text: &str) -> bool {
         match self {
             Ready::Plain(re) => re.is_match(text),
-            Ready::Fancy(f) => f.may_match_at(text, 0) && f.regex.is_match(text).unwrap_or(false),
+            Ready::Fancy(f) => f.find_from(text, 0).is_some(),
             Ready::Composite(_) => !self.find_ranges(text).is_empty(),
         }
     }
@@ -518,6 +569,40 @@ mod tests {
         );
         // A conditional is not relaxed; such a pattern runs as before.
         assert_eq!(relaxed(r"(a)?(?(1)b|c)"), None);
+    }
+
+    #[test]
+    fn matches_found_from_the_candidates_are_those_of_find_iter() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                r"(?mi)\b(?:it is(?!\.))\b",
+                &[
+                    "It is. it is here, it is.it is",
+                    "nothing",
+                    "it isn't it is",
+                ],
+            ),
+            (r"(?i)(?:^|\s)I(?=\s)", &["I am I\tI.", " I I I "]),
+            (r"(?<=\s)-\d+(?:\.\d+)?\b", &["set -5 now -6.5 a-5 -7"]),
+            (r"(\w+) \1\b", &["the the end is is", "a a a a"]),
+            (r"(?<!x)(?=y)", &["xy y yy"]),
+        ];
+        for (pattern, texts) in cases {
+            let m = Matcher::new(pattern.to_string()).unwrap();
+            let ready = m.get().unwrap();
+            let re = fancy(pattern).unwrap();
+            for text in *texts {
+                let expected: Vec<Range<usize>> =
+                    re.find_iter(text).map(|m| m.unwrap().range()).collect();
+                assert_eq!(ready.find_ranges(text), expected, "{pattern} on {text:?}");
+                let groups: Vec<Vec<Option<Range<usize>>>> = re
+                    .captures_iter(text)
+                    .map(|c| c.unwrap().iter().map(|g| g.map(|m| m.range())).collect())
+                    .collect();
+                assert_eq!(ready.captures_ranges(text), groups, "{pattern} on {text:?}");
+                assert_eq!(ready.is_match(text), !expected.is_empty());
+            }
+        }
     }
 
     #[test]
