@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::Diagnostic;
 use crate::document::{Block, BlockKind, Document};
+use crate::engine::prefilter::Blocks;
 use crate::judge::features::Place;
 use crate::judge::{self, judge_sentence, Verdict};
 use crate::rules::RuleSet;
@@ -69,6 +70,8 @@ pub struct CheckContext<'a> {
     /// The sentence model's verdicts, kept so that each rule asking about a sentence (filler,
     /// self-focus) costs one judgement.
     judged: RefCell<Judged>,
+    /// The blocks the rule being run may match in (the prefilter's verdict; all by default).
+    rule_blocks: RefCell<Blocks>,
 }
 
 #[derive(Default)]
@@ -87,7 +90,14 @@ impl<'a> CheckContext<'a> {
             doc,
             inbound,
             judged: RefCell::default(),
+            rule_blocks: RefCell::new(Blocks::All),
         }
+    }
+
+    /// Whether the rule being run may match in block `index` of the document: the prefilter
+    /// found none of its literals in the others (see [`crate::engine::prefilter`]).
+    pub fn rule_may_match_in(&self, index: usize) -> bool {
+        self.rule_blocks.borrow().holds(index)
     }
 
     /// The sentence model's verdict on `sentence` of `block`, with its place in the reply; `None`
@@ -193,8 +203,8 @@ impl Findings {
 }
 
 /// Lints one document with every rule, returning findings in a stable order. Rules whose
-/// literals occur nowhere in the document are skipped: they could not match
-/// (see [`crate::engine::prefilter`]).
+/// literals occur nowhere in the document are skipped, and the others are told the blocks
+/// that hold them: they could not match elsewhere (see [`crate::engine::prefilter`]).
 pub fn check_document(
     rules: &RuleSet,
     path: &Arc<str>,
@@ -203,8 +213,12 @@ pub fn check_document(
 ) -> Findings {
     let cx = CheckContext::new(path, doc, inbound);
     let mut findings = Findings::default();
-    let may_match = rules.prefilter().select(rules.iter(), doc);
-    for (rule, _) in rules.iter().zip(may_match).filter(|(_, run)| *run) {
+    let selection = rules.prefilter().select_blocks(rules.iter(), doc);
+    for (rule, blocks) in rules.iter().zip(selection) {
+        if !blocks.may_match() {
+            continue;
+        }
+        *cx.rule_blocks.borrow_mut() = blocks;
         let before = findings.diagnostics.len();
         rule.check(&cx, &mut findings);
         let limit = rule.meta().limit;

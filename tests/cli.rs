@@ -293,11 +293,7 @@ fn user_packs_add_rules_and_override_builtin_ones() {
         "styles/Candor/CannedFiller.yml",
         "extends: existence\nmessage: 'overridden: %s'\nlevel: error\ntokens: [refund]\n",
     );
-    write(
-        dir.path(),
-        "styles/Team/Spelling.yml",
-        "extends: spelling\n",
-    );
+    write(dir.path(), "styles/Team/Order.yml", "extends: sequence\n");
     write(dir.path(), "a.md", FILLER);
     let out = candor(
         &["check", "a.md", "--rules", "styles", "--format", "line"],
@@ -316,7 +312,7 @@ fn user_packs_add_rules_and_override_builtin_ones() {
         listed.contains("Candor.CannedFiller")
             && listed
                 .lines()
-                .any(|l| l.starts_with("Team.Spelling") && l.contains("skipped")),
+                .any(|l| l.starts_with("Team.Order") && l.contains("skipped")),
         "{listed}"
     );
 }

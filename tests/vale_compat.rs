@@ -128,3 +128,55 @@ fn min_alert_level_defaults_to_warning_and_rule_levels_can_be_set() {
         "{lines:?}"
     );
 }
+
+#[test]
+fn spelling_rules_use_hunspell_dictionaries_ignore_files_and_accepted_terms() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".vale.ini",
+        "StylesPath = styles\nMinAlertLevel = suggestion\nVocab = Docs\n\n[*.md]\nVale.Spelling = YES\nOwn.Typos = YES\n",
+    );
+    write(dir.path(), "styles/config/ignore/tech.txt", "nginx\n");
+    write(
+        dir.path(),
+        "styles/config/vocabularies/Docs/accept.txt",
+        "definately\n",
+    );
+    // A dictionary of its own, without the built-in one (no `append`), and no default
+    // filters (`custom`): "HTTP" is then checked, and "cat" is the only word it knows.
+    write(
+        dir.path(),
+        "styles/dics/tiny.aff",
+        "SET UTF-8\nSFX S Y 1\nSFX S 0 s .\n",
+    );
+    write(dir.path(), "styles/dics/tiny.dic", "1\ncat/S\n");
+    write(
+        dir.path(),
+        "styles/Own/Typos.yml",
+        "extends: spelling\nmessage: \"'%s'?\"\nlevel: warning\ncustom: true\ndicpath: dics\ndictionaries: [tiny]\n",
+    );
+    write(
+        dir.path(),
+        "doc.md",
+        "Nginx cats recieve HTTP `codde` Definately.\n",
+    );
+    let out = run_candor(["check", "--format", "line", "doc.md"], dir.path(), None);
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        vale_lines(&stdout),
+        [
+            // Own.Typos: its own dictionary, where only "cats" (cat + the S suffix) is a word.
+            // Vale.Spelling: the built-in en_US; "Nginx" is in an ignore file (any case),
+            // "HTTP" an acronym (a default filter). For both, "Definately" is an accepted term
+            // and inline code is masked.
+            "doc.md:1:1 warning Own.Typos",
+            "doc.md:1:12 warning Own.Typos",
+            "doc.md:1:12 error Vale.Spelling",
+            "doc.md:1:20 warning Own.Typos",
+        ],
+        "{stdout}\n{}",
+        text(&out.stderr)
+    );
+    assert!(stdout.contains("'recieve'"), "{stdout}");
+}

@@ -34,6 +34,7 @@ const TYPE_DOCS: &[(&str, &str)] = &[
     ("conditional", include_str!("../rules/types/conditional.rs")),
     ("consistency", include_str!("../rules/types/consistency.rs")),
     ("metric", include_str!("../rules/types/metric.rs")),
+    ("spelling", include_str!("../rules/types/spelling.rs")),
 ];
 
 /// The "Why it matters:" paragraph of the doc comment of the rule type `extends`.

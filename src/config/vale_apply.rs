@@ -46,9 +46,43 @@ fn read_word_list(path: &Path) -> Vec<String> {
         .collect()
 }
 
+/// `Vale.Spelling` as Vale 3 makes it: the built-in en_US dictionary, plus every Hunspell
+/// dictionary in `<StylesPath>/config/dictionaries`, and the words of every file under
+/// `<StylesPath>/config/ignore` accepted.
+fn spelling_rule(styles: &Path) -> String {
+    use crate::rules::types::spelling::files_under;
+    let dictionaries = styles.join("config").join("dictionaries");
+    let names: Vec<String> = files_under(&dictionaries)
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "dic") && p.with_extension("aff").is_file())
+        .filter(|p| p.parent() == Some(dictionaries.as_path()))
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .collect();
+    let ignore: Vec<String> = files_under(&styles.join("config").join("ignore"))
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let mut text =
+        "extends: spelling\nmessage: \"Did you really mean '%s'?\"\nlevel: error\n".to_string();
+    if !names.is_empty() {
+        let dicpath =
+            serde_json::to_string(&dictionaries.display().to_string()).unwrap_or_default();
+        let names = serde_json::to_string(&names).unwrap_or_default();
+        text.push_str(&format!(
+            "dicpath: {dicpath}\ndictionaries: {names}\nappend: true\n"
+        ));
+    }
+    if !ignore.is_empty() {
+        let ignore = serde_json::to_string(&ignore).unwrap_or_default();
+        text.push_str(&format!("ignore: {ignore}\n"));
+    }
+    text
+}
+
 /// Adds the rules of Vale's built-in style to `rules`: `Vale.Repetition` always, `Vale.Terms`
-/// for accepted words and `Vale.Avoid` for rejected ones. (`Vale.Spelling` needs Vale's
-/// embedded dictionary, which Candor does not ship.)
+/// for accepted words, `Vale.Avoid` for rejected ones and `Vale.Spelling` (see
+/// [`spelling_rule`]); each runs as any style's rule does, when `BasedOnStyles` names `Vale`
+/// or a section turns it on.
 pub fn add_built_in_style(ini: &ValeIni, rules: &mut RuleSet) {
     let (accept, reject) = vocabulary(ini);
     let mut files = vec![(
@@ -80,6 +114,9 @@ pub fn add_built_in_style(ini: &ValeIni, rules: &mut RuleSet) {
             "Avoid.yml",
             format!("extends: existence\nmessage: \"Avoid using '%s'.\"\nlevel: error\nscope: text\nvocab: false\ntokens: {tokens}\n"),
         ));
+    }
+    if let Some(styles) = &ini.styles_path {
+        files.push(("Spelling.yml", spelling_rule(styles)));
     }
     for (file, text) in files {
         if let Err(e) = rules.add_file("Vale", file, BUILT_IN_PATH, &text) {
@@ -143,16 +180,43 @@ pub fn apply(ini: &ValeIni, sections: &[usize], mut rules: RuleSet) -> Applied {
         .is_some_and(|scopes| scopes.iter().any(|s| s == "strong" || s == "b"));
     let (styles, by_rule) = settings(ini, sections);
     let styles: HashSet<&str> = styles.iter().map(String::as_str).collect();
+    let (accept, _) = vocabulary(ini);
+    // Spelling rules take the accepted terms as filters in any case ("definately" accepts
+    // "Definately"), as Vale's do.
+    let spelling_filters: Vec<String> = accept
+        .iter()
+        .map(|term| format!("(?i)^(?:{term})$"))
+        .filter(|f| regex_syntax::Parser::new().parse(f).is_ok())
+        .collect();
+    let spelling: Vec<String> = rules
+        .stored_ids()
+        .filter(|id| {
+            !spelling_filters.is_empty()
+                && rules
+                    .stored(id)
+                    .is_some_and(|s| s.spec.extends == "spelling")
+        })
+        .map(str::to_string)
+        .collect();
+    let levels = by_rule.iter().filter_map(|(id, setting)| match setting {
+        ValeSetting::Level(_) => Some(id.clone()),
+        _ => None,
+    });
+    let reconfigured: std::collections::BTreeSet<String> = levels.chain(spelling).collect();
     let mut replacements = Vec::new();
-    for (id, setting) in &by_rule {
-        let ValeSetting::Level(level) = setting else {
-            continue;
-        };
+    for id in &reconfigured {
         let Some(stored) = rules.stored(id).cloned() else {
             continue;
         };
         let mut spec = stored.spec.clone();
-        spec.level = Some(level.as_str().to_string());
+        if let Some(ValeSetting::Level(level)) = by_rule.get(id) {
+            spec.level = Some(level.as_str().to_string());
+        }
+        if spec.extends == "spelling" {
+            let mut filters = spec.filters.take().unwrap_or_default();
+            filters.extend(spelling_filters.iter().cloned());
+            spec.filters = Some(filters);
+        }
         match rules.compile_reconfigured(id, spec) {
             Ok(rule) => replacements.extend(rule),
             Err(e) => rules.warnings.push(e),
@@ -172,7 +236,6 @@ pub fn apply(ini: &ValeIni, sections: &[usize], mut rules: RuleSet) -> Applied {
         };
         on && level_rank(meta.level) >= level_rank(min)
     });
-    let (accept, _) = vocabulary(ini);
     Applied {
         rules,
         accept,

@@ -206,25 +206,47 @@ impl<R: ?Sized + HasLiterals> Prefilter<R> {
     where
         R: 'a,
     {
+        self.select_blocks(rules, doc)
+            .into_iter()
+            .map(|b| b.may_match())
+            .collect()
+    }
+
+    /// For each of `rules` in order, the blocks of `doc` it may match in: a rule's match lies
+    /// in one block's prose, so it holds one of the rule's literals there. Rules this prefilter
+    /// was not built with, or that have no literals, may match in every block.
+    pub fn select_blocks<'a>(
+        &self,
+        rules: impl IntoIterator<Item = &'a Arc<R>>,
+        doc: &Document,
+    ) -> Vec<Blocks>
+    where
+        R: 'a,
+    {
         let rules = rules.into_iter();
         if self.scan.is_empty() {
-            return rules.map(|_| true).collect();
+            return rules.map(|_| Blocks::All).collect();
         }
-        let mut hit = vec![false; self.slots.len()];
-        let mut folded = false;
-        for block in &doc.blocks {
+        // For each slot, the blocks its literals occur in (ascending); the blocks holding a
+        // case-fold trigger.
+        let mut hit: Vec<Vec<u32>> = vec![Vec::new(); self.slots.len()];
+        let mut folded: Vec<u32> = Vec::new();
+        for (b, block) in doc.blocks.iter().enumerate() {
+            let b = b as u32;
             let scanned = self.scan.scan(&block.prose, |k| {
                 let owners = &self.owners[k];
-                if owners.is_empty() {
-                    folded = true;
+                if owners.is_empty() && folded.last() != Some(&b) {
+                    folded.push(b);
                 }
                 for &slot in owners {
-                    hit[slot] = true;
+                    if hit[slot].last() != Some(&b) {
+                        hit[slot].push(b);
+                    }
                 }
                 true
             });
             if !scanned {
-                return rules.map(|_| true).collect();
+                return rules.map(|_| Blocks::All).collect();
             }
         }
         rules
@@ -235,14 +257,45 @@ impl<R: ?Sized + HasLiterals> Prefilter<R> {
                     _ => self.by_address.get(&address(rule)).copied(),
                 };
                 match slot {
-                    None => true,
-                    Some(s) => {
-                        let s_info = &self.slots[s];
-                        !s_info.filtered || hit[s] || (folded && s_info.ignorecase)
+                    None => Blocks::All,
+                    Some(s) if !self.slots[s].filtered => Blocks::All,
+                    Some(s) if self.slots[s].ignorecase && !folded.is_empty() => {
+                        let mut blocks = std::mem::take(&mut hit[s]);
+                        blocks.extend_from_slice(&folded);
+                        blocks.sort_unstable();
+                        blocks.dedup();
+                        Blocks::Some(blocks)
                     }
+                    Some(s) => Blocks::Some(std::mem::take(&mut hit[s])),
                 }
             })
             .collect()
+    }
+}
+
+/// The blocks of a document a rule may match in (see [`Prefilter::select_blocks`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Blocks {
+    All,
+    /// These blocks (indices into `Document::blocks`, ascending); none: the rule cannot match.
+    Some(Vec<u32>),
+}
+
+impl Blocks {
+    /// Whether the rule may match anywhere, and so must run.
+    pub fn may_match(&self) -> bool {
+        match self {
+            Blocks::All => true,
+            Blocks::Some(blocks) => !blocks.is_empty(),
+        }
+    }
+
+    /// Whether the rule may match in block `index`.
+    pub fn holds(&self, index: usize) -> bool {
+        match self {
+            Blocks::All => true,
+            Blocks::Some(blocks) => blocks.binary_search(&(index as u32)).is_ok(),
+        }
     }
 }
 
@@ -346,5 +399,33 @@ mod tests {
         assert!(pre.scan.has_dfa(), "34 bytes scanned");
         let other = Document::parse("Best, Sam".to_string(), crate::document::Format::Text);
         assert_eq!(pre.select(set.iter(), &other), [false]);
+    }
+
+    #[test]
+    fn a_rule_runs_only_in_the_blocks_that_hold_its_literals() {
+        let literals = |token: &str, ignorecase: bool| {
+            let tokens = [token.to_string()];
+            let pattern = super::super::literals::token_pattern(&tokens, false, false);
+            Literals::of_pattern(&pattern, ignorecase)
+        };
+        let set = [
+            Arc::new(Stub(literals("kind regards", true))),
+            Arc::new(Stub(literals("Sincerely", false))),
+            Arc::new(Stub(None)),
+        ];
+        let doc = Document::parse(
+            "# Kind regards\n\nNothing here.\n\nAnother one, Sincerely yours.\n\nSee \u{212A}ind.\n"
+                .to_string(),
+            crate::document::Format::Markdown,
+        );
+        assert_eq!(doc.blocks.len(), 4);
+        let pre = Prefilter::new(set.iter()).with_scan_directly(0);
+        // The Kelvin sign folds to `k`: an ignorecase rule may match in its block too.
+        assert_eq!(
+            pre.select_blocks(set.iter(), &doc),
+            [Blocks::Some(vec![0, 3]), Blocks::Some(vec![2]), Blocks::All]
+        );
+        assert!(!Blocks::Some(vec![0, 3]).holds(1));
+        assert!(Blocks::Some(vec![0, 3]).holds(3));
     }
 }

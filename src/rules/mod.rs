@@ -132,13 +132,15 @@ pub fn not_compiled(meta: &RuleMeta, err: &str) -> Diagnostic {
     d
 }
 
-/// [`units`] less those `gate` turns away (see [`Unit::turned_away_by`]).
+/// [`units`] of the blocks the prefilter lets the rule being run match in (see
+/// [`CheckContext::rule_may_match_in`]), less those `gate` turns away (see
+/// [`Unit::turned_away_by`]).
 pub fn units_past<'a>(
-    doc: &'a Document,
+    cx: &CheckContext<'a>,
     scope: &ScopeSet,
     gate: Option<&catalogue_gate::Gate>,
 ) -> Vec<Unit<'a>> {
-    let mut out = units(doc, scope);
+    let mut out = units_where(cx.doc, scope, |b| cx.rule_may_match_in(b));
     if let Some(gate) = gate {
         out.retain(|unit| !unit.turned_away_by(gate));
     }
@@ -183,6 +185,15 @@ impl<'a> Unit<'a> {
 /// The units a scope selects: the raw source for `raw`, each sentence of the selected blocks for
 /// `sentence`, otherwise each selected block.
 pub fn units<'a>(doc: &'a Document, scope: &ScopeSet) -> Vec<Unit<'a>> {
+    units_where(doc, scope, |_| true)
+}
+
+/// [`units`] of the blocks whose index `keep` accepts (the raw source is always a unit).
+fn units_where<'a>(
+    doc: &'a Document,
+    scope: &ScopeSet,
+    keep: impl Fn(usize) -> bool,
+) -> Vec<Unit<'a>> {
     let mut out = Vec::new();
     if scope.is_raw() {
         out.push(Unit {
@@ -191,7 +202,8 @@ pub fn units<'a>(doc: &'a Document, scope: &ScopeSet) -> Vec<Unit<'a>> {
             base: 0,
         });
     }
-    for block in doc.blocks.iter().filter(|b| scope.selects(b)) {
+    let blocks = doc.blocks.iter().enumerate();
+    for (_, block) in blocks.filter(|(i, b)| keep(*i) && scope.selects(b)) {
         if scope.by_sentence() {
             for s in block.sentences() {
                 out.push(Unit {

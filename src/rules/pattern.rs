@@ -57,7 +57,7 @@ pub fn fancy(pattern: &str) -> Result<fancy_regex::Regex, String> {
 #[derive(Debug)]
 pub enum Matcher {
     Plain(LazyRegex),
-    Fancy(Box<fancy_regex::Regex>),
+    Fancy(Box<Fancy>),
     /// Matches of `rest` whose preceding text does (or, `negative`, does not) end with a
     /// match of `behind`.
     Behind {
@@ -69,11 +69,197 @@ pub enum Matcher {
     Union(Vec<Matcher>),
 }
 
+/// A `fancy-regex` pattern and its [`relaxed`] form, asked first: the backtracker steps
+/// through every position of a text, the `regex` crate skips to its literals, and most texts
+/// hold no match (Microsoft's Contractions took 10 of a corpus run's 16 seconds).
+#[derive(Debug)]
+pub struct Fancy {
+    regex: fancy_regex::Regex,
+    relaxed: Option<LazyRegex>,
+    /// No match is empty (the pattern without its look-around needs a character): the matches
+    /// can then be found one by one from the relaxed pattern's candidates, with the same
+    /// results as `find_iter`, whose rules for empty matches are not reproduced.
+    nonempty: bool,
+}
+
+impl Fancy {
+    fn new(pattern: &str) -> Result<Fancy, String> {
+        let nonempty = fancy_regex::Expr::parse_tree(pattern)
+            .ok()
+            .and_then(|tree| {
+                let mut plain = String::new();
+                write_relaxed(&tree.expr, &mut plain, 0, false)?;
+                regex_syntax::Parser::new().parse(&plain).ok()
+            })
+            .and_then(|hir| hir.properties().minimum_len())
+            .is_some_and(|n| n > 0);
+        Ok(Fancy {
+            regex: fancy(pattern)?,
+            relaxed: relaxed(pattern).map(LazyRegex::new),
+            nonempty,
+        })
+    }
+
+    /// Whether a match may start at or after `at`: `false` only when the relaxed pattern
+    /// finds none there.
+    fn may_match_at(&self, text: &str, at: usize) -> bool {
+        self.candidate(text, at).is_some()
+    }
+
+    /// The first place at or after `at` where a match may start: where the relaxed pattern's
+    /// first match there starts (no match starts before it). `None`: no match there.
+    fn candidate(&self, text: &str, at: usize) -> Option<usize> {
+        match self.relaxed.as_ref().map(LazyRegex::get) {
+            Some(Ok(re)) => re.find_at(text, at).map(|m| m.start()),
+            _ => Some(at),
+        }
+    }
+
+    /// The first match starting at or after `at` (text before `at` still counts for
+    /// look-behind), searched from the first candidate on.
+    fn find_from(&self, text: &str, at: usize) -> Option<Range<usize>> {
+        let from = self.candidate(text, at)?;
+        self.regex
+            .find_from_pos(text, from)
+            .ok()
+            .flatten()
+            .map(|m| m.range())
+    }
+}
+
+/// A pattern of the `regex` crate that matches wherever the `fancy-regex` pattern `pattern`
+/// does, and more: look-around and `\K` dropped (a look-ahead that ends it matched instead), atomic groups and possessive repeats made
+/// plain, a back-reference any text. A text it does not match cannot match `pattern`, so it
+/// sorts texts out before the backtracker runs. `None` for what it cannot relax (conditionals,
+/// `\G`) or when the result does not parse.
+pub fn relaxed(pattern: &str) -> Option<String> {
+    let tree = fancy_regex::Expr::parse_tree(pattern).ok()?;
+    let mut out = String::with_capacity(pattern.len());
+    write_relaxed(&tree.expr, &mut out, 0, true)?;
+    regex_syntax::Parser::new().parse(&out).ok()?;
+    Some(out)
+}
+
+/// Writes `expr` relaxed (see [`relaxed`]) in the `regex` crate's syntax; `precedence` as in
+/// `fancy_regex::Expr::to_str` (0 top, 1 an alternative, 2 in a sequence, 3 repeated).
+/// `at_end`: nothing but zero-width assertions follows `expr` in the pattern. Returns whether
+/// it matched a look-ahead that ends the pattern (the assertions after it are then dropped:
+/// they were about the position before it).
+fn write_relaxed(
+    expr: &fancy_regex::Expr,
+    buf: &mut String,
+    precedence: u8,
+    at_end: bool,
+) -> Option<bool> {
+    use fancy_regex::{Assertion, Expr, LookAround};
+    // An atom that may stand where a repeat's operand goes.
+    let atom = |buf: &mut String, text: &str| {
+        if precedence > 2 {
+            buf.push_str("(?:");
+            buf.push_str(text);
+            buf.push(')');
+        } else {
+            buf.push_str(text);
+        }
+    };
+    let zero_width = |e: &Expr| {
+        matches!(
+            e,
+            Expr::Empty | Expr::Assertion(_) | Expr::LookAround(..) | Expr::KeepOut
+        )
+    };
+    let mut consumed = false;
+    match expr {
+        // A look-ahead that ends the pattern may as well be matched: whatever follows a match
+        // is there to match (`\bI(?=\s)` is relaxed to `\bI\s`, not to `\bI`, which is in
+        // every "in").
+        Expr::LookAround(inner, LookAround::LookAhead) if at_end => {
+            buf.push_str("(?:");
+            write_relaxed(inner, buf, 0, true)?;
+            buf.push(')');
+            consumed = true;
+        }
+        Expr::Empty | Expr::LookAround(..) | Expr::KeepOut => atom(buf, ""),
+        Expr::Backref(_) => atom(buf, "(?s:.)*?"),
+        Expr::Assertion(a) => atom(
+            buf,
+            match a {
+                Assertion::StartText => "^",
+                Assertion::EndText => "$",
+                Assertion::StartLine { crlf: false } => "(?m:^)",
+                Assertion::EndLine { crlf: false } => "(?m:$)",
+                Assertion::StartLine { crlf: true } => "(?Rm:^)",
+                Assertion::EndLine { crlf: true } => "(?Rm:$)",
+                Assertion::LeftWordBoundary => r"\b{start}",
+                Assertion::RightWordBoundary => r"\b{end}",
+                Assertion::WordBoundary => r"\b",
+                Assertion::NotWordBoundary => r"\B",
+            },
+        ),
+        Expr::Concat(children) => {
+            // The last child that consumes text, and the assertions after it.
+            let last = children.iter().rposition(|c| !zero_width(c));
+            buf.push_str("(?:");
+            for (i, child) in children.iter().enumerate() {
+                let tail = last.is_none_or(|last| i > last);
+                if consumed {
+                    break;
+                }
+                consumed = write_relaxed(child, buf, 2, at_end && (tail || Some(i) == last))?;
+            }
+            buf.push(')');
+        }
+        Expr::Alt(children) => {
+            buf.push_str("(?:");
+            for (i, child) in children.iter().enumerate() {
+                if i != 0 {
+                    buf.push('|');
+                }
+                consumed |= write_relaxed(child, buf, 1, at_end)?;
+            }
+            buf.push(')');
+        }
+        Expr::Group(child) | Expr::AtomicGroup(child) => {
+            buf.push_str("(?:");
+            consumed = write_relaxed(child, buf, 0, at_end)?;
+            buf.push(')');
+        }
+        Expr::Repeat {
+            child,
+            lo,
+            hi,
+            greedy,
+        } => {
+            buf.push_str("(?:");
+            write_relaxed(child, buf, 3, false)?;
+            match (*lo, *hi) {
+                (0, 1) => buf.push('?'),
+                (0, usize::MAX) => buf.push('*'),
+                (1, usize::MAX) => buf.push('+'),
+                (lo, usize::MAX) => buf.push_str(&format!("{{{lo},}}")),
+                (lo, hi) if lo == hi => buf.push_str(&format!("{{{lo}}}")),
+                (lo, hi) => buf.push_str(&format!("{{{lo},{hi}}}")),
+            }
+            if !greedy {
+                buf.push('?');
+            }
+            buf.push(')');
+        }
+        Expr::Any { .. } | Expr::Literal { .. } | Expr::Delegate { .. } => {
+            let mut text = String::new();
+            expr.to_str(&mut text, 3);
+            atom(buf, &text);
+        }
+        _ => return None,
+    }
+    Some(consumed)
+}
+
 /// A compiled pattern ready to search.
 #[derive(Debug, Clone, Copy)]
 pub enum Ready<'a> {
     Plain(&'a regex::Regex),
-    Fancy(&'a fancy_regex::Regex),
+    Fancy(&'a Fancy),
     Composite(&'a Matcher),
 }
 
@@ -116,7 +302,7 @@ impl Matcher {
         if regex_syntax::Parser::new().parse(&pattern).is_ok() {
             Ok(Matcher::Plain(LazyRegex::new(pattern)))
         } else {
-            Ok(Matcher::Fancy(Box::new(fancy(&pattern)?)))
+            Ok(Matcher::Fancy(Box::new(Fancy::new(&pattern)?)))
         }
     }
 
@@ -173,7 +359,18 @@ impl<'a> Ready<'a> {
     pub fn find_ranges(self, text: &str) -> Vec<Range<usize>> {
         match self {
             Ready::Plain(re) => re.find_iter(text).map(|m| m.range()).collect(),
-            Ready::Fancy(re) => re
+            Ready::Fancy(f) if !f.may_match_at(text, 0) => Vec::new(),
+            Ready::Fancy(f) if f.nonempty => {
+                let mut out = Vec::new();
+                let mut at = 0;
+                while let Some(r) = f.find_from(text, at) {
+                    at = r.end;
+                    out.push(r);
+                }
+                out
+            }
+            Ready::Fancy(f) => f
+                .regex
                 .find_iter(text)
                 .map_while(Result::ok)
                 .map(|m| m.range())
@@ -231,7 +428,7 @@ impl<'a> Ready<'a> {
     fn find_at(self, text: &str, at: usize) -> Option<Range<usize>> {
         match self {
             Ready::Plain(re) => re.find_at(text, at).map(|m| m.range()),
-            Ready::Fancy(re) => re.find_from_pos(text, at).ok().flatten().map(|m| m.range()),
+            Ready::Fancy(f) => f.find_from(text, at),
             Ready::Composite(_) => self.find_ranges(text).into_iter().find(|r| r.start >= at),
         }
     }
@@ -243,7 +440,26 @@ impl<'a> Ready<'a> {
                 .captures_iter(text)
                 .map(|c| c.iter().map(|g| g.map(|m| m.range())).collect())
                 .collect(),
-            Ready::Fancy(re) => re
+            Ready::Fancy(f) if !f.may_match_at(text, 0) => Vec::new(),
+            Ready::Fancy(f) if f.nonempty => {
+                let mut out = Vec::new();
+                let mut at = 0;
+                while let Some(from) = f.candidate(text, at) {
+                    let Ok(Some(c)) = f.regex.captures_from_pos(text, from) else {
+                        break;
+                    };
+                    let groups: Vec<Option<Range<usize>>> =
+                        c.iter().map(|g| g.map(|m| m.range())).collect();
+                    let Some(Some(whole)) = groups.first().cloned() else {
+                        break;
+                    };
+                    at = whole.end;
+                    out.push(groups);
+                }
+                out
+            }
+            Ready::Fancy(f) => f
+                .regex
                 .captures_iter(text)
                 .map_while(Result::ok)
                 .map(|c| c.iter().map(|g| g.map(|m| m.range())).collect())
@@ -261,7 +477,7 @@ impl<'a> Ready<'a> {
     pub fn is_match(self, text: &str) -> bool {
         match self {
             Ready::Plain(re) => re.is_match(text),
-            Ready::Fancy(re) => re.is_match(text).unwrap_or(false),
+            Ready::Fancy(f) => f.find_from(text, 0).is_some(),
             Ready::Composite(_) => !self.find_ranges(text).is_empty(),
         }
     }
@@ -295,6 +511,98 @@ mod tests {
         let ready = m.get().unwrap();
         // "Tone: Concise" is reported; "a:b: C" is not (a colon earlier in the word).
         assert_eq!(ready.find_ranges("Tone: Concise. See a:b: C"), vec![4..7]);
+    }
+
+    #[test]
+    fn the_relaxed_pattern_matches_wherever_the_fancy_one_does() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                r"(?mi)\b(?:it is(?!\.))\b",
+                &["It is here.", "so it is.", "it isn't", "nothing"],
+            ),
+            (
+                r"(?:^|\s)I(?=\s)",
+                &["I am", "Then I go", "If I", "Iago", "\tI\t"],
+            ),
+            (
+                r"(?<=\s)-\d+(?:\.\d+)?\b",
+                &["set -5 now", "a-5", " -3.25x", "--"],
+            ),
+            (r"(\w+) \1\b", &["the the end", "a b", "is is"]),
+            (r"(?>ab|a)c+?", &["abc", "ac", "b"]),
+            (r"(?i)\bgo\b(?! ahead)x*", &["GO now", "go ahead", "ago"]),
+            (r"(?<!\.)\b[A-Z]{2,}s?\b", &["API", ". APIs", "ok"]),
+            (r"(?i)(?:a(?=x)|b(?=y))", &["ax", "by", "ay", "bx"]),
+            (r"x(?=y(?=z))", &["xyz", "xy"]),
+            (r"(?:it(?=s))+", &["itsits", "it"]),
+            (r"\b(?:I(?=\s)|me)\b", &["I am", "me", "Im"]),
+            (r"a(?=b)\b(?=c)", &["ab", "a c", "a"]),
+        ];
+        for (pattern, texts) in cases {
+            let relaxed = relaxed(pattern).expect(pattern);
+            let plain = regex::Regex::new(&relaxed).unwrap();
+            let fancy = fancy(pattern).unwrap();
+            for text in *texts {
+                for at in 0..=text.len() {
+                    if !text.is_char_boundary(at) {
+                        continue;
+                    }
+                    if let Some(m) = fancy.find_from_pos(text, at).unwrap() {
+                        assert!(
+                            plain.is_match_at(text, at),
+                            "{relaxed} misses {text:?} at {at} ({m:?})"
+                        );
+                    }
+                }
+            }
+        }
+        // It does sort texts out: no "it is", no look-ahead to try.
+        let plain = regex::Regex::new(&relaxed(r"(?i)\bit is(?!\.)").unwrap()).unwrap();
+        assert!(!plain.is_match("This is it."));
+        let plain = regex::Regex::new(&relaxed(r"(?i)(?:^|\s)I(?=\s)").unwrap()).unwrap();
+        assert!(!plain.is_match("This is in it"));
+        assert!(plain.is_match("Then I go"));
+        // Assertions after an ending look-ahead are about the position before it: dropped.
+        assert_eq!(
+            relaxed(r"\b(?:I(?=\s))\b").as_deref(),
+            Some(r"(?:\b(?:I(?:\s)))")
+        );
+        // A conditional is not relaxed; such a pattern runs as before.
+        assert_eq!(relaxed(r"(a)?(?(1)b|c)"), None);
+    }
+
+    #[test]
+    fn matches_found_from_the_candidates_are_those_of_find_iter() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                r"(?mi)\b(?:it is(?!\.))\b",
+                &[
+                    "It is. it is here, it is.it is",
+                    "nothing",
+                    "it isn't it is",
+                ],
+            ),
+            (r"(?i)(?:^|\s)I(?=\s)", &["I am I\tI.", " I I I "]),
+            (r"(?<=\s)-\d+(?:\.\d+)?\b", &["set -5 now -6.5 a-5 -7"]),
+            (r"(\w+) \1\b", &["the the end is is", "a a a a"]),
+            (r"(?<!x)(?=y)", &["xy y yy"]),
+        ];
+        for (pattern, texts) in cases {
+            let m = Matcher::new(pattern.to_string()).unwrap();
+            let ready = m.get().unwrap();
+            let re = fancy(pattern).unwrap();
+            for text in *texts {
+                let expected: Vec<Range<usize>> =
+                    re.find_iter(text).map(|m| m.unwrap().range()).collect();
+                assert_eq!(ready.find_ranges(text), expected, "{pattern} on {text:?}");
+                let groups: Vec<Vec<Option<Range<usize>>>> = re
+                    .captures_iter(text)
+                    .map(|c| c.unwrap().iter().map(|g| g.map(|m| m.range())).collect())
+                    .collect();
+                assert_eq!(ready.captures_ranges(text), groups, "{pattern} on {text:?}");
+                assert_eq!(ready.is_match(text), !expected.is_empty());
+            }
+        }
     }
 
     #[test]

@@ -131,6 +131,28 @@ pub struct RuleSpec {
     #[serde(default)]
     pub condition: Option<String>,
 
+    // --- spelling ---
+    /// Leave out Vale's default filters (acronyms, names, words with digits or symbols).
+    #[serde(default)]
+    pub custom: bool,
+    /// Patterns of words not to check.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub filters: Option<Vec<String>>,
+    /// Files (from the StylesPath) of words to accept, one a line.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub ignore: Option<Vec<String>>,
+    /// The folder of the `dictionaries`.
+    #[serde(default)]
+    pub dicpath: Option<String>,
+    /// Hunspell dictionaries (`<name>.aff` and `<name>.dic` in `dicpath`).
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub dictionaries: Option<Vec<String>>,
+    /// One Hunspell dictionary by its files (Vale's older keys).
+    #[serde(default)]
+    pub aff: Option<String>,
+    #[serde(default)]
+    pub dic: Option<String>,
+
     // --- Candor ---
     /// Must-fire / must-not-fire examples for the rule's own test.
     #[serde(default)]

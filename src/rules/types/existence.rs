@@ -16,7 +16,7 @@ use crate::diagnostic::Applicability;
 use crate::engine::catalogue_gate::Gate;
 use crate::engine::prefilter::Literals;
 use crate::error::ConfigError;
-use crate::rules::pattern::{needs_fancy, Matcher};
+use crate::rules::pattern::{needs_fancy, relaxed, Matcher};
 use crate::rules::types::token_pattern;
 use crate::rules::{compiled, units_past, Rule, RuleMeta, RuleSource};
 
@@ -53,7 +53,7 @@ impl Existence {
             pattern.push_str(&token_pattern(&tokens, false, spec.nonword));
         }
         if tokens.iter().chain(&raw).any(|p| needs_fancy(p)) {
-            // Look-around or back-references: no literals, no gate, a bounded backtracker.
+            // Look-around or back-references: no gate, a bounded backtracker.
             let flags = if spec.ignorecase { "(?i)" } else { "" };
             // Only the tokens that need it go to the backtracker: the others stay one
             // linear-time alternation (a pack's 200-token list with one look-ahead took 7
@@ -66,10 +66,14 @@ impl Existence {
                 Matcher::new(format!("{flags}{pattern}"))
                     .map_err(|e| src.error_at("raw", format!("`raw` does not compile: {e}")))?
             };
+            // The literals of the relaxed pattern (look-around dropped) hold for it too.
+            let literals = relaxed(&pattern)
+                .and_then(|r| Literals::of_pattern(&r, spec.ignorecase))
+                .filter(|_| !meta.scope.is_raw());
             return Ok(Existence {
                 meta,
                 pattern: matcher,
-                literals: None,
+                literals,
                 gate: None,
                 exceptions: exceptions_regex(src)?,
                 replacements: replacements(src),
@@ -209,7 +213,7 @@ impl Rule for Existence {
 
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
         // Units the gate turns away are not searched, and with none left nothing compiles.
-        let units = units_past(cx.doc, &self.meta.scope, self.gate.as_ref());
+        let units = units_past(cx, &self.meta.scope, self.gate.as_ref());
         if units.is_empty() {
             return;
         }

@@ -13,6 +13,7 @@ pub mod metric;
 pub mod occurrence;
 pub mod placeholder;
 pub mod repetition;
+pub mod spelling;
 pub mod substitution;
 
 use super::{Rule, RuleSource};
@@ -53,7 +54,7 @@ pub(crate) fn sentence_proper(
 
 /// Vale rule types Candor does not implement: packs that use them still load, without them
 /// (their files are skipped unparsed, with a note, whatever keys they carry).
-pub const UNSUPPORTED_VALE_TYPES: &[&str] = &["spelling", "readability", "sequence", "script"];
+pub const UNSUPPORTED_VALE_TYPES: &[&str] = &["readability", "sequence", "script"];
 
 /// Why a rule of Vale type `extends` is not run.
 pub fn skip_reason(extends: &str) -> String {
@@ -73,6 +74,7 @@ pub const VALE_TYPES: &[&str] = &[
     "conditional",
     "consistency",
     "metric",
+    "spelling",
 ];
 
 /// Candor's own rule types.
@@ -101,6 +103,7 @@ pub fn compile(src: &RuleSource<'_>) -> Result<Option<Box<dyn Rule>>, ConfigErro
         "conditional" => Box::new(conditional::Conditional::compile(src)?),
         "consistency" => Box::new(consistency::Consistency::compile(src)?),
         "metric" => Box::new(metric::Metric::compile(src)?),
+        "spelling" => Box::new(spelling::Spelling::compile(src)?),
         "questions" => Box::new(ignored_question::IgnoredQuestion::compile(src)?),
         "filler" => Box::new(filler::Filler::compile(src)?),
         "framing" => Box::new(framing::Framing::compile(src)?),

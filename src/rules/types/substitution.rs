@@ -29,7 +29,7 @@ use crate::engine::catalogue_gate::Gate;
 use crate::engine::prefilter::Literals;
 use crate::error::ConfigError;
 use crate::fix::has_stand_in;
-use crate::rules::pattern::{needs_fancy, Matcher};
+use crate::rules::pattern::{needs_fancy, relaxed, Matcher};
 use crate::rules::types::existence::{check_each, exceptions_regex};
 use crate::rules::types::token_pattern;
 use crate::rules::{compiled, units_past, Rule, RuleMeta, RuleSource};
@@ -145,7 +145,9 @@ impl Substitution {
             Some(known) => known,
             None if fancy => {
                 check_each(src, &keys)?;
-                None
+                // The literals of the relaxed pattern (look-around dropped) hold for it too.
+                relaxed(&token_pattern(&keys, false, spec.nonword))
+                    .and_then(|r| Literals::of_pattern(&r, spec.ignorecase))
             }
             None => {
                 check_each(src, &keys)?;
@@ -306,7 +308,7 @@ impl Rule for Substitution {
 
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
         // Units the gate turns away are not searched, and with none left nothing compiles.
-        let units = units_past(cx.doc, &self.meta.scope, self.gate.as_ref());
+        let units = units_past(cx, &self.meta.scope, self.gate.as_ref());
         if units.is_empty() {
             return;
         }
