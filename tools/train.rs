@@ -101,7 +101,7 @@ fn main() {
     println!("wrote {}", out.display());
 
     let (asking, bits, texts) = match question_examples(&root.join("data/questions")) {
-        Ok(q) => q,
+        Ok(q) => (q.examples, q.bits, q.texts),
         Err(e) => {
             eprintln!("train: {e}");
             std::process::exit(2);

@@ -342,10 +342,18 @@ pub fn train_answered(questions: &[&QuestionRows]) -> AnsweredModel {
     )
 }
 
+/// The question model's training set.
+pub struct QuestionExamples {
+    pub examples: Vec<Example>,
+    /// The vocabulary's bits.
+    pub bits: Vec<u8>,
+    /// Each example's sentence.
+    pub texts: Vec<String>,
+}
+
 /// Examples for the question model: every sentence of each customer message in `data/questions/`,
 /// labelled a question when it holds a labelled question that asks something (not rhetorical).
-/// Returns the examples, their vocabulary's bits and each example's sentence.
-pub fn question_examples(dir: &Path) -> Result<(Vec<Example>, Vec<u8>, Vec<String>), String> {
+pub fn question_examples(dir: &Path) -> Result<QuestionExamples, String> {
     let pairs = read_pairs(dir)?;
     let mut sentences: Vec<(String, bool, usize)> = Vec::new();
     for (file, pair) in &pairs {
@@ -389,7 +397,11 @@ pub fn question_examples(dir: &Path) -> Result<(Vec<Example>, Vec<u8>, Vec<Strin
             }
         })
         .collect();
-    Ok((examples, bits, texts))
+    Ok(QuestionExamples {
+        examples,
+        bits,
+        texts,
+    })
 }
 
 /// Every pair of every `*.jsonl` in `dir`, in name order, with its file's index.
