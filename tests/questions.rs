@@ -44,6 +44,13 @@ fn slice(path: &str, span: &Value) -> String {
 }
 
 /// (question text as found in the file, addressed) for the first file of a report.
+/// Writes `text` to `dir/name` and returns the path.
+fn write_in(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
 fn questions(report: &Value) -> Vec<(String, bool)> {
     report["files"][0]["questions"]
         .as_array()
@@ -398,11 +405,7 @@ fn the_writers_own_earlier_reply_quoted_twice_deep_is_not_the_customer_asking() 
 #[test]
 fn a_feature_dump_leaves_a_prospects_questions_open_and_a_direct_reply_answers_both() {
     let dir = tempfile::tempdir().unwrap();
-    let write = |name: &str, text: &str| {
-        let path = dir.path().join(name);
-        std::fs::write(&path, text).unwrap();
-        path.to_string_lossy().into_owned()
-    };
+    let write = |name: &str, text: &str| write_in(dir.path(), name, text);
     let inbound = write(
         "prospect.txt",
         "How does yours compare with Freshdesk on price for six agents? And can your shared \
@@ -507,11 +510,7 @@ fn a_question_candor_cannot_read_or_past_the_judged_ones_is_listed_as_not_judged
 #[test]
 fn a_terse_reply_answers_by_its_grammar_and_a_bare_contact_request_does_not() {
     let dir = tempfile::tempdir().unwrap();
-    let write = |name: &str, text: &str| {
-        let path = dir.path().join(name);
-        std::fs::write(&path, text).unwrap();
-        path.to_string_lossy().into_owned()
-    };
+    let write = |name: &str, text: &str| write_in(dir.path(), name, text);
     let inbound = write(
         "message.txt",
         "Can I pay for the annual plan by bank transfer?\n",

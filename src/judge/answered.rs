@@ -94,6 +94,7 @@ pub fn question_features(
                 && at(s, Feature::Offer) < 0.5
         })
         .count();
+    let flag = |b: bool| f32::from(u8::from(b));
     let first = sentences.first();
     let question_has = |f: Feature| first.is_some_and(|s| at(s, f) > 0.5);
     let mut out = [0f32; QUESTION_FEATURES];
@@ -114,34 +115,24 @@ pub fn question_features(
     );
     set(
         QuestionFeature::ShortReply,
-        f32::from(u8::from((1..=2).contains(&substantive))),
+        flag((1..=2).contains(&substantive)),
     );
-    set(
-        QuestionFeature::Alone,
-        f32::from(u8::from(question_has(Feature::Alone))),
-    );
-    set(
-        QuestionFeature::Vague,
-        f32::from(u8::from(question_has(Feature::Vague))),
-    );
+    set(QuestionFeature::Alone, flag(question_has(Feature::Alone)));
+    set(QuestionFeature::Vague, flag(question_has(Feature::Vague)));
     set(
         QuestionFeature::OptionsUnmet,
-        f32::from(u8::from(question_has(Feature::OptionsUnmet))),
+        flag(question_has(Feature::OptionsUnmet)),
     );
     set(
         QuestionFeature::ProbesOnTopic,
-        f32::from(u8::from(sentences.iter().any(|s| {
-            at(s, Feature::Probes) > 0.5 && at(s, Feature::OwnTerms) > 0.0
-        }))),
+        flag(
+            sentences
+                .iter()
+                .any(|s| at(s, Feature::Probes) > 0.5 && at(s, Feature::OwnTerms) > 0.0),
+        ),
     );
-    set(
-        QuestionFeature::Redirects,
-        f32::from(u8::from(any(Feature::Redirect))),
-    );
-    set(
-        QuestionFeature::NoInfo,
-        f32::from(u8::from(any(Feature::NoInfo))),
-    );
+    set(QuestionFeature::Redirects, flag(any(Feature::Redirect)));
+    set(QuestionFeature::NoInfo, flag(any(Feature::NoInfo)));
     set(QuestionFeature::Taken, taken);
     set(QuestionFeature::BestOwnTerms, most(Feature::OwnTerms));
     set(
@@ -163,7 +154,7 @@ pub fn question_features(
         (Feature::AsksHow, QuestionFeature::AsksHow),
         (Feature::AsksWhy, QuestionFeature::AsksWhy),
     ] {
-        set(feature, f32::from(u8::from(question_has(asks))));
+        set(feature, flag(question_has(asks)));
     }
     out
 }
