@@ -4,9 +4,9 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Message};
 use crate::document::{Block, BlockKind, Document};
 use crate::judge::features::Place;
 use crate::judge::{self, judge_sentence, Verdict};
@@ -184,11 +184,33 @@ impl<'a> CheckContext<'a> {
 pub struct Findings {
     pub diagnostics: Vec<Diagnostic>,
     pub questions: Vec<Question>,
+    /// The messages said so far: a finding whose words were said before shares them.
+    messages: HashSet<Message>,
 }
 
 impl Findings {
-    pub fn push(&mut self, d: Diagnostic) {
+    pub fn new(diagnostics: Vec<Diagnostic>, questions: Vec<Question>) -> Findings {
+        Findings {
+            diagnostics,
+            questions,
+            messages: HashSet::new(),
+        }
+    }
+
+    pub fn push(&mut self, mut d: Diagnostic) {
+        d.message = shared(&mut self.messages, std::mem::take(&mut d.message));
         self.diagnostics.push(d);
+    }
+}
+
+/// `message`, or the copy of the same words said before.
+fn shared(said: &mut HashSet<Message>, message: Message) -> Message {
+    match said.get(&*message) {
+        Some(copy) => copy.clone(),
+        None => {
+            said.insert(message.clone());
+            message
+        }
     }
 }
 
@@ -211,7 +233,12 @@ pub fn check_document(
         if limit > 0 && findings.diagnostics.len() - before > limit {
             findings.diagnostics.truncate(before + limit);
         }
+        // Findings a rule added to the list itself share their words too.
+        for d in &mut findings.diagnostics[before..] {
+            d.message = shared(&mut findings.messages, std::mem::take(&mut d.message));
+        }
     }
+    findings.messages = HashSet::new();
     findings
         .diagnostics
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
