@@ -734,6 +734,8 @@ pub struct Resolver {
     /// another, so most files need neither map (hashing their paths was a serial cost).
     last_absolute: Option<(PathBuf, PathBuf)>,
     last_discovered: Option<(PathBuf, Result<Option<usize>, usize>)>,
+    /// Folders (absolute) a walk listed and found no configuration file in: not asked again.
+    without_config: HashSet<PathBuf>,
     /// `--select` / `--ignore`, over each configuration's own.
     selection: Selection,
 }
@@ -753,6 +755,7 @@ impl Resolver {
             absolute_dirs: HashMap::new(),
             last_absolute: None,
             last_discovered: None,
+            without_config: HashSet::new(),
             selection: Selection::default(),
         };
         if let ConfigChoice::File(path) = &choice {
@@ -776,6 +779,7 @@ impl Resolver {
             absolute_dirs: HashMap::new(),
             last_absolute: None,
             last_discovered: None,
+            without_config: HashSet::new(),
             selection: Selection::default(),
         };
         r.effective.insert(
@@ -903,6 +907,31 @@ impl Resolver {
         file
     }
 
+    /// Takes what a walk learnt of its folders (each as walked, with whether it holds an entry
+    /// named like a configuration file; parents before children): a folder found by the walk
+    /// is a real folder (links are not followed), so its absolute form is its parent's joined
+    /// with its name, and one holding no such name needs no look-up. Asking the file system
+    /// by full path at every folder was quadratic in the depth of a tree.
+    pub fn note_walked_folders(&mut self, folders: &[(PathBuf, bool)]) {
+        for (dir, holds_config) in folders {
+            let known_parent = dir
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .and_then(|p| self.absolute_dirs.get(p));
+            let absolute = match (known_parent, dir.file_name()) {
+                (Some(parent), Some(name)) => {
+                    let absolute = parent.join(name);
+                    self.absolute_dirs.insert(dir.clone(), absolute.clone());
+                    absolute
+                }
+                _ => self.absolute_dir(dir),
+            };
+            if !holds_config {
+                self.without_config.insert(absolute);
+            }
+        }
+    }
+
     /// [`absolute`] of a folder, once per folder. A real folder (not a link) is its parent's
     /// resolved path joined with its name, so only the top of a tree (or a link in it) is
     /// canonicalised: a walk down a deep tree no longer resolves every folder from the root
@@ -980,6 +1009,9 @@ impl Resolver {
                 break;
             }
             unseen.push(d.to_path_buf());
+            if self.without_config.contains(d) {
+                continue;
+            }
             // Any file by that name, not only a regular one: a FIFO or a device there is an
             // error (refused by its type), not a config silently passed over.
             // A `.candor.yaml` first; else Vale's own file, read as it is.

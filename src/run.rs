@@ -273,6 +273,7 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
         }
     }
     let walked = walk::walk(&opts.paths);
+    resolver.note_walked_folders(&walked.folders);
     out.errors.extend(walked.errors);
     out.notes.extend(walked.notes.iter().cloned());
     // Configurations are found one file after another (the resolver caches them) ...
