@@ -282,7 +282,7 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
     let mut warming: Vec<Arc<Effective>> = Vec::new();
     let mut to_lint = Vec::new();
     // A path named on the command line may be a link; the walk finds regular files only.
-    let named: std::collections::HashSet<&PathBuf> = opts.paths.iter().collect();
+    let named: foldhash::HashSet<&PathBuf> = opts.paths.iter().collect();
     for path in &walked.files {
         let resolved = if named.contains(path) {
             resolver.resolve(path)

@@ -31,7 +31,7 @@ pub struct Walked {
     /// like a configuration file (see `config::Resolver::note_walked_folders`).
     pub folders: Vec<(PathBuf, bool)>,
     /// The (device, inode) of files found in folders, read as they were found.
-    ids: std::collections::HashMap<PathBuf, (u64, u64)>,
+    ids: foldhash::HashMap<PathBuf, (u64, u64)>,
 }
 
 /// Whether a walked file may be a helpdesk macro export (JSON, YAML, CSV).
