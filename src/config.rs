@@ -736,8 +736,6 @@ pub struct Resolver {
     /// another, so most files need neither map (hashing their paths was a serial cost).
     last_absolute: Option<(PathBuf, PathBuf)>,
     last_discovered: Option<(PathBuf, Result<Option<usize>, usize>)>,
-    /// Folders (absolute) a walk listed and found no configuration file in: not asked again.
-    without_config: foldhash::HashSet<PathBuf>,
     /// `--select` / `--ignore`, over each configuration's own.
     selection: Selection,
 }
@@ -757,7 +755,6 @@ impl Resolver {
             absolute_dirs: Default::default(),
             last_absolute: None,
             last_discovered: None,
-            without_config: Default::default(),
             selection: Selection::default(),
         };
         if let ConfigChoice::File(path) = &choice {
@@ -781,7 +778,6 @@ impl Resolver {
             absolute_dirs: Default::default(),
             last_absolute: None,
             last_discovered: None,
-            without_config: Default::default(),
             selection: Selection::default(),
         };
         r.effective.insert(
@@ -909,28 +905,32 @@ impl Resolver {
         file
     }
 
-    /// Takes what a walk learnt of its folders (each as walked, with whether it holds an entry
-    /// named like a configuration file; parents before children): a folder found by the walk
-    /// is a real folder (links are not followed), so its absolute form is its parent's joined
-    /// with its name, and one holding no such name needs no look-up. Asking the file system
-    /// by full path at every folder was quadratic in the depth of a tree.
-    pub fn note_walked_folders(&mut self, folders: &[(PathBuf, bool)]) {
-        for (dir, holds_config) in folders {
-            let known_parent = dir
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .and_then(|p| self.absolute_dirs.get(p));
-            let absolute = match (known_parent, dir.file_name()) {
-                (Some(parent), Some(name)) => {
-                    let absolute = parent.join(name);
-                    self.absolute_dirs.insert(dir.clone(), absolute.clone());
-                    absolute
-                }
-                _ => self.absolute_dir(dir),
+    /// Takes what a walk learnt of its folders (parents first): a folder found by the walk is
+    /// a real folder (links are not followed), so its absolute form is its parent's joined with
+    /// its name, and one holding nothing named like a configuration file has its parent's
+    /// configuration. Asking the file system by full path at every folder, and looking each
+    /// file's folders up by their paths, was quadratic in the depth of a tree.
+    pub fn note_walked_folders(&mut self, folders: &[crate::source::walk::Folder]) {
+        let discover = matches!(self.choice, ConfigChoice::Discover);
+        let mut absolute: Vec<PathBuf> = Vec::with_capacity(folders.len());
+        let mut found: Vec<Result<Option<usize>, usize>> = Vec::with_capacity(folders.len());
+        for folder in folders {
+            let parent = folder.parent.filter(|&p| p < absolute.len());
+            let here = match (parent, folder.path.file_name()) {
+                (Some(p), Some(name)) => absolute[p].join(name),
+                _ => self.absolute_dir(&folder.path),
             };
-            if !holds_config {
-                self.without_config.insert(absolute);
-            }
+            self.absolute_dirs.insert(folder.path.clone(), here.clone());
+            let config = match parent {
+                _ if !discover => Ok(None),
+                Some(p) if !folder.holds_config => {
+                    self.by_dir.insert(here.clone(), found[p]);
+                    found[p]
+                }
+                _ => self.discover_cached(&here),
+            };
+            found.push(config);
+            absolute.push(here);
         }
     }
 
@@ -1011,9 +1011,6 @@ impl Resolver {
                 break;
             }
             unseen.push(d.to_path_buf());
-            if self.without_config.contains(d) {
-                continue;
-            }
             // Any file by that name, not only a regular one: a FIFO or a device there is an
             // error (refused by its type), not a config silently passed over.
             // A `.candor.yaml` first; else Vale's own file, read as it is.

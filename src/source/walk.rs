@@ -27,11 +27,21 @@ pub struct Walked {
     pub only_if_export: BTreeSet<PathBuf>,
     /// Things to tell the user (a path that is the same file as another, linted once).
     pub notes: Vec<String>,
-    /// The folders walked (parents before children), each with whether it holds an entry named
-    /// like a configuration file (see `config::Resolver::note_walked_folders`).
-    pub folders: Vec<(PathBuf, bool)>,
+    /// The folders walked, parents before children (see `config::Resolver::note_walked_folders`).
+    pub folders: Vec<Folder>,
     /// The (device, inode) of files found in folders, read as they were found.
     ids: foldhash::HashMap<PathBuf, (u64, u64)>,
+}
+
+/// A folder the walk read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Folder {
+    /// As walked (the path named, joined with the names below it).
+    pub path: PathBuf,
+    /// The folder it is in, by its place in [`Walked::folders`]; `None` for a path named.
+    pub parent: Option<usize>,
+    /// Whether it holds an entry named like a configuration file.
+    pub holds_config: bool,
 }
 
 /// Whether a walked file may be a helpdesk macro export (JSON, YAML, CSV).
@@ -130,6 +140,7 @@ fn walk_dir(dir: &Path, out: &mut Walked) {
         .chain(crate::config::vale_ini::FILE_NAMES)
         .copied()
         .collect();
+    let first_folder = out.folders.len();
     super::walk_fd::walk(dir, &config_names, |entry| match entry {
         Entry::File { path, id, len } => {
             let wanted = if is_lintable(&path) {
@@ -145,7 +156,15 @@ fn walk_dir(dir: &Path, out: &mut Walked) {
                 out.files.push(path);
             }
         }
-        Entry::Folder { path, holds_named } => out.folders.push((path, holds_named)),
+        Entry::Folder {
+            path,
+            parent,
+            holds_named,
+        } => out.folders.push(Folder {
+            path,
+            parent: parent.map(|p| p + first_folder),
+            holds_config: holds_named,
+        }),
         Entry::Error { path, error } => out.errors.push(InputError::Io {
             path,
             source: error,

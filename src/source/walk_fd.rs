@@ -40,9 +40,14 @@ pub enum Entry {
         id: (u64, u64),
         len: u64,
     },
-    /// A folder that was read, and whether it holds an entry with one of the names asked about
-    /// (configuration files).
-    Folder { path: PathBuf, holds_named: bool },
+    /// A folder that was read: its path, the number of the folder it is in (folders are
+    /// numbered from 0 as they are found, parents first; `None` for the top), and whether it
+    /// holds an entry with one of the names asked about (configuration files).
+    Folder {
+        path: PathBuf,
+        parent: Option<usize>,
+        holds_named: bool,
+    },
     /// A folder or file that could not be read.
     Error {
         path: PathBuf,
@@ -217,6 +222,8 @@ fn list(fd: &OwnedFd) -> rustix::io::Result<Vec<(Vec<u8>, FileType)>> {
 /// A folder being walked: its handle (while held open), its path, its rules, and the
 /// sub-folders left to walk into (last first).
 struct Frame {
+    /// Its number among the folders found ([`Entry::Folder`]).
+    number: usize,
     fd: Option<OwnedFd>,
     path: PathBuf,
     rules: Rules,
@@ -240,6 +247,7 @@ pub fn walk(top: &Path, named: &[&str], mut found: impl FnMut(Entry)) {
         }
     };
     let mut stack: Vec<Frame> = Vec::new();
+    let mut folders_found = 0;
     let mut next: Option<(OwnedFd, PathBuf)> = Some((top_fd, top.to_path_buf()));
     while let Some((fd, path)) = next.take() {
         match list(&fd) {
@@ -249,9 +257,12 @@ pub fn walk(top: &Path, named: &[&str], mut found: impl FnMut(Entry)) {
                         .iter()
                         .any(|(n, _)| named.iter().any(|w| w.as_bytes() == n)),
                     path: path.clone(),
+                    parent: stack.last().map(|f| f.number),
                 });
-                let frame =
+                let mut frame =
                     read_folder(fd, path, names, &stack, top, &outside, &global, &mut found);
+                frame.number = folders_found;
+                folders_found += 1;
                 stack.push(frame);
                 // Only the deepest folders keep their handles.
                 if stack.len() > MAX_OPEN_FOLDERS {
@@ -290,6 +301,7 @@ fn read_folder(
 ) -> Frame {
     let rules = folder_rules(&fd, &path, &names);
     let mut frame = Frame {
+        number: 0,
         fd: Some(fd),
         path,
         rules,
@@ -413,7 +425,9 @@ mod tests {
         let (mut files, mut folders) = (Vec::new(), Vec::new());
         walk(top, &[".candor.yaml"], |e| match e {
             Entry::File { path, .. } => files.push(path),
-            Entry::Folder { path, holds_named } => folders.push((path, holds_named)),
+            Entry::Folder {
+                path, holds_named, ..
+            } => folders.push((path, holds_named)),
             Entry::Error { path, error } => panic!("{}: {error}", path.display()),
         });
         files.sort();
