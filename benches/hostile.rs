@@ -9,7 +9,8 @@
 //!
 //! Then every input shape that once cost more than linear time (issue 22) is doubled four
 //! times; each row prints the time at each size and the growth factor per doubling (about 2.0
-//! is linear, 4.0 quadratic). `CANDOR_BENCH_ONLY=doubling` runs only those rows.
+//! is linear, 4.0 quadratic). `CANDOR_BENCH_ONLY=doubling` runs only those rows;
+//! `CANDOR_BENCH_ROW=TEXT` only the rows whose name holds TEXT.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -71,6 +72,9 @@ type MakeText = fn(usize) -> String;
 /// Times `f` at each size (the better of two runs) and prints one row: the times and the
 /// growth factor per doubling.
 fn doubling(name: &str, sizes: &[usize], mut f: impl FnMut(usize) -> f64) {
+    if std::env::var("CANDOR_BENCH_ROW").is_ok_and(|only| !name.contains(&only)) {
+        return;
+    }
     let mut times = Vec::new();
     for &n in sizes {
         let t = f(n).min(f(n));

@@ -4,9 +4,9 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Message};
 use crate::document::{Block, BlockKind, Document};
 use crate::engine::prefilter::Blocks;
 use crate::judge::features::Place;
@@ -194,11 +194,39 @@ impl<'a> CheckContext<'a> {
 pub struct Findings {
     pub diagnostics: Vec<Diagnostic>,
     pub questions: Vec<Question>,
+    /// The messages said so far: a finding whose words were said before shares them.
+    messages: HashSet<Message>,
 }
 
 impl Findings {
-    pub fn push(&mut self, d: Diagnostic) {
+    pub fn new(diagnostics: Vec<Diagnostic>, questions: Vec<Question>) -> Findings {
+        Findings {
+            diagnostics,
+            questions,
+            messages: HashSet::new(),
+        }
+    }
+
+    pub fn push(&mut self, mut d: Diagnostic) {
+        d.message = shared(&mut self.messages, std::mem::take(&mut d.message));
+        // Grown by half rather than doubled: a file dense with findings holds them all, and a
+        // doubled list was up to twice their size.
+        let (len, capacity) = (self.diagnostics.len(), self.diagnostics.capacity());
+        if len == capacity && len >= 1024 {
+            self.diagnostics.reserve_exact(len / 2);
+        }
         self.diagnostics.push(d);
+    }
+}
+
+/// `message`, or the copy of the same words said before.
+fn shared(said: &mut HashSet<Message>, message: Message) -> Message {
+    match said.get(&*message) {
+        Some(copy) => copy.clone(),
+        None => {
+            said.insert(message.clone());
+            message
+        }
     }
 }
 
@@ -225,12 +253,36 @@ pub fn check_document(
         if limit > 0 && findings.diagnostics.len() - before > limit {
             findings.diagnostics.truncate(before + limit);
         }
+        // Findings a rule added to the list itself share their words too.
+        for d in &mut findings.diagnostics[before..] {
+            d.message = shared(&mut findings.messages, std::mem::take(&mut d.message));
+        }
     }
-    findings
-        .diagnostics
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings.messages = HashSet::new();
+    sort_by_key_in_place(&mut findings.diagnostics);
     findings.diagnostics.dedup();
     findings
+}
+
+/// Sorts `diagnostics` by [`Diagnostic::sort_key`], keeping the order of equal keys (as a stable
+/// sort does), without the buffer of half the findings a stable sort of them needs: the order
+/// is worked out on indices, then the findings are moved into it along its cycles.
+fn sort_by_key_in_place(diagnostics: &mut [Diagnostic]) {
+    let mut order: Vec<usize> = (0..diagnostics.len()).collect();
+    order.sort_by(|&a, &b| diagnostics[a].sort_key().cmp(&diagnostics[b].sort_key()));
+    // Position `j` takes the finding at `order[j]`; a position done points at itself.
+    for start in 0..order.len() {
+        let mut j = start;
+        loop {
+            let from = order[j];
+            order[j] = j;
+            if from == start || from == j {
+                break;
+            }
+            diagnostics.swap(j, from);
+            j = from;
+        }
+    }
 }
 
 /// Whether the source range `extent` holds a Markdown code span: what the sentence says is in
@@ -245,4 +297,52 @@ fn holds_code(doc: &Document, extent: Range<usize>) -> bool {
     markup.code_spans[first..]
         .first()
         .is_some_and(|c| c.start < extent.end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Severity;
+
+    /// Findings with colliding keys (same span, rule and message) that differ in severity, so
+    /// an order that is not the stable one shows.
+    fn findings(n: usize) -> Vec<Diagnostic> {
+        let rule: Arc<str> = Arc::from("Test.Rule");
+        (0..n)
+            .map(|i| {
+                let at = (i * 7919) % 13;
+                let severity = [Severity::Suggestion, Severity::Warning, Severity::Error][i % 3];
+                Diagnostic::new(rule.clone(), severity, format!("m{}", i % 2), at..at + 1)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sorting_in_place_keeps_the_stable_order() {
+        for n in [0, 1, 2, 3, 10, 97, 500] {
+            let mut expected = findings(n);
+            expected.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            let mut sorted = findings(n);
+            sort_by_key_in_place(&mut sorted);
+            assert_eq!(sorted, expected, "{n} findings");
+        }
+    }
+
+    #[test]
+    fn findings_with_the_same_words_share_them() {
+        let rule: Arc<str> = Arc::from("Test.Rule");
+        let mut out = Findings::default();
+        for at in 0..3 {
+            let d = Diagnostic::new(rule.clone(), Severity::Warning, "same".to_string(), at..at);
+            out.push(d);
+        }
+        out.push(Diagnostic::new(rule, Severity::Warning, "other", 0..0));
+        let [a, b, c, d] = &out.diagnostics[..] else {
+            panic!("four findings")
+        };
+        assert!(std::ptr::eq(a.message.as_ptr(), b.message.as_ptr()));
+        assert!(std::ptr::eq(a.message.as_ptr(), c.message.as_ptr()));
+        assert_eq!(d.message, "other");
+        assert_eq!(a.message, "same");
+    }
 }

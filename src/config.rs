@@ -720,7 +720,9 @@ pub struct Resolver {
     configs: Vec<Config>,
     /// Nearest config for each folder already looked at.
     /// `Err(i)`: the nearest config is `broken[i]`, which could not be used.
-    by_dir: HashMap<PathBuf, Result<Option<usize>, usize>>,
+    // Keyed by folder paths, hashed per file: foldhash (std's SipHash took a fifth of a walk
+    // down a deep tree, feeding it one short component at a time).
+    by_dir: foldhash::HashMap<PathBuf, Result<Option<usize>, usize>>,
     /// Configuration files found but unusable (unreadable, invalid): an error for the files
     /// under them only.
     broken: Vec<ConfigError>,
@@ -728,7 +730,7 @@ pub struct Resolver {
     base: HashMap<Option<usize>, RuleSet>,
     effective: HashMap<(Option<usize>, Vec<usize>), Arc<Effective>>,
     /// Each folder of a linted file, made absolute once (see [`Resolver::absolute`]).
-    absolute_dirs: HashMap<PathBuf, PathBuf>,
+    absolute_dirs: foldhash::HashMap<PathBuf, PathBuf>,
     /// The folder of the last file made absolute, and its absolute form; and the last folder
     /// whose config was looked up, and that config. A walk gives the files of a folder one after
     /// another, so most files need neither map (hashing their paths was a serial cost).
@@ -746,11 +748,11 @@ impl Resolver {
             cli_rules: cli_rules.to_vec(),
             choice: choice.clone(),
             configs: Vec::new(),
-            by_dir: HashMap::new(),
+            by_dir: Default::default(),
             broken: Vec::new(),
             base: HashMap::new(),
             effective: HashMap::new(),
-            absolute_dirs: HashMap::new(),
+            absolute_dirs: Default::default(),
             last_absolute: None,
             last_discovered: None,
             selection: Selection::default(),
@@ -769,11 +771,11 @@ impl Resolver {
             cli_rules: Vec::new(),
             choice: ConfigChoice::Disabled,
             configs: Vec::new(),
-            by_dir: HashMap::new(),
+            by_dir: Default::default(),
             broken: Vec::new(),
             base: HashMap::new(),
             effective: HashMap::new(),
-            absolute_dirs: HashMap::new(),
+            absolute_dirs: Default::default(),
             last_absolute: None,
             last_discovered: None,
             selection: Selection::default(),
@@ -901,6 +903,35 @@ impl Resolver {
         let file = resolved.join(name);
         self.last_absolute = Some((dir.to_path_buf(), resolved));
         file
+    }
+
+    /// Takes what a walk learnt of its folders (parents first): a folder found by the walk is
+    /// a real folder (links are not followed), so its absolute form is its parent's joined with
+    /// its name, and one holding nothing named like a configuration file has its parent's
+    /// configuration. Asking the file system by full path at every folder, and looking each
+    /// file's folders up by their paths, was quadratic in the depth of a tree.
+    pub fn note_walked_folders(&mut self, folders: &[crate::source::walk::Folder]) {
+        let discover = matches!(self.choice, ConfigChoice::Discover);
+        let mut absolute: Vec<PathBuf> = Vec::with_capacity(folders.len());
+        let mut found: Vec<Result<Option<usize>, usize>> = Vec::with_capacity(folders.len());
+        for folder in folders {
+            let parent = folder.parent.filter(|&p| p < absolute.len());
+            let here = match (parent, folder.path.file_name()) {
+                (Some(p), Some(name)) => absolute[p].join(name),
+                _ => self.absolute_dir(&folder.path),
+            };
+            self.absolute_dirs.insert(folder.path.clone(), here.clone());
+            let config = match parent {
+                _ if !discover => Ok(None),
+                Some(p) if !folder.holds_config => {
+                    self.by_dir.insert(here.clone(), found[p]);
+                    found[p]
+                }
+                _ => self.discover_cached(&here),
+            };
+            found.push(config);
+            absolute.push(here);
+        }
     }
 
     /// [`absolute`] of a folder, once per folder. A real folder (not a link) is its parent's

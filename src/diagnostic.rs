@@ -81,13 +81,86 @@ impl Applicability {
     }
 }
 
+/// What a finding says. Shared rather than owned: a rule that says the same words at ten
+/// thousand places keeps one copy of them ([`crate::check::Findings::push`] hands out the
+/// copy), where each finding holding its own string once cost more memory than the file.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Message(Arc<str>);
+
+impl std::ops::Deref for Message {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Message {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Message {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Message {
+    fn from(s: String) -> Self {
+        Message(Arc::from(s))
+    }
+}
+
+impl From<&str> for Message {
+    fn from(s: &str) -> Self {
+        Message(Arc::from(s))
+    }
+}
+
+impl From<Message> for String {
+    fn from(m: Message) -> Self {
+        m.0.to_string()
+    }
+}
+
+impl std::fmt::Display for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::fmt::Debug for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl PartialEq<str> for Message {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Message {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Message {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
 /// One finding of one rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     /// `Pack.RuleName`, e.g. `Candor.CannedFiller`. A contract: users' configs refer to it.
     pub rule: Arc<str>,
     pub severity: Severity,
-    pub message: String,
+    pub message: Message,
     /// Byte range in the checked file; slices out exactly the text the message talks about.
     pub span: Range<usize>,
     /// Rewrites to offer the writer, best first.
@@ -101,11 +174,16 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(rule: Arc<str>, severity: Severity, message: String, span: Range<usize>) -> Self {
+    pub fn new(
+        rule: Arc<str>,
+        severity: Severity,
+        message: impl Into<Message>,
+        span: Range<usize>,
+    ) -> Self {
         Diagnostic {
             rule,
             severity,
-            message,
+            message: message.into(),
             span,
             suggestions: Vec::new(),
             related: Vec::new(),

@@ -273,6 +273,7 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
         }
     }
     let walked = walk::walk(&opts.paths);
+    resolver.note_walked_folders(&walked.folders);
     out.errors.extend(walked.errors);
     out.notes.extend(walked.notes.iter().cloned());
     // Configurations are found one file after another (the resolver caches them) ...
@@ -281,7 +282,7 @@ pub fn run_with(resolver: &mut Resolver, opts: &Options) -> Result<Outcome, Conf
     let mut warming: Vec<Arc<Effective>> = Vec::new();
     let mut to_lint = Vec::new();
     // A path named on the command line may be a link; the walk finds regular files only.
-    let named: std::collections::HashSet<&PathBuf> = opts.paths.iter().collect();
+    let named: foldhash::HashSet<&PathBuf> = opts.paths.iter().collect();
     for path in &walked.files {
         let resolved = if named.contains(path) {
             resolver.resolve(path)
@@ -514,10 +515,7 @@ fn lint_job(
         edits,
         encoding,
     });
-    let findings = Findings {
-        diagnostics,
-        questions,
-    };
+    let findings = Findings::new(diagnostics, questions);
     (
         finish_input(input, findings, related, Keep::Always, shared_inbound),
         fixed,
@@ -594,12 +592,16 @@ enum Keep {
 /// The report of one input; its own inbound messages become related sources. A file with
 /// nothing to report keeps no text unless `keep` is [`Keep::Always`].
 fn finish_input(
-    input: Input,
+    mut input: Input,
     findings: Findings,
     related: &mut Vec<RelatedSource>,
     keep: Keep,
     shared_inbound: &[Inbound],
 ) -> FileReport {
+    // The parsed blocks and sentences are done with: dropped before the report's positions
+    // are worked out, so the two never hold memory at once.
+    let source = std::mem::take(&mut input.doc.source);
+    drop(input.doc);
     let own_related = related.len();
     for i in input.inbound {
         related.push(RelatedSource {
@@ -618,14 +620,14 @@ fn finish_input(
         human: None,
     };
     match keep {
-        Keep::Always => file.text = Arc::from(input.doc.source),
+        Keep::Always => file.text = Arc::from(source),
         _ if nothing => {}
-        Keep::WithFindings => file.text = Arc::from(input.doc.source),
+        Keep::WithFindings => file.text = Arc::from(source),
         Keep::Positions => {
-            file.positions = Some(KnownPositions::of(&file, &input.doc.source));
+            file.positions = Some(KnownPositions::of(&file, &source));
         }
         Keep::Rendered { color } => {
-            file.text = Arc::from(input.doc.source);
+            file.text = Arc::from(source);
             let text_of = |path: &str| {
                 related[own_related..]
                     .iter()

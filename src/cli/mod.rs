@@ -280,6 +280,10 @@ fn run_check(args: &CheckArgs) -> u8 {
         });
     } else if args.format == report::OutputFormat::Json && stdin_fixed.is_none() {
         print_json_stdout(report);
+    } else if args.format == report::OutputFormat::Human && stdin_fixed.is_none() {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        let _ =
+            report::human::write(report, color, !args.quiet, &mut out).and_then(|_| out.flush());
     } else {
         print_report(report, args, color, stdin_fixed.is_some());
     }

@@ -42,7 +42,7 @@ pub fn render(report: &Report) -> String {
         let path = escape_property(&file.path);
         for d in &file.diagnostics {
             let p = lines.position(&d.span);
-            let mut message = d.message.clone();
+            let mut message = d.message.to_string();
             match d.suggestions.as_slice() {
                 [] => {}
                 [only] if only.is_empty() => message.push_str("\nSuggestion: remove it."),

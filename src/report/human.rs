@@ -40,6 +40,29 @@ pub fn render(report: &Report, color: bool) -> String {
     out
 }
 
+/// Writes what [`render`] returns (without the summary line unless `summary`) to `out`, one
+/// file's part at a time: a report dense with findings is never held a second time as one
+/// string (that copy was as large as all the parts together).
+pub fn write(
+    report: &Report,
+    color: bool,
+    summary: bool,
+    mut out: impl std::io::Write,
+) -> std::io::Result<()> {
+    let text_of = |path: &str| report.text_of(path).map(|t| &**t);
+    for f in &report.files {
+        match &f.human {
+            Some(part) => out.write_all(part.diagnostics.as_bytes())?,
+            None => out.write_all(render_diagnostics(f, &text_of, color).as_bytes())?,
+        }
+    }
+    out.write_all(questions_summary(report).as_bytes())?;
+    if summary {
+        out.write_all(summary_line(report).as_bytes())?;
+    }
+    Ok(())
+}
+
 /// The part of the output for one file's findings (snippets of it and of `text_of` the files
 /// their related spans are in), rendered in the worker that linted it so that its text need
 /// not be kept until the end of the run.
@@ -283,4 +306,51 @@ pub fn summary_line(report: &Report) -> String {
         plural(s.warnings, "warning"),
         plural(s.suggestions, "suggestion"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn report() -> Report {
+        let rules = crate::rules::RuleSet::builtin().expect("built-in pack");
+        let text = "We apologize for any inconvenience.\n\nPlease do not hesitate to contact us.\n";
+        let doc =
+            crate::document::Document::parse(text.to_string(), crate::document::Format::Markdown);
+        let path: Arc<str> = Arc::from("reply.md");
+        let found = crate::check::check_document(&rules, &path, &doc, &[]);
+        assert!(!found.diagnostics.is_empty());
+        Report {
+            files: vec![FileReport {
+                path,
+                text: Arc::from(text),
+                diagnostics: found.diagnostics,
+                questions: found.questions,
+                positions: None,
+                human: None,
+            }],
+            rules: Vec::new(),
+            related_sources: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn writing_gives_what_rendering_gives() {
+        let report = report();
+        for color in [false, true] {
+            let mut written = Vec::new();
+            write(&report, color, true, &mut written).unwrap();
+            assert_eq!(String::from_utf8(written).unwrap(), render(&report, color));
+            let mut quiet = Vec::new();
+            write(&report, color, false, &mut quiet).unwrap();
+            let full = render(&report, color);
+            let summary = summary_line(&report);
+            assert!(!summary.is_empty());
+            assert_eq!(
+                String::from_utf8(quiet).unwrap(),
+                full[..full.len() - summary.len()]
+            );
+        }
+    }
 }

@@ -110,7 +110,7 @@ pub fn to_value(report: &Report) -> DiagnosticResult {
                     .collect(),
             };
             diagnostics.push(RdDiagnostic {
-                message: d.message.clone(),
+                message: d.message.to_string(),
                 location: Location {
                     path: file.path.to_string(),
                     range: range(&lines, &d.span),

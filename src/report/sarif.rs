@@ -355,7 +355,7 @@ fn result<'a>(
         rule_index,
         level: level(d.severity),
         message: Text {
-            text: d.message.clone(),
+            text: d.message.to_string(),
         },
         locations: vec![Location {
             id: None,

@@ -659,7 +659,7 @@ fn to_lsp(
             })
         })
         .collect();
-    let mut message = d.message.clone();
+    let mut message = d.message.to_string();
     if !d.suggestions.is_empty() && d.fix.is_none() {
         message.push_str(&format!(" (suggestion: {})", d.suggestions.join("; ")));
     }

@@ -11,6 +11,8 @@ pub mod macros;
 pub mod read;
 pub mod thread;
 pub mod walk;
+#[cfg(unix)]
+mod walk_fd;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

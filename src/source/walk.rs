@@ -27,6 +27,21 @@ pub struct Walked {
     pub only_if_export: BTreeSet<PathBuf>,
     /// Things to tell the user (a path that is the same file as another, linted once).
     pub notes: Vec<String>,
+    /// The folders walked, parents before children (see `config::Resolver::note_walked_folders`).
+    pub folders: Vec<Folder>,
+    /// The (device, inode) of files found in folders, read as they were found.
+    ids: foldhash::HashMap<PathBuf, (u64, u64)>,
+}
+
+/// A folder the walk read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Folder {
+    /// As walked (the path named, joined with the names below it).
+    pub path: PathBuf,
+    /// The folder it is in, by its place in [`Walked::folders`]; `None` for a path named.
+    pub parent: Option<usize>,
+    /// Whether it holds an entry named like a configuration file.
+    pub holds_config: bool,
 }
 
 /// Whether a walked file may be a helpdesk macro export (JSON, YAML, CSV).
@@ -68,6 +83,7 @@ pub fn walk(paths: &[PathBuf]) -> Walked {
     out.files.sort();
     out.files.dedup();
     dedup_by_identity(&mut out);
+    out.ids = Default::default();
     for path in paths {
         out.only_if_export.remove(path);
     }
@@ -84,11 +100,17 @@ fn dedup_by_identity(out: &mut Walked) {
         let mut seen: HashMap<(u64, u64), usize> = HashMap::with_capacity(out.files.len());
         let mut keep = Vec::with_capacity(out.files.len());
         for path in std::mem::take(&mut out.files) {
-            let Ok(meta) = std::fs::metadata(&path) else {
-                keep.push(path);
-                continue;
+            let id = match out.ids.get(&path) {
+                Some(id) => *id,
+                None => match std::fs::metadata(&path) {
+                    Ok(meta) => (meta.dev(), meta.ino()),
+                    Err(_) => {
+                        keep.push(path);
+                        continue;
+                    }
+                },
             };
-            match seen.entry((meta.dev(), meta.ino())) {
+            match seen.entry(id) {
                 std::collections::hash_map::Entry::Occupied(first) => {
                     out.notes.push(format!(
                         "{}: the same file as {}, linted once",
@@ -109,6 +131,48 @@ fn dedup_by_identity(out: &mut Walked) {
     let _ = out;
 }
 
+/// Walks `dir` through folder handles (see `walk_fd`).
+#[cfg(unix)]
+fn walk_dir(dir: &Path, out: &mut Walked) {
+    use super::walk_fd::Entry;
+    let config_names: Vec<&str> = crate::config::FILE_NAMES
+        .iter()
+        .chain(crate::config::vale_ini::FILE_NAMES)
+        .copied()
+        .collect();
+    let first_folder = out.folders.len();
+    super::walk_fd::walk(dir, &config_names, |entry| match entry {
+        Entry::File { path, id, len } => {
+            let wanted = if is_lintable(&path) {
+                true
+            } else if is_export_candidate(&path) && len <= MAX_CANDIDATE_BYTES {
+                out.only_if_export.insert(path.clone());
+                true
+            } else {
+                false
+            };
+            if wanted {
+                out.ids.insert(path.clone(), id);
+                out.files.push(path);
+            }
+        }
+        Entry::Folder {
+            path,
+            parent,
+            holds_named,
+        } => out.folders.push(Folder {
+            path,
+            parent: parent.map(|p| p + first_folder),
+            holds_config: holds_named,
+        }),
+        Entry::Error { path, error } => out.errors.push(InputError::Io {
+            path,
+            source: error,
+        }),
+    });
+}
+
+#[cfg(not(unix))]
 fn walk_dir(dir: &Path, out: &mut Walked) {
     // Each folder's entries by name: the walk then yields its files in path order, and the sort
     // in `walk` only confirms it (sorting 4,000 paths component by component was a serial cost).
@@ -143,6 +207,7 @@ fn walk_dir(dir: &Path, out: &mut Walked) {
     }
 }
 
+#[cfg(not(unix))]
 fn ignore_error_path(err: &ignore::Error) -> Option<PathBuf> {
     match err {
         ignore::Error::WithPath { path, .. } => Some(path.clone()),
@@ -155,6 +220,7 @@ fn ignore_error_path(err: &ignore::Error) -> Option<PathBuf> {
 }
 
 /// The `ignore` crate puts the path in front of its messages; we print the path ourselves.
+#[cfg(not(unix))]
 fn strip_path(msg: &str) -> String {
     match msg.split_once(": ") {
         Some((head, rest)) if head.contains('/') => rest.to_string(),

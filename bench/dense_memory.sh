@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Peak memory of `candor check` on one Markdown file dense with findings (a paragraph of 60
+# bytes with a stock phrase, repeated: a finding every 60 bytes), at 1, 2, 4, 8 and 16 MiB, in
+# the JSON and the human format. Prints peak RSS (from /usr/bin/time) less that of an empty
+# file, and that as a multiple of the input size (issue 22 asks for under 4x).
+#
+#   bench/dense_memory.sh                 # builds target/release/candor first
+#   CANDOR=path/to/candor bench/dense_memory.sh
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+bin="${CANDOR:-}"
+if [[ -z "$bin" ]]; then
+  (cd "$root" && cargo build --release --quiet)
+  bin="${CARGO_TARGET_DIR:-$root/target}/release/candor"
+fi
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+paragraph='I think we apologize for any inconvenience this may cause.'
+: > "$work/empty.md"
+for mib in 1 2 4 8 16; do
+  n=$(( mib * 1024 * 1024 / (${#paragraph} + 2) ))
+  awk -v p="$paragraph" -v n="$n" 'BEGIN { for (i = 0; i < n; i++) printf "%s\n\n", p }' \
+    > "$work/d$mib.md"
+done
+peak_kib() { /usr/bin/time -f '%M' "$bin" check "$1" --format "$2" 2>&1 >/dev/null | tail -n 1; }
+printf '%-6s %8s %14s %8s\n' format MiB 'peak-empty MiB' 'x input'
+for format in json human; do
+  base=$(peak_kib "$work/empty.md" "$format")
+  for mib in 1 2 4 8 16; do
+    peak=$(peak_kib "$work/d$mib.md" "$format")
+    awk -v f="$format" -v m="$mib" -v p="$peak" -v b="$base" \
+      'BEGIN { d = (p - b) / 1024; printf "%-6s %8d %14.1f %8.1f\n", f, m, d, d / m }'
+  done
+done
