@@ -61,7 +61,7 @@ try {
   await page.locator("#draft").pressSequentially(
     "Hi Sam,\n\nTo reset your password, open Settings and choose Reset password. " +
       "We apologize for any inconvenience this may have caused. " +
-      "Please utilize the form on the billing page. You can also utilize the mobile app.",
+      "Please utilize the form or utilize the mobile app to update your profile photo.",
   );
 
   // The question map: one answered, one open (the refund).
@@ -93,7 +93,7 @@ try {
   await page.waitForFunction(() => document.querySelector("#draft").value.includes("Please use the form"));
   // The other one is still offered.
   await page.waitForFunction(() => document.querySelectorAll("button.apply").length === 1);
-  if (!(await page.locator("#draft").inputValue()).includes("also utilize the mobile app")) {
+  if (!(await page.locator("#draft").inputValue()).includes("or utilize the mobile app")) {
     fail("applying one fix changed another place");
   }
   // Still reported after the fix: the filler and the open question.
