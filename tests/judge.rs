@@ -35,27 +35,29 @@ fn embedded_sentence_weights_are_current() {
     );
 }
 
+/// Fails unless `src/judge/weights/<name>` holds `trained` and loads with `loads`.
+fn assert_current(name: &str, trained: Vec<u8>, loads: impl Fn(&[u8]) -> bool) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src/judge/weights")
+        .join(name);
+    let embedded = std::fs::read(path).unwrap();
+    assert!(loads(&embedded), "{name} does not load");
+    assert!(
+        trained == embedded,
+        "src/judge/weights/{name} is stale: run `cargo run --release --example train`"
+    );
+}
+
 #[test]
 fn embedded_answer_weights_are_current() {
     let rows = answer_rows(&data("questions")).unwrap();
-    let trained = train_answers(&rows.iter().collect::<Vec<_>>()).store();
-    let embedded =
-        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/judge/weights/answers.bin"))
-            .unwrap();
-    assert!(AnswerModel::load(&embedded).is_some());
-    assert!(
-        trained == embedded,
-        "src/judge/weights/answers.bin is stale: run `cargo run --release --example train`"
-    );
-    let trained = train_answered(&rows.iter().collect::<Vec<_>>()).store();
-    let embedded =
-        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/judge/weights/answered.bin"))
-            .unwrap();
-    assert!(AnsweredModel::load(&embedded).is_some());
-    assert!(
-        trained == embedded,
-        "src/judge/weights/answered.bin is stale: run `cargo run --release --example train`"
-    );
+    let rows: Vec<_> = rows.iter().collect();
+    assert_current("answers.bin", train_answers(&rows).store(), |b| {
+        AnswerModel::load(b).is_some()
+    });
+    assert_current("answered.bin", train_answered(&rows).store(), |b| {
+        AnsweredModel::load(b).is_some()
+    });
 }
 
 #[test]
