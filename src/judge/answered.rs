@@ -31,9 +31,10 @@ pub enum QuestionFeature {
     Vague,
     /// A comparison whose sides the reply does not both name.
     OptionsUnmet,
-    /// The reply asks back about the question's own terms.
+    /// The reply asks back about the question's or the message's terms.
     ProbesOnTopic,
-    /// The reply sends the customer elsewhere, naming where.
+    /// The reply sends the customer elsewhere, naming where, on the question's or the message's
+    /// terms.
     Redirects,
     /// The reply says the answer is not known.
     NoInfo,
@@ -125,13 +126,9 @@ pub fn question_features(
     );
     set(
         QuestionFeature::ProbesOnTopic,
-        flag(
-            sentences
-                .iter()
-                .any(|s| at(s, Feature::Probes) > 0.5 && at(s, Feature::OwnTerms) > 0.0),
-        ),
+        flag(any(Feature::ProbesOnTopic)),
     );
-    set(QuestionFeature::Redirects, flag(any(Feature::Redirect)));
+    set(QuestionFeature::Redirects, flag(any(Feature::RedirectOnTopic)));
     set(QuestionFeature::NoInfo, flag(any(Feature::NoInfo)));
     set(QuestionFeature::Taken, taken);
     set(QuestionFeature::BestOwnTerms, most(Feature::OwnTerms));

@@ -41,10 +41,15 @@ pub enum Feature {
     Sympathy,
     /// A question asked back about the problem.
     Probes,
+    /// A question asked back that names the question's or the message's terms: a next step on
+    /// that topic ("Which app version shows the error?").
+    ProbesOnTopic,
     /// A contact pointer, for a question asking whom to contact.
     ContactPointer,
     /// Sends the customer elsewhere, naming where.
     Redirect,
+    /// Sends the customer elsewhere and names the question's or the message's terms.
+    RedirectOnTopic,
     /// "We don't have that information yet."
     NoInfo,
     /// The form that answers this kind of question outright ("Yes, …" for yes/no).

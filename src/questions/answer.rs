@@ -609,11 +609,14 @@ pub fn features(
     set(Feature::Generic, f64::from(s.generic()));
     set(Feature::Sympathy, f64::from(s.sympathy()));
     set(Feature::Probes, f64::from(s.probes()));
+    let on_topic = m_own > 0.0 || m_ctx > 0.0;
+    set(Feature::ProbesOnTopic, f64::from(s.probes() && on_topic));
     set(
         Feature::ContactPointer,
         f64::from(scope.asks_contact && s.pointer()),
     );
     set(Feature::Redirect, f64::from(s.redirect()));
+    set(Feature::RedirectOnTopic, f64::from(s.redirect() && on_topic));
     set(Feature::NoInfo, f64::from(s.no_info()));
     set(Feature::Direct, f64::from(matches!(form, Cue::Direct)));
     set(
