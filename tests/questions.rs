@@ -532,3 +532,36 @@ fn a_terse_reply_answers_by_its_grammar_and_a_bare_contact_request_does_not() {
     );
     assert_eq!(verdicts("Please send us a DM.\n"), [false]);
 }
+
+#[test]
+fn yes_to_both_answers_each_yes_no_question_and_a_reply_to_one_leaves_the_other_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| write_in(dir.path(), name, text);
+    let inbound = write(
+        "message.txt",
+        "Is the plugin still maintained? Will there be a version for Django 5?\n",
+    );
+    let report = |reply: &str| {
+        let reply = write("reply.txt", reply);
+        (check(&[&reply, "--inbound", &inbound]), reply)
+    };
+    let (both, path) = report("Yes to both. Working on it this month.\n");
+    assert_eq!(
+        questions(&both)
+            .into_iter()
+            .map(|(_, addressed)| addressed)
+            .collect::<Vec<_>>(),
+        [true, true]
+    );
+    for q in both["files"][0]["questions"].as_array().unwrap() {
+        assert_eq!(slice(&path, &q["answer"]["span"]), "Yes to both.");
+    }
+    let (one, _) = report("Yes, it is maintained.\n");
+    assert_eq!(
+        questions(&one)
+            .into_iter()
+            .map(|(_, addressed)| addressed)
+            .collect::<Vec<_>>(),
+        [true, false]
+    );
+}

@@ -128,7 +128,10 @@ pub fn question_features(
         QuestionFeature::ProbesOnTopic,
         flag(any(Feature::ProbesOnTopic)),
     );
-    set(QuestionFeature::Redirects, flag(any(Feature::RedirectOnTopic)));
+    set(
+        QuestionFeature::Redirects,
+        flag(any(Feature::RedirectOnTopic)),
+    );
     set(QuestionFeature::NoInfo, flag(any(Feature::NoInfo)));
     set(QuestionFeature::Taken, taken);
     set(QuestionFeature::BestOwnTerms, most(Feature::OwnTerms));

@@ -52,6 +52,8 @@ pub enum Feature {
     RedirectOnTopic,
     /// "We don't have that information yet."
     NoInfo,
+    /// "Yes to both": one sentence for every question of a message that asks more than one.
+    AnswersAll,
     /// The form that answers this kind of question outright ("Yes, …" for yes/no).
     Direct,
     /// That form, on the question's topic.

@@ -138,6 +138,8 @@ const CHANNEL_TERMS: &[&str] = &[
 
 static NO_INFO: BuiltInRegex = BuiltInRegex::new(patterns::NO_INFO);
 
+static ANSWERS_ALL: BuiltInRegex = BuiltInRegex::new(patterns::ANSWERS_ALL);
+
 static YES_NO_ANSWER: BuiltInRegex = BuiltInRegex::new(patterns::YES_NO_ANSWER);
 
 static TIME: BuiltInRegex = BuiltInRegex::new(patterns::TIME);
@@ -616,8 +618,15 @@ pub fn features(
         f64::from(scope.asks_contact && s.pointer()),
     );
     set(Feature::Redirect, f64::from(s.redirect()));
-    set(Feature::RedirectOnTopic, f64::from(s.redirect() && on_topic));
+    set(
+        Feature::RedirectOnTopic,
+        f64::from(s.redirect() && on_topic),
+    );
     set(Feature::NoInfo, f64::from(s.no_info()));
+    set(
+        Feature::AnswersAll,
+        f64::from(!scope.alone && ANSWERS_ALL.is_match(s.text().trim_start())),
+    );
     set(Feature::Direct, f64::from(matches!(form, Cue::Direct)));
     set(
         Feature::DirectOnTopic,
@@ -769,6 +778,24 @@ impl Scored {
         question_features(&features, &probabilities, taken(self, others))
     }
 
+    /// Whether sentence `i` answers every question of the message at once ("Yes to both").
+    fn answers_all(&self, i: usize) -> bool {
+        self.sentences
+            .get(i)
+            .and_then(|s| s.as_ref())
+            .is_some_and(|(f, _)| f[Feature::AnswersAll as usize] > 0.5)
+    }
+
+    /// The sentence that answers this yes/no question with every other question of the message
+    /// ("Yes to both."), if there is one.
+    fn answered_with_all(&self) -> Option<usize> {
+        self.sentences.iter().position(|s| {
+            s.as_ref().is_some_and(|(f, _)| {
+                f[Feature::AnswersAll as usize] > 0.5 && f[Feature::AsksYesNo as usize] > 0.5
+            })
+        })
+    }
+
     /// The reply sentence most likely to answer, with that probability.
     fn best(&self) -> Option<(usize, f32)> {
         self.sentences
@@ -813,6 +840,9 @@ pub fn taken(scored: &Scored, others: &[&Scored]) -> f32 {
     let Some((i, p)) = scored.best() else {
         return 0.0;
     };
+    if scored.answers_all(i) {
+        return 0.0;
+    }
     others
         .iter()
         .filter_map(|o| o.probability_at(i))
@@ -828,6 +858,12 @@ pub fn verdict(scored: &Scored, others: &[&Scored]) -> Verdict {
     if scored.options_unmet {
         score = score.min(ANSWERED as f32 - 0.05);
     }
+    // "Yes to both" answers each yes/no question of the message, whatever the words.
+    let with_all = scored.answered_with_all();
+    if with_all.is_some() {
+        score = score.max(ANSWERED as f32);
+    }
+    let best = with_all.or(best);
     let addressed = f64::from(score) >= ANSWERED;
     Verdict {
         addressed,

@@ -100,6 +100,10 @@ pub const ANNOUNCES: &str = r"(?i)\b(?:want|wanted|like|need)\s+to\s+ask(?:\s+(?
 
 pub const OPENS_CLAUSE: &str = r"(?i)^\W*(?:how|what|why|when|where|which|who|is|are|was|were|do|does|did|can|could|will|would|should|has|have|may|am|any)\b";
 
+/// One sentence answering every question of the message at once: "Yes to both", "Yes and
+/// yes", "No to all three", "Both, yes".
+pub const ANSWERS_ALL: &str = r"(?ix)^\W*(?:(?:yes|no|yep|nope|sure|correct)\W+(?:to\s+(?:both|all|each)|and\s+(?:yes|no)|on\s+(?:both|all)\s+counts|both)|both\W+(?:yes|no))\b";
+
 pub const GREETING: &str =
     r"(?i)^\W*(?:hi|hello|hey|dear|thanks|thank\s+you|cheers|regards|best|sent\s+from)\b";
 
@@ -137,4 +141,5 @@ pub const ALL: &[&str] = &[
     OPENS_CLAUSE,
     GREETING,
     WEIGHS,
+    ANSWERS_ALL,
 ];
