@@ -565,3 +565,24 @@ fn yes_to_both_answers_each_yes_no_question_and_a_reply_to_one_leaves_the_other_
         [true, false]
     );
 }
+
+#[test]
+fn a_link_that_answers_is_read_with_its_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| write_in(dir.path(), name, text);
+    let inbound = write(
+        "message.txt",
+        "Is there a way to read the bandwidth usage from a script?\n",
+    );
+    let score = |reply: &str| {
+        let reply = write("reply.txt", reply);
+        let report = check(&[&reply, "--inbound", &inbound]);
+        report["files"][0]["questions"][0]["score"]
+            .as_f64()
+            .unwrap()
+    };
+    let linked =
+        score("You probably want the stats endpoint: https://docs.example.com/api/stats\n");
+    let bare = score("You probably want the stats endpoint.\n");
+    assert!(linked > bare, "{linked} vs {bare}");
+}

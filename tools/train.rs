@@ -40,6 +40,14 @@ fn main() {
         }
         return;
     }
+    if let Some(i) = args.iter().position(|a| a == "--answers") {
+        // The answer models' view of one message and reply: each question's sentence
+        // probabilities and features (by position in the feature enums), then its verdict.
+        if let [message, reply, ..] = &args[i + 1..] {
+            explain_answers(message, reply);
+        }
+        return;
+    }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let corpus = match read_corpus(&root.join("data/replies")) {
         Ok(c) => c,
@@ -300,4 +308,42 @@ fn write(path: &Path, bytes: Vec<u8>) -> std::io::Result<()> {
         return Ok(());
     }
     std::fs::write(path, bytes)
+}
+
+fn explain_answers(message: &str, reply: &str) {
+    use candor::document::{Document, Format};
+    let reply_doc = Document::parse(reply.to_string(), Format::Text);
+    let message_doc = Document::parse(message.to_string(), Format::Text);
+    let model = candor::judge::answers::model();
+    let answered = candor::judge::answered::model();
+    for (span, sentences) in candor::questions::training_rows(&reply_doc, &message_doc) {
+        println!("question: {}", &message[span]);
+        let mut features = Vec::new();
+        let mut probabilities = Vec::new();
+        for (range, f) in sentences {
+            let Some(f) = f else { continue };
+            let p = model.probability(&f);
+            let active: Vec<String> = f
+                .iter()
+                .enumerate()
+                .filter(|(_, x)| **x != 0.0)
+                .map(|(k, x)| format!("{k}:{x:.2}*{:+.2}", model.weights[k]))
+                .collect();
+            println!("  {p:.2} {:?}\n      {}", &reply[range], active.join(" "));
+            features.push(f);
+            probabilities.push(p);
+        }
+        let q = candor::judge::answered::question_features(&features, &probabilities, 0.0);
+        let active: Vec<String> = q
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| **x != 0.0)
+            .map(|(k, x)| format!("{k}:{x:.2}*{:+.2}", answered.weights[k]))
+            .collect();
+        println!(
+            "  answered {:.2} (taken as 0)\n      {}",
+            answered.probability(&q),
+            active.join(" ")
+        );
+    }
 }

@@ -319,7 +319,7 @@ fn find_urls(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 
 /// Whether `text` may hold a URL [`find_urls`] looks for: each contains `://` or `www.` (in
 /// any case; `w` has no other case-folded form).
-fn may_hold_url(text: &str) -> bool {
+pub(crate) fn may_hold_url(text: &str) -> bool {
     let bytes = text.as_bytes();
     memchr::memchr2_iter(b':', b'.', bytes).any(|i| match bytes[i] {
         b':' => bytes[i + 1..].starts_with(b"//"),

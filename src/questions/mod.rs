@@ -70,9 +70,21 @@ fn quote_depth(source: &str, block: &Block) -> usize {
 fn reply_sentences(reply: &Document) -> Vec<ReplySentence> {
     let mut out = Vec::new();
     for block in reply.own_blocks() {
-        for range in block.sentences() {
-            let text = &block.prose[range.clone()];
+        let ranges = block.sentences();
+        let block_end = block.map.source_extent().end;
+        for (k, range) in ranges.iter().enumerate() {
             let span = block.to_source(range.clone());
+            // Prose leaves links out, but a link is how many replies answer ("See
+            // https://…/stats"): a sentence reads as written up to the next one when a link is
+            // in it or right after it.
+            let until = ranges
+                .get(k + 1)
+                .map_or(block_end, |next| block.to_source(next.clone()).start);
+            let written = reply
+                .source
+                .get(span.start..until.max(span.end))
+                .filter(|w| crate::document::may_hold_url(w));
+            let text = written.map_or(&block.prose[range.clone()], str::trim_end);
             out.push(ReplySentence::new(span, text));
         }
     }
