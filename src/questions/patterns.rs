@@ -52,7 +52,7 @@ pub const ASKS_CONTACT: &str = r"(?ix)\b(?:report|contact|reach|complain|complai
 
 pub const POINTER: &str = r"(?ix)https?://|www\.|\S@\w|(?:^|\s)@\w|\b(?:dm|direct\s+message|send\s+us|reach\s+(?:out|us)|contact|email|call|tweet)\b";
 
-pub const REDIRECT: &str = r"(?ix)\b(?:our\s+friends\s+(?:at|from|over\s+at)|(?:reach(?:ing)?\s+out|write|talk|speak)\s+to|contact(?:ing)?|tweet(?:ing)?|dm)\s+(?:@\w+|https?://|www\.)";
+pub const REDIRECT: &str = r"(?ix)\b(?:our\s+friends\s+(?:at|from|over\s+at)|(?:reach(?:ing)?\s+out|write|talk|speak|head\s+(?:over\s+)?|go)\s+(?:to|with)|contact(?:ing)?|tweet(?:ing)?|dm|ask(?:ing)?|ping|email|message|call)\s+(?:[\w'-]+\s+){0,3}(?:@\w+|https?://|www\.|[\w.+-]+@[\w-]+\.\w)";
 
 pub const DOCS_POINTER: &str = r"(?ix)\b(?:readme|documentation|docs|faq|disclaimer|guide|wiki|code\s+of\s+conduct|terms\s+of\s+(?:service|use)|help\s+(?:article|page|cent(?:er|re)))\b";
 
