@@ -292,3 +292,89 @@ fn occurrence_over_its_limit_is_reported_from_the_first_match_outside_code() {
         "{json}"
     );
 }
+
+#[test]
+fn sequence_rules_match_tagged_words_and_readability_averages_its_tests() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".vale.ini",
+        "StylesPath = styles\nMinAlertLevel = suggestion\n[*.md]\nBasedOnStyles = Acme\n",
+    );
+    // A modal, `be`, an adjective, then a bare verb: "to" is missing.
+    write(
+        dir.path(),
+        "styles/Acme/WouldBe.yml",
+        "extends: sequence\nmessage: \"'%[4]s' after 'be %[3]s' needs 'to'.\"\nlevel: error\ntokens:\n  - tag: MD\n  - pattern: be\n  - tag: JJ\n  - tag: VB|VBN\n",
+    );
+    // A superlative up to three words before "of all times".
+    write(
+        dir.path(),
+        "styles/Acme/AllTimes.yml",
+        "extends: sequence\nmessage: \"Say 'of all time'.\"\nlevel: error\ntokens:\n  - tag: JJS\n    skip: 3\n  - pattern: of\n  - pattern: all\n  - pattern: times\n",
+    );
+    write(
+        dir.path(),
+        "styles/Acme/Grade.yml",
+        "extends: readability\nmessage: \"Grade level (%s) too high!\"\nlevel: warning\ngrade: 8\nmetrics: [Flesch-Kincaid, Automated Readability]\n",
+    );
+    let doc = "It would be great write a story.\n\nIt would be great to write a story.\n\nThe best player of all times was here.\n\nShe sat on the mat.\n";
+    write(dir.path(), "doc.md", doc);
+    let out = run_candor(["check", "--format", "line", "doc.md"], dir.path(), None);
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        vale_lines(&stdout),
+        // Short words in short sentences: well under grade 8.
+        [
+            "doc.md:1:4 error Acme.WouldBe",
+            "doc.md:5:5 error Acme.AllTimes"
+        ],
+        "{stdout}\n{}",
+        text(&out.stderr)
+    );
+    assert!(
+        stdout.contains("'write' after 'be great' needs 'to'."),
+        "{stdout}"
+    );
+
+    // Long words in a long sentence: the average grade is far above 8.
+    write(
+        dir.path(),
+        "doc.md",
+        "Consequently, organizational administrators occasionally misunderstand sophisticated configuration requirements, particularly regarding authentication infrastructure.\n",
+    );
+    let out = run_candor(["check", "--format", "line", "doc.md"], dir.path(), None);
+    assert_eq!(
+        vale_lines(&text(&out.stdout)),
+        ["doc.md:1:1 warning Acme.Grade"]
+    );
+}
+
+#[test]
+fn ignored_classes_hide_what_inline_html_elements_of_those_classes_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".vale.ini",
+        "StylesPath = styles\nMinAlertLevel = suggestion\nIgnoredClasses = nop\n[*.md]\nBasedOnStyles = Acme\n",
+    );
+    write(
+        dir.path(),
+        "styles/Acme/Todo.yml",
+        "extends: existence\nmessage: \"'%s' left in text\"\nlevel: error\ntokens: [TODO]\n",
+    );
+    // `nop` is ignored, `keep` is not; Vale's own `code` class is skipped too.
+    write(
+        dir.path(),
+        "doc.md",
+        "A <span class=\"x nop\">TODO</span> and <span class=\"keep\">TODO</span> and <b class=code>TODO</b>.\n",
+    );
+    let out = run_candor(["check", "--format", "line", "doc.md"], dir.path(), None);
+    let stdout = text(&out.stdout);
+    assert_eq!(vale_lines(&stdout), ["doc.md:1:58 error Acme.Todo"], "{stdout}");
+    assert!(
+        !text(&out.stderr).contains("IgnoredClasses"),
+        "no longer a setting Candor does not act on: {}",
+        text(&out.stderr)
+    );
+}
