@@ -1220,7 +1220,7 @@ impl Resolver {
         ids.dedup();
         (!ids.is_empty()).then(|| {
             format!(
-                "{} rule{} of Vale types Candor does not run (spelling, sequence, readability, script) left out: {}; `candor rules` says why",
+                "{} rule{} of Vale types Candor does not run (script) left out: {}; `candor rules` says why",
                 ids.len(),
                 if ids.len() == 1 { "" } else { "s" },
                 ids.join(", ")

@@ -371,7 +371,11 @@ fn ignored_classes_hide_what_inline_html_elements_of_those_classes_hold() {
     );
     let out = run_candor(["check", "--format", "line", "doc.md"], dir.path(), None);
     let stdout = text(&out.stdout);
-    assert_eq!(vale_lines(&stdout), ["doc.md:1:58 error Acme.Todo"], "{stdout}");
+    assert_eq!(
+        vale_lines(&stdout),
+        ["doc.md:1:58 error Acme.Todo"],
+        "{stdout}"
+    );
     assert!(
         !text(&out.stderr).contains("IgnoredClasses"),
         "no longer a setting Candor does not act on: {}",

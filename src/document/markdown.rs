@@ -481,6 +481,21 @@ mod tests {
     }
 
     #[test]
+    fn inline_html_elements_with_a_class_are_recorded_with_what_they_hold() {
+        let src = "A <span class=\"nop x\">TODO <b>now</b></span> b<br/> <i class='k'>one</i> <em class=z>two</em> <span>three</span>";
+        let (_, markup) = read(src);
+        let held: Vec<(&str, &str)> = markup
+            .classed
+            .iter()
+            .map(|(r, class)| (&src[r.clone()], class.as_str()))
+            .collect();
+        assert_eq!(
+            held,
+            [("TODO <b>now</b>", "nop x"), ("one", "k"), ("two", "z")]
+        );
+    }
+
+    #[test]
     fn spans_map_back_through_inline_markup() {
         let src = "We **apologize** for any\ninconvenience &amp; more.";
         let b = &blocks(src)[0];
