@@ -100,7 +100,7 @@ fn lint_secs(rules: &RuleSet, name: &str, text: String) -> f64 {
         panic!("{name} did not load");
     };
     let mut findings = check_document(rules, &input.path, &input.doc, &input.inbound);
-    candor::suppress::apply(&mut findings.diagnostics, &input.doc);
+    candor::suppress::apply(&mut findings.diagnostics, &input.doc, &|_| false);
     std::hint::black_box(findings.diagnostics.len());
     t.elapsed().as_secs_f64()
 }

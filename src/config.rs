@@ -603,6 +603,7 @@ struct MaskPatterns {
     blocks: Vec<crate::rules::pattern::Matcher>,
     skip_quotes: bool,
     skip_strong: bool,
+    skip_classes: Vec<String>,
 }
 
 impl MaskPatterns {
@@ -611,6 +612,7 @@ impl MaskPatterns {
         blocks: &[String],
         skip_quotes: bool,
         skip_strong: bool,
+        skip_classes: Vec<String>,
     ) -> Result<Self, String> {
         use crate::rules::pattern::Matcher;
         let each = |list: &[String], key: &str| {
@@ -630,6 +632,7 @@ impl MaskPatterns {
             blocks: each(blocks, "BlockIgnores")?,
             skip_quotes,
             skip_strong,
+            skip_classes,
         })
     }
 }
@@ -661,7 +664,12 @@ impl Effective {
     /// is nothing to mask.
     pub fn masked(&self, doc: &crate::document::Document) -> Option<crate::document::Document> {
         let m = &self.masks;
-        if m.tokens.is_empty() && m.blocks.is_empty() && !m.skip_quotes && !m.skip_strong {
+        if m.tokens.is_empty()
+            && m.blocks.is_empty()
+            && !m.skip_quotes
+            && !m.skip_strong
+            && m.skip_classes.is_empty()
+        {
             return None;
         }
         fn ready(list: &[crate::rules::pattern::Matcher]) -> Vec<crate::rules::pattern::Ready<'_>> {
@@ -672,6 +680,7 @@ impl Effective {
             blocks: ready(&m.blocks),
             skip_quotes: m.skip_quotes,
             skip_strong: m.skip_strong,
+            skip_classes: &m.skip_classes,
         }
         .apply(doc)
     }
@@ -1084,6 +1093,7 @@ impl Resolver {
                 &applied.block_ignores,
                 applied.skip_quotes,
                 applied.skip_strong,
+                applied.skip_classes,
             )
             .map_err(|e| ConfigError::whole_file(&cfg.shown, e))?;
             return Ok(effective);
@@ -1210,7 +1220,7 @@ impl Resolver {
         ids.dedup();
         (!ids.is_empty()).then(|| {
             format!(
-                "{} rule{} of Vale types Candor does not run (spelling, sequence, readability, script) left out: {}; `candor rules` says why",
+                "{} rule{} of Vale types Candor does not run (script) left out: {}; `candor rules` says why",
                 ids.len(),
                 if ids.len() == 1 { "" } else { "s" },
                 ids.join(", ")

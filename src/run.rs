@@ -563,14 +563,22 @@ pub fn lint_document(
         rules.iter().any(|r| names(t, &r.meta().id)) || rules.stored_ids().any(|id| names(t, id))
     };
     let running = |t: &str| rules.iter().any(|r| names(t, &r.meta().id));
-    let warnings = suppress::check_comments(doc, &findings.diagnostics, &known, &running);
+    // Vale's raw-scope rules, which its comments reach differently (see `suppress::apply`).
+    let whole_file = |id: &str| {
+        rules.iter().any(|r| {
+            let meta = r.meta();
+            meta.scope.vale && meta.scope.is_raw() && *meta.id == *id
+        })
+    };
+    let warnings =
+        suppress::check_comments(doc, &findings.diagnostics, &known, &running, &whole_file);
     findings.diagnostics.extend(
         warnings
             .into_iter()
             .filter(|w| !effective.comment_checks_off.contains(&&*w.rule)),
     );
     findings.diagnostics.retain(|d| d.severity >= min_level);
-    suppress::apply(&mut findings.diagnostics, doc);
+    suppress::apply(&mut findings.diagnostics, doc, &whole_file);
     effective.drop_accepted(&mut findings.diagnostics, &doc.source);
     fix::drop_unwritable(&mut findings.diagnostics, doc);
     findings

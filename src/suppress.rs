@@ -74,6 +74,8 @@ struct Directive {
     start: usize,
     at: usize,
     action: Action,
+    /// Written in Vale's form (`vale ...`), not Candor's.
+    vale: bool,
 }
 
 /// How Vale's `Rule["match"]` compares a finding's text: ASCII case ignored, and punctuation
@@ -329,6 +331,11 @@ pub struct Suppressions {
     /// Byte range and rules of each line directive inside a macro body, sorted by start, with
     /// the largest end so far (to find every range holding a byte from the right).
     spans: Vec<(Range<usize>, Names, usize)>,
+    /// The range directives in Candor's form only: what applies to a rule that reads the
+    /// whole file (see [`apply`]).
+    candor_regions: Regions,
+    /// Whether a `vale off` is still open at the end of the file.
+    vale_off_at_end: bool,
 }
 
 impl Suppressions {
@@ -353,7 +360,14 @@ impl Suppressions {
         let index = LineIndex::new(source);
         let mut out = Suppressions::default();
         let mut regions = RegionBuilder::default();
+        let mut candor_regions = RegionBuilder::default();
         for d in directives {
+            match (&d.action, d.vale) {
+                (Action::Disable(s), true) if s.is_empty() => out.vale_off_at_end = true,
+                (Action::Enable(s), true) if s.is_empty() => out.vale_off_at_end = false,
+                (_, false) => candor_regions.apply(&d.action, d.at),
+                _ => {}
+            }
             match d.action {
                 Action::DisableNextLine(sels) => {
                     let line = index.line_col(source, d.at).line + 1;
@@ -367,6 +381,7 @@ impl Suppressions {
             }
         }
         out.regions = regions.finish();
+        out.candor_regions = candor_regions.finish();
         out.lines.sort_by_key(|(line, _)| *line);
         out
     }
@@ -427,16 +442,36 @@ impl Suppressions {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.regions.all.is_empty()
+        !self.vale_off_at_end
+            && self.regions.all.is_empty()
             && self.regions.listed.iter().all(Vec::is_empty)
             && self.lines.is_empty()
             && self.spans.is_empty()
     }
 
     /// Whether a finding of `rule` starting at byte `at`, on 1-based `line`, over `matched`
-    /// is turned off.
-    fn suppresses(&self, rule: &str, at: usize, line: usize, matched: &str) -> bool {
-        if self.regions.disables(rule, at, matched) {
+    /// is turned off. `whole_file`: the rule reads the whole file (Vale's `scope: raw`), which
+    /// Vale lints after the rest, once the comments of the file are read: a `vale R = NO`
+    /// then no longer holds anywhere, and a `vale off` holds everywhere if it is still open
+    /// at the end of the file (and nowhere otherwise). Candor's own directives keep their
+    /// places.
+    fn suppresses(
+        &self,
+        rule: &str,
+        at: usize,
+        line: usize,
+        matched: &str,
+        whole_file: bool,
+    ) -> bool {
+        let regions = if whole_file {
+            if self.vale_off_at_end {
+                return true;
+            }
+            &self.candor_regions
+        } else {
+            &self.regions
+        };
+        if regions.disables(rule, at, matched) {
             return true;
         }
         let from = self.lines.partition_point(|(l, _)| *l < line);
@@ -457,8 +492,9 @@ impl Suppressions {
     }
 }
 
-/// Drops the findings that suppression comments in `doc` turn off.
-pub fn apply(diagnostics: &mut Vec<Diagnostic>, doc: &Document) {
+/// Drops the findings that suppression comments in `doc` turn off. `whole_file` says which
+/// rules read the whole file as Vale's `scope: raw` does (see [`Suppressions::suppresses`]).
+pub fn apply(diagnostics: &mut Vec<Diagnostic>, doc: &Document, whole_file: &dyn Fn(&str) -> bool) {
     let sup = Suppressions::of(doc);
     if sup.is_empty() {
         return;
@@ -467,7 +503,7 @@ pub fn apply(diagnostics: &mut Vec<Diagnostic>, doc: &Document) {
     diagnostics.retain(|d| {
         let line = index.line_col(&doc.source, d.span.start).line;
         let matched = doc.source.get(d.span.clone()).unwrap_or("");
-        !sup.suppresses(&d.rule, d.span.start, line, matched)
+        !sup.suppresses(&d.rule, d.span.start, line, matched, whole_file(&d.rule))
     });
 }
 
@@ -497,6 +533,7 @@ pub fn check_comments(
     findings: &[Diagnostic],
     known: &dyn Fn(&str) -> bool,
     running: &dyn Fn(&str) -> bool,
+    whole_file: &dyn Fn(&str) -> bool,
 ) -> Vec<Diagnostic> {
     if !doc.part_extents.is_empty() || !may_hold_directives(&doc.source) {
         return Vec::new();
@@ -515,7 +552,9 @@ pub fn check_comments(
             let line = index.line_col(source, d.span.start).line;
             (d, line, source.get(d.span.clone()).unwrap_or(""))
         })
-        .filter(|(d, line, matched)| sup.suppresses(&d.rule, d.span.start, *line, matched))
+        .filter(|(d, line, matched)| {
+            sup.suppresses(&d.rule, d.span.start, *line, matched, whole_file(&d.rule))
+        })
         .collect();
     let mut out = Vec::new();
     let warn = |rule: &str, d: &Directive, message: String| {
@@ -731,11 +770,13 @@ fn comments_in(source: &str, range: Range<usize>) -> Vec<Directive> {
         .captures_iter(text)
         .filter_map(|c| {
             let whole = c.get(0)?;
-            let action = parse(c.get(1)?.as_str())?;
+            let body = c.get(1)?.as_str();
+            let action = parse(body)?;
             Some(Directive {
                 start: range.start + whole.start(),
                 at: range.start + whole.end(),
                 action,
+                vale: body.trim_start().starts_with("vale"),
             })
         })
         .collect()

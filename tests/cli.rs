@@ -293,7 +293,11 @@ fn user_packs_add_rules_and_override_builtin_ones() {
         "styles/Candor/CannedFiller.yml",
         "extends: existence\nmessage: 'overridden: %s'\nlevel: error\ntokens: [refund]\n",
     );
-    write(dir.path(), "styles/Team/Order.yml", "extends: sequence\n");
+    write(
+        dir.path(),
+        "styles/Team/Order.yml",
+        "extends: script\nscript: order.tengo\n",
+    );
     write(dir.path(), "a.md", FILLER);
     let out = candor(
         &["check", "a.md", "--rules", "styles", "--format", "line"],

@@ -180,3 +180,205 @@ fn spelling_rules_use_hunspell_dictionaries_ignore_files_and_accepted_terms() {
     );
     assert!(stdout.contains("'recieve'"), "{stdout}");
 }
+
+#[test]
+fn vale_comments_reach_raw_scope_rules_only_through_a_vale_off_left_open() {
+    // Vale lints `scope: raw` after the rest of the file, with each rule's comment toggles
+    // reset: `vale R = NO` no longer holds there, and only a `vale off` still open at the end
+    // of the file turns raw findings off. A prose rule keeps its regions.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".vale.ini",
+        "StylesPath = styles\nMinAlertLevel = suggestion\n[*.md]\nBasedOnStyles = Acme\n",
+    );
+    write(
+        dir.path(),
+        "styles/Acme/Raw.yml",
+        "extends: existence\nmessage: \"'%s'\"\nlevel: error\nscope: raw\nraw: ['\\.html\\b']\n",
+    );
+    write(
+        dir.path(),
+        "styles/Acme/Word.yml",
+        "extends: existence\nmessage: \"'%s'\"\nlevel: error\ntokens: [html]\n",
+    );
+    let doc = "<!-- vale Acme.Raw = NO -->\n<!-- vale Acme.Word = NO -->\n\nSee [a](b.html) and the html page.\n";
+    write(dir.path(), "doc.md", doc);
+    let out = run_candor(["check", "--format", "line", "doc.md"], dir.path(), None);
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        vale_lines(&stdout),
+        ["doc.md:4:10 error Acme.Raw"],
+        "{stdout}"
+    );
+
+    // Candor's own directive keeps its place for every rule.
+    write(
+        dir.path(),
+        "doc.md",
+        "<!-- candor-disable Acme.Raw -->\n\nSee [a](b.html).\n",
+    );
+    let out = run_candor(["check", "--format", "line", "doc.md"], dir.path(), None);
+    assert_eq!(vale_lines(&text(&out.stdout)), Vec::<String>::new());
+
+    // A `vale off` closed again leaves raw findings in; one left open turns them all off.
+    write(
+        dir.path(),
+        "doc.md",
+        "<!-- vale off -->\n\nSee [a](b.html).\n\n<!-- vale on -->\n",
+    );
+    let out = run_candor(["check", "--format", "line", "doc.md"], dir.path(), None);
+    assert_eq!(
+        vale_lines(&text(&out.stdout)),
+        ["doc.md:3:10 error Acme.Raw"]
+    );
+    write(
+        dir.path(),
+        "doc.md",
+        "See [a](b.html).\n\n<!-- vale off -->\n\nThe end.\n",
+    );
+    let out = run_candor(["check", "--format", "line", "doc.md"], dir.path(), None);
+    assert_eq!(vale_lines(&text(&out.stdout)), Vec::<String>::new());
+}
+
+#[test]
+fn occurrence_over_its_limit_is_reported_from_the_first_match_outside_code() {
+    // Vale reports a unit with too many matches at its first match that is not inline code;
+    // the finding spans from there to the end of the last match.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".vale.ini",
+        "StylesPath = styles\nMinAlertLevel = suggestion\n[*.md]\nBasedOnStyles = Acme\n",
+    );
+    write(
+        dir.path(),
+        "styles/Acme/Commas.yml",
+        "extends: occurrence\nmessage: \"More than 2 commas!\"\nlevel: error\nscope: sentence\nmax: 2\ntoken: ','\n",
+    );
+    write(
+        dir.path(),
+        "styles/Acme/Long.yml",
+        "extends: occurrence\nmessage: \"Too long.\"\nlevel: error\nscope: heading\nmax: 12\ntoken: .\n",
+    );
+    let doc = "## `Config`, then more\n\nShort. One, two, three, four.\n";
+    write(dir.path(), "doc.md", doc);
+    let out = run_candor(["check", "--format", "json", "doc.md"], dir.path(), None);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(u64, u64, String)> = json["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"].as_str().unwrap().starts_with("Acme."))
+        .map(|d| {
+            let span = &d["span"];
+            let (start, end) = (
+                span["start"].as_u64().unwrap(),
+                span["end"].as_u64().unwrap(),
+            );
+            (
+                span["line"].as_u64().unwrap(),
+                span["column"].as_u64().unwrap(),
+                doc[start as usize..end as usize].to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (1, 12, ", then more".to_string()),
+            (3, 11, ", two, three,".to_string()),
+        ],
+        "{json}"
+    );
+}
+
+#[test]
+fn sequence_rules_match_tagged_words_and_readability_averages_its_tests() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".vale.ini",
+        "StylesPath = styles\nMinAlertLevel = suggestion\n[*.md]\nBasedOnStyles = Acme\n",
+    );
+    // A modal, `be`, an adjective, then a bare verb: "to" is missing.
+    write(
+        dir.path(),
+        "styles/Acme/WouldBe.yml",
+        "extends: sequence\nmessage: \"'%[4]s' after 'be %[3]s' needs 'to'.\"\nlevel: error\ntokens:\n  - tag: MD\n  - pattern: be\n  - tag: JJ\n  - tag: VB|VBN\n",
+    );
+    // A superlative up to three words before "of all times".
+    write(
+        dir.path(),
+        "styles/Acme/AllTimes.yml",
+        "extends: sequence\nmessage: \"Say 'of all time'.\"\nlevel: error\ntokens:\n  - tag: JJS\n    skip: 3\n  - pattern: of\n  - pattern: all\n  - pattern: times\n",
+    );
+    write(
+        dir.path(),
+        "styles/Acme/Grade.yml",
+        "extends: readability\nmessage: \"Grade level (%s) too high!\"\nlevel: warning\ngrade: 8\nmetrics: [Flesch-Kincaid, Automated Readability]\n",
+    );
+    let doc = "It would be great write a story.\n\nIt would be great to write a story.\n\nThe best player of all times was here.\n\nShe sat on the mat.\n";
+    write(dir.path(), "doc.md", doc);
+    let out = run_candor(["check", "--format", "line", "doc.md"], dir.path(), None);
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        vale_lines(&stdout),
+        // Short words in short sentences: well under grade 8.
+        [
+            "doc.md:1:4 error Acme.WouldBe",
+            "doc.md:5:5 error Acme.AllTimes"
+        ],
+        "{stdout}\n{}",
+        text(&out.stderr)
+    );
+    assert!(
+        stdout.contains("'write' after 'be great' needs 'to'."),
+        "{stdout}"
+    );
+
+    // Long words in a long sentence: the average grade is far above 8.
+    write(
+        dir.path(),
+        "doc.md",
+        "Consequently, organizational administrators occasionally misunderstand sophisticated configuration requirements, particularly regarding authentication infrastructure.\n",
+    );
+    let out = run_candor(["check", "--format", "line", "doc.md"], dir.path(), None);
+    assert_eq!(
+        vale_lines(&text(&out.stdout)),
+        ["doc.md:1:1 warning Acme.Grade"]
+    );
+}
+
+#[test]
+fn ignored_classes_hide_what_inline_html_elements_of_those_classes_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".vale.ini",
+        "StylesPath = styles\nMinAlertLevel = suggestion\nIgnoredClasses = nop\n[*.md]\nBasedOnStyles = Acme\n",
+    );
+    write(
+        dir.path(),
+        "styles/Acme/Todo.yml",
+        "extends: existence\nmessage: \"'%s' left in text\"\nlevel: error\ntokens: [TODO]\n",
+    );
+    // `nop` is ignored, `keep` is not; Vale's own `code` class is skipped too.
+    write(
+        dir.path(),
+        "doc.md",
+        "A <span class=\"x nop\">TODO</span> and <span class=\"keep\">TODO</span> and <b class=code>TODO</b>.\n",
+    );
+    let out = run_candor(["check", "--format", "line", "doc.md"], dir.path(), None);
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        vale_lines(&stdout),
+        ["doc.md:1:58 error Acme.Todo"],
+        "{stdout}"
+    );
+    assert!(
+        !text(&out.stderr).contains("IgnoredClasses"),
+        "no longer a setting Candor does not act on: {}",
+        text(&out.stderr)
+    );
+}

@@ -32,6 +32,8 @@ const TYPE_DOCS: &[(&str, &str)] = &[
         include_str!("../rules/types/capitalization.rs"),
     ),
     ("conditional", include_str!("../rules/types/conditional.rs")),
+    ("sequence", include_str!("../rules/types/sequence.rs")),
+    ("readability", include_str!("../rules/types/readability.rs")),
     ("consistency", include_str!("../rules/types/consistency.rs")),
     ("metric", include_str!("../rules/types/metric.rs")),
     ("spelling", include_str!("../rules/types/spelling.rs")),

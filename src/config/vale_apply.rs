@@ -152,6 +152,9 @@ pub struct Applied {
     pub skip_quotes: bool,
     /// `IgnoredScopes = strong`.
     pub skip_strong: bool,
+    /// Classes of inline HTML elements whose text no rule sees: Vale's own (`code`, `pre`,
+    /// `problematic`) and `IgnoredClasses`.
+    pub skip_classes: Vec<String>,
 }
 
 /// The rules Vale would run on a file the `sections` apply to, plus Candor's own, with their
@@ -178,6 +181,12 @@ pub fn apply(ini: &ValeIni, sections: &[usize], mut rules: RuleSet) -> Applied {
         .filter_map(|s| s.ignored_scopes.as_ref())
         .next_back()
         .is_some_and(|scopes| scopes.iter().any(|s| s == "strong" || s == "b"));
+    let mut skip_classes: Vec<String> = ["problematic", "pre", "code"].map(String::from).to_vec();
+    skip_classes.extend(
+        applied
+            .iter()
+            .flat_map(|s| s.ignored_classes.iter().cloned()),
+    );
     let (styles, by_rule) = settings(ini, sections);
     let styles: HashSet<&str> = styles.iter().map(String::as_str).collect();
     let (accept, _) = vocabulary(ini);
@@ -243,6 +252,7 @@ pub fn apply(ini: &ValeIni, sections: &[usize], mut rules: RuleSet) -> Applied {
         block_ignores,
         skip_quotes,
         skip_strong,
+        skip_classes,
     }
 }
 

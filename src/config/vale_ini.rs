@@ -5,8 +5,9 @@
 //! (`config/vocabularies/<name>/accept.txt` and `reject.txt`), `[formats]`, `[*]` and glob
 //! sections with `BasedOnStyles` and `Style.Rule = YES | NO | suggestion | warning | error`,
 //! `TokenIgnores` / `BlockIgnores` / `IgnorePatterns` (text masked before rules run) and
-//! `SkippedScopes = blockquote`, `IgnoredScopes = strong` (code is skipped anyway).
-//! `IgnoredClasses` and Vale's other settings are read but not acted on (the run says so once). A later matching section's
+//! `SkippedScopes = blockquote`, `IgnoredScopes = strong` (code is skipped anyway),
+//! `IgnoredClasses` (inline HTML elements of those classes). Vale's other settings are read but
+//! not acted on (the run says so once). A later matching section's
 //! `BasedOnStyles` replaces an earlier one's and its rule settings win, as in Vale.
 //! Why it matters: docs teams keep their `.vale.ini` and StylesPath; Candor lints with them as
 //! they are.
@@ -59,6 +60,8 @@ pub struct ValeSection {
     pub skipped_scopes: Option<Vec<String>>,
     /// `IgnoredScopes`: of these, Candor acts on `strong` (code it skips anyway).
     pub ignored_scopes: Option<Vec<String>>,
+    /// `IgnoredClasses`: classes of inline HTML elements whose text no rule sees.
+    pub ignored_classes: Vec<String>,
     /// Keys Candor reads but does not honour, with their line (said once at run time).
     pub unhonoured: Vec<(String, usize)>,
 }
@@ -89,11 +92,11 @@ const LIST_KEYS: &[&str] = &[
     "IgnorePatterns",
     "SkippedScopes",
     "IgnoredScopes",
+    "IgnoredClasses",
 ];
 
 /// Vale settings Candor reads without acting on them (the run says so once).
 const NOT_HONOURED: &[&str] = &[
-    "IgnoredClasses",
     "WordTemplate",
     "Transform",
     "Lang",
@@ -246,6 +249,7 @@ fn read_section_key(
         "BlockIgnores" | "IgnorePatterns" => section.block_ignores.extend(list(value)),
         "SkippedScopes" => section.skipped_scopes = Some(list(value)),
         "IgnoredScopes" => section.ignored_scopes = Some(list(value)),
+        "IgnoredClasses" => section.ignored_classes.extend(list(value)),
         k if NOT_HONOURED.contains(&k) || LIST_KEYS.contains(&k) => {
             section.unhonoured.push((k.to_string(), line_no))
         }
@@ -310,8 +314,8 @@ mod tests {
             )
         );
         assert!(ini.unhonoured().is_empty());
-        let ini = ValeIni::parse(".vale.ini", Path::new("/p"), "IgnoredClasses = x\n").unwrap();
-        assert_eq!(ini.unhonoured(), ["IgnoredClasses (.vale.ini:1)"]);
+        let ini = ValeIni::parse(".vale.ini", Path::new("/p"), "WordTemplate = x\n").unwrap();
+        assert_eq!(ini.unhonoured(), ["WordTemplate (.vale.ini:1)"]);
     }
 
     #[test]

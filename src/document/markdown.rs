@@ -193,8 +193,12 @@ pub fn read(source: &str) -> (Vec<Block>, Markup) {
     let mut pending_alt: Vec<Block> = Vec::new();
     let mut markup = Markup::default();
     let mut code_start: Option<(usize, bool)> = None;
+    let mut open_tags: Vec<OpenTag> = Vec::new();
     for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
         markup.note(&event, &range, &mut code_start);
+        if let Event::InlineHtml(tag) = &event {
+            markup.note_inline_tag(tag, &range, &mut open_tags);
+        }
         match event {
             Event::Start(tag) => match tag {
                 Tag::Paragraph if st.skip_depth == 0 => st.start(BlockKind::Paragraph),
@@ -317,7 +321,73 @@ pub fn read(source: &str) -> (Vec<Block>, Markup) {
     (st.blocks, markup)
 }
 
+/// An inline HTML element whose closing tag is still to come: its name, class attribute and
+/// where its content starts.
+struct OpenTag {
+    name: String,
+    class: String,
+    content_start: usize,
+}
+
+/// Elements that have no closing tag.
+const VOID_ELEMENTS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// The name of the tag `html` opens or closes, and whether it closes.
+fn tag_name(html: &str) -> Option<(String, bool)> {
+    let rest = html.strip_prefix('<')?;
+    let (closing, rest) = match rest.strip_prefix('/') {
+        Some(r) => (true, r),
+        None => (false, rest),
+    };
+    let len = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        .count();
+    (len > 0 && rest.as_bytes()[0].is_ascii_alphabetic())
+        .then(|| (rest[..len].to_ascii_lowercase(), closing))
+}
+
+/// The value of the `class` attribute of an opening tag, if it has one.
+fn class_attribute(tag: &str) -> Option<&str> {
+    static CLASS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"(?i)\sclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"#)
+            .expect("valid class regex")
+    });
+    let c = CLASS.captures(tag)?;
+    c.get(1).or(c.get(2)).or(c.get(3)).map(|m| m.as_str())
+}
+
 impl Markup {
+    /// Records what an inline HTML element with a class holds, once its closing tag comes.
+    fn note_inline_tag(&mut self, html: &str, range: &Range<usize>, open: &mut Vec<OpenTag>) {
+        let Some((name, closing)) = tag_name(html.trim_end()) else {
+            return;
+        };
+        if !closing {
+            if !VOID_ELEMENTS.contains(&name.as_str()) && !html.trim_end().ends_with("/>") {
+                let class = class_attribute(html).unwrap_or("").to_string();
+                open.push(OpenTag {
+                    name,
+                    class,
+                    content_start: range.end,
+                });
+            }
+            return;
+        }
+        if let Some(i) = open.iter().rposition(|t| t.name == name) {
+            // Elements left open inside it end with it.
+            let tag = open.remove(i);
+            open.truncate(i);
+            if !tag.class.is_empty() && tag.content_start <= range.start {
+                self.classed
+                    .push((tag.content_start..range.start, tag.class));
+            }
+        }
+    }
+
     /// Records `event` if it is code or an HTML comment. A code block is recorded at its end,
     /// from the start (and whether it was fenced) its opening event left in `code_start`.
     #[inline]
@@ -408,6 +478,21 @@ mod tests {
         );
         assert!(is_alert("  >  [!WARNING]"));
         assert!(!is_alert("> [!]") && !is_alert("> [NOTE]") && !is_alert("[!NOTE]"));
+    }
+
+    #[test]
+    fn inline_html_elements_with_a_class_are_recorded_with_what_they_hold() {
+        let src = "A <span class=\"nop x\">TODO <b>now</b></span> b<br/> <i class='k'>one</i> <em class=z>two</em> <span>three</span>";
+        let (_, markup) = read(src);
+        let held: Vec<(&str, &str)> = markup
+            .classed
+            .iter()
+            .map(|(r, class)| (&src[r.clone()], class.as_str()))
+            .collect();
+        assert_eq!(
+            held,
+            [("TODO <b>now</b>", "nop x"), ("one", "k"), ("two", "z")]
+        );
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //! [`CODE_MASK`](super::markdown::CODE_MASK) characters, byte for byte, so spans still map to
 //! the source and words on either side never meet; a block whose source starts inside a match
 //! of a block pattern (run over the whole source, as Vale does) is left out; `blockquote` in
-//! `SkippedScopes` leaves quotes out; `strong` in `IgnoredScopes` masks bold text.
+//! `SkippedScopes` leaves quotes out; `strong` in `IgnoredScopes` masks bold text, and a class
+//! in `IgnoredClasses` (or one of Vale's own: `code`, `pre`, `problematic`) what inline HTML
+//! elements of that class hold.
 //! Why it matters: docs hold math (`$x$`), shortcodes and file excerpts that are not prose;
 //! Vale users mark them once in `.vale.ini` and expect every rule to skip them.
 //! Example: `TokenIgnores = (\$+[^\n$]+\$+)` keeps "$ACT test$" from every rule.
@@ -24,16 +26,54 @@ pub struct Masks<'a> {
     pub skip_quotes: bool,
     /// Hide strong emphasis (`IgnoredScopes = strong`).
     pub skip_strong: bool,
+    /// Hide what inline HTML elements of these classes hold (`IgnoredClasses`).
+    pub skip_classes: &'a [String],
 }
 
 impl Masks<'_> {
     pub fn is_empty(&self) -> bool {
-        self.tokens.is_empty() && self.blocks.is_empty() && !self.skip_quotes && !self.skip_strong
+        self.tokens.is_empty()
+            && self.blocks.is_empty()
+            && !self.skip_quotes
+            && !self.skip_strong
+            && self.skip_classes.is_empty()
+    }
+
+    /// Source ranges of inline text to hide: strong emphasis and elements of skipped classes.
+    fn inline_ranges(&self, doc: &Document) -> Vec<Range<usize>> {
+        let Some(m) = &doc.markup else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        if self.skip_strong {
+            out.extend(m.strong.iter().cloned());
+        }
+        if !self.skip_classes.is_empty() {
+            out.extend(
+                m.classed
+                    .iter()
+                    .filter(|(_, class)| {
+                        class
+                            .split_whitespace()
+                            .any(|c| self.skip_classes.iter().any(|s| s == c))
+                    })
+                    .map(|(r, _)| r.clone()),
+            );
+        }
+        out
     }
 
     /// `doc` with the masks applied; `None` when they change nothing.
     pub fn apply(&self, doc: &Document) -> Option<Document> {
         if self.is_empty() {
+            return None;
+        }
+        let inline = self.inline_ranges(doc);
+        if self.tokens.is_empty()
+            && self.blocks.is_empty()
+            && !self.skip_quotes
+            && inline.is_empty()
+        {
             return None;
         }
         let hidden: Vec<Range<usize>> = self
@@ -50,16 +90,12 @@ impl Masks<'_> {
                 continue;
             }
             let mut prose = block.prose.clone();
-            let strong = match &doc.markup {
-                Some(m) if self.skip_strong => m.strong.as_slice(),
-                _ => &[],
-            };
-            if !strong.is_empty() {
-                // Each prose byte whose source lies in strong emphasis (delimiters aside).
+            if !inline.is_empty() {
+                // Each prose byte whose source lies in hidden inline text (delimiters aside).
                 let bytes: Vec<usize> = (0..prose.len())
                     .filter(|&i| {
                         let at = block.to_source(i..i + 1).start;
-                        strong.iter().any(|r| r.contains(&at))
+                        inline.iter().any(|r| r.contains(&at))
                     })
                     .collect();
                 if !bytes.is_empty() {
@@ -119,6 +155,7 @@ mod tests {
             blocks: vec![Ready::Plain(&block)],
             skip_quotes: true,
             skip_strong: false,
+            skip_classes: &[],
         };
         let masked = masks.apply(&doc).unwrap();
         let prose: Vec<&str> = masked.blocks.iter().map(|b| b.prose.as_str()).collect();

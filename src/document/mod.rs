@@ -162,6 +162,10 @@ pub struct Markup {
     /// Strong emphasis (`**bold**`), delimiters included: a `.vale.ini` may hide it from rules
     /// (`IgnoredScopes = strong`).
     pub strong: Vec<Range<usize>>,
+    /// What inline HTML elements with a `class` hold (`<span class="nop">TODO</span>`: the
+    /// range of `TODO`) and their class attribute: a `.vale.ini` may hide some classes from
+    /// rules (`IgnoredClasses`).
+    pub classed: Vec<(Range<usize>, String)>,
 }
 
 /// A source file read as prose.

@@ -17,6 +17,21 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 }
 
+/// The keys of a `extends: sequence` file but its `tokens` (a list of steps, which
+/// [`types::sequence`] reads from the text), or `None` for a file of another type.
+fn sequence_spec(text: &str) -> Option<Result<RuleSpec, String>> {
+    if !text.contains("sequence") {
+        return None;
+    }
+    let mut value: serde_norway::Value = serde_norway::from_str(text).ok()?;
+    let map = value.as_mapping_mut()?;
+    if map.get("extends").and_then(|v| v.as_str()) != Some("sequence") {
+        return None;
+    }
+    map.remove("tokens");
+    Some(serde_norway::from_value(value).map_err(|e| e.to_string()))
+}
+
 /// A rule file that loaded but is not used, and why.
 #[derive(Debug, Clone)]
 pub struct Skipped {
@@ -193,21 +208,25 @@ impl RuleSet {
         }
         // One YAML parse for a good file; a bad one is read again only to say what is wrong
         // (a missing `extends:` before the keys the rule type does not know).
-        let spec: RuleSpec = match serde_norway::from_str(text) {
-            Ok(spec) => spec,
-            Err(spec_error) => {
-                let head: Head = serde_norway::from_str(text)
-                    .map_err(|e| ConfigError::from_yaml(shown, text, &e))?;
-                if head.extends.is_none() {
-                    return Err(ConfigError::at_line(
-                        shown,
-                        text,
-                        1,
-                        "rule file has no `extends:` key (the rule type)",
-                    ));
+        let spec: RuleSpec = match sequence_spec(text) {
+            // A sequence rule's `tokens` are steps, not strings: the rule type reads them.
+            Some(spec) => spec.map_err(|e| ConfigError::whole_file(shown, e))?,
+            None => match serde_norway::from_str(text) {
+                Ok(spec) => spec,
+                Err(spec_error) => {
+                    let head: Head = serde_norway::from_str(text)
+                        .map_err(|e| ConfigError::from_yaml(shown, text, &e))?;
+                    if head.extends.is_none() {
+                        return Err(ConfigError::at_line(
+                            shown,
+                            text,
+                            1,
+                            "rule file has no `extends:` key (the rule type)",
+                        ));
+                    }
+                    return Err(ConfigError::from_yaml(shown, text, &spec_error));
                 }
-                return Err(ConfigError::from_yaml(shown, text, &spec_error));
-            }
+            },
         };
         self.add_spec(pack, file, shown, text, spec)
     }
@@ -488,11 +507,18 @@ mod tests {
         // A Vale type Candor skips, with keys of its own: skipped with a note, not a warning.
         std::fs::write(
             pack.join("Seq.yml"),
-            "extends: sequence\nmessage: x\ntokens:\n  - tag: NN\n",
+            "extends: script\nmessage: x\nscript: check.tengo\n",
+        )
+        .unwrap();
+        // A sequence rule's steps are maps, not strings: it loads all the same.
+        std::fs::write(
+            pack.join("Steps.yml"),
+            "extends: sequence\nmessage: x\ntokens:\n  - tag: NN\n  - pattern: up\n",
         )
         .unwrap();
         let set = RuleSet::load(&[dir.path()]).unwrap();
         assert!(set.get("P.Good").is_some());
+        assert!(set.get("P.Steps").is_some());
         assert!(set.get("P.Bad").is_none());
         assert_eq!(set.warnings.len(), 1, "{:?}", set.warnings);
         assert!(set.warnings[0].path.ends_with("Bad.yml"));

@@ -85,10 +85,11 @@ impl prefilter::HasLiterals for dyn Rule {
     }
 }
 
-/// Fills `%s` placeholders in order (`%%` is a literal percent sign); missing arguments leave
-/// an empty string.
+/// Fills `%s` placeholders in order, and Go's `%[n]s` with the n-th argument (`%%` is a
+/// literal percent sign); missing arguments leave an empty string.
 pub fn format_message(template: &str, args: &[&str]) -> String {
     let mut out = String::with_capacity(template.len() + 16);
+    let all = args;
     let mut args = args.iter();
     let mut rest = template;
     while let Some(i) = rest.find('%') {
@@ -96,6 +97,11 @@ pub fn format_message(template: &str, args: &[&str]) -> String {
         let after = &rest[i + 1..];
         if let Some(r) = after.strip_prefix('s') {
             out.push_str(args.next().copied().unwrap_or(""));
+            rest = r;
+        } else if let Some((n, r)) = explicit_index(after) {
+            // Go's `%[2]s`: the second argument; a plain `%s` after it takes the third.
+            out.push_str(all.get(n - 1).copied().unwrap_or(""));
+            args = all.get(n..).unwrap_or(&[]).iter();
             rest = r;
         } else if let Some(r) = after.strip_prefix('%') {
             out.push('%');
@@ -107,6 +113,14 @@ pub fn format_message(template: &str, args: &[&str]) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// `[n]s` at the start of `after` (what follows a `%`): `n` (1 or more) and the rest.
+fn explicit_index(after: &str) -> Option<(usize, &str)> {
+    let inner = after.strip_prefix('[')?;
+    let (digits, rest) = inner.split_once(']')?;
+    let n: usize = digits.parse().ok().filter(|&n| n > 0)?;
+    Some((n, rest.strip_prefix('s')?))
 }
 
 /// The value of `result`, or `None` after reporting [`not_compiled`] for `meta`'s rule: what a

@@ -131,6 +131,15 @@ pub struct RuleSpec {
     #[serde(default)]
     pub condition: Option<String>,
 
+    // --- readability ---
+    /// The grade level the average of `metrics` must not pass.
+    #[serde(default)]
+    pub grade: Option<f64>,
+    /// Readability tests to average: `Flesch-Kincaid`, `Gunning Fog`, `Coleman-Liau`, `SMOG`,
+    /// `Automated Readability`.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub metrics: Option<Vec<String>>,
+
     // --- spelling ---
     /// Leave out Vale's default filters (acronyms, names, words with digits or symbols).
     #[serde(default)]

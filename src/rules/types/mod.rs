@@ -12,7 +12,9 @@ pub mod length;
 pub mod metric;
 pub mod occurrence;
 pub mod placeholder;
+pub mod readability;
 pub mod repetition;
+pub mod sequence;
 pub mod spelling;
 pub mod substitution;
 
@@ -54,7 +56,7 @@ pub(crate) fn sentence_proper(
 
 /// Vale rule types Candor does not implement: packs that use them still load, without them
 /// (their files are skipped unparsed, with a note, whatever keys they carry).
-pub const UNSUPPORTED_VALE_TYPES: &[&str] = &["readability", "sequence", "script"];
+pub const UNSUPPORTED_VALE_TYPES: &[&str] = &["script"];
 
 /// Why a rule of Vale type `extends` is not run.
 pub fn skip_reason(extends: &str) -> String {
@@ -75,6 +77,8 @@ pub const VALE_TYPES: &[&str] = &[
     "consistency",
     "metric",
     "spelling",
+    "sequence",
+    "readability",
 ];
 
 /// Candor's own rule types.
@@ -104,6 +108,8 @@ pub fn compile(src: &RuleSource<'_>) -> Result<Option<Box<dyn Rule>>, ConfigErro
         "consistency" => Box::new(consistency::Consistency::compile(src)?),
         "metric" => Box::new(metric::Metric::compile(src)?),
         "spelling" => Box::new(spelling::Spelling::compile(src)?),
+        "sequence" => Box::new(sequence::Sequence::compile(src)?),
+        "readability" => Box::new(readability::Readability::compile(src)?),
         "questions" => Box::new(ignored_question::IgnoredQuestion::compile(src)?),
         "filler" => Box::new(filler::Filler::compile(src)?),
         "framing" => Box::new(framing::Framing::compile(src)?),

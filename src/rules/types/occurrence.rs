@@ -64,13 +64,17 @@ impl Occurrence {
     }
 
     /// Reports when `count` matches are too many or too few, over `whole` (the unit from its
-    /// own words on, so it starts where Vale reports). Under `min`, a rule read as Vale reads
-    /// it reports at its `first` match (a source range), as Vale does. Both are worked out
-    /// only for a finding: a rule counting words asks for every sentence.
+    /// own words on). A rule read as Vale reads it reports where Vale does, at its first match:
+    /// under `min` that match (`matched` gives the first and last, as source ranges), under
+    /// `max` the stretch from the first match to the end of the last, the text that breaks the
+    /// limit (over the `whole_text`, the text: a span from match to match would take in the
+    /// blocks between them). Both are worked out only for a finding: a rule counting words
+    /// asks for every sentence.
     fn judge(
         &self,
         count: usize,
-        first: impl FnOnce() -> Option<Range<usize>>,
+        whole_text: bool,
+        matched: impl FnOnce() -> Option<(Range<usize>, Range<usize>)>,
         whole: impl FnOnce() -> Range<usize>,
         out: &mut Findings,
     ) {
@@ -79,8 +83,9 @@ impl Occurrence {
         if !too_many && !too_few {
             return;
         }
-        let at = match first() {
-            Some(first) if !too_many && self.meta.scope.vale => first,
+        let at = match matched() {
+            Some((first, _)) if !too_many && self.meta.scope.vale => first,
+            Some((first, last)) if self.meta.scope.vale && !whole_text => first.start..last.end,
             _ => whole(),
         };
         let n = count.to_string();
@@ -169,16 +174,25 @@ impl Rule for Occurrence {
             };
             let count = matches.iter().map(Vec::len).sum();
             let first_match = || {
-                let (unit, ranges) = units.iter().zip(&matches).find(|(_, m)| !m.is_empty())?;
-                Some(unit.to_source(ranges[0].clone()))
+                let mut with = units.iter().zip(&matches).filter(|(_, m)| !m.is_empty());
+                let (unit, ranges) = with.next()?;
+                let first = unit.to_source(ranges[0].clone());
+                Some((first.clone(), first))
             };
             let span = || first.to_source(0..0).start..last.to_source(0..last.text.len()).end;
-            self.judge(count, first_match, span, out);
+            self.judge(count, true, first_match, span, out);
             return;
         }
         for unit in units {
             let matches = matches_in(unit.text);
-            let first_match = || matches.first().map(|r| unit.to_source(r.clone()));
+            // Vale starts at the first match outside inline code (masked here).
+            let first_match = || {
+                let in_code =
+                    |r: &Range<usize>| unit.text[r.clone()].chars().all(|c| c == CODE_MASK);
+                let first = matches.iter().find(|r| !in_code(r)).or(matches.first())?;
+                let last = matches.last()?;
+                Some((unit.to_source(first.clone()), unit.to_source(last.clone())))
+            };
             // Reported where the unit's own words start: after any leading inline code.
             let whole = || {
                 let lead = unit.text.len()
@@ -189,7 +203,7 @@ impl Rule for Occurrence {
                 let lead = if lead == unit.text.len() { 0 } else { lead };
                 unit.to_source(lead..unit.text.len())
             };
-            self.judge(matches.len(), first_match, whole, out);
+            self.judge(matches.len(), false, first_match, whole, out);
         }
     }
 }
