@@ -507,21 +507,38 @@ fn a_question_candor_cannot_read_or_past_the_judged_ones_is_listed_as_not_judged
     );
 }
 
-#[test]
-fn a_terse_reply_answers_by_its_grammar_and_a_bare_contact_request_does_not() {
-    let dir = tempfile::tempdir().unwrap();
-    let write = |name: &str, text: &str| write_in(dir.path(), name, text);
-    let inbound = write(
-        "message.txt",
-        "Can I pay for the annual plan by bank transfer?\n",
-    );
-    let verdicts = |reply: &str| {
-        let reply = write("reply.txt", reply);
-        questions(&check(&[&reply, "--inbound", &inbound]))
+/// A customer's message and the reports of replies to it, each in the same temporary folder.
+struct Exchange {
+    dir: tempfile::TempDir,
+    inbound: String,
+}
+
+impl Exchange {
+    fn new(message: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let inbound = write_in(dir.path(), "message.txt", message);
+        Exchange { dir, inbound }
+    }
+
+    /// The JSON report on `reply` and the reply's path.
+    fn report(&self, reply: &str) -> (Value, String) {
+        let path = write_in(self.dir.path(), "reply.txt", reply);
+        (check(&[&path, "--inbound", &self.inbound]), path)
+    }
+
+    /// Whether each question is answered by `reply`.
+    fn verdicts(&self, reply: &str) -> Vec<bool> {
+        questions(&self.report(reply).0)
             .into_iter()
             .map(|(_, addressed)| addressed)
-            .collect::<Vec<_>>()
-    };
+            .collect()
+    }
+}
+
+#[test]
+fn a_terse_reply_answers_by_its_grammar_and_a_bare_contact_request_does_not() {
+    let exchange = Exchange::new("Can I pay for the annual plan by bank transfer?\n");
+    let verdicts = |reply: &str| exchange.verdicts(reply);
     assert_eq!(
         verdicts("Afraid not, cards and PayPal only for now.\n"),
         [true]
@@ -535,49 +552,24 @@ fn a_terse_reply_answers_by_its_grammar_and_a_bare_contact_request_does_not() {
 
 #[test]
 fn yes_to_both_answers_each_yes_no_question_and_a_reply_to_one_leaves_the_other_open() {
-    let dir = tempfile::tempdir().unwrap();
-    let write = |name: &str, text: &str| write_in(dir.path(), name, text);
-    let inbound = write(
-        "message.txt",
-        "Is the plugin still maintained? Will there be a version for Django 5?\n",
-    );
-    let report = |reply: &str| {
-        let reply = write("reply.txt", reply);
-        (check(&[&reply, "--inbound", &inbound]), reply)
-    };
-    let (both, path) = report("Yes to both. Working on it this month.\n");
-    assert_eq!(
-        questions(&both)
-            .into_iter()
-            .map(|(_, addressed)| addressed)
-            .collect::<Vec<_>>(),
-        [true, true]
-    );
-    for q in both["files"][0]["questions"].as_array().unwrap() {
-        assert_eq!(slice(&path, &q["answer"]["span"]), "Yes to both.");
-    }
-    let (one, _) = report("Yes, it is maintained.\n");
-    assert_eq!(
-        questions(&one)
-            .into_iter()
-            .map(|(_, addressed)| addressed)
-            .collect::<Vec<_>>(),
-        [true, false]
-    );
+    let exchange =
+        Exchange::new("Is the plugin still maintained? Will there be a version for Django 5?\n");
+    let (both, path) = exchange.report("Yes to both. Working on it this month.\n");
+    let answers: Vec<String> = both["files"][0]["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| slice(&path, &q["answer"]["span"]))
+        .collect();
+    assert_eq!(answers, ["Yes to both.", "Yes to both."]);
+    assert_eq!(exchange.verdicts("Yes, it is maintained.\n"), [true, false]);
 }
 
 #[test]
 fn a_link_that_answers_is_read_with_its_sentence() {
-    let dir = tempfile::tempdir().unwrap();
-    let write = |name: &str, text: &str| write_in(dir.path(), name, text);
-    let inbound = write(
-        "message.txt",
-        "Is there a way to read the bandwidth usage from a script?\n",
-    );
+    let exchange = Exchange::new("Is there a way to read the bandwidth usage from a script?\n");
     let score = |reply: &str| {
-        let reply = write("reply.txt", reply);
-        let report = check(&[&reply, "--inbound", &inbound]);
-        report["files"][0]["questions"][0]["score"]
+        exchange.report(reply).0["files"][0]["questions"][0]["score"]
             .as_f64()
             .unwrap()
     };

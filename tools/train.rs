@@ -323,27 +323,31 @@ fn explain_answers(message: &str, reply: &str) {
         for (range, f) in sentences {
             let Some(f) = f else { continue };
             let p = model.probability(&f);
-            let active: Vec<String> = f
-                .iter()
-                .enumerate()
-                .filter(|(_, x)| **x != 0.0)
-                .map(|(k, x)| format!("{k}:{x:.2}*{:+.2}", model.weights[k]))
-                .collect();
-            println!("  {p:.2} {:?}\n      {}", &reply[range], active.join(" "));
+            println!(
+                "  {p:.2} {:?}\n      {}",
+                &reply[range],
+                active(&f, &model.weights)
+            );
             features.push(f);
             probabilities.push(p);
         }
         let q = candor::judge::answered::question_features(&features, &probabilities, 0.0);
-        let active: Vec<String> = q
-            .iter()
-            .enumerate()
-            .filter(|(_, x)| **x != 0.0)
-            .map(|(k, x)| format!("{k}:{x:.2}*{:+.2}", answered.weights[k]))
-            .collect();
         println!(
             "  answered {:.2} (taken as 0)\n      {}",
             answered.probability(&q),
-            active.join(" ")
+            active(&q, &answered.weights)
         );
     }
+}
+
+/// The features that fire, as `position:value*weight`.
+fn active(features: &[f32], weights: &[f32]) -> String {
+    let fired: Vec<String> = features
+        .iter()
+        .zip(weights)
+        .enumerate()
+        .filter(|(_, (x, _))| **x != 0.0)
+        .map(|(k, (x, w))| format!("{k}:{x:.2}*{w:+.2}"))
+        .collect();
+    fired.join(" ")
 }
