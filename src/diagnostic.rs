@@ -154,6 +154,72 @@ impl PartialEq<String> for Message {
     }
 }
 
+/// A list that is empty in most findings (suggestions, related spans): one pointer then, where
+/// a `Vec` is three words. A file dense with findings holds hundreds of thousands of them.
+// The box is the point: one word for the usual empty list, where a `Vec` is three.
+#[allow(clippy::box_collection)]
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct ShortList<T>(Option<Box<Vec<T>>>);
+
+impl<T> ShortList<T> {
+    pub fn new() -> Self {
+        ShortList(None)
+    }
+
+    pub fn push(&mut self, item: T) {
+        self.0.get_or_insert_with(Box::default).push(item);
+    }
+
+    pub fn as_slice(&self) -> &[T] {
+        self
+    }
+}
+
+impl<T> std::ops::Deref for ShortList<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl<T> From<Vec<T>> for ShortList<T> {
+    fn from(items: Vec<T>) -> Self {
+        ShortList((!items.is_empty()).then(|| Box::new(items)))
+    }
+}
+
+impl<T> FromIterator<T> for ShortList<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
+        Self::from(items.into_iter().collect::<Vec<T>>())
+    }
+}
+
+impl<'a, T> IntoIterator for &'a ShortList<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<T: PartialEq<U>, U, const N: usize> PartialEq<[U; N]> for ShortList<T> {
+    fn eq(&self, other: &[U; N]) -> bool {
+        self.as_slice() == other
+    }
+}
+
+impl<T: PartialEq<U>, U> PartialEq<Vec<U>> for ShortList<T> {
+    fn eq(&self, other: &Vec<U>) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for ShortList<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
 /// One finding of one rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -164,11 +230,12 @@ pub struct Diagnostic {
     /// Byte range in the checked file; slices out exactly the text the message talks about.
     pub span: Range<usize>,
     /// Rewrites to offer the writer, best first.
-    pub suggestions: Vec<String>,
-    pub related: Vec<Related>,
+    pub suggestions: ShortList<String>,
+    pub related: ShortList<Related>,
     /// Set only when the rewrite is unambiguous (one suggestion that replaces exactly `span`)
     /// and holds no stand-in for the writer to fill in (see [`crate::fix::has_stand_in`]).
-    pub fix: Option<Edit>,
+    /// Boxed: most findings have none, and a finding's size is paid once per finding.
+    pub fix: Option<Box<Edit>>,
     /// Rule's documentation link, if it has one.
     pub link: Option<Arc<str>>,
 }
@@ -185,8 +252,8 @@ impl Diagnostic {
             severity,
             message: message.into(),
             span,
-            suggestions: Vec::new(),
-            related: Vec::new(),
+            suggestions: ShortList::new(),
+            related: ShortList::new(),
             fix: None,
             link: None,
         }
@@ -293,6 +360,29 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_short_list_holds_what_was_pushed_and_an_empty_one_allocates_nothing() {
+        let mut list: ShortList<String> = ShortList::from(Vec::new());
+        assert!(list.is_empty() && list.0.is_none());
+        list.push("a".to_string());
+        list.push("b".to_string());
+        assert_eq!(list.as_slice(), ["a", "b"]);
+        assert_eq!(format!("{list:?}"), r#"["a", "b"]"#);
+        let collected: ShortList<usize> = (1..4).collect();
+        assert_eq!(collected.iter().sum::<usize>(), 6);
+        assert_eq!(
+            ShortList::from(vec![1, 2]),
+            [1, 2].into_iter().collect::<ShortList<_>>()
+        );
+    }
+
+    #[test]
+    fn a_finding_is_at_most_twelve_words() {
+        // A file dense with findings holds one per stock phrase; at 168 bytes they were the
+        // largest part of its memory.
+        assert!(std::mem::size_of::<Diagnostic>() <= 96);
+    }
 
     #[test]
     fn columns_count_scalar_values_not_bytes() {

@@ -76,7 +76,7 @@ fn choose<'a>(
     let source = &doc.source;
     let mut edits: Vec<(&Arc<str>, &Edit)> = diagnostics
         .iter()
-        .filter_map(|d| Some((&d.rule, d.fix.as_ref()?)))
+        .filter_map(|d| Some((&d.rule, d.fix.as_deref()?)))
         .filter(|(_, e)| {
             e.span.start <= e.span.end
                 && allowed(e, unsafe_fixes)
@@ -480,11 +480,11 @@ mod tests {
 
     fn diag(span: std::ops::Range<usize>, replacement: &str) -> Diagnostic {
         let mut d = Diagnostic::new("T.R".into(), Severity::Warning, String::new(), span.clone());
-        d.fix = Some(Edit {
+        d.fix = Some(Box::new(Edit {
             span,
             replacement: replacement.to_string(),
             applicability: Applicability::Safe,
-        });
+        }));
         d
     }
 

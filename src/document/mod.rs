@@ -68,7 +68,7 @@ pub struct Block {
     pub prose: String,
     /// Where each prose byte came from in the source.
     pub map: OffsetMap,
-    sentences: OnceLock<Vec<Range<usize>>>,
+    sentences: OnceLock<Sentences>,
     /// Which built-in phrase catalogues may match in the prose, worked out once by the first
     /// catalogue to ask (see `engine::catalogue_gate`).
     pub catalogue_gates: OnceLock<u32>,
@@ -97,12 +97,40 @@ impl Block {
     /// Sentence ranges in the block's prose, trimmed of surrounding white space, computed once
     /// on first use (most rules never need them).
     pub fn sentences(&self) -> &[Range<usize>] {
-        self.sentences.get_or_init(|| sentences::split(&self.prose))
+        self.sentences
+            .get_or_init(|| Sentences::from(sentences::split(&self.prose)))
+            .as_slice()
     }
 
     /// Source range of a prose range.
     pub fn to_source(&self, prose: Range<usize>) -> Range<usize> {
         self.map.to_source(prose)
+    }
+}
+
+/// A block's sentence ranges. Most blocks hold one sentence, kept inline: a file of many short
+/// paragraphs then needs no allocation per block for them (a list of one took 64 bytes).
+#[derive(Debug)]
+enum Sentences {
+    One(Range<usize>),
+    Many(Box<[Range<usize>]>),
+}
+
+impl Sentences {
+    fn as_slice(&self) -> &[Range<usize>] {
+        match self {
+            Sentences::One(one) => std::slice::from_ref(one),
+            Sentences::Many(many) => many,
+        }
+    }
+}
+
+impl From<Vec<Range<usize>>> for Sentences {
+    fn from(mut ranges: Vec<Range<usize>>) -> Self {
+        match ranges.len() {
+            1 => Sentences::One(ranges.remove(0)),
+            _ => Sentences::Many(ranges.into_boxed_slice()),
+        }
     }
 }
 
@@ -213,6 +241,9 @@ impl Document {
             }
             Format::Text => (text::blocks(&source), None),
         };
+        // Exact: a file of many short paragraphs holds hundreds of thousands of blocks.
+        let mut blocks = blocks;
+        blocks.shrink_to_fit();
         Document {
             format,
             source,

@@ -14,7 +14,8 @@ use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
 use serde::Serialize;
 
 use super::{FileReport, Position, Positions, Report, Summary};
-use crate::check::NotJudged;
+use crate::check::{NotJudged, Question};
+use crate::diagnostic::Diagnostic;
 
 // The report borrows from [`Report`] rather than copying every message: on a run over a
 // whole docs repository the copies doubled the report's memory.
@@ -104,6 +105,58 @@ fn json_span(p: Position) -> JsonSpan {
     }
 }
 
+/// One finding as a serialisable value.
+fn json_diagnostic<'a>(
+    f: &'a FileReport,
+    d: &'a Diagnostic,
+    spans: &mut Positions<'a>,
+) -> JsonDiagnostic<'a> {
+    JsonDiagnostic {
+        rule: &d.rule,
+        severity: d.severity.as_str(),
+        message: &d.message,
+        span: json_span(spans.of(&f.path, &d.span)),
+        suggestions: &d.suggestions,
+        related: d
+            .related
+            .iter()
+            .map(|r| JsonRelated {
+                path: &r.path,
+                span: json_span(spans.of(&r.path, &r.span)),
+                message: &r.message,
+            })
+            .collect(),
+        link: d.link.as_deref(),
+        fix: d.fix.as_ref().map(|e| JsonFix {
+            span: json_span(spans.of(&f.path, &e.span)),
+            replacement: &e.replacement,
+            applicability: e.applicability.as_str(),
+        }),
+    }
+}
+
+/// One question as a serialisable value.
+fn json_question<'a>(
+    f: &'a FileReport,
+    q: &'a Question,
+    spans: &mut Positions<'a>,
+) -> JsonQuestion<'a> {
+    JsonQuestion {
+        path: &q.path,
+        span: json_span(spans.of(&q.path, &q.span)),
+        text: &q.text,
+        addressed: q.addressed,
+        answer: q.answer.as_ref().map(|a| JsonAnswer {
+            span: json_span(spans.of(&f.path, a)),
+        }),
+        score: (q.score * 1000.0).round() / 1000.0,
+        nearest: q.nearest.as_ref().map(|a| JsonAnswer {
+            span: json_span(spans.of(&f.path, a)),
+        }),
+        not_judged: q.not_judged.map(NotJudged::as_str),
+    }
+}
+
 /// One file's findings as a serialisable value.
 fn json_file<'a>(f: &'a FileReport, spans: &mut Positions<'a>) -> JsonFile<'a> {
     let file = JsonFile {
@@ -111,46 +164,12 @@ fn json_file<'a>(f: &'a FileReport, spans: &mut Positions<'a>) -> JsonFile<'a> {
         diagnostics: f
             .diagnostics
             .iter()
-            .map(|d| JsonDiagnostic {
-                rule: &d.rule,
-                severity: d.severity.as_str(),
-                message: &d.message,
-                span: json_span(spans.of(&f.path, &d.span)),
-                suggestions: &d.suggestions,
-                related: d
-                    .related
-                    .iter()
-                    .map(|r| JsonRelated {
-                        path: &r.path,
-                        span: json_span(spans.of(&r.path, &r.span)),
-                        message: &r.message,
-                    })
-                    .collect(),
-                link: d.link.as_deref(),
-                fix: d.fix.as_ref().map(|e| JsonFix {
-                    span: json_span(spans.of(&f.path, &e.span)),
-                    replacement: &e.replacement,
-                    applicability: e.applicability.as_str(),
-                }),
-            })
+            .map(|d| json_diagnostic(f, d, spans))
             .collect(),
         questions: f
             .questions
             .iter()
-            .map(|q| JsonQuestion {
-                path: &q.path,
-                span: json_span(spans.of(&q.path, &q.span)),
-                text: &q.text,
-                addressed: q.addressed,
-                answer: q.answer.as_ref().map(|a| JsonAnswer {
-                    span: json_span(spans.of(&f.path, a)),
-                }),
-                score: (q.score * 1000.0).round() / 1000.0,
-                nearest: q.nearest.as_ref().map(|a| JsonAnswer {
-                    span: json_span(spans.of(&f.path, a)),
-                }),
-                not_judged: q.not_judged.map(NotJudged::as_str),
-            })
+            .map(|q| json_question(f, q, spans))
             .collect(),
     };
     spans.done_with(&f.path);
@@ -194,8 +213,50 @@ impl Serialize for StreamedFiles<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let Streamed { report, spans } = self.0;
         let mut seq = s.serialize_seq(Some(report.files.len()))?;
-        for f in &report.files {
-            seq.serialize_element(&json_file(f, &mut spans.borrow_mut()))?;
+        for file in &report.files {
+            seq.serialize_element(&StreamedFile { file, spans })?;
+            spans.borrow_mut().done_with(&file.path);
+        }
+        seq.end()
+    }
+}
+
+/// One file as [`json_file`] makes it, written finding by finding: a file dense with findings
+/// never holds a serialisable copy of each (they were more memory than the findings).
+struct StreamedFile<'s, 'a> {
+    file: &'a FileReport,
+    spans: &'s RefCell<Positions<'a>>,
+}
+
+impl Serialize for StreamedFile<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let StreamedFile { file, spans } = *self;
+        let mut out = s.serialize_struct("JsonFile", 3)?;
+        out.serialize_field("path", &*file.path)?;
+        out.serialize_field(
+            "diagnostics",
+            &StreamedList(&file.diagnostics, |d| {
+                json_diagnostic(file, d, &mut spans.borrow_mut())
+            }),
+        )?;
+        out.serialize_field(
+            "questions",
+            &StreamedList(&file.questions, |q| {
+                json_question(file, q, &mut spans.borrow_mut())
+            }),
+        )?;
+        out.end()
+    }
+}
+
+/// A list serialised item by item, each made by the function as it is written.
+struct StreamedList<'a, T, F>(&'a [T], F);
+
+impl<'a, T, J: Serialize, F: Fn(&'a T) -> J> Serialize for StreamedList<'a, T, F> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for item in self.0 {
+            seq.serialize_element(&(self.1)(item))?;
         }
         seq.end()
     }
@@ -215,4 +276,65 @@ pub fn render(report: &Report) -> String {
     let mut out = Vec::new();
     write(report, &mut out).expect("report serialises");
     String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Applicability, Edit, Related, Severity};
+    use crate::report::RelatedSource;
+    use std::sync::Arc;
+
+    /// The report written finding by finding is byte for byte the report made whole.
+    #[test]
+    fn the_streamed_report_is_the_whole_report() {
+        let text = "Héllo.\nWe apologize for any inconvenience.\nCan I get a refund?\n";
+        let path: Arc<str> = Arc::from("reply.md");
+        let mut with_fix = Diagnostic::new(Arc::from("T.Fix"), Severity::Warning, "fix me", 8..10);
+        with_fix.fix = Some(Box::new(Edit {
+            span: 8..10,
+            replacement: "x".to_string(),
+            applicability: Applicability::Unsafe,
+        }));
+        with_fix.suggestions.push("x".to_string());
+        with_fix.link = Some(Arc::from("https://example.com"));
+        let mut with_related =
+            Diagnostic::new(Arc::from("T.Rel"), Severity::Error, "see there", 20..30);
+        with_related.related.push(Related {
+            path: Arc::from("customer.txt"),
+            span: 0..5,
+            message: "asked here".to_string(),
+        });
+        let file = |name: &str, diagnostics: Vec<Diagnostic>| FileReport {
+            path: Arc::from(name),
+            text: Arc::from(text),
+            diagnostics,
+            questions: vec![Question {
+                path: Arc::from("customer.txt"),
+                span: 0..5,
+                text: "Why?".to_string(),
+                addressed: true,
+                answer: Some(1..4),
+                nearest: Some(1..4),
+                score: 0.12345,
+                not_judged: None,
+            }],
+            positions: None,
+            human: None,
+        };
+        let report = Report {
+            files: vec![
+                file(&path, vec![with_fix, with_related]),
+                file("empty.md", Vec::new()),
+            ],
+            related_sources: vec![RelatedSource {
+                path: Arc::from("customer.txt"),
+                text: Arc::from("Why? Because."),
+            }],
+            rules: Vec::new(),
+        };
+        let whole = serde_json::to_string_pretty(&to_value(&report)).unwrap() + "\n";
+        assert!(whole.contains("\"replacement\": \"x\"") && whole.contains("asked here"));
+        assert_eq!(render(&report), whole);
+    }
 }

@@ -398,11 +398,11 @@ mod tests {
                 span.clone(),
             );
             if i % 2 == 0 {
-                d.fix = Some(Edit {
+                d.fix = Some(Box::new(Edit {
                     span: span.start..span.start + i,
                     replacement: String::new(),
                     applicability: crate::diagnostic::Applicability::Safe,
-                });
+                }));
             }
             if i % 3 == 0 {
                 d.related.push(Related {

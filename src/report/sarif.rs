@@ -365,7 +365,7 @@ fn result<'a>(
         related_locations,
         fixes,
         properties: (!d.suggestions.is_empty()).then(|| Properties {
-            suggestions: d.suggestions.clone(),
+            suggestions: d.suggestions.to_vec(),
         }),
     }
 }

@@ -362,6 +362,25 @@ pub fn repeated(shape: usize, seed: &str, n: usize) -> (&'static str, String) {
     (name, out)
 }
 
+/// CPU time this process has used, in seconds: what [`repeats`] compares, so a machine busy with
+/// other work (which stretches wall time, not CPU time) is not taken for super-linear cost.
+#[cfg(unix)]
+fn cpu_seconds() -> f64 {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
+    t.tv_sec as f64 + t.tv_nsec as f64 * 1e-9
+}
+
+/// Wall time elsewhere (no process CPU clock in the standard library).
+#[cfg(not(unix))]
+fn cpu_seconds() -> f64 {
+    use std::sync::OnceLock;
+    static START: OnceLock<std::time::Instant> = OnceLock::new();
+    START
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_secs_f64()
+}
+
 /// Fuzz target `repeats`: large structured inputs, which libFuzzer's own inputs never are
 /// (they stay under a few KB). The first byte picks a shape ([`REPEAT_SHAPES`]: Markdown, text,
 /// one macro body, many macros in JSON/YAML/CSV, HTML, email, a thread), the second a size
@@ -369,8 +388,9 @@ pub fn repeated(shape: usize, seed: &str, n: usize) -> (&'static str, String) {
 /// read and linted with every check of [`lint_and_check`].
 ///
 /// With `check_growth` (the fuzz target; never in `cargo test`, which must not time things) the
-/// same seed at a quarter of the size is timed too, and a run that takes over 12 times as long
-/// for 4 times the input (linear is 4, quadratic 16), twice in a row and above 0.25 s, panics:
+/// same seed at a quarter of the size is timed too (process CPU time, see [`cpu_seconds`]), and
+/// a run that takes over 12 times as long for 4 times the input (linear is 4, quadratic 16),
+/// twice in a row and above 0.25 s of CPU, panics:
 /// the fuzzer then keeps the input as a crash, so super-linear cost is found like a panic.
 pub fn repeats(data: &[u8], check_growth: bool) {
     let [shape, size, seed @ ..] = data else {
@@ -388,9 +408,9 @@ pub fn repeats(data: &[u8], check_growth: bool) {
     let n = (bytes / seed.len()).max(4);
     let (name, big) = repeated(shape, seed, n);
     let lint = |text: &str| {
-        let t = std::time::Instant::now();
+        let t = cpu_seconds();
         read_and_lint(name, text.as_bytes());
-        t.elapsed().as_secs_f64()
+        cpu_seconds() - t
     };
     let t_big = lint(&big);
     if !check_growth || t_big < 0.25 {

@@ -234,14 +234,14 @@ impl Rule for Existence {
                 let mut d = self
                     .meta
                     .diagnostic(span.clone(), self.meta.format(&[text]));
-                d.suggestions = self.replacements.clone();
+                d.suggestions = self.replacements.clone().into();
                 if let [only] = self.replacements.as_slice() {
                     if !crate::fix::has_stand_in(only) {
-                        d.fix = Some(crate::diagnostic::Edit {
+                        d.fix = Some(Box::new(crate::diagnostic::Edit {
                             span,
                             replacement: only.clone(),
                             applicability: self.applicability,
-                        });
+                        }));
                     }
                 }
                 out.push(d);

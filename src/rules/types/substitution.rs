@@ -400,14 +400,14 @@ impl Rule for Substitution {
                 // to fill in, is a fix; it is safe when the key names the words it replaces.
                 if let [only] = suggestions.as_slice() {
                     if cx.doc.source.get(span.clone()) == Some(text) && !has_stand_in(only) {
-                        d.fix = Some(Edit {
+                        d.fix = Some(Box::new(Edit {
                             span,
                             replacement: only.clone(),
                             applicability: key.applicability,
-                        });
+                        }));
                     }
                 }
-                d.suggestions = suggestions;
+                d.suggestions = suggestions.into();
                 out.push(d);
             }
         }

@@ -172,7 +172,13 @@ pub fn read(
             c.index += offset;
         }
         choices.extend(chosen);
-        fields.extend(doc);
+        // Moved, not copied, when it is the only document: a list of all the fields twice was
+        // the peak of reading a big export.
+        if fields.is_empty() {
+            fields = doc;
+        } else {
+            fields.extend(doc);
+        }
     }
     let mut notes = Vec::new();
     if count > 1 && !choices.is_empty() && !empty_docs.is_empty() && !opts.only_exports {
@@ -234,14 +240,35 @@ fn finish(
         return Ok(Read::Skip { note: Some(note) });
     }
     let kind = choices[0].kind;
-    let parts = choices
-        .iter()
-        .map(|c| part(&fields[c.index], c.html))
-        .collect();
     let extents = choices
         .iter()
         .map(|c| fields[c.index].span.clone())
         .collect();
+    // A field chosen once (always, unless two `--field` paths name it) gives its text to its
+    // part rather than a copy, and the fields are gone before the parts are parsed: an export
+    // of many short macros held each body three times.
+    let mut uses = vec![0u32; fields.len()];
+    for c in &choices {
+        uses[c.index] += 1;
+    }
+    let mut fields = fields;
+    let parts = choices
+        .iter()
+        .map(|c| {
+            uses[c.index] -= 1;
+            let field = &mut fields[c.index];
+            if uses[c.index] == 0 {
+                let (value, map) = (
+                    std::mem::take(&mut field.value),
+                    std::mem::take(&mut field.map),
+                );
+                part(value, map, c.html)
+            } else {
+                part(field.value.clone(), field.map.clone(), c.html)
+            }
+        })
+        .collect();
+    drop(fields);
     Ok(Read::Doc(
         Document::from_parts(text, Format::Text, parts)
             .with_origin(Origin::Template(kind))
@@ -274,12 +301,12 @@ fn json_fields(text: &str) -> Result<Vec<TextField>, json_strings::JsonError> {
 }
 
 /// A field's text as a document part; an HTML body is reduced to its text first.
-fn part(field: &TextField, html: bool) -> Part {
+fn part(value: String, map: OffsetMap, html: bool) -> Part {
     let (text, map) = if html {
-        let (reduced, to_value) = html::reduce(&field.value);
-        (reduced, to_value.compose(&field.map))
+        let (reduced, to_value) = html::reduce(&value);
+        (reduced, to_value.compose(&map))
     } else {
-        (field.value.clone(), field.map.clone())
+        (value, map)
     };
     Part {
         text,
@@ -323,12 +350,15 @@ fn read_csv(path: &Path, text: String, opts: &ReadOptions) -> Result<Read, Input
     if opts.only_exports && !column.titled {
         return Ok(Read::Skip { note: None });
     }
+    let extents = column.cells.iter().map(|c| c.span.clone()).collect();
     let parts = column
         .cells
-        .iter()
-        .map(|c| part(c, html::looks_like_html(&c.value)))
+        .into_iter()
+        .map(|c| {
+            let html = html::looks_like_html(&c.value);
+            part(c.value, c.map, html)
+        })
         .collect();
-    let extents = column.cells.iter().map(|c| c.span.clone()).collect();
     Ok(Read::Doc(
         Document::from_parts(text, Format::Text, parts)
             .with_origin(Origin::Template(TemplateKind::Csv))
