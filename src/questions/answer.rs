@@ -24,7 +24,7 @@ use super::patterns;
 use crate::engine::prebuilt::BuiltInRegex;
 
 use super::terms::terms;
-use crate::judge::answered::{self, question_features, QUESTION_FEATURES};
+use crate::judge::answered::{self, question_features, QuestionFeature, QUESTION_FEATURES};
 use crate::judge::answers::{self, AnswerModel, Feature, FEATURES};
 use crate::judge::embed::{cosine, embed, DIMS};
 
@@ -746,11 +746,21 @@ pub fn features_of_reply(
         .collect()
 }
 
-/// One question scored against every reply sentence: each judged sentence's features and its
-/// probability of answering (`None` for a sentence that quotes the question back and for a
-/// salutation or sign-off).
+/// One question scored against every reply sentence: each sentence's probability of answering
+/// (`None` for a sentence that quotes the question back and for a salutation or sign-off) and
+/// what the question-level model reads off the sentences' features. The features themselves are
+/// not kept: a long thread judges hundreds of questions against thousands of sentences.
 pub struct Scored {
-    sentences: Vec<Option<([f32; FEATURES], f32)>>,
+    probabilities: Vec<Option<f32>>,
+    /// The question-level features, with [`taken`] still to be filled in.
+    question: [f32; QUESTION_FEATURES],
+    /// The sentence most likely to answer, with that probability.
+    best: Option<(usize, f32)>,
+    /// The best sentence answers every question of the message at once ("Yes to both").
+    best_answers_all: bool,
+    /// The sentence that answers this yes/no question with every other question of the message
+    /// ("Yes to both."), if there is one.
+    with_all: Option<usize>,
     /// A comparison whose two sides the reply does not both name.
     options_unmet: bool,
 }
@@ -762,54 +772,48 @@ impl Scored {
         model: &AnswerModel,
         options_unmet: bool,
     ) -> Self {
+        let probabilities: Vec<Option<f32>> = features
+            .iter()
+            .map(|f| f.as_ref().map(|f| model.probability(f)))
+            .collect();
+        let best = probabilities
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| Some((i, (*p)?)))
+            .fold(None, |best, (i, p)| match best {
+                Some((_, b)) if b >= p => best,
+                _ => Some((i, p)),
+            });
+        let answers_all =
+            |f: &Option<[f32; FEATURES]>| f.is_some_and(|f| f[Feature::AnswersAll as usize] > 0.5);
+        let best_answers_all = best.is_some_and(|(i, _)| answers_all(&features[i]));
+        let with_all = features.iter().position(|f| {
+            answers_all(f) && f.is_some_and(|f| f[Feature::AsksYesNo as usize] > 0.5)
+        });
+        let (judged, judged_probabilities): (Vec<[f32; FEATURES]>, Vec<f32>) = features
+            .iter()
+            .zip(&probabilities)
+            .filter_map(|(f, p)| Some(((*f)?, (*p)?)))
+            .unzip();
         Scored {
-            sentences: features
-                .into_iter()
-                .map(|f| f.map(|f| (f, model.probability(&f))))
-                .collect(),
+            question: question_features(&judged, &judged_probabilities, 0.0),
+            probabilities,
+            best,
+            best_answers_all,
+            with_all,
             options_unmet,
         }
     }
 
     /// The question-level model's features (see [`taken`] for `others`).
     pub fn question_features(&self, others: &[&Scored]) -> [f32; QUESTION_FEATURES] {
-        let (features, probabilities): (Vec<[f32; FEATURES]>, Vec<f32>) =
-            self.sentences.iter().flatten().copied().unzip();
-        question_features(&features, &probabilities, taken(self, others))
-    }
-
-    /// Whether sentence `i` answers every question of the message at once ("Yes to both").
-    fn answers_all(&self, i: usize) -> bool {
-        self.sentences
-            .get(i)
-            .and_then(|s| s.as_ref())
-            .is_some_and(|(f, _)| f[Feature::AnswersAll as usize] > 0.5)
-    }
-
-    /// The sentence that answers this yes/no question with every other question of the message
-    /// ("Yes to both."), if there is one.
-    fn answered_with_all(&self) -> Option<usize> {
-        self.sentences.iter().position(|s| {
-            s.as_ref().is_some_and(|(f, _)| {
-                f[Feature::AnswersAll as usize] > 0.5 && f[Feature::AsksYesNo as usize] > 0.5
-            })
-        })
-    }
-
-    /// The reply sentence most likely to answer, with that probability.
-    fn best(&self) -> Option<(usize, f32)> {
-        self.sentences
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| Some((i, s.as_ref()?.1)))
-            .fold(None, |best, (i, p)| match best {
-                Some((_, b)) if b >= p => best,
-                _ => Some((i, p)),
-            })
+        let mut features = self.question;
+        features[QuestionFeature::Taken as usize] = taken(self, others);
+        features
     }
 
     fn probability_at(&self, i: usize) -> Option<f32> {
-        Some(self.sentences.get(i)?.as_ref()?.1)
+        *self.probabilities.get(i)?
     }
 }
 
@@ -837,10 +841,10 @@ pub fn score(
 /// best sentence: a sentence that plainly answers the other question is less likely to answer
 /// this one ("The Pro plan is $12 a seat." to "How much is Pro? Is there a charity discount?").
 pub fn taken(scored: &Scored, others: &[&Scored]) -> f32 {
-    let Some((i, p)) = scored.best() else {
+    let Some((i, p)) = scored.best else {
         return 0.0;
     };
-    if scored.answers_all(i) {
+    if scored.best_answers_all {
         return 0.0;
     }
     others
@@ -852,14 +856,14 @@ pub fn taken(scored: &Scored, others: &[&Scored]) -> f32 {
 /// Whether the question is answered, from its scored sentences and the other questions of the
 /// same message (see [`taken`]), by the question-level model.
 pub fn verdict(scored: &Scored, others: &[&Scored]) -> Verdict {
-    let best = scored.best().map(|(i, _)| i);
+    let best = scored.best.map(|(i, _)| i);
     let mut score = answered::model().probability(&scored.question_features(others));
     // A comparison is answered only by a reply that names both sides (or none is answered).
     if scored.options_unmet {
         score = score.min(ANSWERED as f32 - 0.05);
     }
     // "Yes to both" answers each yes/no question of the message, whatever the words.
-    let with_all = scored.answered_with_all();
+    let with_all = scored.with_all;
     if with_all.is_some() {
         score = score.max(ANSWERED as f32);
     }
