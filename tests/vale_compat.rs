@@ -5,6 +5,7 @@ mod common;
 use common::{run_candor, text};
 
 use std::path::Path;
+use std::process::Output;
 
 fn write(dir: &Path, name: &str, content: &str) {
     let path = dir.join(name);
@@ -23,6 +24,13 @@ fn vale_lines(stdout: &str) -> Vec<String> {
             Some(format!("{at} {rule}"))
         })
         .collect()
+}
+
+/// `candor check --format line doc.md` in `dir`: its output, and its standard output as text.
+fn check_doc(dir: &Path) -> (Output, String) {
+    let out = run_candor(["check", "--format", "line", "doc.md"], dir, None);
+    let stdout = text(&out.stdout);
+    (out, stdout)
 }
 
 fn repo() -> tempfile::TempDir {
@@ -81,8 +89,7 @@ fn repo() -> tempfile::TempDir {
 #[test]
 fn a_vale_ini_picks_the_styles_and_rules_and_a_bad_rule_is_only_a_warning() {
     let dir = repo();
-    let out = run_candor(["check", "--format", "line", "doc.md"], dir.path(), None);
-    let stdout = text(&out.stdout);
+    let (out, stdout) = check_doc(dir.path());
     let stderr = text(&out.stderr);
     assert_eq!(
         vale_lines(&stdout),
@@ -118,7 +125,7 @@ fn min_alert_level_defaults_to_warning_and_rule_levels_can_be_set() {
         ".vale.ini",
         "StylesPath = styles\n[*.md]\nBasedOnStyles = Acme\nAcme.Very = suggestion\n",
     );
-    let out = run_candor(["check", "--format", "line", "doc.md"], dir.path(), None);
+    let (out, _) = check_doc(dir.path());
     let lines = vale_lines(&text(&out.stdout));
     // Acme.Very is now a suggestion, below Vale's default MinAlertLevel (warning); Acme.Off has
     // no level: Vale's default, warning.
@@ -161,8 +168,7 @@ fn spelling_rules_use_hunspell_dictionaries_ignore_files_and_accepted_terms() {
         "doc.md",
         "Nginx cats recieve HTTP `codde` Definately.\n",
     );
-    let out = run_candor(["check", "--format", "line", "doc.md"], dir.path(), None);
-    let stdout = text(&out.stdout);
+    let (out, stdout) = check_doc(dir.path());
     assert_eq!(
         vale_lines(&stdout),
         [
@@ -204,8 +210,7 @@ fn vale_comments_reach_raw_scope_rules_only_through_a_vale_off_left_open() {
     );
     let doc = "<!-- vale Acme.Raw = NO -->\n<!-- vale Acme.Word = NO -->\n\nSee [a](b.html) and the html page.\n";
     write(dir.path(), "doc.md", doc);
-    let out = run_candor(["check", "--format", "line", "doc.md"], dir.path(), None);
-    let stdout = text(&out.stdout);
+    let (_, stdout) = check_doc(dir.path());
     assert_eq!(
         vale_lines(&stdout),
         ["doc.md:4:10 error Acme.Raw"],
@@ -218,7 +223,7 @@ fn vale_comments_reach_raw_scope_rules_only_through_a_vale_off_left_open() {
         "doc.md",
         "<!-- candor-disable Acme.Raw -->\n\nSee [a](b.html).\n",
     );
-    let out = run_candor(["check", "--format", "line", "doc.md"], dir.path(), None);
+    let (out, _) = check_doc(dir.path());
     assert_eq!(vale_lines(&text(&out.stdout)), Vec::<String>::new());
 
     // A `vale off` closed again leaves raw findings in; one left open turns them all off.
@@ -227,7 +232,7 @@ fn vale_comments_reach_raw_scope_rules_only_through_a_vale_off_left_open() {
         "doc.md",
         "<!-- vale off -->\n\nSee [a](b.html).\n\n<!-- vale on -->\n",
     );
-    let out = run_candor(["check", "--format", "line", "doc.md"], dir.path(), None);
+    let (out, _) = check_doc(dir.path());
     assert_eq!(
         vale_lines(&text(&out.stdout)),
         ["doc.md:3:10 error Acme.Raw"]
@@ -237,7 +242,7 @@ fn vale_comments_reach_raw_scope_rules_only_through_a_vale_off_left_open() {
         "doc.md",
         "See [a](b.html).\n\n<!-- vale off -->\n\nThe end.\n",
     );
-    let out = run_candor(["check", "--format", "line", "doc.md"], dir.path(), None);
+    let (out, _) = check_doc(dir.path());
     assert_eq!(vale_lines(&text(&out.stdout)), Vec::<String>::new());
 }
 
@@ -320,8 +325,7 @@ fn sequence_rules_match_tagged_words_and_readability_averages_its_tests() {
     );
     let doc = "It would be great write a story.\n\nIt would be great to write a story.\n\nThe best player of all times was here.\n\nShe sat on the mat.\n";
     write(dir.path(), "doc.md", doc);
-    let out = run_candor(["check", "--format", "line", "doc.md"], dir.path(), None);
-    let stdout = text(&out.stdout);
+    let (out, stdout) = check_doc(dir.path());
     assert_eq!(
         vale_lines(&stdout),
         // Short words in short sentences: well under grade 8.
@@ -343,7 +347,7 @@ fn sequence_rules_match_tagged_words_and_readability_averages_its_tests() {
         "doc.md",
         "Consequently, organizational administrators occasionally misunderstand sophisticated configuration requirements, particularly regarding authentication infrastructure.\n",
     );
-    let out = run_candor(["check", "--format", "line", "doc.md"], dir.path(), None);
+    let (out, _) = check_doc(dir.path());
     assert_eq!(
         vale_lines(&text(&out.stdout)),
         ["doc.md:1:1 warning Acme.Grade"]
@@ -369,8 +373,7 @@ fn ignored_classes_hide_what_inline_html_elements_of_those_classes_hold() {
         "doc.md",
         "A <span class=\"x nop\">TODO</span> and <span class=\"keep\">TODO</span> and <b class=code>TODO</b>.\n",
     );
-    let out = run_candor(["check", "--format", "line", "doc.md"], dir.path(), None);
-    let stdout = text(&out.stdout);
+    let (out, stdout) = check_doc(dir.path());
     assert_eq!(
         vale_lines(&stdout),
         ["doc.md:1:58 error Acme.Todo"],
