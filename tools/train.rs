@@ -5,6 +5,7 @@
 //!     cargo run --release --example train -- --heldout --dry-run   # figures only, write nothing
 //!     cargo run --release --example train -- --judge "a reply sentence"   # the sentence model's view
 //!     cargo run --release --example train -- --asks "a customer's sentence"   # the question detector's
+//!     cargo run --release --example train -- --answers "message" "reply"   # the answer models' view
 //!
 //! The held-out figures train on all files but one and score that one: how the model does on
 //! text of a kind (domain, channel) it was not trained on.
@@ -43,9 +44,13 @@ fn main() {
     if let Some(i) = args.iter().position(|a| a == "--answers") {
         // The answer models' view of one message and reply: each question's sentence
         // probabilities and features (by position in the feature enums), then its verdict.
-        if let [message, reply, ..] = &args[i + 1..] {
-            explain_answers(message, reply);
-        }
+        let [message, reply, ..] = &args[i + 1..] else {
+            eprintln!(
+                "train: --answers needs the customer's message and the reply, as two arguments"
+            );
+            std::process::exit(2);
+        };
+        explain_answers(message, reply);
         return;
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
