@@ -868,7 +868,8 @@ pub fn verdict(scored: &Scored, others: &[&Scored]) -> Verdict {
         score = score.max(ANSWERED as f32);
     }
     let best = with_all.or(best);
-    let addressed = f64::from(score) >= ANSWERED;
+    // Not left to the rounding of ANSWERED to f32 and back.
+    let addressed = with_all.is_some() || f64::from(score) >= ANSWERED;
     Verdict {
         addressed,
         best: best.filter(|_| addressed),
