@@ -566,6 +566,19 @@ fn yes_to_both_answers_each_yes_no_question_and_a_reply_to_one_leaves_the_other_
 }
 
 #[test]
+fn a_yes_answers_though_the_sentence_goes_on_to_ask_for_a_message() {
+    let exchange = Exchange::new("Is the help desk the right place to report a billing error?\n");
+    assert_eq!(
+        exchange.verdicts("Yes, please send us a direct message with the invoice number.\n"),
+        [true]
+    );
+    assert_eq!(
+        exchange.verdicts("Please send us a direct message for assistance.\n"),
+        [false]
+    );
+}
+
+#[test]
 fn a_link_that_answers_is_read_with_its_sentence() {
     let exchange = Exchange::new("Is there a way to read the bandwidth usage from a script?\n");
     let score = |reply: &str| {

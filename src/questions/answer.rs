@@ -141,6 +141,7 @@ static NO_INFO: BuiltInRegex = BuiltInRegex::new(patterns::NO_INFO);
 static ANSWERS_ALL: BuiltInRegex = BuiltInRegex::new(patterns::ANSWERS_ALL);
 
 static YES_NO_ANSWER: BuiltInRegex = BuiltInRegex::new(patterns::YES_NO_ANSWER);
+static ANSWER_PARTICLE: BuiltInRegex = BuiltInRegex::new(patterns::ANSWER_PARTICLE);
 
 static TIME: BuiltInRegex = BuiltInRegex::new(patterns::TIME);
 
@@ -606,10 +607,17 @@ pub fn features(
         f64::from(cos >= scope.best_cosine),
     );
     set(Feature::CosineAboveMean, f64::from(cos - scope.mean_cosine));
-    set(Feature::Filler, f64::from(s.filler()));
-    set(Feature::Offer, f64::from(s.offer()));
-    set(Feature::Generic, f64::from(s.generic()));
-    set(Feature::Sympathy, f64::from(s.sympathy()));
+    // "Yes, please DM us." to a yes/no question: the particle is the answer, and what the
+    // sentence goes on to say (contact, thanks) does not take it back.
+    let outright = q.asks == Asks::YesNo && ANSWER_PARTICLE.is_match(s.text());
+    let unless_outright = |kind: bool| f64::from(kind && !outright);
+    set(
+        Feature::Filler,
+        if outright { 0.0 } else { f64::from(s.filler()) },
+    );
+    set(Feature::Offer, unless_outright(s.offer()));
+    set(Feature::Generic, unless_outright(s.generic()));
+    set(Feature::Sympathy, unless_outright(s.sympathy()));
     set(Feature::Probes, f64::from(s.probes()));
     let on_topic = m_own > 0.0 || m_ctx > 0.0;
     set(Feature::ProbesOnTopic, f64::from(s.probes() && on_topic));

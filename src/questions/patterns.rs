@@ -100,6 +100,11 @@ pub const ANNOUNCES: &str = r"(?i)\b(?:want|wanted|like|need)\s+to\s+ask(?:\s+(?
 
 pub const OPENS_CLAUSE: &str = r"(?i)^\W*(?:how|what|why|when|where|which|who|is|are|was|were|do|does|did|can|could|will|would|should|has|have|may|am|any)\b";
 
+/// A yes or no given outright, as its own clause, before whatever the sentence goes on to say:
+/// "Yes, please DM us the order number." answers "Is this where I report it?" even though the
+/// rest of the sentence is a contact request.
+pub const ANSWER_PARTICLE: &str = r"(?ix)^\W*(?:(?:hi|hello|hey)\b[^.!?,]*[,.!]\s*)?(?:(?:unfortunately|sadly|actually|honestly|well)\s*,?\s+)?(?:yes|yep|yeah|yup|no|nope|sure|absolutely|definitely|certainly|of\s+course|correct|indeed|exactly|(?:i'?m\s+)?afraid\s+not|(?:unfortunately|sadly)\s+not|not\s+yet)\s*[,.!:;\u{2013}\u{2014}-]";
+
 /// One sentence answering every question of the message at once: "Yes to both", "Yes and
 /// yes", "No to all three", "Both, yes".
 pub const ANSWERS_ALL: &str = r"(?ix)^\W*(?:(?:yes|no|yep|nope|sure|correct)\W+(?:to\s+(?:both|all|each)|and\s+(?:yes|no)|on\s+(?:both|all)\s+counts|both)|both\W+(?:yes|no))\b";
@@ -142,4 +147,5 @@ pub const ALL: &[&str] = &[
     GREETING,
     WEIGHS,
     ANSWERS_ALL,
+    ANSWER_PARTICLE,
 ];
