@@ -17,7 +17,7 @@ use candor::judge::train::{
     answer_rows, examples, question_examples, question_row, read_corpus, train, train_answered,
     train_answers, vocabulary, Example, QuestionRows, Settings,
 };
-use candor::judge::HEADS;
+use candor::judge::{Head, HEADS};
 
 const HEAD_NAMES: [&str; HEADS] = ["filler", "self_focus", "salutation", "signoff"];
 
@@ -232,6 +232,8 @@ fn tally(counts: &mut [usize; 3], said: bool, truth: bool) {
 /// Leave one file out: precision and recall per head on the held-out file, at 0.5.
 fn heldout(corpus: &[(String, Vec<candor::judge::train::LabelledReply>)]) {
     let mut total = [[0usize; 3]; HEADS];
+    // Self-focus on held-out sentences: probability, label, whether the organisation is named.
+    let mut self_focus: Vec<(f32, bool, bool)> = Vec::new();
     for (f, (name, _)) in corpus.iter().enumerate() {
         // The held-out file's words are unknown unless the other files hold them.
         let all = examples(corpus, &vocabulary(corpus, Some(f)));
@@ -245,7 +247,12 @@ fn heldout(corpus: &[(String, Vec<candor::judge::train::LabelledReply>)]) {
                     .iter()
                     .map(|&s| weights[s as usize * HEADS + h])
                     .sum::<f32>();
-                let yes = sigmoid(z) >= heldout_threshold(h);
+                // As the rule reports it: self-focus only where the organisation is named.
+                if h == Head::SelfFocus as usize {
+                    self_focus.push((sigmoid(z), ex.labels[h], ex.names_org));
+                }
+                let yes = sigmoid(z) >= heldout_threshold(h)
+                    && (h != Head::SelfFocus as usize || ex.names_org);
                 let c = &mut counts[h];
                 match (yes, ex.labels[h]) {
                     (true, true) => c[0] += 1,
@@ -269,6 +276,19 @@ fn heldout(corpus: &[(String, Vec<candor::judge::train::LabelledReply>)]) {
         print!("  {}", figures(HEAD_NAMES[h], total[h]));
     }
     println!();
+    // A sentence that names no organisation ("This forum is for user questions.") as self-focus
+    // only from a higher probability: the sweep the rule's `unnamed_threshold` comes from.
+    let at = heldout_threshold(Head::SelfFocus as usize);
+    for unnamed in [0.5f32, 0.6, 0.7, 0.8, 0.9, 0.95, 0.97, 1.01] {
+        let mut counts = [0usize; 3];
+        for &(p, label, named) in &self_focus {
+            tally(&mut counts, p >= at && (named || p >= unnamed), label);
+        }
+        println!(
+            "  self_focus, naming no organisation from {unnamed:.2}: {}",
+            figures("self_focus", counts)
+        );
+    }
 }
 
 /// The threshold held-out figures are counted at for `head`: 0.5, or `THRESHOLD_<HEAD>`

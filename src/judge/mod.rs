@@ -66,39 +66,55 @@ pub fn sentence_model() -> LinearModel<'static> {
     LinearModel::load(SENTENCE_WEIGHTS).expect("the embedded sentence model is well-formed")
 }
 
-/// What the model makes of one sentence: a probability per head.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Verdict(pub [f32; HEADS]);
+/// What the model makes of one sentence: a probability per head, and whether the sentence
+/// names the organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Verdict {
+    probabilities: [f32; HEADS],
+    names_org: bool,
+}
 
 impl Verdict {
     pub fn filler(&self) -> f32 {
-        self.0[Head::Filler as usize]
+        self.probabilities[Head::Filler as usize]
     }
-    /// Zero for a sentence that does not name the organisation (we, our, us, the team...):
-    /// self-focus is the company talking about itself, and "This value is only available on
-    /// Windows" is not that, whatever its words share with policy talk.
+    /// The probability that the sentence is the organisation talking about itself.
     pub fn self_focus(&self) -> f32 {
-        self.0[Head::SelfFocus as usize]
+        self.probabilities[Head::SelfFocus as usize]
+    }
+    /// Whether the sentence names the organisation (we, our, us, the team, the company...).
+    pub fn names_org(&self) -> bool {
+        self.names_org
+    }
+    /// Self-focus as a rule reports it: from `threshold` when the sentence names the
+    /// organisation, and only from `unnamed` when it does not. "This forum is for user
+    /// questions." can be the organisation on its remit, but "This value is only available on
+    /// Windows" shares its words with policy talk and is a docs page's plain fact.
+    pub fn is_self_focused(&self, threshold: f32, unnamed: f32) -> bool {
+        let p = self.self_focus();
+        p >= threshold && (self.names_org || p >= unnamed)
     }
     /// Whether the sentence is a letter's salutation or sign-off: a convention of the format,
     /// neither filler nor content.
     pub fn is_letter_convention(&self) -> bool {
-        self.0[Head::Salutation as usize].max(self.0[Head::Signoff as usize]) >= 0.5
+        self.probabilities[Head::Salutation as usize]
+            .max(self.probabilities[Head::Signoff as usize])
+            >= 0.5
     }
 }
 
 /// Judges one sentence. A line without a word (emoji, `:emoji_codes:`, numbers, punctuation)
 /// is not for the model: it gets no verdict (all zero).
 pub fn judge_sentence(text: &str, place: Place) -> Verdict {
-    let mut out = [0f32; HEADS];
+    let mut probabilities = [0f32; HEADS];
     if !has_words(text) {
-        return Verdict(out);
+        return Verdict::default();
     }
-    let summary = sentence_model().predict(text, place, &mut out);
-    if !summary.names_org {
-        out[Head::SelfFocus as usize] = 0.0;
+    let summary = sentence_model().predict(text, place, &mut probabilities);
+    Verdict {
+        probabilities,
+        names_org: summary.names_org,
     }
-    Verdict(out)
 }
 
 /// The embedded question model (one head: the sentence asks the reader something), trained

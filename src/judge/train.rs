@@ -44,6 +44,9 @@ pub struct Example {
     pub labels: Vec<bool>,
     /// Which file of the corpus it came from (for held-out figures).
     pub file: usize,
+    /// The sentence names the organisation (see [`features::Summary`]): held-out figures for
+    /// self-focus count what the rule reports, which needs it.
+    pub names_org: bool,
 }
 
 /// The `*.jsonl` files of `dir`, in name order.
@@ -123,7 +126,7 @@ pub fn examples(corpus: &[(String, Vec<LabelledReply>)], bits: &[u8]) -> Vec<Exa
                     last: i + 1 == n,
                 };
                 let mut sink = Hashed::default();
-                features::features(&s.text, place, vocabulary, &mut sink);
+                let summary = features::features(&s.text, place, vocabulary, &mut sink);
                 dedup(&mut sink.0);
                 out.push(Example {
                     slots: sink.0,
@@ -134,6 +137,7 @@ pub fn examples(corpus: &[(String, Vec<LabelledReply>)], bits: &[u8]) -> Vec<Exa
                         s.role == "signoff",
                     ],
                     file,
+                    names_org: summary.names_org,
                 });
             }
         }
@@ -388,12 +392,13 @@ pub fn question_examples(dir: &Path) -> Result<QuestionExamples, String> {
         .into_iter()
         .map(|(text, asks, file)| {
             let mut sink = Hashed::default();
-            features::features(&text, Place::default(), vocabulary, &mut sink);
+            let summary = features::features(&text, Place::default(), vocabulary, &mut sink);
             dedup(&mut sink.0);
             Example {
                 slots: sink.0,
                 labels: vec![asks],
                 file,
+                names_org: summary.names_org,
             }
         })
         .collect();

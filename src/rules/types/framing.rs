@@ -97,6 +97,14 @@ struct Options {
     /// With `model: true`: the model's probability from which a sentence is reported.
     #[serde(default = "crate::judge::default_threshold")]
     threshold: f32,
+    /// With `model: true`: the probability from which a sentence that names no organisation
+    /// (no we, our, the team...) is reported; above 1, never.
+    #[serde(default = "never")]
+    unnamed_threshold: f32,
+}
+
+fn never() -> f32 {
+    f32::INFINITY
 }
 
 #[derive(Debug, Deserialize)]
@@ -116,8 +124,9 @@ pub struct Framing {
     balance: Option<Balance>,
     /// Only for text holding a long s (see [`Framing::count`]).
     pronouns: LazyRegex,
-    /// The model's threshold, when the model judges sentences too.
-    model: Option<f32>,
+    /// The model's thresholds (for sentences that name the organisation and for those that
+    /// do not), when the model judges sentences too.
+    model: Option<(f32, f32)>,
 }
 
 impl Framing {
@@ -165,7 +174,9 @@ impl Framing {
             exceptions,
             balance,
             pronouns,
-            model: opts.model.then_some(opts.threshold),
+            model: opts
+                .model
+                .then_some((opts.threshold, opts.unnamed_threshold)),
         })
     }
 
@@ -383,11 +394,13 @@ impl Rule for Framing {
                         }
                         self.why[cue].clone()
                     }
-                    (None, Some(threshold)) => {
+                    (None, Some((threshold, unnamed))) => {
                         let Some(verdict) = cx.judge(block, s.clone()) else {
                             continue;
                         };
-                        if verdict.self_focus() < threshold || verdict.is_letter_convention() {
+                        if !verdict.is_self_focused(threshold, unnamed)
+                            || verdict.is_letter_convention()
+                        {
                             continue;
                         }
                         let cues = cues(text, Place::default(), Head::SelfFocus, 3);
