@@ -2,7 +2,8 @@
 //!
 //! UAX #29 ends a sentence at every line break. Prose is often hard-wrapped (emails, Markdown
 //! paragraphs), so a break that follows no terminal punctuation and is followed by a lower-case
-//! letter is joined back: "we will\nsend it" is one sentence, "Hi Anna,\nThanks" is two.
+//! letter, or follows a word no sentence ends with ("the", "for", "your"), is joined back: "we
+//! will\nsend it" and "If you need a\nDocker image" are one sentence, "Hi Anna,\nThanks" is two.
 //! UAX #29 also ends one at a period glued to the capital after it when a space comes before
 //! the period ("the following .NET types", "a .DS_Store file"): a file extension or product
 //! name, not a full stop, so that break is joined back too.
@@ -194,11 +195,26 @@ fn is_wrapped_line(prose: &str, prev: Range<usize>, next: Range<usize>) -> bool 
     if !between.contains('\n') || between.matches('\n').count() > 1 {
         return false;
     }
-    let ends_sentence = prose[prev]
+    let prev = &prose[prev];
+    let ends_sentence = prev
         .trim_end_matches(['"', '\'', ')', '’', '”', '*', '_'])
         .ends_with(['.', '!', '?', ':', '…']);
     let next_lower = prose[next].chars().next().is_some_and(|c| c.is_lowercase());
-    !ends_sentence && next_lower
+    !ends_sentence && (next_lower || ends_in_function_word(prev))
+}
+
+/// Whether `line` ends in a word no sentence ends with (an article, preposition, conjunction
+/// or possessive): "If you need a\nDocker image" is one sentence wrapped before a name.
+fn ends_in_function_word(line: &str) -> bool {
+    const FUNCTION_WORDS: &[&str] = &[
+        "a", "an", "the", "to", "of", "in", "on", "at", "for", "with", "from", "by", "and", "or",
+        "but", "your", "our", "my", "their", "its", "into", "than", "via", "per",
+    ];
+    let last = line
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    FUNCTION_WORDS.iter().any(|w| last.eq_ignore_ascii_case(w))
 }
 
 /// Word ranges (runs with at least one letter or digit) of `text`.
@@ -314,6 +330,14 @@ mod tests {
             texts("Hi Anna,\nThanks for the\nreport. It helps."),
             ["Hi Anna,", "Thanks for the\nreport.", "It helps."]
         );
+        assert_eq!(
+            texts("If you need a\nDocker image, pull it.\nThanks to the\nTeam"),
+            [
+                "If you need a\nDocker image, pull it.",
+                "Thanks to the\nTeam"
+            ]
+        );
+        assert_eq!(texts("Hi Anna\nThanks"), ["Hi Anna", "Thanks"]);
     }
 
     #[test]
