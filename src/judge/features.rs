@@ -12,7 +12,8 @@
 //!   sentence; pairs and triples that start with a class ("ORG are committed") are the subject and
 //!   predicate cues;
 //! - shape: length, rare words, names and numbers counted, the closing mark, where it stands in
-//!   the reply.
+//!   the reply; a question's first two words ("Have YOU ...?" asks about the case, "Have a
+//!   great day!" does not).
 //!
 //! Features are hashed into [`BUCKETS`] slots, so the model is a fixed-size table with no
 //! feature list to ship; the same walk can name its features, to explain a verdict.
@@ -447,6 +448,14 @@ fn walk(tokens: &Tokens, text: &str, place: Place, sink: &mut impl Sink) {
         sink.feature(slot(kind("first"), &[first.1]), || {
             format!("first {}", first.0)
         });
+        // A question's opening apart from a statement's: "Have you tried a restart?" asks about
+        // the case, "Have a great day!" is stock.
+        if end == "?" {
+            let second = mapped.get(1).copied().unwrap_or(end_mark);
+            sink.feature(slot(kind("asks"), &[first.1, second.1]), || {
+                format!("asks {} {}", first.0, second.0)
+            });
+        }
     }
 }
 
