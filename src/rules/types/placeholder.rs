@@ -91,13 +91,13 @@ macro_rules! stand_in_subjects {
 }
 
 /// Whose detail a written-out stand-in is for (`(client name)`, `__customer's email__`): people
-/// and organisations a reply is written to or from. Not things: "PowerShell (product name)" is
-/// a docs page's gloss.
+/// and organisations a reply is written to or from, or which of a person's names (`(first
+/// name)`). Not things: "PowerShell (product name)" is a docs page's gloss.
 macro_rules! stand_in_roles {
     () => {
         "[Cc]ustomer|[Cc]lient|[Uu]ser|[Mm]ember|[Gg]uest|[Cc]aller|[Rr]ecipient|[Pp]atient|\
          [Ss]tudent|[Cc]ontact|[Pp]erson|[Aa]gent|[Rr]ep|[Aa]dvis[eo]r|[Ss]taff|[Mm]anager|\
-         [Cc]ompany|[Bb]usiness|[Oo]rgani[sz]ation"
+         [Cc]ompany|[Bb]usiness|[Oo]rgani[sz]ation|[Tt]eam|[Ff]irst|[Ll]ast|[Ff]ull"
     };
 }
 
@@ -151,6 +151,7 @@ const GROUPS: &[(Start, &str)] = &[
             <\#?[A-Za-z]+(?:[_\-][A-Za-z]+)+>      # <ISSUE_NUMBER>  <first_name>
           | <\#[A-Za-z_]+>                         # <#number>
           | <[A-Z][A-Z0-9]{2,}>                    # <NAME>
+          | <[A-Z][A-Z0-9]*(?:\ [A-Z][A-Z0-9]*)+>   # <TEAM NAME> (a tag's attributes have '=')
           | <(?:your|customer|agent|insert|user)[\ A-Za-z0-9_]{0,40}>
         ",
     ),
@@ -336,8 +337,9 @@ fn may_match_at(b: &[u8], i: usize) -> bool {
                 || (next <= b' ' && b.get(i + 2) == Some(&b'$'))
         }
         // Up to `>`, only letters, digits, `#`, `_`, `-` or spaces, and then `<#...>`,
-        // `<first_name>` or `<issue-number>` (a `_` or `-`), `<NAME>` (all capitals or digits),
-        // or `<your ...>` and the like. HTML tags (`<div>`, `<a href=...>`) are none of these.
+        // `<first_name>` or `<issue-number>` (a `_` or `-`), `<NAME>` or
+        // `<TEAM NAME>` (capitals, digits and spaces), or `<your ...>` and the like. HTML tags
+        // (`<div>`, `<a href=...>`) are none of these.
         b'<' => {
             let tag_byte = |c: u8| is_word(c) || matches!(c, b'#' | b'-' | b' ');
             let Some(end) = b[i + 1..].iter().position(|&c| !tag_byte(c)) else {
@@ -346,7 +348,8 @@ fn may_match_at(b: &[u8], i: usize) -> bool {
             let text = &b[i + 1..i + 1 + end];
             let joined = text.iter().any(|&c| matches!(c, b'#' | b'_' | b'-'));
             let capitals = next.is_ascii_uppercase()
-                && (text.iter()).all(|&c| c.is_ascii_uppercase() || c.is_ascii_digit());
+                && (text.iter())
+                    .all(|&c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b' ');
             let stand_in = ["your", "customer", "agent", "insert", "user"]
                 .iter()
                 .any(|w| text.starts_with(w.as_bytes()));
@@ -1306,6 +1309,12 @@ mod tests {
             ("stored in $PSHOME", false),
             ("the $PROFILE variable", false),
             ("check $PID and $HOME", false),
+            ("Best, <TEAM NAME>", true),
+            ("call <PHONE NUMBER> today", true),
+            ("<A HREF=x>", false),
+            ("Hi __first name__,", true),
+            ("Dear (full name),", true),
+            ("PowerShell (product name)", false),
         ] {
             let found: Vec<&str> = SCANNER
                 .find_all(text)
