@@ -611,16 +611,24 @@ pub fn features(
     // sentence goes on to say (contact, thanks) does not take it back.
     let outright = q.asks == Asks::YesNo && ANSWER_PARTICLE.is_match(s.text());
     let unless_outright = |kind: bool| f64::from(kind && !outright);
+    let on_topic = m_own > 0.0 || m_ctx > 0.0;
+    // A question asked back about the case ("Have you had an email about the order?") is how a
+    // reply engages; the sentence model's filler reading of its short, stock-looking words is
+    // not what decides it.
+    let probes_on_topic = s.probes() && on_topic;
     set(
         Feature::Filler,
-        if outright { 0.0 } else { f64::from(s.filler()) },
+        if outright || probes_on_topic {
+            0.0
+        } else {
+            f64::from(s.filler())
+        },
     );
     set(Feature::Offer, unless_outright(s.offer()));
     set(Feature::Generic, unless_outright(s.generic()));
     set(Feature::Sympathy, unless_outright(s.sympathy()));
     set(Feature::Probes, f64::from(s.probes()));
-    let on_topic = m_own > 0.0 || m_ctx > 0.0;
-    set(Feature::ProbesOnTopic, f64::from(s.probes() && on_topic));
+    set(Feature::ProbesOnTopic, f64::from(probes_on_topic));
     set(
         Feature::ContactPointer,
         f64::from(scope.asks_contact && s.pointer()),
