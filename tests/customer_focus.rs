@@ -392,3 +392,29 @@ fn every_pack_rule_loads_with_its_stable_id() {
         assert!(rules.get(id).is_some(), "{id} missing");
     }
 }
+
+#[test]
+fn a_stock_phrase_lowers_the_models_bar_to_the_phrase_threshold() {
+    let text = "Feel free to reach out if the blender acts up again.";
+    let lean = candor::judge::judge_sentence(text, Default::default()).filler();
+    assert!((0.5..0.99).contains(&lean), "the model's lean is {lean}");
+    let found = |phrase_threshold: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("Stock.yml"),
+            format!(
+                "extends: filler\nmessage: \"'%s' is stock: %s\"\noptions:\n  model: true\n  \
+                 threshold: 0.99\n{phrase_threshold}  phrases:\n    - match: 'feel free to reach out'\n"
+            ),
+        )
+        .unwrap();
+        let mut rules = RuleSet::default();
+        rules.add_dir(dir.path()).unwrap();
+        let doc = Document::parse(text.to_string(), Format::Text);
+        check_document(&rules, &Arc::from("m"), &doc, &[])
+            .diagnostics
+            .len()
+    };
+    assert_eq!(found(""), 0);
+    assert_eq!(found("  phrase_threshold: 0.5\n"), 1);
+}

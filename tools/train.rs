@@ -234,13 +234,16 @@ fn heldout(corpus: &[(String, Vec<candor::judge::train::LabelledReply>)]) {
     let mut total = [[0usize; 3]; HEADS];
     // Self-focus on held-out sentences: probability, label, whether the organisation is named.
     let mut self_focus: Vec<(f32, bool, bool)> = Vec::new();
+    // Filler on held-out sentences: probability, label, whether a catalogued phrase is in it.
+    let mut filler: Vec<(f32, bool, bool)> = Vec::new();
+    let listed = catalogued(corpus);
     for (f, (name, _)) in corpus.iter().enumerate() {
         // The held-out file's words are unknown unless the other files hold them.
         let all = examples(corpus, &vocabulary(corpus, Some(f)));
         let train_set: Vec<&Example> = all.iter().filter(|e| e.file != f).collect();
         let weights = train(&train_set, Settings::default());
         let mut counts = [[0usize; 3]; HEADS];
-        for ex in all.iter().filter(|e| e.file == f) {
+        for (ex, &listed) in all.iter().zip(&listed).filter(|(e, _)| e.file == f) {
             for h in 0..HEADS {
                 let z: f32 = ex
                     .slots
@@ -250,6 +253,9 @@ fn heldout(corpus: &[(String, Vec<candor::judge::train::LabelledReply>)]) {
                 // As the rule reports it: self-focus only where the organisation is named.
                 if h == Head::SelfFocus as usize {
                     self_focus.push((sigmoid(z), ex.labels[h], ex.names_org));
+                }
+                if h == Head::Filler as usize {
+                    filler.push((sigmoid(z), ex.labels[h], listed));
                 }
                 let yes = sigmoid(z) >= heldout_threshold(h)
                     && (h != Head::SelfFocus as usize || ex.names_org);
@@ -289,6 +295,60 @@ fn heldout(corpus: &[(String, Vec<candor::judge::train::LabelledReply>)]) {
             figures("self_focus", counts)
         );
     }
+    // CannedFiller reports from its threshold (0.9, for docs pages), or from a lower one when
+    // the sentence also holds a catalogued stock phrase: the sweep for that lower one.
+    let at = heldout_threshold(Head::Filler as usize);
+    for with_phrase in [0.3f32, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9] {
+        let mut counts = [0usize; 3];
+        for &(p, label, listed) in &filler {
+            tally(&mut counts, p >= at || (listed && p >= with_phrase), label);
+        }
+        println!(
+            "  filler from {at:.2}, with a catalogued phrase from {with_phrase:.2}: {} ({} found, {} false)",
+            figures("filler", counts),
+            counts[0],
+            counts[1]
+        );
+    }
+}
+
+/// For each sentence of `corpus` (in [`examples`] order), whether it holds a phrase of the
+/// built-in CannedFiller catalogue (not one that counts only alone, such as a greeting).
+fn catalogued(corpus: &[(String, Vec<candor::judge::train::LabelledReply>)]) -> Vec<bool> {
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        #[serde(rename = "match")]
+        pattern: String,
+        #[serde(default)]
+        alone: bool,
+    }
+    #[derive(serde::Deserialize)]
+    struct Options {
+        phrases: Vec<Entry>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Rule {
+        options: Options,
+    }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/Candor/CannedFiller.yml");
+    let rule: Rule = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|text| serde_norway::from_str(&text).ok())
+        .expect("rules/Candor/CannedFiller.yml holds a phrase catalogue");
+    let alternation: Vec<String> = (rule.options.phrases.iter())
+        .filter(|e| !e.alone)
+        .map(|e| format!("(?:{})", e.pattern))
+        .collect();
+    let phrases = regex::RegexBuilder::new(&format!(r"\b(?:{})\b", alternation.join("|")))
+        .case_insensitive(true)
+        .size_limit(1 << 26)
+        .build()
+        .expect("the catalogue compiles");
+    let fold = |text: &str| text.replace(['\u{2019}', '\u{2018}'], "'");
+    (corpus.iter().flat_map(|(_, replies)| replies))
+        .flat_map(|reply| &reply.sentences)
+        .map(|s| phrases.is_match(&fold(&s.text)))
+        .collect()
 }
 
 /// The threshold held-out figures are counted at for `head`: 0.5, or `THRESHOLD_<HEAD>`

@@ -5,8 +5,10 @@
 //! `model: true` (the built-in pack) the sentence model ([`crate::judge`]) judges every sentence
 //! of a reply-sized text whole, and the catalogue names the stock wording and the rewrite; a
 //! sentence that is nothing but catalogued phrases (plus greeting words, the customer's name, a
-//! signature) is flagged either way. Without the model, a sentence of nothing but phrases is
-//! flagged whole, and in a sentence that also says something specific only the phrase is.
+//! signature) is flagged either way, and one that holds a catalogued phrase is judged from
+//! the lower `phrase_threshold` (the phrase and the model's lean are two pieces of evidence).
+//! Without the model, a sentence of nothing but phrases is flagged whole, and in a sentence that
+//! also says something specific only the phrase is.
 //! Why it matters: the customer reads past filler looking for the answer; every stock line tells
 //! them the reply was pasted rather than written for them.
 //! Example:
@@ -97,6 +99,10 @@ struct Options {
     /// With `model: true`: the model's probability from which a sentence is reported.
     #[serde(default = "crate::judge::default_threshold")]
     threshold: f32,
+    /// With `model: true`: the model's probability from which a sentence that also holds a
+    /// catalogued phrase (not one that counts only alone) is reported; `threshold` if unset.
+    #[serde(default)]
+    phrase_threshold: Option<f32>,
 }
 
 fn default_names() -> usize {
@@ -345,8 +351,9 @@ pub struct Filler {
     meta: RuleMeta,
     catalogue: Catalogue,
     salutations: bool,
-    /// The model's threshold, when the model decides.
-    model: Option<f32>,
+    /// The model's thresholds (for any sentence, and for one holding a catalogued phrase),
+    /// when the model decides.
+    model: Option<(f32, f32)>,
 }
 
 impl Filler {
@@ -358,7 +365,10 @@ impl Filler {
             meta,
             catalogue,
             salutations: opts.salutations,
-            model: opts.model.then_some(opts.threshold),
+            model: opts.model.then_some((
+                opts.threshold,
+                opts.phrase_threshold.unwrap_or(opts.threshold),
+            )),
         })
     }
 }
@@ -378,8 +388,8 @@ impl Rule for Filler {
 
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
         for block in cx.doc.blocks.iter().filter(|b| self.meta.scope.selects(b)) {
-            if let Some(threshold) = self.model.filter(|_| cx.judges(block)) {
-                if !self.check_block_with_model(cx, block, threshold, out) {
+            if let Some(thresholds) = self.model.filter(|_| cx.judges(block)) {
+                if !self.check_block_with_model(cx, block, thresholds, out) {
                     return;
                 }
                 continue;
@@ -467,7 +477,7 @@ impl Filler {
         &self,
         cx: &CheckContext<'_>,
         block: &Block,
-        threshold: f32,
+        (threshold, phrase_threshold): (f32, f32),
         out: &mut Findings,
     ) -> bool {
         let Some(verdicts) = compiled(self.catalogue.scan(block, cx.doc), &self.meta, out) else {
@@ -486,6 +496,14 @@ impl Filler {
             // A sentence made of nothing but catalogued phrases is filler whatever the model
             // says; otherwise the model decides.
             let only_phrases = listed.is_some_and(|v| self.whole_sentence(block, v));
+            // A stock phrase and the model's lean agree: two pieces of evidence.
+            let holds_phrase = listed
+                .is_some_and(|v| (v.hits.iter()).any(|h| !self.catalogue.entry(h.entry).alone));
+            let threshold = if holds_phrase {
+                phrase_threshold.min(threshold)
+            } else {
+                threshold
+            };
             let probability = verdict.map_or(0.0, |v| v.filler());
             if (probability < threshold && !only_phrases)
                 || (verdict.is_some_and(|v| v.is_letter_convention()) && !self.salutations)
