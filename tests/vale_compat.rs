@@ -385,3 +385,46 @@ fn ignored_classes_hide_what_inline_html_elements_of_those_classes_hold() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn html_blocks_in_markdown_reach_vale_rules_and_not_candors_own() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".vale.ini",
+        "StylesPath = styles\nMinAlertLevel = suggestion\nIgnoredClasses = nop\n[*.md]\nBasedOnStyles = Acme\n",
+    );
+    write(
+        dir.path(),
+        "styles/Acme/Caption.yml",
+        "extends: existence\nmessage: \"'%s' left in text\"\nlevel: error\nscope: [table.caption]\ntokens: [TODO]\n",
+    );
+    write(
+        dir.path(),
+        "styles/Acme/Sorry.yml",
+        "extends: existence\nmessage: \"'%s'\"\nlevel: error\ntokens: [inconvenience]\n",
+    );
+    // Candor's own CannedFiller knows this sentence; in HTML it is markup to Candor's checks.
+    let html = "<table>\n  <caption>TODO</caption>\n  <tr><td>TODO</td></tr>\n</table>\n\n\
+                <p>We apologize for any inconvenience.</p>\n\n\
+                <p class=\"nop\">Sorry for the inconvenience.</p>\n";
+    write(dir.path(), "doc.md", &format!("# Notes\n\n{html}"));
+    let (_, stdout) = check_doc(dir.path());
+    assert_eq!(
+        vale_lines(&stdout),
+        [
+            "doc.md:4:12 error Acme.Caption",
+            "doc.md:8:25 error Acme.Sorry"
+        ],
+        "{stdout}"
+    );
+    assert!(!stdout.contains("Candor."), "{stdout}");
+    // The same sentence as Markdown prose is Candor's to flag.
+    write(
+        dir.path(),
+        "doc.md",
+        "We apologize for any inconvenience.\n",
+    );
+    let (_, stdout) = check_doc(dir.path());
+    assert!(stdout.contains("Candor.CannedFiller"), "{stdout}");
+}

@@ -1,7 +1,8 @@
 //! Markdown to prose blocks, with pulldown-cmark's offset iterator.
 //!
 //! Kept: paragraphs, headings, list items, table cells, link text, image alt text (as its own
-//! block), footnote text. Left out: fenced and indented code, HTML blocks and tags, autolinks
+//! block), footnote text; the text of HTML blocks as blocks marked `from_html`, which only
+//! Vale-type rules read ([`html_blocks`]). Left out: fenced and indented code, HTML tags, autolinks
 //! and bare URLs, YAML/TOML front matter. Inline code and footnote references are masked, not
 //! deleted: a run of [`CODE_MASK`] as long as their source, so words either side never meet. Block quotes are kept but marked
 //! `quoted`: in a reply they are usually the customer's words. An alert (`> [!NOTE]`) is the
@@ -11,7 +12,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 
-use super::{push_prose, Block, BlockKind, Markup, OffsetMap};
+use super::{html_blocks, push_prose, Block, BlockKind, Markup, OffsetMap};
 
 /// The extensions the reader parses with.
 pub fn options() -> Options {
@@ -226,7 +227,18 @@ pub fn read(source: &str) -> (Vec<Block>, Markup) {
                 Tag::Item | Tag::FootnoteDefinition(_) | Tag::Table(_) | Tag::TableRow => {
                     st.flush()
                 }
-                Tag::CodeBlock(_) | Tag::MetadataBlock(_) | Tag::HtmlBlock => {
+                Tag::HtmlBlock => {
+                    st.flush();
+                    if st.skip_depth == 0 {
+                        let quoted = st.quotes.contains(&true);
+                        let in_list = st.list_depth > 0;
+                        let html = html_blocks::read(source, range, quoted, in_list);
+                        st.blocks.extend(html.blocks);
+                        markup.classed.extend(html.classed);
+                    }
+                    st.skip_depth += 1;
+                }
+                Tag::CodeBlock(_) | Tag::MetadataBlock(_) => {
                     st.flush();
                     st.skip_depth += 1;
                 }
@@ -432,10 +444,20 @@ mod tests {
     #[test]
     fn code_html_urls_and_front_matter_are_left_out() {
         let src = "---\ntitle: We apologize\n---\n\nRun `npm i` now, see <https://x.io>.\n\n```\ncode here\n```\n\n<div>html</div>\n";
-        let got = prose(src);
+        let all = blocks(src);
+        let got: Vec<&Block> = all.iter().filter(|b| !b.from_html).collect();
         assert_eq!(got.len(), 1, "{got:?}");
         // Inline code stands as a mask of its own length, so "Run" and "now" never meet.
-        assert_eq!(got[0].3, "Run ******* now, see .");
+        assert_eq!(got[0].prose, "Run ******* now, see .");
+        // The HTML block's text is kept apart, for Vale-type rules only.
+        let html: Vec<&str> = all
+            .iter()
+            .filter(|b| b.from_html)
+            .map(|b| b.prose.as_str())
+            .collect();
+        assert_eq!(html, ["html"]);
+        let b = all.iter().find(|b| b.from_html).unwrap();
+        assert_eq!(&src[b.to_source(0..4)], "html");
     }
 
     #[test]

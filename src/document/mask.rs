@@ -118,13 +118,15 @@ impl Masks<'_> {
                     changed = true;
                 }
             }
-            blocks.push(Block::new(
+            let mut masked = Block::new(
                 block.kind,
                 block.quoted,
                 block.in_list,
                 prose,
                 block.map.clone(),
-            ));
+            );
+            masked.from_html = block.from_html;
+            blocks.push(masked);
         }
         changed.then(|| Document {
             format: doc.format,

@@ -5,6 +5,7 @@
 //! front matter left out), each with an [`OffsetMap`] back into the file, so every finding
 //! slices out exactly the source bytes it talks about.
 
+pub mod html_blocks;
 pub mod markdown;
 pub mod mask;
 pub mod offsets;
@@ -54,6 +55,8 @@ pub enum BlockKind {
     TableCell,
     /// Image alt text.
     Alt,
+    /// The caption of an HTML table (`<caption>`).
+    TableCaption,
 }
 
 /// A run of prose: a paragraph, heading, list item, table cell or alt text.
@@ -68,6 +71,9 @@ pub struct Block {
     pub prose: String,
     /// Where each prose byte came from in the source.
     pub map: OffsetMap,
+    /// Text of an HTML block inside Markdown ([`html_blocks`]): Vale lints it, Candor's own
+    /// checks read it as markup and never see it.
+    pub from_html: bool,
     sentences: OnceLock<Sentences>,
     /// Which built-in phrase catalogues may match in the prose, worked out once by the first
     /// catalogue to ask (see `engine::catalogue_gate`).
@@ -89,6 +95,7 @@ impl Block {
             in_list,
             prose,
             map,
+            from_html: false,
             sentences: OnceLock::new(),
             catalogue_gates: OnceLock::new(),
         }
@@ -304,14 +311,20 @@ impl Document {
         matches!(self.origin, Origin::Template(_))
     }
 
-    /// Blocks written by the author of the file (not quoted text).
+    /// Blocks written by the author of the file (not quoted text, not HTML).
     pub fn own_blocks(&self) -> impl Iterator<Item = &Block> {
-        self.blocks.iter().filter(|b| !b.quoted)
+        self.blocks.iter().filter(|b| !b.quoted && !b.from_html)
     }
 
-    /// Blocks inside block quotes: in a reply, usually the customer's words.
+    /// Blocks inside block quotes: in a reply, usually the customer's words (not HTML).
     pub fn quoted_blocks(&self) -> impl Iterator<Item = &Block> {
-        self.blocks.iter().filter(|b| b.quoted)
+        self.blocks.iter().filter(|b| b.quoted && !b.from_html)
+    }
+
+    /// Blocks read from Markdown or text itself, not from HTML blocks in it: what Candor's own
+    /// checks read.
+    pub fn prose_blocks(&self) -> impl Iterator<Item = &Block> {
+        self.blocks.iter().filter(|b| !b.from_html)
     }
 }
 

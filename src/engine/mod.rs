@@ -31,3 +31,4 @@ pub mod literals;
 pub mod phrases;
 pub mod prebuilt;
 pub mod prefilter;
+pub mod shared_pass;

@@ -14,6 +14,9 @@
 //! a few other characters match ASCII letters too (the Kelvin sign `K` matches `k`); they are in
 //! the automaton as well, and a file containing one runs every case-insensitive rule.
 //!
+//! Rules without literals that search whole blocks with one plain regex are asked together,
+//! one search per block ([`SharedPass`]), and then run only on the blocks they match in.
+//!
 //! Speed: see [`LiteralScan`]: a draft's few hundred bytes are searched string by string, with
 //! no automaton built; a run of many files switches to the contiguous NFA, and after
 //! [`DFA_AFTER`] bytes to the DFA. All report the same strings.
@@ -24,6 +27,7 @@ use std::sync::Arc;
 use regex_syntax::hir::Hir;
 
 use super::literal_scan::LiteralScan;
+use super::shared_pass::{intersect, SharedPass};
 
 use super::literals::rule_literals;
 
@@ -95,6 +99,12 @@ pub trait HasLiterals {
     /// Strings one of which starts every match, if the rule has them: a file whose prose holds
     /// none of them cannot match.
     fn literals(&self) -> Option<&Literals>;
+
+    /// The one regex the rule searches each whole block with, if it has one: blocks it does not
+    /// match cannot hold a finding (see [`SharedPass`]).
+    fn shared_pattern(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// What the automaton knows about one rule of the set it was built for.
@@ -115,6 +125,8 @@ pub struct Prefilter<R: ?Sized> {
     owners: Vec<Vec<usize>>,
     slots: Vec<Slot<R>>,
     by_address: HashMap<usize, usize>,
+    /// One search per block for the rules that have a shared pattern.
+    shared: Option<SharedPass>,
 }
 
 fn address<R: ?Sized>(rule: &Arc<R>) -> usize {
@@ -164,11 +176,20 @@ impl<R: ?Sized + HasLiterals> Prefilter<R> {
             .enumerate()
             .map(|(i, s)| (address(&s.rule), i))
             .collect();
+        let shared = SharedPass::new(
+            slots
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| !s.filtered)
+                .filter_map(|(i, s)| s.rule.shared_pattern().map(|p| (i, p)))
+                .collect(),
+        );
         Prefilter {
             scan: LiteralScan::new(patterns, DFA_AFTER),
             owners,
             slots,
             by_address,
+            shared,
         }
     }
 
@@ -223,7 +244,31 @@ impl<R: ?Sized + HasLiterals> Prefilter<R> {
     where
         R: 'a,
     {
-        let rules = rules.into_iter();
+        let rules: Vec<&Arc<R>> = rules.into_iter().collect();
+        let mut selection = self.select_by_literals(&rules, doc);
+        if let Some(shared) = &self.shared {
+            let matched = shared.blocks(doc, self.slots.len());
+            for (rule, blocks) in rules.iter().zip(selection.iter_mut()) {
+                let Some(Some(hits)) = self.slot(rule).map(|s| &matched[s]) else {
+                    continue;
+                };
+                *blocks = Blocks::Some(match blocks {
+                    Blocks::All => hits.clone(),
+                    Blocks::Some(some) => intersect(some, hits),
+                });
+            }
+        }
+        selection
+    }
+
+    /// The slot of `rule`, if this prefilter was built with it.
+    fn slot(&self, rule: &Arc<R>) -> Option<usize> {
+        self.by_address.get(&address(rule)).copied()
+    }
+
+    /// [`Prefilter::select_blocks`] by the rules' literals alone.
+    fn select_by_literals(&self, rules: &[&Arc<R>], doc: &Document) -> Vec<Blocks> {
+        let rules = rules.iter().copied();
         if self.scan.is_empty() {
             return rules.map(|_| Blocks::All).collect();
         }

@@ -47,7 +47,7 @@ pub fn analyse(reply_path: &Arc<str>, reply: &Document, inbound: &[Inbound]) -> 
         for message in inbound {
             let own: Vec<&Block> = message.doc.own_blocks().collect();
             let blocks = if own.is_empty() {
-                message.doc.blocks.iter().collect()
+                message.doc.prose_blocks().collect()
             } else {
                 own
             };

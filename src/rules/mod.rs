@@ -69,6 +69,11 @@ pub trait Rule: Send + Sync + fmt::Debug {
     fn literals(&self) -> Option<&prefilter::Literals> {
         None
     }
+    /// The one regex the rule searches each whole block with, if it has one: a block it does
+    /// not match is not given to it (see [`crate::engine::shared_pass`]).
+    fn shared_pattern(&self) -> Option<&str> {
+        None
+    }
     /// Told before linting a run of many files (see `run::LARGE_RUN_FILES`): a rule that
     /// trades start-up cost against cost per byte may pay the start-up at once. Findings do
     /// not change.
@@ -82,6 +87,10 @@ pub trait Rule: Send + Sync + fmt::Debug {
 impl prefilter::HasLiterals for dyn Rule {
     fn literals(&self) -> Option<&prefilter::Literals> {
         Rule::literals(self)
+    }
+
+    fn shared_pattern(&self) -> Option<&str> {
+        Rule::shared_pattern(self)
     }
 }
 

@@ -2,6 +2,8 @@
 //!
 //! `text` is every block the writer wrote; block quotes are left out of it because in a reply
 //! they hold the customer's words. `blockquote` selects them explicitly. `~name` excludes.
+//! The text of HTML blocks inside Markdown (`<table>`, `<p>`) is selected only for Vale-type
+//! rules, as Vale lints it; `table.caption` selects an HTML table's `<caption>`.
 
 use crate::document::{Block, BlockKind};
 
@@ -16,6 +18,8 @@ pub enum Scope {
     Table,
     TableHeader,
     TableCell,
+    /// The caption of an HTML table in Markdown.
+    TableCaption,
     Blockquote,
     Alt,
     /// The whole source file, markup and all.
@@ -27,7 +31,6 @@ pub enum Scope {
 
 /// Vale scopes Candor accepts but has no blocks for.
 const UNMODELLED_VALE_SCOPES: &[&str] = &[
-    "table.caption",
     "code",
     "comment",
     "comment.line",
@@ -52,6 +55,7 @@ impl Scope {
             "table" => Scope::Table,
             "table.header" => Scope::TableHeader,
             "table.cell" => Scope::TableCell,
+            "table.caption" => Scope::TableCaption,
             "blockquote" => Scope::Blockquote,
             "alt" => Scope::Alt,
             "raw" => Scope::Raw,
@@ -79,9 +83,13 @@ impl Scope {
             Scope::Heading(None) => matches!(block.kind, BlockKind::Heading(_)),
             Scope::Heading(Some(l)) => block.kind == BlockKind::Heading(l),
             Scope::List => block.in_list && !block.quoted,
-            Scope::Table => matches!(block.kind, BlockKind::TableCell | BlockKind::TableHeader),
+            Scope::Table => matches!(
+                block.kind,
+                BlockKind::TableCell | BlockKind::TableHeader | BlockKind::TableCaption
+            ),
             Scope::TableHeader => block.kind == BlockKind::TableHeader,
             Scope::TableCell => block.kind == BlockKind::TableCell,
+            Scope::TableCaption => block.kind == BlockKind::TableCaption,
             Scope::Blockquote => block.quoted,
             Scope::Alt => block.kind == BlockKind::Alt,
             Scope::Raw | Scope::Unmodelled => false,
@@ -138,6 +146,11 @@ impl ScopeSet {
     }
 
     pub fn selects(&self, block: &Block) -> bool {
+        // The text of HTML blocks in Markdown is Vale's to lint; Candor's own checks read HTML
+        // as markup.
+        if block.from_html && !self.vale {
+            return false;
+        }
         let quotes = self.vale;
         self.include.iter().any(|s| s.selects(block, quotes))
             && !self.exclude.iter().any(|s| s.selects(block, quotes))

@@ -211,6 +211,15 @@ impl Rule for Existence {
         self.literals.as_ref()
     }
 
+    fn shared_pattern(&self) -> Option<&str> {
+        match &self.pattern {
+            Matcher::Plain(lazy) if self.gate.is_none() && self.meta.scope.reads_whole_blocks() => {
+                Some(lazy.pattern())
+            }
+            _ => None,
+        }
+    }
+
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
         // Units the gate turns away are not searched, and with none left nothing compiles.
         let units = units_past(cx, &self.meta.scope, self.gate.as_ref());

@@ -100,7 +100,7 @@ impl Rule for Length {
         let inbound_words: usize = cx
             .inbound
             .iter()
-            .flat_map(|i| i.doc.blocks.iter())
+            .flat_map(|i| i.doc.prose_blocks())
             .map(|b| word_count(&b.prose))
             .sum();
         let (budget, why) = if inbound_words > 0 {
@@ -115,8 +115,7 @@ impl Rule for Length {
                 || (self.opts.skip_headed
                     && cx
                         .doc
-                        .blocks
-                        .iter()
+                        .prose_blocks()
                         .any(|b| matches!(b.kind, BlockKind::Heading(_))))
             {
                 return;

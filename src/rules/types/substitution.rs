@@ -47,6 +47,10 @@ pub struct Substitution {
     capitalize: bool,
     /// Keys match in any case (literal keys are looked up lower-cased).
     ignorecase: bool,
+    /// The parts' patterns as one alternation, when each is a plain regex and the rule reads
+    /// whole blocks: a block it does not match holds no finding (see
+    /// [`crate::engine::shared_pass`]).
+    shared: Option<String>,
 }
 
 /// A match: its range, its key, and the ranges of the key's own groups.
@@ -237,11 +241,28 @@ impl Substitution {
                 literal_keys,
             });
         }
+        let plain: Option<Vec<&str>> = parts
+            .iter()
+            .map(|p| match &p.pattern {
+                Matcher::Plain(lazy) => Some(lazy.pattern()),
+                _ => None,
+            })
+            .collect();
+        let shared = plain
+            .filter(|_| gate.is_none() && meta.scope.reads_whole_blocks())
+            .map(|ps| {
+                // Inline flags such as `(?i)` hold to the end of their group.
+                ps.iter()
+                    .map(|p| format!("(?:{p})"))
+                    .collect::<Vec<_>>()
+                    .join("|")
+            });
         Ok(Substitution {
             meta,
             parts,
             literals,
             gate,
+            shared,
             exceptions: exceptions_regex(src)?,
             // Vale capitalises only when asked; Candor's own reading also when ignoring case.
             capitalize: spec.capitalize || (spec.ignorecase && !src.vale),
@@ -304,6 +325,10 @@ impl Rule for Substitution {
 
     fn literals(&self) -> Option<&Literals> {
         self.literals.as_ref()
+    }
+
+    fn shared_pattern(&self) -> Option<&str> {
+        self.shared.as_deref()
     }
 
     fn check(&self, cx: &CheckContext<'_>, out: &mut Findings) {
