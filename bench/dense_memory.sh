@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Peak memory of `candor check` on one Markdown file dense with findings (a paragraph of 60
 # bytes with a stock phrase, repeated: a finding every 60 bytes), at 1, 2, 4, 8 and 16 MiB, in
-# the JSON and the human format. Prints peak RSS (from /usr/bin/time) less that of an empty
-# file, and that as a multiple of the input size (issue 22 asks for under 4x). Then the same for
-# a YAML export of many short macros (`- title: A` / `body: "ggesti"`, 29 bytes each: 1 to 16
-# MiB), JSON format: each macro body is a part of its own.
+# the JSON, human, SARIF and line formats (`FORMATS="json human"` for fewer). Prints peak RSS
+# (from /usr/bin/time) less that of an empty file, and that as a multiple of the input size
+# (issue 22 asks for under 4x). Then the same for a YAML export of many short macros (`- title:
+# A` / `body: "ggesti"`, 29 bytes each: 1 to 16 MiB), JSON format: each macro body is a part of
+# its own.
 #
 #   bench/dense_memory.sh                 # builds target/release/candor first
 #   CANDOR=path/to/candor bench/dense_memory.sh
@@ -26,7 +27,7 @@ for mib in 1 2 4 8 16; do
 done
 peak_kib() { /usr/bin/time -f '%M' "$bin" check "$1" --format "$2" 2>&1 >/dev/null | tail -n 1; }
 printf '%-6s %8s %14s %8s\n' format MiB 'peak-empty MiB' 'x input'
-for format in json human; do
+for format in ${FORMATS:-json human sarif line}; do
   base=$(peak_kib "$work/empty.md" "$format")
   for mib in 1 2 4 8 16; do
     peak=$(peak_kib "$work/d$mib.md" "$format")

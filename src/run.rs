@@ -648,8 +648,13 @@ fn finish_input(
                             .map(|i| i.doc.source.as_str())
                     })
             };
-            file.human = Some(human::render_part(&file, &text_of, color));
-            file.forget_text();
+            // A file dense with findings keeps its text (smaller than its output) and is
+            // written at the end straight to the output.
+            let later = file.diagnostics.len() * human::BYTES_PER_FINDING > file.text.len();
+            file.human = Some(human::render_part(&file, &text_of, color, later));
+            if !later {
+                file.forget_text();
+            }
         }
     }
     file

@@ -486,3 +486,113 @@ fn no_report_offers_a_fix_that_cannot_be_written() {
     assert_eq!(fixes("macros.yaml"), [false], "{report}");
     assert_eq!(fixes("macros.csv"), [false], "{report}");
 }
+
+/// `candor ARGS --no-config --rules Chain` in `cwd`: as ourselves, or as user and group 65534
+/// (`nobody`) through `setpriv` (None when we are not root or it is not installed).
+#[cfg(unix)]
+fn candor_as(nobody: bool, args: &[&str], cwd: &Path) -> Option<Output> {
+    if nobody {
+        candor_as_nobody(args, cwd)
+    } else {
+        Some(candor(args, cwd, None))
+    }
+}
+
+/// The same `--fix` run as root (or whoever runs the tests) and, when the machine allows, as an
+/// unprivileged user on files that user owns: the fixed file keeps its mode and owner, a
+/// symlink is written through and stays a link, a file named twice (by name and by a link to
+/// it) is fixed once; a read-only file and a file with a second hard link are refused with
+/// their reason and left as they were.
+#[cfg(unix)]
+#[test]
+fn fix_keeps_mode_owner_and_links_as_root_and_as_an_unprivileged_user() {
+    use std::os::unix::fs::{symlink, MetadataExt, PermissionsExt};
+    const BEFORE: &str = "Please utilize the form.\n";
+    const AFTER: &str = "Please use the form.\n";
+    for nobody in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let owner = if nobody {
+            Some(65534)
+        } else {
+            Some(std::fs::metadata(d).unwrap().uid())
+        };
+        let write = |name: &str, mode: u32| {
+            let p = d.join(name);
+            std::fs::write(&p, BEFORE).unwrap();
+            std::os::unix::fs::chown(&p, owner, owner).unwrap();
+            set_mode(&p, mode);
+        };
+        if nobody {
+            std::os::unix::fs::chown(d, owner, owner).unwrap();
+        }
+        write("own.md", 0o640);
+        write("target.md", 0o604);
+        symlink("target.md", d.join("link.md")).unwrap();
+        write("twice.md", 0o644);
+        symlink(d.join("twice.md"), d.join("alias.md")).unwrap();
+        let args = [
+            "check",
+            "own.md",
+            "link.md",
+            "twice.md",
+            "alias.md",
+            "./twice.md",
+            "--fix",
+        ];
+        let Some(out) = candor_as(nobody, &args, d) else {
+            eprintln!("skipped the unprivileged run: not root, or no `setpriv`");
+            return;
+        };
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "as nobody: {nobody}: {err}");
+        assert_eq!(err.matches("applied").count(), 3, "{err}");
+        for (name, mode) in [("own.md", 0o640), ("target.md", 0o604), ("twice.md", 0o644)] {
+            let p = d.join(name);
+            assert_eq!(std::fs::read_to_string(&p).unwrap(), AFTER, "{name}");
+            let meta = std::fs::metadata(&p).unwrap();
+            assert_eq!(meta.permissions().mode() & 0o7777, mode, "{name}");
+            assert_eq!(Some(meta.uid()), owner, "{name}");
+            assert_eq!(Some(meta.gid()), owner, "{name}");
+        }
+        for link in ["link.md", "alias.md"] {
+            assert!(
+                std::fs::symlink_metadata(d.join(link))
+                    .unwrap()
+                    .file_type()
+                    .is_symlink(),
+                "{link} is still a link"
+            );
+        }
+
+        write("ro.md", 0o444);
+        write("hard.md", 0o644);
+        std::fs::hard_link(d.join("hard.md"), d.join("other-name.txt")).unwrap();
+        let Some(out) = candor_as(nobody, &["check", "ro.md", "hard.md", "--fix"], d) else {
+            return;
+        };
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "as nobody: {nobody}: {err}");
+        assert!(
+            err.contains("ro.md: cannot write the fixed file: it is read-only"),
+            "{err}"
+        );
+        assert!(
+            err.contains("hard.md: cannot write the fixed file: it has 2 hard links"),
+            "{err}"
+        );
+        for name in ["ro.md", "hard.md", "other-name.txt"] {
+            let p = d.join(name);
+            assert_eq!(std::fs::read_to_string(&p).unwrap(), BEFORE, "{name}");
+            assert_eq!(Some(std::fs::metadata(&p).unwrap().uid()), owner, "{name}");
+        }
+        assert_eq!(
+            std::fs::metadata(d.join("ro.md"))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o7777,
+            0o444
+        );
+    }
+}

@@ -1367,3 +1367,75 @@ fn tokens_too_big_together_are_blamed_on_their_list_not_the_first_token() {
 }
 
 const COMBINED_TOKENS: usize = 40;
+
+/// JSON nested past the parser's depth limit is an error at the column where the parser gave
+/// up, not at `1:1`; the other file is still linted.
+#[test]
+fn json_nested_too_deep_is_an_error_at_the_column_the_parser_names() {
+    let dir = tmp();
+    let d = dir.path();
+    let prefix = "{\"body\": ";
+    fs::write(
+        d.join("deep.json"),
+        format!("{prefix}{}{}}}", "[".repeat(600), "]".repeat(600)),
+    )
+    .unwrap();
+    fs::write(d.join("reply.md"), FILLER).unwrap();
+    let out = candor(d, &["check", "deep.json", "reply.md", "--no-config"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = stderr(&out);
+    let line = err
+        .lines()
+        .find(|l| l.contains("deep.json:1:"))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(
+        line.contains("invalid JSON") && line.contains("depth"),
+        "{err}"
+    );
+    let column: usize = line
+        .split("deep.json:1:")
+        .nth(1)
+        .and_then(|rest| rest.split(':').next())
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("{err}"));
+    // Somewhere in the run of brackets, past the key.
+    assert!(
+        column > prefix.len() && column <= prefix.len() + 600,
+        "{err}"
+    );
+    assert!(text_of(&out).contains("reply.md"), "{}", text_of(&out));
+}
+
+/// A nested `.candor.yaml` the user may not read stops only the files under it, with an error
+/// naming it; files elsewhere are linted. Run as an unprivileged user (root reads everything);
+/// skipped, with a word, where that is not possible.
+#[test]
+fn an_unreadable_nested_config_stops_only_the_files_under_it() {
+    let dir = tmp();
+    let d = dir.path();
+    set_mode(d, 0o755);
+    fs::create_dir_all(d.join("docs/locked")).unwrap();
+    fs::create_dir_all(d.join("docs/fine")).unwrap();
+    fs::write(d.join(".candor.yaml"), "rules: {}\n").unwrap();
+    fs::write(d.join("docs/locked/.candor.yaml"), "rules: {}\n").unwrap();
+    fs::write(d.join("docs/locked/a.md"), FILLER).unwrap();
+    fs::write(d.join("docs/fine/c.md"), FILLER).unwrap();
+    for p in ["docs", "docs/locked", "docs/fine"] {
+        set_mode(&d.join(p), 0o755);
+    }
+    for p in [".candor.yaml", "docs/locked/a.md", "docs/fine/c.md"] {
+        set_mode(&d.join(p), 0o644);
+    }
+    set_mode(&d.join("docs/locked/.candor.yaml"), 0o000);
+    let Some(out) = candor_unprivileged(d, &["check", "docs", "--format", "json"]) else {
+        eprintln!("skipped: running as root and `setpriv` is not available");
+        return;
+    };
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("docs/locked/.candor.yaml") && err.contains("Permission denied"),
+        "{err}"
+    );
+    assert_eq!(reported(&json(&out)), ["docs/fine/c.md"]);
+}

@@ -71,13 +71,6 @@ fn print_stdout(text: &str) {
     let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
 }
 
-/// Streams the JSON report to stdout (a big run's report is never held as one string); a
-/// closed pipe ends quietly.
-fn print_json_stdout(report: &report::Report) {
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let _ = report::json::write(report, &mut out).and_then(|_| out.flush());
-}
-
 fn error_line(msg: impl std::fmt::Display) {
     eprintln!("candor: error: {msg}");
 }
@@ -278,12 +271,6 @@ fn run_check(args: &CheckArgs) -> u8 {
         } else {
             report::statistics::render(&counts)
         });
-    } else if args.format == report::OutputFormat::Json && stdin_fixed.is_none() {
-        print_json_stdout(report);
-    } else if args.format == report::OutputFormat::Human && stdin_fixed.is_none() {
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-        let _ =
-            report::human::write(report, color, !args.quiet, &mut out).and_then(|_| out.flush());
     } else {
         print_report(report, args, color, stdin_fixed.is_some());
     }
@@ -323,20 +310,18 @@ fn print_rule_warnings(resolver: &Resolver, quiet: bool) -> usize {
     warnings.len()
 }
 
-/// Renders the report in `args.format` and prints it: on stderr when stdout carries fixed text.
+/// Writes the report in `args.format` as it is made: on stderr when stdout carries fixed text.
+/// With `--quiet`, the human format leaves out its summary line.
 fn print_report(report: &report::Report, args: &CheckArgs, color: bool, to_stderr: bool) {
-    let mut text = report::render(report, args.format, color);
-    if args.quiet && args.format == report::OutputFormat::Human {
-        let summary = report::human::summary_line(report);
-        if text.ends_with(&summary) {
-            text.truncate(text.len() - summary.len());
-        }
-    }
-    if to_stderr {
-        eprint!("{text}");
+    let summary = !(args.quiet && args.format == report::OutputFormat::Human);
+    // A closed pipe (`candor check … | head`) is not an error worth a word.
+    let _ = if to_stderr {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stderr().lock());
+        report::write(report, args.format, color, summary, &mut out).and_then(|_| out.flush())
     } else {
-        print_stdout(&text);
-    }
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        report::write(report, args.format, color, summary, &mut out).and_then(|_| out.flush())
+    };
 }
 
 /// `--diff`: what `--fix` would change, as unified diffs. Exit 1 when anything would change.

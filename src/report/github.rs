@@ -36,7 +36,13 @@ pub fn escape_property(s: &str) -> String {
 }
 
 pub fn render(report: &Report) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    write(report, &mut out).expect("writing to memory");
+    String::from_utf8(out).expect("the report is UTF-8")
+}
+
+/// Writes [`render`]'s text to `out` a command at a time.
+pub fn write(report: &Report, mut out: impl std::io::Write) -> std::io::Result<()> {
     for file in &report.files {
         let lines = file.lines();
         let path = escape_property(&file.path);
@@ -53,7 +59,7 @@ pub fn render(report: &Report) -> String {
             if let Some(link) = &d.link {
                 let _ = write!(message, "\nSee {link}");
             }
-            let _ = writeln!(
+            writeln!(
                 out,
                 "::{} file={path},line={},col={},endLine={},endColumn={},title={}::{}",
                 command(d.severity),
@@ -63,10 +69,10 @@ pub fn render(report: &Report) -> String {
                 p.end_column,
                 escape_property(&d.rule),
                 escape_data(&message),
-            );
+            )?;
         }
     }
-    out
+    Ok(())
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@ use std::ops::Range;
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
 use codespan_reporting::files::SimpleFiles;
-use codespan_reporting::term::{self, termcolor::Buffer, Config};
+use codespan_reporting::term::termcolor::{Ansi, NoColor, WriteColor};
+use codespan_reporting::term::{self, Config};
 
 use super::{FileReport, HumanPart, Report};
 use crate::check::NotJudged;
@@ -28,10 +29,15 @@ pub type TextOf<'t> = dyn Fn(&str) -> Option<&'t str> + 't;
 /// again.
 pub fn render(report: &Report, color: bool) -> String {
     let text_of = |path: &str| report.text_of(path).map(|t| &**t);
+    let related_first = |path: &str| related_text(report, path);
     let mut out = String::new();
     for f in &report.files {
         match &f.human {
-            Some(part) => out.push_str(&part.diagnostics),
+            Some(HumanPart {
+                diagnostics: Some(part),
+                ..
+            }) => out.push_str(part),
+            Some(_) => out.push_str(&render_diagnostics(f, &related_first, color)),
             None => out.push_str(&render_diagnostics(f, &text_of, color)),
         }
     }
@@ -50,10 +56,24 @@ pub fn write(
     mut out: impl std::io::Write,
 ) -> std::io::Result<()> {
     let text_of = |path: &str| report.text_of(path).map(|t| &**t);
+    let related_first = |path: &str| related_text(report, path);
     for f in &report.files {
-        match &f.human {
-            Some(part) => out.write_all(part.diagnostics.as_bytes())?,
-            None => out.write_all(render_diagnostics(f, &text_of, color).as_bytes())?,
+        // Straight to `out`: a file dense with findings renders to many times its size.
+        let texts: &TextOf = match &f.human {
+            Some(HumanPart {
+                diagnostics: Some(part),
+                ..
+            }) => {
+                out.write_all(part.as_bytes())?;
+                continue;
+            }
+            Some(_) => &related_first,
+            None => &text_of,
+        };
+        if color {
+            write_diagnostics(f, texts, &mut Ansi::new(&mut out))?;
+        } else {
+            write_diagnostics(f, texts, &mut NoColor::new(&mut out))?;
         }
     }
     out.write_all(questions_summary(report).as_bytes())?;
@@ -65,18 +85,55 @@ pub fn write(
 
 /// The part of the output for one file's findings (snippets of it and of `text_of` the files
 /// their related spans are in), rendered in the worker that linted it so that its text need
-/// not be kept until the end of the run.
-pub fn render_part<'t>(file: &'t FileReport, text_of: &TextOf<'t>, color: bool) -> HumanPart {
+/// not be kept until the end of the run. With `later`, only the questions' lines: the
+/// findings are written at the end from the file's text (see [`HumanPart::diagnostics`]).
+pub fn render_part<'t>(
+    file: &'t FileReport,
+    text_of: &TextOf<'t>,
+    color: bool,
+    later: bool,
+) -> HumanPart {
     HumanPart {
-        diagnostics: render_diagnostics(file, text_of, color),
+        diagnostics: (!later).then(|| render_diagnostics(file, text_of, color)),
         questions: file_questions(file, text_of),
     }
 }
 
+/// How many bytes of human output a finding takes at least (a header, its place, a snippet
+/// of three lines and a note): a file with more findings than its size over this is better
+/// kept as text than rendered ahead of time.
+pub const BYTES_PER_FINDING: usize = 150;
+
+/// The text a file's related span points into, as the run's worker saw it: only the related
+/// sources (customer's messages), not the linted files.
+fn related_text<'r>(report: &'r Report, path: &str) -> Option<&'r str> {
+    report
+        .related_sources
+        .iter()
+        .find(|r| &*r.path == path)
+        .map(|r| &*r.text)
+}
+
 /// Every finding of `file`, with snippets.
 fn render_diagnostics<'t>(file: &'t FileReport, text_of: &TextOf<'t>, color: bool) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = if color {
+        write_diagnostics(file, text_of, &mut Ansi::new(&mut out))
+    } else {
+        write_diagnostics(file, text_of, &mut NoColor::new(&mut out))
+    };
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// [`render_diagnostics`], written to `out` as each finding is rendered.
+fn write_diagnostics<'t>(
+    file: &'t FileReport,
+    text_of: &TextOf<'t>,
+    out: &mut impl WriteColor,
+) -> std::io::Result<()> {
     if file.diagnostics.is_empty() {
-        return String::new();
+        return Ok(());
     }
     let mut files = SimpleFiles::new();
     let mut ids: HashMap<&str, (usize, &str)> = HashMap::new();
@@ -90,11 +147,6 @@ fn render_diagnostics<'t>(file: &'t FileReport, text_of: &TextOf<'t>, color: boo
         }
     }
     let config = Config::default();
-    let mut buffer = if color {
-        Buffer::ansi()
-    } else {
-        Buffer::no_color()
-    };
     let mut indexes: HashMap<&str, LineIndex> = HashMap::new();
     for d in &file.diagnostics {
         let mut labels = Vec::new();
@@ -130,10 +182,15 @@ fn render_diagnostics<'t>(file: &'t FileReport, text_of: &TextOf<'t>, color: boo
             .with_code(d.rule.to_string())
             .with_labels(labels)
             .with_notes(notes);
-        // A span outside its file would be a bug; never let it stop the report.
-        let _ = term::emit_to_write_style(&mut buffer, &config, &files, &diag);
+        // A span outside its file would be a bug; never let it stop the report. A failed write
+        // does.
+        if let Err(codespan_reporting::files::Error::Io(e)) =
+            term::emit_to_write_style(out, &config, &files, &diag)
+        {
+            return Err(e);
+        }
     }
-    String::from_utf8_lossy(buffer.as_slice()).into_owned()
+    Ok(())
 }
 
 /// Per file that had customer questions: "reply.txt: 2 of 3 questions answered", then each
@@ -245,18 +302,27 @@ fn file_questions<'t>(file: &'t FileReport, text_of: &TextOf<'t>) -> String {
 /// would otherwise be printed whole once per finding.
 const MAX_SNIPPET_LINE: usize = 1000;
 
-/// Whether the lines a span starts and ends on are short enough to quote.
+/// Spans over more lines than this are not quoted: the snippet shows only their first and last
+/// lines anyway, but drawing it kept something for every line in between (a finding on a whole
+/// file of a hundred thousand lines held more memory than the file).
+const MAX_SNIPPET_LINES: usize = 1000;
+
+/// Whether the lines a span starts and ends on are short enough to quote, and few enough.
 fn fits_snippet(text: &str, index: &LineIndex, span: &Range<usize>) -> bool {
-    let line_len = |offset: usize| {
-        let line = index.line_col(text, offset).line;
+    let line_len = |line: usize| {
         let start = index.line_start(line).unwrap_or(0);
         let end = index.line_start(line + 1).unwrap_or(text.len());
         end.saturating_sub(start)
     };
-    line_len(span.start) <= MAX_SNIPPET_LINE && line_len(span.end) <= MAX_SNIPPET_LINE
+    let first = index.line_col(text, span.start).line;
+    let last = index.line_col(text, span.end).line;
+    line_len(first) <= MAX_SNIPPET_LINE
+        && line_len(last) <= MAX_SNIPPET_LINE
+        && last.saturating_sub(first) <= MAX_SNIPPET_LINES
 }
 
-/// Where a span on a very long line is, with the start of its text, in place of a snippet.
+/// Where a span on a very long line (or over very many lines) is, with the start of its text,
+/// in place of a snippet.
 fn long_line_note(
     path: &str,
     text: &str,
@@ -265,16 +331,28 @@ fn long_line_note(
     message: Option<&String>,
 ) -> String {
     let at = index.line_col(text, span.start);
+    let last = index.line_col(text, span.end).line;
+    let many_lines = last.saturating_sub(at.line) > MAX_SNIPPET_LINES;
     let start = span.start.min(text.len());
     let mut end = span.end.clamp(start, text.len()).min(start + 80);
+    if many_lines {
+        // Only the start of its first line.
+        let first_line = text.get(start..end).and_then(|t| t.find(['\r', '\n']));
+        end = first_line.map_or(end, |n| start + n);
+    }
     while !text.is_char_boundary(end) {
         end -= 1;
     }
     let shown = text.get(start..end).unwrap_or("");
     let more = if end < span.end { "…" } else { "" };
     let what = message.map_or(String::new(), |m| format!(" ({m})"));
+    let why = if many_lines {
+        format!("lines {} to {last}, too many to quote", at.line)
+    } else {
+        "line too long to quote".to_string()
+    };
     format!(
-        "at {path}:{}:{}{what}: `{shown}{more}` (line too long to quote)",
+        "at {path}:{}:{}{what}: `{shown}{more}` ({why})",
         at.line, at.column
     )
 }
@@ -332,6 +410,44 @@ mod tests {
             }],
             rules: Vec::new(),
             related_sources: Vec::new(),
+        }
+    }
+
+    /// A finding over more lines than a snippet shows is placed by a note with its first and
+    /// last line; one over a few lines still gets its snippet.
+    #[test]
+    fn a_span_over_very_many_lines_is_a_note_not_a_snippet() {
+        let line = "We apologize for any inconvenience.\n";
+        let many = line.repeat(MAX_SNIPPET_LINES + 5);
+        for (text, quoted) in [(many.as_str(), false), ("One.\nTwo.\nThree.\n", true)] {
+            let path: Arc<str> = Arc::from("long.md");
+            let d = crate::diagnostic::Diagnostic::new(
+                Arc::from("T.Whole"),
+                Severity::Warning,
+                "the whole file",
+                0..text.len() - 1,
+            );
+            let file = FileReport {
+                path,
+                text: Arc::from(text),
+                diagnostics: vec![d],
+                questions: Vec::new(),
+                positions: None,
+                human: None,
+            };
+            let out = render_diagnostics(&file, &|_| None, false);
+            let last = text.lines().count();
+            if quoted {
+                assert!(out.contains("1 │ ╭ One."), "{out}");
+                assert!(!out.contains("too many to quote"), "{out}");
+            } else {
+                assert!(out.contains("at long.md:1:1: `We apologize"), "{out}");
+                assert!(
+                    out.contains(&format!("…` (lines 1 to {last}, too many to quote)")),
+                    "{out}"
+                );
+                assert!(out.len() < 1000, "{out}");
+            }
         }
     }
 

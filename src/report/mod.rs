@@ -34,7 +34,9 @@ pub struct FileReport {
 /// questions summary.
 #[derive(Debug, Clone, Default)]
 pub struct HumanPart {
-    pub diagnostics: String,
+    /// `None` when the findings are written at the end from the file's text, kept for that
+    /// because their output would be larger than the text (a file dense with findings).
+    pub diagnostics: Option<String>,
     pub questions: String,
 }
 
@@ -356,6 +358,26 @@ pub enum OutputFormat {
     Rdjson,
 }
 
+/// Writes `report` in `format` to `out` as it is made (what [`render`] returns, except that
+/// the human format's summary line is left out unless `summary`): no format holds its whole
+/// output at once. `color` applies to human output only.
+pub fn write(
+    report: &Report,
+    format: OutputFormat,
+    color: bool,
+    summary: bool,
+    out: impl std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        OutputFormat::Human => human::write(report, color, summary, out),
+        OutputFormat::Json => json::write(report, out),
+        OutputFormat::Line => line::write(report, out),
+        OutputFormat::Sarif => sarif::write(report, out),
+        OutputFormat::Github => github::write(report, out),
+        OutputFormat::Rdjson => rdjson::write(report, out),
+    }
+}
+
 /// Renders `report` in `format`. `color` applies to human output only.
 pub fn render(report: &Report, format: OutputFormat, color: bool) -> String {
     match format {
@@ -440,6 +462,42 @@ mod tests {
 
     fn render_all(report: &Report) -> Vec<String> {
         FORMATS.iter().map(|f| render(report, *f, false)).collect()
+    }
+
+    /// Every format written as it is made gives the bytes rendered whole; the human format
+    /// without its summary line when asked.
+    #[test]
+    fn writing_gives_what_rendering_gives_in_every_format() {
+        let text = "Hello.\nWe apologize.\n\u{e9}t\u{e9}\nLast line";
+        let report = Report {
+            files: vec![
+                file("a.md", text, &[(0, 5), (7, 20), (22, 30)]),
+                file("b.md", "", &[]),
+                file("c.md", text, &[(3, 3)]),
+            ],
+            related_sources: vec![RelatedSource {
+                path: Arc::from("customer.txt"),
+                text: Arc::from("Why is it late?\nWhere is it?"),
+            }],
+            rules: Vec::new(),
+        };
+        for format in FORMATS.into_iter().chain([OutputFormat::Human]) {
+            for color in [false, true] {
+                let whole = render(&report, format, color);
+                assert!(!whole.is_empty(), "{format:?}");
+                let mut written = Vec::new();
+                write(&report, format, color, true, &mut written).unwrap();
+                assert_eq!(String::from_utf8(written).unwrap(), whole, "{format:?}");
+            }
+        }
+        let mut quiet = Vec::new();
+        write(&report, OutputFormat::Human, false, false, &mut quiet).unwrap();
+        let whole = render(&report, OutputFormat::Human, false);
+        let summary = human::summary_line(&report);
+        assert_eq!(
+            String::from_utf8(quiet).unwrap(),
+            whole[..whole.len() - summary.len()]
+        );
     }
 
     proptest! {

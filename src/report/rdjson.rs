@@ -88,40 +88,45 @@ fn range(lines: &FileLines, span: &Range<usize>) -> RdRange {
     }
 }
 
+/// One finding as rdjson.
+fn diagnostic(path: &str, lines: &FileLines, d: &crate::diagnostic::Diagnostic) -> RdDiagnostic {
+    let suggestions = match &d.fix {
+        Some(edit) => vec![Suggestion {
+            range: range(lines, &edit.span),
+            text: edit.replacement.clone(),
+        }],
+        // Advice with a stand-in ("Hi (and the customer's name)") is not text to commit.
+        None => d
+            .suggestions
+            .iter()
+            .filter(|s| !crate::fix::has_stand_in(s))
+            .map(|s| Suggestion {
+                range: range(lines, &d.span),
+                text: s.clone(),
+            })
+            .collect(),
+    };
+    RdDiagnostic {
+        message: d.message.to_string(),
+        location: Location {
+            path: path.to_string(),
+            range: range(lines, &d.span),
+        },
+        severity: severity(d.severity),
+        code: Code {
+            value: d.rule.to_string(),
+            url: d.link.as_deref().map(str::to_string),
+        },
+        suggestions,
+    }
+}
+
 pub fn to_value(report: &Report) -> DiagnosticResult {
     let mut diagnostics = Vec::new();
     for file in &report.files {
         let lines = file.lines();
         for d in &file.diagnostics {
-            let suggestions = match &d.fix {
-                Some(edit) => vec![Suggestion {
-                    range: range(&lines, &edit.span),
-                    text: edit.replacement.clone(),
-                }],
-                // Advice with a stand-in ("Hi (and the customer's name)") is not text to commit.
-                None => d
-                    .suggestions
-                    .iter()
-                    .filter(|s| !crate::fix::has_stand_in(s))
-                    .map(|s| Suggestion {
-                        range: range(&lines, &d.span),
-                        text: s.clone(),
-                    })
-                    .collect(),
-            };
-            diagnostics.push(RdDiagnostic {
-                message: d.message.to_string(),
-                location: Location {
-                    path: file.path.to_string(),
-                    range: range(&lines, &d.span),
-                },
-                severity: severity(d.severity),
-                code: Code {
-                    value: d.rule.to_string(),
-                    url: d.link.as_deref().map(str::to_string),
-                },
-                suggestions,
-            });
+            diagnostics.push(diagnostic(&file.path, &lines, d));
         }
     }
     DiagnosticResult {
@@ -130,10 +135,47 @@ pub fn to_value(report: &Report) -> DiagnosticResult {
     }
 }
 
+/// The same value as [`to_value`], each finding made as it is written: a report dense with
+/// findings is never held whole.
+struct Streamed<'a>(&'a Report);
+
+impl Serialize for Streamed<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = s.serialize_struct("DiagnosticResult", 2)?;
+        out.serialize_field("source", &Source { name: "candor" })?;
+        out.serialize_field("diagnostics", &StreamedDiagnostics(self.0))?;
+        out.end()
+    }
+}
+
+struct StreamedDiagnostics<'a>(&'a Report);
+
+impl Serialize for StreamedDiagnostics<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let count = self.0.files.iter().map(|f| f.diagnostics.len()).sum();
+        let mut seq = s.serialize_seq(Some(count))?;
+        for file in &self.0.files {
+            let lines = file.lines();
+            for d in &file.diagnostics {
+                seq.serialize_element(&diagnostic(&file.path, &lines, d))?;
+            }
+        }
+        seq.end()
+    }
+}
+
+/// Writes the report to `out`, as [`render`] returns it.
+pub fn write(report: &Report, mut out: impl std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut out, &Streamed(report))?;
+    out.write_all(b"\n")
+}
+
 pub fn render(report: &Report) -> String {
-    let mut s = serde_json::to_string_pretty(&to_value(report)).expect("rdjson serialises");
-    s.push('\n');
-    s
+    let mut out = Vec::new();
+    write(report, &mut out).expect("rdjson serialises");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
 #[cfg(test)]

@@ -13,7 +13,8 @@
 use std::ops::Range;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use serde::Serialize;
+use serde::ser::{SerializeSeq, SerializeStruct};
+use serde::{Serialize, Serializer};
 
 use super::{Positions, Report, RuleDescriptor};
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
@@ -373,37 +374,110 @@ fn result<'a>(
 /// The report as a SARIF log value.
 pub fn to_log(report: &Report) -> Log {
     let rules = rule_list(report);
-    let mut regions = Regions {
-        positions: Positions::new(report),
-    };
     let mut results = Vec::new();
-    for f in &report.files {
-        for d in &f.diagnostics {
-            let rule_index = rules.iter().position(|r| r.id == d.rule).unwrap_or(0);
-            results.push(result(d, &f.path, rule_index, &mut regions));
-        }
-    }
+    each_result(report, &rules, |r| {
+        results.push(r);
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .unwrap_or_else(|never| match never {});
     Log {
         schema: SCHEMA_URI,
         version: "2.1.0",
         runs: vec![Run {
-            tool: Tool {
-                driver: Driver {
-                    name: "candor",
-                    semantic_version: env!("CARGO_PKG_VERSION"),
-                    rules: rules.iter().map(rule_entry).collect(),
-                },
-            },
-            column_kind: "unicodeCodePoints",
+            tool: tool(&rules),
+            column_kind: COLUMN_KIND,
             results,
         }],
     }
 }
 
+const COLUMN_KIND: &str = "unicodeCodePoints";
+
+fn tool(rules: &[RuleDescriptor]) -> Tool {
+    Tool {
+        driver: Driver {
+            name: "candor",
+            semantic_version: env!("CARGO_PKG_VERSION"),
+            rules: rules.iter().map(rule_entry).collect(),
+        },
+    }
+}
+
+/// Makes each result of the report in turn and hands it to `take`.
+fn each_result<E>(
+    report: &Report,
+    rules: &[RuleDescriptor],
+    mut take: impl FnMut(SarifResult) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut regions = Regions {
+        positions: Positions::new(report),
+    };
+    // Rules are sorted by id: each finding's index is found by a binary search.
+    for f in &report.files {
+        for d in &f.diagnostics {
+            let rule_index = rules.binary_search_by(|r| r.id.cmp(&d.rule)).unwrap_or(0);
+            take(result(d, &f.path, rule_index, &mut regions))?;
+        }
+        regions.positions.done_with(&f.path);
+    }
+    Ok(())
+}
+
+/// The same log as [`to_log`], each result made as it is written: a report dense with
+/// findings is never held whole.
+struct Streamed<'a> {
+    report: &'a Report,
+    rules: Vec<RuleDescriptor>,
+}
+
+impl Serialize for Streamed<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut out = s.serialize_struct("Log", 3)?;
+        out.serialize_field("$schema", SCHEMA_URI)?;
+        out.serialize_field("version", "2.1.0")?;
+        out.serialize_field("runs", &[StreamedRun(self)])?;
+        out.end()
+    }
+}
+
+struct StreamedRun<'s, 'a>(&'s Streamed<'a>);
+
+impl Serialize for StreamedRun<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut out = s.serialize_struct("Run", 3)?;
+        out.serialize_field("tool", &tool(&self.0.rules))?;
+        out.serialize_field("columnKind", COLUMN_KIND)?;
+        out.serialize_field("results", &StreamedResults(self.0))?;
+        out.end()
+    }
+}
+
+struct StreamedResults<'s, 'a>(&'s Streamed<'a>);
+
+impl Serialize for StreamedResults<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let Streamed { report, rules } = self.0;
+        let count = report.files.iter().map(|f| f.diagnostics.len()).sum();
+        let mut seq = s.serialize_seq(Some(count))?;
+        each_result(report, rules, |r| seq.serialize_element(&r))?;
+        seq.end()
+    }
+}
+
+/// Writes the report to `out`, as [`render`] returns it.
+pub fn write(report: &Report, mut out: impl std::io::Write) -> std::io::Result<()> {
+    let streamed = Streamed {
+        report,
+        rules: rule_list(report),
+    };
+    serde_json::to_writer_pretty(&mut out, &streamed)?;
+    out.write_all(b"\n")
+}
+
 pub fn render(report: &Report) -> String {
-    let mut s = serde_json::to_string_pretty(&to_log(report)).expect("SARIF log serialises");
-    s.push('\n');
-    s
+    let mut out = Vec::new();
+    write(report, &mut out).expect("SARIF log serialises");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
 #[cfg(test)]
