@@ -121,6 +121,20 @@ fn doubling_rows(rules: &RuleSet) {
         &[10000, 20000, 40000, 80000],
         |n| lint_secs(rules, "s.txt", stock.repeat(n)),
     );
+    // A stock phrase among other words, in one sentence that never ends: each phrase is
+    // reported on its own, and whether the rest stands without it must not walk the sentence
+    // (found by the `repeats` fuzz target).
+    doubling(
+        "one sentence with a stock phrase every 45 bytes",
+        &[5000, 10000, 20000, 40000],
+        |n| {
+            lint_secs(
+                rules,
+                "w.txt",
+                "order 4471, we value your business for the pea ".repeat(n),
+            )
+        },
+    );
     doubling(
         "a paragraph of filler sentences (.md)",
         &[5000, 10000, 20000, 40000],

@@ -574,11 +574,13 @@ fn stands_without(sentence: &str, cut: std::ops::Range<usize>) -> bool {
     let (Some(before), Some(after)) = (sentence.get(..cut.start), sentence.get(cut.end..)) else {
         return true;
     };
-    let words: Vec<&str> = before
+    // Counted only up to three: a sentence with many phrases asks this once per phrase.
+    let words = before
         .split_whitespace()
         .chain(after.split_whitespace())
         .filter(|w| w.chars().any(char::is_alphanumeric))
-        .collect();
+        .take(3)
+        .count();
     let leading = |s: &str| {
         s.split_whitespace()
             .next()
@@ -589,7 +591,7 @@ fn stands_without(sentence: &str, cut: std::ops::Range<usize>) -> bool {
             .is_some_and(|w| matches!(w.as_str(), "and" | "or" | "but" | "nor" | "so"))
     };
     // What follows the cut hangs on it ("... patience and understanding").
-    words.len() >= 3 && !leading(after)
+    words >= 3 && !leading(after)
 }
 
 /// The model's probability from which a finding without a catalogue phrase keeps the rule's
