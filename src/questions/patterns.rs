@@ -103,7 +103,7 @@ pub const OPENS_CLAUSE: &str = r"(?i)^\W*(?:how|what|why|when|where|which|who|is
 /// A yes or no given outright, as its own clause, before whatever the sentence goes on to say:
 /// "Yes, please DM us the order number." answers "Is this where I report it?" even though the
 /// rest of the sentence is a contact request.
-pub const ANSWER_PARTICLE: &str = r"(?ix)^\W*(?:(?:hi|hello|hey)\b[^.!?,]*[,.!]\s*)?(?:(?:unfortunately|sadly|actually|honestly|well)\s*,?\s+)?(?:yes|yep|yeah|yup|no|nope|sure|absolutely|definitely|certainly|of\s+course|correct|indeed|exactly|(?:i'?m\s+)?afraid\s+not|(?:unfortunately|sadly)\s+not|not\s+yet)\s*[,.!:;\u{2013}\u{2014}-]";
+pub const ANSWER_PARTICLE: &str = r"(?ix)^\W*(?:(?:hi|hello|hey)\b[^.!?,]*[,.!]\s*)?(?:(?:unfortunately|sadly|actually|honestly|well)\s*,?\s+)?(?:yes|yep|yeah|yup|no|nope|sure|absolutely|definitely|certainly|of\s+course|correct|indeed|exactly|(?:i'?m\s+)?afraid\s+not|(?:unfortunately|sadly)\s+not|not\s+yet)\s*[,.!:;-]";
 
 /// One sentence answering every question of the message at once: "Yes to both", "Yes and
 /// yes", "No to all three", "Both, yes".
