@@ -18,6 +18,7 @@ use html5gum::{DefaultEmitter, Token, Tokenizer};
 
 use super::markdown::CODE_MASK;
 use super::{Block, BlockKind, OffsetMap};
+use crate::source::macros::html::BLOCK_TAGS;
 
 /// Elements whose content is not prose: code, scripts, styles; and `figure`, which Vale skips
 /// by default too (its `SkippedScopes` are `script, style, pre, figure`).
@@ -26,48 +27,12 @@ const HIDDEN: &[&str] = &[
     "title", "svg", "math", "figure",
 ];
 
-/// Elements that end the text before them and start a block of their own.
-const BLOCK_ELEMENTS: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "caption",
-    "center",
-    "dd",
-    "details",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "li",
-    "main",
-    "nav",
-    "ol",
-    "p",
-    "section",
-    "summary",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "tr",
-    "ul",
-];
+/// Elements that end the text before them and start a block of their own: the tags that
+/// separate a macro's paragraphs, and a table's parts (a caption is a scope of its own).
+fn is_block_element(name: &str) -> bool {
+    const TABLE_PARTS: &[&str] = &["caption", "thead", "tbody", "tfoot"];
+    BLOCK_TAGS.contains(&name) || TABLE_PARTS.contains(&name)
+}
 
 /// The kind of block an element's text makes, and whether it is a list item.
 fn kind_of(element: &str) -> (BlockKind, bool) {
@@ -154,7 +119,7 @@ pub fn read(source: &str, range: Range<usize>, quoted: bool, in_list: bool) -> H
                         g.map
                             .push_replaced(base + tag.span.start..base + tag.span.end, 1);
                     }
-                } else if BLOCK_ELEMENTS.contains(&name.as_str()) {
+                } else if is_block_element(&name) {
                     finish(&mut open, &mut out);
                     if !tag.self_closing && name != "hr" {
                         let (kind, list) = kind_of(&name);
@@ -186,7 +151,7 @@ pub fn read(source: &str, range: Range<usize>, quoted: bool, in_list: bool) -> H
                         classed.push((base + start..base + tag.span.start, class));
                     }
                 }
-                if BLOCK_ELEMENTS.contains(&name.as_str()) {
+                if is_block_element(&name) {
                     finish(&mut open, &mut out);
                     if let Some(i) = kinds.iter().rposition(|(n, ..)| *n == name) {
                         kinds.truncate(i);

@@ -12,8 +12,9 @@ use html5gum::{DefaultEmitter, Token, Tokenizer};
 
 use crate::document::OffsetMap;
 
-/// Tags whose start and end separate paragraphs.
-const BLOCK_TAGS: &[&str] = &[
+/// Tags whose start and end separate paragraphs (also the blocks of HTML inside Markdown,
+/// `crate::document::html_blocks`).
+pub(crate) const BLOCK_TAGS: &[&str] = &[
     "address",
     "article",
     "aside",
