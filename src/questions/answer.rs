@@ -199,6 +199,7 @@ pub struct ReplySentence {
 #[derive(Debug, Default)]
 struct Forms {
     initial_yes_no: OnceCell<bool>,
+    answer_particle: OnceCell<bool>,
     no_info: OnceCell<bool>,
     time: OnceCell<bool>,
     number: OnceCell<bool>,
@@ -338,6 +339,14 @@ impl ReplySentence {
             &self.forms.initial_yes_no,
             &YES_NO_ANSWER,
         )
+    }
+
+    /// Opens with a yes or no as its own clause ("Yes, please DM us.").
+    fn opens_with_particle(&self) -> bool {
+        *self
+            .forms
+            .answer_particle
+            .get_or_init(|| ANSWER_PARTICLE.is_match(self.text()))
     }
 
     fn no_info(&self) -> bool {
@@ -609,7 +618,7 @@ pub fn features(
     set(Feature::CosineAboveMean, f64::from(cos - scope.mean_cosine));
     // "Yes, please DM us." to a yes/no question: the particle is the answer, and what the
     // sentence goes on to say (contact, thanks) does not take it back.
-    let outright = q.asks == Asks::YesNo && ANSWER_PARTICLE.is_match(s.text());
+    let outright = q.asks == Asks::YesNo && s.opens_with_particle();
     let unless_outright = |kind: bool| f64::from(kind && !outright);
     let on_topic = m_own > 0.0 || m_ctx > 0.0;
     // A question asked back about the case ("Have you had an email about the order?") is how a
